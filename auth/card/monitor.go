@@ -1,0 +1,276 @@
+package card
+
+import (
+	"context"
+	"errors"
+	"sync"
+)
+
+// ReaderStatus is a backend's view of one reader.
+type ReaderStatus struct {
+	Name        string
+	CardPresent bool
+}
+
+// Backend is a family of readers: PC/SC (package pcsc) or the in-process
+// virtual reader (sandbox/card).
+type Backend interface {
+	// Wait returns the readers once they differ from prev (or at once if prev
+	// is nil), or ctx's error.
+	Wait(ctx context.Context, prev []ReaderStatus) ([]ReaderStatus, error)
+	// Connect opens the card in the reader.
+	Connect(reader string) (Transport, error)
+}
+
+// Closer is implemented by transports that hold a connection.
+type Closer interface{ Close() error }
+
+// Monitor follows one active reader (the preferred one, else the first with a
+// card, else the first), drives the state machine, identifies inserted cards
+// and publishes events. Operations run through Do, which marks the card busy.
+type Monitor struct {
+	b         Backend
+	cache     *Cache
+	preferred string
+
+	mu      sync.Mutex
+	state   State
+	reader  string
+	kind    Kind
+	session *Session
+	lastErr error
+	subs    []chan Event
+}
+
+// NewMonitor creates a monitor; preferred may name a reader to follow.
+func NewMonitor(b Backend, cache *Cache, preferred string) *Monitor {
+	return &Monitor{b: b, cache: cache, preferred: preferred, state: StateNoReader}
+}
+
+// Subscribe returns a channel of events, starting with the current state.
+// The channel is buffered; a slow subscriber misses intermediate events but
+// always gets the latest state eventually.
+func (m *Monitor) Subscribe() <-chan Event {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	ch := make(chan Event, 32)
+	ch <- m.eventLocked(InIdle)
+	m.subs = append(m.subs, ch)
+	return ch
+}
+
+// Current returns the current event snapshot.
+func (m *Monitor) Current() Event {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.eventLocked(InIdle)
+}
+
+func (m *Monitor) eventLocked(in Input) Event {
+	ev := Event{State: m.state, Input: in, Reader: m.reader, Kind: m.kind}
+	if m.state == StateError {
+		ev.Err = m.lastErr
+	}
+	return ev
+}
+
+func (m *Monitor) apply(in Input, err error) {
+	next, ok := Next(m.state, in)
+	if !ok {
+		return
+	}
+	m.state = next
+	if in == InFailed {
+		m.lastErr = err
+	}
+	ev := m.eventLocked(in)
+	for _, ch := range m.subs {
+		select {
+		case ch <- ev:
+		default: // drop the oldest so the newest state always arrives
+			select {
+			case <-ch:
+			default:
+			}
+			select {
+			case ch <- ev:
+			default:
+			}
+		}
+	}
+}
+
+// Run follows the backend until ctx ends.
+func (m *Monitor) Run(ctx context.Context) error {
+	var prev []ReaderStatus
+	for {
+		cur, err := m.b.Wait(ctx, prev)
+		if err != nil {
+			if ctx.Err() != nil {
+				m.closeSession()
+				return nil
+			}
+			return err
+		}
+		m.update(cur)
+		prev = cur
+	}
+}
+
+func (m *Monitor) pick(rs []ReaderStatus) (ReaderStatus, bool) {
+	if len(rs) == 0 {
+		return ReaderStatus{}, false
+	}
+	for _, r := range rs {
+		if r.Name == m.preferred {
+			return r, true
+		}
+	}
+	for _, r := range rs {
+		if r.CardPresent {
+			return r, true
+		}
+	}
+	return rs[0], true
+}
+
+func (m *Monitor) update(rs []ReaderStatus) {
+	r, any := m.pick(rs)
+	m.mu.Lock()
+	switch {
+	case !any:
+		if m.state != StateNoReader {
+			m.dropSessionLocked()
+			m.reader, m.kind = "", KindUnknown
+			m.apply(InReaderDetached, nil)
+		}
+		m.mu.Unlock()
+		return
+	case m.state == StateNoReader || r.Name != m.reader:
+		if m.state != StateNoReader {
+			m.dropSessionLocked()
+			m.kind = KindUnknown
+			m.apply(InReaderDetached, nil)
+		}
+		m.reader = r.Name
+		m.apply(InReaderAttached, nil)
+	}
+	present := m.state != StateNoReader && m.state != StateEmpty
+	switch {
+	case present && !r.CardPresent:
+		m.dropSessionLocked()
+		m.kind = KindUnknown
+		m.apply(InCardRemoved, nil)
+		m.mu.Unlock()
+	case !present && r.CardPresent:
+		m.apply(InCardInserted, nil)
+		m.mu.Unlock()
+		m.identify(r.Name)
+	default:
+		m.mu.Unlock()
+	}
+}
+
+func (m *Monitor) identify(reader string) {
+	t, err := m.b.Connect(reader)
+	var s *Session
+	var kind Kind
+	if err == nil {
+		s = NewSession(t, m.cache)
+		kind, err = s.Identify()
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.reader != reader || m.state != StatePresent {
+		if t != nil {
+			closeTransport(t)
+		}
+		return
+	}
+	if err != nil {
+		if t != nil {
+			closeTransport(t)
+		}
+		m.apply(InFailed, err)
+		return
+	}
+	m.session, m.kind = s, kind
+	m.apply(InIdentified, nil)
+}
+
+func closeTransport(t Transport) {
+	if c, ok := t.(Closer); ok {
+		_ = c.Close()
+	}
+}
+
+func (m *Monitor) dropSessionLocked() {
+	if m.session != nil {
+		closeTransport(m.session.Transport())
+		m.session = nil
+	}
+}
+
+func (m *Monitor) closeSession() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.dropSessionLocked()
+}
+
+// Do runs op with the identified card's session, marking the card busy. A
+// failure moves to the error state (with its code) until the next success or
+// the card is removed; typed PIN errors leave the card identified since they
+// are the person's to act on, not a card fault.
+func (m *Monitor) Do(op func(*Session) error) error {
+	m.mu.Lock()
+	if m.session == nil || (m.state != StateIdentified && m.state != StateError) {
+		st := m.state
+		m.mu.Unlock()
+		switch st {
+		case StateNoReader:
+			return ErrNoReader
+		case StateEmpty:
+			return ErrNoCard
+		case StateBusy:
+			return &Error{Code: CodeProtocol, Detail: "the card is busy with another operation"}
+		}
+		if m.lastErr != nil {
+			return m.lastErr
+		}
+		return ErrNoCard
+	}
+	s := m.session
+	m.apply(InBusy, nil)
+	m.mu.Unlock()
+
+	err := op(s)
+
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.session != s { // removed meanwhile
+		if err == nil {
+			err = ErrCardRemoved
+		}
+		return err
+	}
+	switch {
+	case err == nil || isPersonError(err):
+		m.apply(InIdle, nil)
+	case errors.Is(err, ErrCardRemoved) || errors.Is(err, ErrReaderRemoved):
+		m.dropSessionLocked()
+		m.kind = KindUnknown
+		m.apply(InCardRemoved, nil)
+	default:
+		m.apply(InFailed, err)
+	}
+	return err
+}
+
+func isPersonError(err error) bool {
+	switch CodeOf(err) {
+	case CodeWrongPIN, CodePINBlocked, CodeLastTryUnconfirmed, CodePINFormat, CodeNoSignCert:
+		return true
+	}
+	var ce *Error
+	return !errors.As(err, &ce) // a prompt cancelled by the person, etc.
+}

@@ -1,0 +1,119 @@
+package card
+
+import (
+	"fmt"
+)
+
+// Secret names one of the card's three secrets.
+type Secret string
+
+const (
+	// SecretAuthPIN is the 4-digit user-authentication PIN (JPKI, 3 tries).
+	SecretAuthPIN Secret = "auth-pin"
+	// SecretSignPassword is the 6–16 character signing password (JPKI, 5 tries).
+	SecretSignPassword Secret = "sign-password"
+	// SecretInputPIN is the 4-digit input-support PIN (券面事項入力補助, 3 tries).
+	SecretInputPIN Secret = "input-pin"
+)
+
+// Secrets lists all three in display order.
+var Secrets = []Secret{SecretAuthPIN, SecretSignPassword, SecretInputPIN}
+
+// MaxTries is the card's retry limit for the secret.
+func (s Secret) MaxTries() int {
+	if s == SecretSignPassword {
+		return 5
+	}
+	return 3
+}
+
+// Valid reports whether s names a known secret.
+func (s Secret) Valid() bool {
+	return s == SecretAuthPIN || s == SecretSignPassword || s == SecretInputPIN
+}
+
+// ParseSecret accepts the CLI names.
+func ParseSecret(name string) (Secret, error) {
+	s := Secret(name)
+	if !s.Valid() {
+		return "", fmt.Errorf("unknown secret %q (auth-pin, sign-password, input-pin)", name)
+	}
+	return s, nil
+}
+
+func (s Secret) app() []byte {
+	if s == SecretInputPIN {
+		return AIDInputSupport
+	}
+	return AIDJPKI
+}
+
+func (s Secret) pinEF() uint16 {
+	switch s {
+	case SecretAuthPIN:
+		return EFAuthPIN
+	case SecretSignPassword:
+		return EFSignPIN
+	}
+	return EFInputPIN
+}
+
+// PIN holds a secret's bytes. Wipe it as soon as it has been used; the card
+// helpers that take a PIN wipe it themselves before returning.
+type PIN []byte
+
+// Wipe overwrites the PIN in place.
+func (p PIN) Wipe() {
+	for i := range p {
+		p[i] = 0
+	}
+}
+
+// String never shows the PIN.
+func (p PIN) String() string   { return "<redacted>" }
+func (p PIN) GoString() string { return "card.PIN(<redacted>)" }
+
+// Normalize prepares user input for the secret in place: the signing password
+// is upper-case only on the card, so lower-case letters typed by the user are
+// upper-cased. Nothing else is changed.
+func (p PIN) Normalize(s Secret) {
+	if s != SecretSignPassword {
+		return
+	}
+	for i, c := range p {
+		if c >= 'a' && c <= 'z' {
+			p[i] = c - 'a' + 'A'
+		}
+	}
+}
+
+// Validate checks the PIN against the secret's rule before anything is sent
+// to the card, so a typing mistake never costs a try.
+func (p PIN) Validate(s Secret) error {
+	fail := func(rule string) error {
+		return &Error{Code: CodePINFormat, Secret: s, Detail: rule}
+	}
+	switch s {
+	case SecretAuthPIN, SecretInputPIN:
+		if len(p) != 4 {
+			return fail("4 digits")
+		}
+		for _, c := range p {
+			if c < '0' || c > '9' {
+				return fail("4 digits")
+			}
+		}
+	case SecretSignPassword:
+		if len(p) < 6 || len(p) > 16 {
+			return fail("6-16 upper-case letters and digits")
+		}
+		for _, c := range p {
+			if !(c >= '0' && c <= '9' || c >= 'A' && c <= 'Z') {
+				return fail("6-16 upper-case letters and digits")
+			}
+		}
+	default:
+		return fail("unknown secret")
+	}
+	return nil
+}

@@ -1,0 +1,196 @@
+package pcsc
+
+import (
+	"context"
+	"errors"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/ebfe/scard"
+
+	"madoguchi/auth/card"
+)
+
+// pnpReader is the pseudo-reader whose state changes when readers come and go.
+const pnpReader = `\\?PnP?\Notification`
+
+// mapErr turns PC/SC errors into typed card errors.
+func mapErr(err error) error {
+	if err == nil {
+		return nil
+	}
+	var se scard.Error
+	if !errors.As(err, &se) {
+		return err
+	}
+	switch se {
+	case scard.ErrRemovedCard, scard.ErrNoSmartcard, scard.ErrResetCard, scard.ErrUnpoweredCard, scard.ErrUnresponsiveCard:
+		return &card.Error{Code: card.CodeCardRemoved, Detail: se.Error()}
+	case scard.ErrReaderUnavailable, scard.ErrUnknownReader:
+		return &card.Error{Code: card.CodeReaderRemoved, Detail: se.Error()}
+	case scard.ErrNoReadersAvailable:
+		return &card.Error{Code: card.CodeNoReader, Detail: se.Error()}
+	case scard.ErrNoService, scard.ErrServiceStopped, scard.ErrInvalidHandle:
+		return &card.Error{Code: card.CodePCSCUnavailable, Detail: se.Error()}
+	}
+	return &card.Error{Code: card.CodeProtocol, Detail: se.Error()}
+}
+
+// Transport is a connection to the card in one reader.
+type Transport struct {
+	mu     sync.Mutex
+	c      *scard.Card
+	reader string
+	atr    []byte
+}
+
+// Transmit implements card.Transport.
+func (t *Transport) Transmit(apdu []byte) ([]byte, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.c == nil {
+		return nil, card.ErrCardRemoved
+	}
+	r, err := t.c.Transmit(apdu)
+	return r, mapErr(err)
+}
+
+// ATR implements card.Transport.
+func (t *Transport) ATR() []byte { return t.atr }
+
+// Reader implements card.Transport.
+func (t *Transport) Reader() string { return t.reader }
+
+// Close disconnects, resetting the card so no security status outlives us.
+func (t *Transport) Close() error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.c == nil {
+		return nil
+	}
+	err := t.c.Disconnect(scard.ResetCard)
+	t.c = nil
+	return mapErr(err)
+}
+
+// Backend talks to the PC/SC service.
+type Backend struct {
+	ctx *scard.Context
+	// Poll bounds each GetStatusChange wait so ctx cancellation is noticed
+	// even where SCardCancel is unreliable.
+	Poll time.Duration
+}
+
+// Open establishes a PC/SC context.
+func Open() (*Backend, error) {
+	ctx, err := scard.EstablishContext()
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	return &Backend{ctx: ctx, Poll: 2 * time.Second}, nil
+}
+
+// Close releases the context.
+func (b *Backend) Close() error { return mapErr(b.ctx.Release()) }
+
+// Readers lists reader names (empty, not an error, when there are none).
+func (b *Backend) Readers() ([]string, error) {
+	rs, err := b.ctx.ListReaders()
+	if errors.Is(err, scard.ErrNoReadersAvailable) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	sort.Strings(rs)
+	return rs, nil
+}
+
+// Status returns each reader with card presence.
+func (b *Backend) Status() ([]card.ReaderStatus, error) {
+	names, err := b.Readers()
+	if err != nil || len(names) == 0 {
+		return nil, err
+	}
+	states := make([]scard.ReaderState, len(names))
+	for i, n := range names {
+		states[i] = scard.ReaderState{Reader: n, CurrentState: scard.StateUnaware}
+	}
+	if err := b.ctx.GetStatusChange(states, 0); err != nil && !errors.Is(err, scard.ErrTimeout) {
+		return nil, mapErr(err)
+	}
+	out := make([]card.ReaderStatus, len(names))
+	for i, st := range states {
+		out[i] = card.ReaderStatus{Name: names[i], CardPresent: st.EventState&scard.StatePresent != 0 && st.EventState&scard.StateMute == 0}
+	}
+	return out, nil
+}
+
+func same(a, b []card.ReaderStatus) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// Wait implements card.Backend: it blocks in SCardGetStatusChange on every
+// reader plus the PnP pseudo-reader until something changes.
+func (b *Backend) Wait(ctx context.Context, prev []card.ReaderStatus) ([]card.ReaderStatus, error) {
+	stop := context.AfterFunc(ctx, func() { _ = b.ctx.Cancel() })
+	defer stop()
+	for {
+		cur, err := b.Status()
+		if err != nil {
+			return nil, err
+		}
+		if prev == nil || !same(cur, prev) {
+			return cur, nil
+		}
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		states := []scard.ReaderState{{Reader: pnpReader, CurrentState: scard.StateUnaware}}
+		for _, r := range cur {
+			st := scard.StateEmpty
+			if r.CardPresent {
+				st = scard.StatePresent
+			}
+			states = append(states, scard.ReaderState{Reader: r.Name, CurrentState: st})
+		}
+		// Learn the PnP pseudo-reader's current state first, then wait on all.
+		_ = b.ctx.GetStatusChange(states[:1], 0)
+		states[0].CurrentState = states[0].EventState &^ scard.StateChanged
+		err = b.ctx.GetStatusChange(states, b.Poll)
+		switch {
+		case err == nil, errors.Is(err, scard.ErrTimeout), errors.Is(err, scard.ErrUnknownReader):
+		case errors.Is(err, scard.ErrCancelled):
+			return nil, ctx.Err()
+		default:
+			m := mapErr(err)
+			if card.CodeOf(m) == card.CodePCSCUnavailable {
+				return nil, m
+			}
+			// a reader vanished mid-wait: re-list on the next round
+		}
+	}
+}
+
+// Connect implements card.Backend.
+func (b *Backend) Connect(reader string) (card.Transport, error) {
+	c, err := b.ctx.Connect(reader, scard.ShareShared, scard.ProtocolAny)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	st, err := c.Status()
+	if err != nil {
+		_ = c.Disconnect(scard.LeaveCard)
+		return nil, mapErr(err)
+	}
+	return &Transport{c: c, reader: reader, atr: st.Atr}, nil
+}

@@ -1,0 +1,113 @@
+package vcard
+
+import (
+	"context"
+	"sync"
+
+	"madoguchi/auth/card"
+)
+
+// DemoReaderName is the reader the in-process card sits in.
+const DemoReaderName = "Madoguchi demo reader"
+
+// Transport connects the host to the emulator in-process.
+type Transport struct {
+	c      *Card
+	reader string
+}
+
+// NewTransport returns an in-process transport to c.
+func NewTransport(c *Card) *Transport { return &Transport{c: c, reader: DemoReaderName} }
+
+// Transmit implements card.Transport.
+func (t *Transport) Transmit(apdu []byte) ([]byte, error) { return t.c.Process(apdu) }
+
+// ATR implements card.Transport.
+func (t *Transport) ATR() []byte { return t.c.ATR() }
+
+// Reader implements card.Transport.
+func (t *Transport) Reader() string { return t.reader }
+
+// Close implements card.Closer: the card is reset as on disconnect.
+func (t *Transport) Close() error { return nil }
+
+// Reader is an in-process card.Backend with one reader holding the card
+// (which can be swapped, removed and inserted).
+type Reader struct {
+	mu   sync.Mutex
+	card *Card
+	// swapped is closed when SetCard changes the card
+	swapped chan struct{}
+}
+
+// NewReader returns a demo reader holding c (nil for an empty reader).
+func NewReader(c *Card) *Reader { return &Reader{card: c, swapped: make(chan struct{})} }
+
+// SetCard puts another card in the reader (nil: empty).
+func (r *Reader) SetCard(c *Card) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.card = c
+	close(r.swapped)
+	r.swapped = make(chan struct{})
+}
+
+// Card returns the card in the reader.
+func (r *Reader) Card() *Card {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.card
+}
+
+func (r *Reader) snapshot() ([]card.ReaderStatus, <-chan struct{}, <-chan struct{}) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	st := card.ReaderStatus{Name: DemoReaderName}
+	var changed <-chan struct{}
+	if r.card != nil {
+		changed = r.card.Changed()
+		st.CardPresent = r.card.Present()
+	}
+	return []card.ReaderStatus{st}, changed, r.swapped
+}
+
+func same(a, b []card.ReaderStatus) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// Wait implements card.Backend.
+func (r *Reader) Wait(ctx context.Context, prev []card.ReaderStatus) ([]card.ReaderStatus, error) {
+	for {
+		cur, changed, swapped := r.snapshot()
+		if prev == nil || !same(cur, prev) {
+			return cur, nil
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-changed:
+		case <-swapped:
+		}
+	}
+}
+
+// Connect implements card.Backend.
+func (r *Reader) Connect(name string) (card.Transport, error) {
+	c := r.Card()
+	if name != DemoReaderName {
+		return nil, card.ErrNoReader
+	}
+	if c == nil || !c.Present() {
+		return nil, card.ErrNoCard
+	}
+	c.Reset()
+	return NewTransport(c), nil
+}

@@ -1,0 +1,5 @@
+//go:build !linux
+
+package vcard
+
+func setQuickAck(int) error { return nil }
