@@ -10,6 +10,9 @@ import (
 type ReaderStatus struct {
 	Name        string
 	CardPresent bool
+	// Events counts card insertions and removals where the backend knows it
+	// (PC/SC's event counter), so a quick out-and-in is not missed.
+	Events int
 }
 
 // Backend is a family of readers: PC/SC (package pcsc) or the in-process
@@ -40,6 +43,8 @@ type Monitor struct {
 	session *Session
 	lastErr error
 	subs    []chan Event
+	events  int // the Events count of the identified card's insertion
+	kick    context.CancelFunc
 }
 
 // NewMonitor creates a monitor; preferred may name a reader to follow.
@@ -104,16 +109,33 @@ func (m *Monitor) apply(in Input, err error) {
 func (m *Monitor) Run(ctx context.Context) error {
 	var prev []ReaderStatus
 	for {
-		cur, err := m.b.Wait(ctx, prev)
+		wctx, cancel := context.WithCancel(ctx)
+		m.mu.Lock()
+		m.kick = cancel
+		m.mu.Unlock()
+		cur, err := m.b.Wait(wctx, prev)
+		cancel()
 		if err != nil {
 			if ctx.Err() != nil {
 				m.closeSession()
 				return nil
 			}
+			if wctx.Err() != nil { // kicked: re-read the readers from scratch
+				prev = nil
+				continue
+			}
 			return err
 		}
 		m.update(cur)
 		prev = cur
+	}
+}
+
+// resyncLocked makes Run re-read the readers, after an operation found the
+// card gone: the backend may not have seen the change yet.
+func (m *Monitor) resyncLocked() {
+	if m.kick != nil {
+		m.kick()
 	}
 }
 
@@ -156,6 +178,13 @@ func (m *Monitor) update(rs []ReaderStatus) {
 		m.apply(InReaderAttached, nil)
 	}
 	present := m.state != StateNoReader && m.state != StateEmpty
+	if present && r.CardPresent && r.Events != m.events {
+		// removed and re-inserted between two looks: a new card session
+		m.dropSessionLocked()
+		m.kind = KindUnknown
+		m.apply(InCardRemoved, nil)
+		present = false
+	}
 	switch {
 	case present && !r.CardPresent:
 		m.dropSessionLocked()
@@ -163,6 +192,7 @@ func (m *Monitor) update(rs []ReaderStatus) {
 		m.apply(InCardRemoved, nil)
 		m.mu.Unlock()
 	case !present && r.CardPresent:
+		m.events = r.Events
 		m.apply(InCardInserted, nil)
 		m.mu.Unlock()
 		m.identify(r.Name)
@@ -260,6 +290,7 @@ func (m *Monitor) Do(op func(*Session) error) error {
 		m.dropSessionLocked()
 		m.kind = KindUnknown
 		m.apply(InCardRemoved, nil)
+		m.resyncLocked()
 	default:
 		m.apply(InFailed, err)
 	}

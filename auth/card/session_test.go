@@ -11,8 +11,8 @@ import (
 	"testing"
 
 	"madoguchi/auth/card"
-	"madoguchi/sandbox/fixtures"
 	vcard "madoguchi/sandbox/card"
+	"madoguchi/sandbox/fixtures"
 )
 
 func newCard(t *testing.T, id string) (*vcard.Card, *card.Session, fixtures.Resident) {

@@ -53,7 +53,21 @@ func (t *Transport) Transmit(apdu []byte) ([]byte, error) {
 		return nil, card.ErrCardRemoved
 	}
 	r, err := t.c.Transmit(apdu)
-	return r, mapErr(err)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	if len(r) < 2 {
+		// A card always answers with a status word. An empty answer comes from a
+		// reader whose card left (or went mute) during the exchange: ask the
+		// reader, and report the removal either way.
+		if _, serr := t.c.Status(); serr != nil {
+			if m := mapErr(serr); card.CodeOf(m) == card.CodeReaderRemoved {
+				return nil, m
+			}
+		}
+		return nil, &card.Error{Code: card.CodeCardRemoved, Detail: "card did not answer"}
+	}
+	return r, nil
 }
 
 // ATR implements card.Transport.
@@ -122,7 +136,9 @@ func (b *Backend) Status() ([]card.ReaderStatus, error) {
 	}
 	out := make([]card.ReaderStatus, len(names))
 	for i, st := range states {
-		out[i] = card.ReaderStatus{Name: names[i], CardPresent: st.EventState&scard.StatePresent != 0 && st.EventState&scard.StateMute == 0}
+		out[i] = card.ReaderStatus{Name: names[i],
+			CardPresent: st.EventState&scard.StatePresent != 0 && st.EventState&scard.StateMute == 0,
+			Events:      int(uint32(st.EventState) >> 16)} // pcsclite's per-reader event counter
 	}
 	return out, nil
 }
@@ -161,6 +177,7 @@ func (b *Backend) Wait(ctx context.Context, prev []card.ReaderStatus) ([]card.Re
 			if r.CardPresent {
 				st = scard.StatePresent
 			}
+			st |= scard.StateFlag(uint32(r.Events) << 16)
 			states = append(states, scard.ReaderState{Reader: r.Name, CurrentState: st})
 		}
 		// Learn the PnP pseudo-reader's current state first, then wait on all.

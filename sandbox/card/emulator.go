@@ -64,6 +64,7 @@ type Card struct {
 	apdus       int
 	changed     chan struct{}
 	id          string
+	insertions  int
 }
 
 // New builds the card of a fixture resident.
@@ -173,6 +174,13 @@ func encodeAttributes(r fixtures.Resident) []byte {
 	))
 }
 
+// Insertions counts how often the card was (re-)inserted.
+func (c *Card) Insertions() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.insertions
+}
+
 // ATR returns the answer to reset.
 func (c *Card) ATR() []byte { return append([]byte(nil), ATR...) }
 
@@ -218,6 +226,9 @@ func (c *Card) setPresentLocked(p bool) {
 		return
 	}
 	c.present = p
+	if p {
+		c.insertions++
+	}
 	close(c.changed)
 	c.changed = make(chan struct{})
 }

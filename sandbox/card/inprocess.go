@@ -67,6 +67,7 @@ func (r *Reader) snapshot() ([]card.ReaderStatus, <-chan struct{}, <-chan struct
 	if r.card != nil {
 		changed = r.card.Changed()
 		st.CardPresent = r.card.Present()
+		st.Events = r.card.Insertions()
 	}
 	return []card.ReaderStatus{st}, changed, r.swapped
 }

@@ -73,7 +73,6 @@ func quickAck(conn *net.TCPConn) {
 	})
 }
 
-
 func serveConn(ctx context.Context, conn *net.TCPConn, c *Card) error {
 	stop := make(chan struct{})
 	defer close(stop)
