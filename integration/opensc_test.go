@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
 )
 
 // OpenSC's own JPKI driver (written against real cards) must accept our

@@ -30,6 +30,12 @@ const (
 	CodeUnsupportedHash    Code = "CARD-HASH"           // signing with a hash/padding the card cannot do
 )
 
+// Codes lists every failure code of the card layer (the UI's catalogue must
+// explain each one in every language: see the i18n test in this package).
+var Codes = []Code{CodeCardRemoved, CodeReaderRemoved, CodeNoReader, CodeNoCard, CodePCSCUnavailable,
+	CodeWrongPIN, CodePINBlocked, CodeLastTryUnconfirmed, CodePINFormat, CodeFileNotFound,
+	CodeSecurityStatus, CodeUnsupportedCard, CodeNoSignCert, CodeProtocol, CodeCardData, CodeUnsupportedHash}
+
 // Error is a card-layer failure with a stable code. It never carries a PIN or
 // a My Number: Detail is for engineers and holds only protocol facts.
 type Error struct {
@@ -65,6 +71,18 @@ func (e *Error) Error() string {
 }
 
 func (e *Error) Unwrap() error { return e.Err }
+
+// FailureCode is the stable code for the UI's failure catalogue.
+func (e *Error) FailureCode() string { return string(e.Code) }
+
+// FailureData is the template data for the failure text (never a PIN).
+func (e *Error) FailureData() map[string]any {
+	d := map[string]any{"TriesLeft": e.TriesLeft}
+	if e.Secret != "" {
+		d["Secret"] = string(e.Secret)
+	}
+	return d
+}
 
 // Is lets errors.Is(err, ErrCardRemoved) match by code.
 func (e *Error) Is(target error) bool {

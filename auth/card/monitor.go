@@ -56,12 +56,32 @@ func NewMonitor(b Backend, cache *Cache, preferred string) *Monitor {
 // The channel is buffered; a slow subscriber misses intermediate events but
 // always gets the latest state eventually.
 func (m *Monitor) Subscribe() <-chan Event {
+	ch, _ := m.SubscribeCancel()
+	return ch
+}
+
+// SubscribeCancel is Subscribe with a function that ends the subscription
+// (the channel is then closed).
+func (m *Monitor) SubscribeCancel() (<-chan Event, func()) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	ch := make(chan Event, 32)
 	ch <- m.eventLocked(InIdle)
 	m.subs = append(m.subs, ch)
-	return ch
+	var once sync.Once
+	return ch, func() {
+		once.Do(func() {
+			m.mu.Lock()
+			defer m.mu.Unlock()
+			for i, c := range m.subs {
+				if c == ch {
+					m.subs = append(m.subs[:i], m.subs[i+1:]...)
+					close(ch)
+					return
+				}
+			}
+		})
+	}
 }
 
 // Current returns the current event snapshot.

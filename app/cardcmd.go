@@ -1,0 +1,404 @@
+package app
+
+import (
+	"context"
+	"crypto"
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/pem"
+	"flag"
+	"fmt"
+	"os"
+	"time"
+
+	"madoguchi/auth/card"
+)
+
+type cardCmd struct {
+	env     *Env
+	fs      *flag.FlagSet
+	src     cardSource
+	json    bool
+	stdin   bool
+	yesLast bool
+}
+
+func cardCommand(ctx context.Context, args []string, env *Env) error {
+	if len(args) == 0 {
+		return usageError{"card: which command? readers|status|certs|info|pin-status|change-pin|sign"}
+	}
+	c := &cardCmd{env: env, fs: flag.NewFlagSet("card "+args[0], flag.ContinueOnError)}
+	c.fs.SetOutput(env.Stderr)
+	c.src.flags(c.fs)
+	c.fs.BoolVar(&c.json, "json", false, "print JSON")
+	c.fs.BoolVar(&c.stdin, "pin-stdin", false, "read PINs from standard input, one per line")
+	c.fs.BoolVar(&c.yesLast, "yes-last-try", false, "agree to spend a PIN's last try")
+	switch args[0] {
+	case "readers":
+		return c.parse(args[1:], c.readers, ctx)
+	case "status":
+		return c.parse(args[1:], c.status, ctx)
+	case "certs":
+		pemOut := c.fs.Bool("pem", false, "print the certificates as PEM")
+		return c.parse(args[1:], func(ctx context.Context) error { return c.certs(ctx, *pemOut) }, ctx)
+	case "pin-status":
+		return c.parse(args[1:], c.pinStatus, ctx)
+	case "info":
+		mn := c.fs.Bool("mynumber", false, "also read the My Number (only when a procedure needs it)")
+		show := c.fs.Bool("show-mynumber", false, "print the My Number unmasked")
+		return c.parse(args[1:], func(ctx context.Context) error { return c.info(ctx, *mn || *show, *show) }, ctx)
+	case "change-pin":
+		sec := c.fs.String("secret", "", "auth-pin | sign-password | input-pin")
+		return c.parse(args[1:], func(ctx context.Context) error { return c.changePIN(ctx, *sec) }, ctx)
+	case "sign":
+		key := c.fs.String("key", "auth", "auth | sign")
+		in := c.fs.String("in", "", "file to sign (SHA-256 of its content)")
+		out := c.fs.String("out", "", "write the raw signature here")
+		return c.parse(args[1:], func(ctx context.Context) error { return c.sign(ctx, *key, *in, *out) }, ctx)
+	}
+	return usageError{"card: unknown command " + args[0]}
+}
+
+func (c *cardCmd) parse(args []string, run func(context.Context) error, ctx context.Context) error {
+	if err := c.fs.Parse(args); err != nil {
+		return err
+	}
+	if c.fs.NArg() > 0 {
+		return usageError{"unexpected arguments: PINs are never taken from the command line"}
+	}
+	return run(ctx)
+}
+
+type readerJSON struct {
+	Name        string `json:"name"`
+	CardPresent bool   `json:"card_present"`
+}
+
+func (c *cardCmd) readers(ctx context.Context) error {
+	b, closeB, err := c.src.backend()
+	if err != nil {
+		return err
+	}
+	defer closeB()
+	rs, err := b.Wait(ctx, nil)
+	if err != nil {
+		return err
+	}
+	out := []readerJSON{}
+	for _, r := range rs {
+		out = append(out, readerJSON{r.Name, r.CardPresent})
+	}
+	if c.json {
+		return writeJSON(c.env.Stdout, out)
+	}
+	if len(out) == 0 {
+		return card.ErrNoReader
+	}
+	for _, r := range out {
+		mark := "-"
+		if r.CardPresent {
+			mark = "*"
+		}
+		fmt.Fprintf(c.env.Stdout, "%s %s\n", mark, r.Name)
+	}
+	return nil
+}
+
+type statusJSON struct {
+	Reader string `json:"reader"`
+	ATR    string `json:"atr"`
+	Kind   string `json:"kind"`
+	State  string `json:"state"`
+}
+
+func (c *cardCmd) status(ctx context.Context) error {
+	s, done, err := c.src.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer done()
+	st := statusJSON{Reader: s.Transport().Reader(), ATR: fmt.Sprintf("%X", s.Transport().ATR()),
+		Kind: card.KindMyNumberCard.String(), State: card.StateIdentified.String()}
+	if c.json {
+		return writeJSON(c.env.Stdout, st)
+	}
+	fmt.Fprintf(c.env.Stdout, "%s: %s\nATR: %s\n%s\n", c.env.Tr.T("reader.label"), st.Reader, st.ATR, c.env.Tr.T("kind.mynumber"))
+	return nil
+}
+
+type certJSON struct {
+	Which     string    `json:"which"`
+	Subject   string    `json:"subject,omitempty"`
+	Issuer    string    `json:"issuer,omitempty"`
+	Serial    string    `json:"serial,omitempty"`
+	NotBefore time.Time `json:"not_before,omitzero"`
+	NotAfter  time.Time `json:"not_after,omitzero"`
+	Expired   bool      `json:"expired"`
+	Error     string    `json:"error,omitempty"`
+}
+
+func certInfo(which card.CertFile, cert *x509.Certificate, err error, now time.Time) certJSON {
+	j := certJSON{Which: which.String()}
+	if err != nil {
+		j.Error = string(card.CodeOf(err))
+		if j.Error == "" {
+			j.Error = err.Error()
+		}
+		return j
+	}
+	j.Subject, j.Issuer = cert.Subject.String(), cert.Issuer.String()
+	j.Serial = cert.SerialNumber.Text(16)
+	j.NotBefore, j.NotAfter = cert.NotBefore, cert.NotAfter
+	j.Expired = now.After(cert.NotAfter)
+	return j
+}
+
+func (c *cardCmd) certs(ctx context.Context, pemOut bool) error {
+	s, done, err := c.src.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer done()
+	var out []certJSON
+	now := time.Now()
+	for _, f := range publicCerts {
+		cert, err := s.ReadCertificate(f)
+		if pemOut && err == nil {
+			pem.Encode(c.env.Stdout, &pem.Block{Type: "CERTIFICATE", Bytes: cert.Raw})
+		}
+		out = append(out, certInfo(f, cert, err, now))
+	}
+	if pemOut {
+		return nil
+	}
+	if c.json {
+		return writeJSON(c.env.Stdout, out)
+	}
+	layout := c.env.Tr.T("date.layout")
+	for _, j := range out {
+		name := c.env.Tr.T("cert." + j.Which)
+		switch {
+		case j.Error != "":
+			fmt.Fprintf(c.env.Stdout, "%s: %s\n", name, c.env.Tr.T("cert.unavailable", map[string]any{"Code": j.Error}))
+		case j.Expired:
+			fmt.Fprintf(c.env.Stdout, "%s: %s\n", name, c.env.Tr.T("cert.expired", map[string]any{"Date": j.NotAfter.Format(layout)}))
+		default:
+			fmt.Fprintf(c.env.Stdout, "%s: %s\n", name, c.env.Tr.T("cert.valid_until", map[string]any{"Date": j.NotAfter.Format(layout)}))
+		}
+	}
+	return nil
+}
+
+type counterJSON struct {
+	Secret    string `json:"secret"`
+	TriesLeft int    `json:"tries_left"`
+	Max       int    `json:"max"`
+	Blocked   bool   `json:"blocked"`
+	Error     string `json:"error,omitempty"`
+}
+
+func (c *cardCmd) pinStatus(ctx context.Context) error {
+	s, done, err := c.src.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer done()
+	var out []counterJSON
+	for _, pc := range readCounters(s) {
+		j := counterJSON{Secret: pc.Secret, TriesLeft: pc.TriesLeft, Max: pc.Max, Blocked: pc.Err == nil && pc.TriesLeft == 0}
+		if pc.Err != nil {
+			j.Error = string(card.CodeOf(pc.Err))
+		}
+		out = append(out, j)
+	}
+	if c.json {
+		return writeJSON(c.env.Stdout, out)
+	}
+	for _, j := range out {
+		var v string
+		switch {
+		case j.Error == string(card.CodeNoSignCert):
+			v = c.env.Tr.T("pins.none")
+		case j.Error != "":
+			v = c.env.Tr.T("pins.unavailable", map[string]any{"Code": j.Error})
+		case j.Blocked:
+			v = c.env.Tr.T("pins.blocked")
+		default:
+			v = c.env.Tr.T("pins.tries", map[string]any{"TriesLeft": j.TriesLeft, "Max": j.Max})
+		}
+		fmt.Fprintf(c.env.Stdout, "%s: %s\n", c.env.Tr.T("secret."+j.Secret), v)
+	}
+	return nil
+}
+
+type infoJSON struct {
+	Name      string         `json:"name"`
+	Address   string         `json:"address"`
+	BirthDate string         `json:"birth_date"`
+	Sex       int            `json:"sex"`
+	MyNumber  *card.MyNumber `json:"my_number,omitempty"`
+	// MyNumberShown is set only with --show-mynumber.
+	MyNumberShown string `json:"my_number_unmasked,omitempty"`
+}
+
+func (c *cardCmd) info(ctx context.Context, readMyNumber, show bool) error {
+	s, done, err := c.src.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer done()
+	pr := newPINReader(c.env, c.stdin, c.yesLast)
+	pin, yes, err := pr.ask(s, card.SecretInputPIN)
+	if err != nil {
+		return err
+	}
+	var mnPIN card.PIN
+	if readMyNumber { // one VERIFY serves both reads; keep a copy for the second
+		mnPIN = append(card.PIN(nil), pin...)
+		defer mnPIN.Wipe()
+	}
+	a, err := s.ReadAttributes(pin, yes)
+	if err != nil {
+		return err
+	}
+	j := infoJSON{Name: a.Name, Address: a.Address, BirthDate: a.BirthDate.Format("2006-01-02"), Sex: a.Sex}
+	if readMyNumber {
+		mn, err := s.ReadMyNumber(mnPIN, false)
+		if err != nil {
+			return err
+		}
+		j.MyNumber = &mn
+		if show {
+			j.MyNumberShown = mn.Reveal()
+		}
+	}
+	if c.json {
+		return writeJSON(c.env.Stdout, j)
+	}
+	tr := c.env.Tr
+	fmt.Fprintf(c.env.Stdout, "%s: %s\n%s: %s\n%s: %s\n%s: %s\n",
+		tr.T("attrs.name"), j.Name, tr.T("attrs.address"), j.Address,
+		tr.T("attrs.birth"), a.BirthDate.Format(tr.T("date.layout")), tr.T("attrs.sex"), tr.T(fmt.Sprintf("sex.%d", j.Sex)))
+	if j.MyNumber != nil {
+		v := j.MyNumber.String()
+		if show {
+			v = j.MyNumberShown
+		}
+		fmt.Fprintf(c.env.Stdout, "My Number: %s\n", v)
+	}
+	return nil
+}
+
+func (c *cardCmd) changePIN(ctx context.Context, secret string) error {
+	sec, err := card.ParseSecret(secret)
+	if err != nil {
+		return usageError{err.Error()}
+	}
+	s, done, err := c.src.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer done()
+	pr := newPINReader(c.env, c.stdin, c.yesLast)
+	old, yes, err := pr.ask(s, sec)
+	if err != nil {
+		return err
+	}
+	defer old.Wipe()
+	name := c.env.Tr.T("secret." + string(sec))
+	newPIN, err := pr.line(c.env.Tr.T("cli.enter_new_pin", map[string]any{"SecretName": name}))
+	if err != nil {
+		return err
+	}
+	defer newPIN.Wipe()
+	again, err := pr.line(c.env.Tr.T("cli.repeat_new_pin"))
+	if err != nil {
+		return err
+	}
+	defer again.Wipe()
+	newPIN.Normalize(sec)
+	again.Normalize(sec)
+	if string(newPIN) != string(again) {
+		fmt.Fprintln(c.env.Stderr, c.env.Tr.T("cli.pin_mismatch"))
+		return errSilent
+	}
+	if err := s.ChangePIN(sec, old, newPIN, yes); err != nil {
+		return err
+	}
+	if c.json {
+		return writeJSON(c.env.Stdout, map[string]any{"secret": secret, "changed": true})
+	}
+	fmt.Fprintln(c.env.Stdout, c.env.Tr.T("cli.pin_changed", map[string]any{"SecretName": name}))
+	return nil
+}
+
+type signJSON struct {
+	Key         string `json:"key"`
+	Algorithm   string `json:"alg"`
+	DigestB64   string `json:"sha256"`
+	SignatureB4 string `json:"signature"`
+	Certificate string `json:"certificate"`
+}
+
+func (c *cardCmd) sign(ctx context.Context, key, in, out string) error {
+	var k card.Key
+	switch key {
+	case "auth":
+		k = card.KeyAuth
+	case "sign":
+		k = card.KeySign
+	default:
+		return usageError{"--key must be auth or sign"}
+	}
+	if in == "" {
+		return usageError{"--in FILE is required (standard input may carry the PIN)"}
+	}
+	data, err := os.ReadFile(in)
+	if err != nil {
+		return usageError{err.Error()}
+	}
+	s, done, err := c.src.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer done()
+	pr := newPINReader(c.env, c.stdin, c.yesLast)
+	pin, yes, err := pr.ask(s, k.Secret())
+	if err != nil {
+		return err
+	}
+	var cert *x509.Certificate
+	if k == card.KeySign {
+		pin2 := append(card.PIN(nil), pin...)
+		cert, err = s.ReadSignCertificate(pin2, yes)
+		if err != nil {
+			pin.Wipe()
+			return err
+		}
+		yes = false // the counter is full again after a correct VERIFY
+	} else if cert, err = s.ReadCertificate(card.CertAuth); err != nil {
+		pin.Wipe()
+		return err
+	}
+	h := sha256.Sum256(data)
+	di, _ := card.DigestInfo(crypto.SHA256, h[:])
+	sig, err := s.SignDigestInfo(k, di, pin, yes)
+	if err != nil {
+		return err
+	}
+	if out != "" {
+		if err := os.WriteFile(out, sig, 0o644); err != nil {
+			return err
+		}
+	}
+	j := signJSON{Key: key, Algorithm: "RS256", DigestB64: base64.StdEncoding.EncodeToString(h[:]),
+		SignatureB4: base64.StdEncoding.EncodeToString(sig),
+		Certificate: string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Raw}))}
+	if c.json {
+		return writeJSON(c.env.Stdout, j)
+	}
+	fmt.Fprintln(c.env.Stdout, c.env.Tr.T("cli.signed", map[string]any{"Key": key}))
+	fmt.Fprintln(c.env.Stdout, j.SignatureB4)
+	return nil
+}

@@ -1,0 +1,66 @@
+package app
+
+import (
+	vcard "madoguchi/sandbox/card"
+	"madoguchi/sandbox/fixtures"
+	"madoguchi/ui"
+)
+
+// demoControls lets the demo swap fictional cards in the in-process reader.
+type demoControls struct {
+	reader  *vcard.Reader
+	current string
+}
+
+var _ ui.DemoControls = (*demoControls)(nil)
+
+// newDemoReader puts the given fixture resident's card in a demo reader.
+func newDemoReader(id string) (*demoControls, error) {
+	r, err := fixtures.ByID(id)
+	if err != nil {
+		return nil, err
+	}
+	c, err := vcard.New(r)
+	if err != nil {
+		return nil, err
+	}
+	return &demoControls{reader: vcard.NewReader(c), current: id}, nil
+}
+
+func (d *demoControls) Residents() []ui.DemoResident {
+	rs, _ := fixtures.Residents()
+	out := make([]ui.DemoResident, 0, len(rs))
+	for _, r := range rs {
+		out = append(out, ui.DemoResident{ID: r.ID, Name: r.Name, Role: string(r.Role)})
+	}
+	return out
+}
+
+func (d *demoControls) Current() string { return d.current }
+
+func (d *demoControls) Insert(id string) error {
+	if c := d.reader.Card(); c != nil && c.ResidentID() == id {
+		c.Insert()
+		return nil
+	}
+	r, err := fixtures.ByID(id)
+	if err != nil {
+		return err
+	}
+	c, err := vcard.New(r)
+	if err != nil {
+		return err
+	}
+	if old := d.reader.Card(); old != nil {
+		old.Remove()
+	}
+	d.current = id
+	d.reader.SetCard(c)
+	return nil
+}
+
+func (d *demoControls) Remove() {
+	if c := d.reader.Card(); c != nil {
+		c.Remove()
+	}
+}

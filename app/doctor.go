@@ -1,0 +1,167 @@
+package app
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"strings"
+	"time"
+
+	"madoguchi/auth/card"
+)
+
+// check is one line of `madoguchi doctor`.
+type check struct {
+	Name   string `json:"name"`
+	OK     bool   `json:"ok"`
+	Detail string `json:"detail,omitempty"`
+	Code   string `json:"code,omitempty"`
+	// Warn marks a passing check that deserves attention (e.g. one try left).
+	Warn bool `json:"warn,omitempty"`
+	data map[string]any
+}
+
+// diagnose runs the checks in order, stopping where later ones cannot run.
+func diagnose(ctx context.Context, src *cardSource, tr func(string, ...map[string]any) string, now time.Time) []check {
+	var out []check
+	fail := func(name string, err error, data map[string]any) {
+		code := string(card.CodeOf(err))
+		if code == "" {
+			code = "UNKNOWN"
+		}
+		out = append(out, check{Name: name, Code: code, Detail: err.Error(), data: data})
+	}
+	b, closeB, err := src.backend()
+	if err != nil {
+		fail("pcsc", err, nil)
+		return out
+	}
+	defer closeB()
+	out = append(out, check{Name: "pcsc", OK: true})
+	rs, err := b.Wait(ctx, nil)
+	if err != nil {
+		fail("readers", err, nil)
+		return out
+	}
+	if len(rs) == 0 {
+		fail("readers", card.ErrNoReader, nil)
+		return out
+	}
+	var names []string
+	for _, r := range rs {
+		names = append(names, r.Name)
+	}
+	out = append(out, check{Name: "readers", OK: true, Detail: strings.Join(names, ", ")})
+	s, done, err := src.open(ctx)
+	if err != nil {
+		fail("card", err, nil)
+		return out
+	}
+	defer done()
+	out = append(out, check{Name: "card", OK: true, Detail: s.Transport().Reader() + ": " + card.KindMyNumberCard.String()})
+	for _, pc := range readCounters(s) {
+		name := "counter." + pc.Secret
+		switch {
+		case pc.Err != nil && card.CodeOf(pc.Err) == card.CodeNoSignCert:
+			out = append(out, check{Name: name, OK: true, Detail: "none on this card"})
+		case pc.Err != nil:
+			fail(name, pc.Err, nil)
+		case pc.TriesLeft == 0:
+			fail(name, &card.Error{Code: card.CodePINBlocked, Secret: card.Secret(pc.Secret)},
+				map[string]any{"Secret": pc.Secret})
+		default:
+			out = append(out, check{Name: name, OK: true, Warn: pc.TriesLeft == 1,
+				Detail: fmt.Sprintf("%d/%d", pc.TriesLeft, pc.Max)})
+		}
+	}
+	for _, cv := range readCertViews(s, now) {
+		name := "cert." + cv.Which
+		switch {
+		case cv.Err != nil && card.CodeOf(cv.Err) == card.CodeNoSignCert:
+			out = append(out, check{Name: name, OK: true, Detail: "none on this card"})
+		case cv.Err != nil:
+			fail(name, cv.Err, nil)
+		case cv.Expired:
+			out = append(out, check{Name: name, Code: "CERT-EXPIRED", Detail: "expired " + cv.NotAfter.Format(time.DateOnly),
+				data: map[string]any{"Cert": tr("cert." + cv.Which), "Date": cv.NotAfter.Format(tr("date.layout"))}})
+		default:
+			out = append(out, check{Name: name, OK: true, Detail: "valid until " + cv.NotAfter.Format(time.DateOnly),
+				Warn: cv.NotAfter.Sub(now) < 90*24*time.Hour})
+		}
+	}
+	return out
+}
+
+func doctorCommand(ctx context.Context, args []string, env *Env) error {
+	fs := flag.NewFlagSet("doctor", flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	var src cardSource
+	src.flags(fs)
+	asJSON := fs.Bool("json", false, "print JSON")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	checks := diagnose(ctx, &src, env.Tr.T, time.Now())
+	failed := 0
+	for _, c := range checks {
+		if !c.OK {
+			failed++
+		}
+	}
+	if *asJSON {
+		if err := writeJSON(env.Stdout, map[string]any{"ok": failed == 0, "checks": checks}); err != nil {
+			return err
+		}
+	} else {
+		tr := env.Tr
+		fmt.Fprintln(env.Stdout, tr.T("doctor.title"))
+		for _, c := range checks {
+			label := doctorLabel(tr.T, c.Name)
+			switch {
+			case c.OK && c.Warn:
+				fmt.Fprintf(env.Stdout, "! %s: %s\n", label, c.Detail)
+			case c.OK:
+				d := c.Detail
+				if d == "" {
+					d = tr.T("doctor.ok")
+				}
+				fmt.Fprintf(env.Stdout, "✓ %s: %s\n", label, d)
+			default:
+				data := c.data
+				if data == nil {
+					data = map[string]any{}
+				}
+				if sec, ok := data["Secret"].(string); ok {
+					data["SecretName"] = tr.T("secret." + sec)
+				}
+				f := tr.Failure(c.Code, data)
+				fmt.Fprintf(env.Stdout, "✗ %s: %s [%s]\n    %s\n    %s\n", label, f.Title, c.Code, f.Cause, f.Action)
+			}
+		}
+		if failed == 0 {
+			fmt.Fprintln(env.Stdout, tr.T("doctor.summary_ok"))
+		} else {
+			fmt.Fprintln(env.Stdout, tr.T("doctor.summary_fail", map[string]any{"Count": failed}))
+		}
+	}
+	if failed > 0 {
+		return errSilent
+	}
+	return nil
+}
+
+func doctorLabel(t func(string, ...map[string]any) string, name string) string {
+	switch {
+	case name == "pcsc":
+		return t("doctor.pcsc")
+	case name == "readers":
+		return t("doctor.readers")
+	case name == "card":
+		return t("doctor.card")
+	case strings.HasPrefix(name, "counter."):
+		return t("secret." + strings.TrimPrefix(name, "counter."))
+	case strings.HasPrefix(name, "cert."):
+		return t(name)
+	}
+	return name
+}

@@ -1,0 +1,107 @@
+package app
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"golang.org/x/term"
+
+	"madoguchi/auth/card"
+)
+
+// pinReader obtains secrets for CLI commands: from the terminal without echo,
+// or from standard input (one per line) with --pin-stdin. Never from argv or
+// the environment.
+type pinReader struct {
+	env       *Env
+	fromStdin bool
+	yesLast   bool
+	in        *bufio.Reader
+}
+
+func newPINReader(env *Env, fromStdin, yesLast bool) *pinReader {
+	return &pinReader{env: env, fromStdin: fromStdin, yesLast: yesLast, in: bufio.NewReader(env.Stdin)}
+}
+
+var errNoTerminal = usageError{"no terminal to read the PIN from: use --pin-stdin"}
+
+// line reads one secret as bytes (wipeable), without echo on a terminal.
+func (p *pinReader) line(prompt string) (card.PIN, error) {
+	if p.fromStdin {
+		b, err := p.in.ReadSlice('\n')
+		if err != nil && !(errors.Is(err, io.EOF) && len(b) > 0) {
+			return nil, usageError{"--pin-stdin: no PIN on standard input"}
+		}
+		pin := make(card.PIN, 0, len(b))
+		for _, c := range b {
+			if c != '\n' && c != '\r' {
+				pin = append(pin, c)
+			}
+		}
+		for i := range b { // the bufio buffer held it too
+			b[i] = 0
+		}
+		return pin, nil
+	}
+	if p.env.TTY == nil || !term.IsTerminal(int(p.env.TTY.Fd())) {
+		return nil, errNoTerminal
+	}
+	fmt.Fprint(p.env.TTY, prompt)
+	b, err := term.ReadPassword(int(p.env.TTY.Fd()))
+	fmt.Fprintln(p.env.TTY)
+	if err != nil {
+		return nil, err
+	}
+	return card.PIN(b), nil
+}
+
+// confirmLast asks before the last try; with --pin-stdin only the explicit
+// --yes-last-try flag agrees.
+func (p *pinReader) confirmLast(tries int) (bool, error) {
+	if tries != 1 {
+		return false, nil
+	}
+	if p.yesLast {
+		return true, nil
+	}
+	if p.fromStdin || p.env.TTY == nil {
+		return false, nil // the card layer then refuses with PIN-LAST-TRY
+	}
+	fmt.Fprint(p.env.TTY, p.env.Tr.T("cli.last_try_question"))
+	ans, err := bufio.NewReader(p.env.TTY).ReadString('\n')
+	if err != nil {
+		return false, nil
+	}
+	ans = strings.ToLower(strings.TrimSpace(ans))
+	return ans == "yes" || ans == "y" || ans == p.env.Tr.T("cli.yes"), nil
+}
+
+// ask shows tries left (read without spending one), then reads the secret.
+func (p *pinReader) ask(s *card.Session, sec card.Secret) (card.PIN, bool, error) {
+	tries, err := s.TriesLeft(sec)
+	if err != nil {
+		return nil, false, err
+	}
+	if tries == 0 {
+		return nil, false, &card.Error{Code: card.CodePINBlocked, Secret: sec}
+	}
+	pin, err := p.line(p.env.Tr.T("cli.enter_pin", map[string]any{
+		"SecretName": p.env.Tr.T("secret." + string(sec)), "TriesLeft": tries}))
+	if err != nil {
+		return nil, false, err
+	}
+	pin.Normalize(sec)
+	if err := pin.Validate(sec); err != nil {
+		pin.Wipe()
+		return nil, false, err
+	}
+	yes, err := p.confirmLast(tries)
+	if err != nil {
+		pin.Wipe()
+		return nil, false, err
+	}
+	return pin, yes, nil
+}

@@ -1,0 +1,6 @@
+// Package i18n owns the translation catalogues (embedded JSON, one file per
+// language) and the helpers every user-facing string goes through: language
+// detection, message lookup with template data, and the failure-code catalogue
+// (each failure code has a cause and an action in every language).
+// It is built on github.com/nicksnyder/go-i18n/v2, which Fyne already uses.
+package i18n

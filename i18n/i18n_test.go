@@ -1,0 +1,115 @@
+package i18n
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+	"text/template"
+)
+
+func catalogue(t *testing.T, lang string) map[string]string {
+	t.Helper()
+	b, err := locales.ReadFile("locales/" + lang + ".json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := map[string]string{}
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// Every catalogue has exactly the keys of the Japanese one, no empty
+// message, and templates that parse and use the same fields.
+func TestCataloguesAreComplete(t *testing.T) {
+	ja := catalogue(t, "ja")
+	if len(Languages()) < 2 {
+		t.Fatalf("languages %v", Languages())
+	}
+	for _, lang := range Languages() {
+		m := catalogue(t, lang)
+		for k := range ja {
+			if _, ok := m[k]; !ok {
+				t.Errorf("%s: missing %q", lang, k)
+			}
+		}
+		for k, v := range m {
+			if _, ok := ja[k]; !ok {
+				t.Errorf("%s: %q is not in ja", lang, k)
+			}
+			if strings.TrimSpace(v) == "" {
+				t.Errorf("%s: %q is empty", lang, k)
+			}
+			if _, err := template.New(k).Parse(v); err != nil {
+				t.Errorf("%s: %q: %v", lang, k, err)
+			}
+			if fields(v) != fields(ja[k]) {
+				t.Errorf("%s: %q uses fields %q, ja uses %q", lang, k, fields(v), fields(ja[k]))
+			}
+		}
+	}
+}
+
+func fields(s string) string {
+	var out []string
+	for _, part := range strings.Split(s, "{{.")[1:] {
+		out = append(out, strings.SplitN(part, "}}", 2)[0])
+	}
+	set := map[string]bool{}
+	for _, f := range out {
+		set[f] = true
+	}
+	var uniq []string
+	for f := range set {
+		uniq = append(uniq, f)
+	}
+	if len(uniq) > 1 {
+		// order-insensitive comparison
+		for i := range uniq {
+			for j := i + 1; j < len(uniq); j++ {
+				if uniq[j] < uniq[i] {
+					uniq[i], uniq[j] = uniq[j], uniq[i]
+				}
+			}
+		}
+	}
+	return strings.Join(uniq, ",")
+}
+
+func TestFailureTextsFilled(t *testing.T) {
+	for _, lang := range Languages() {
+		l := New(lang)
+		f := l.Failure("PIN-WRONG", map[string]any{"TriesLeft": 2, "SecretName": "X"})
+		if !strings.Contains(f.Action, "2") || !strings.Contains(f.Cause, "X") {
+			t.Errorf("%s: %+v", lang, f)
+		}
+		u := l.Failure("NO-SUCH-CODE", nil)
+		if u.Code != "NO-SUCH-CODE" || u.Title != l.T("failure.UNKNOWN.title") {
+			t.Errorf("%s: unknown code explained as %+v", lang, u)
+		}
+	}
+}
+
+func TestDetect(t *testing.T) {
+	for _, c := range []struct{ lcAll, lang, want string }{
+		{"", "en_US.UTF-8", "en-US"},
+		{"", "ja_JP.UTF-8", "ja-JP"},
+		{"", "C.UTF-8", Default},
+		{"vi_VN.UTF-8", "en_US.UTF-8", "vi-VN"},
+		{"", "", Default},
+	} {
+		t.Setenv("LC_ALL", c.lcAll)
+		t.Setenv("LC_MESSAGES", "")
+		t.Setenv("LANG", c.lang)
+		if got := Detect(); got != c.want {
+			t.Errorf("LC_ALL=%q LANG=%q: %q, want %q", c.lcAll, c.lang, got, c.want)
+		}
+	}
+	if New("en-US").T("common.cancel") != "Cancel" {
+		t.Error("en-US does not fall back to en")
+	}
+	if New("vi").T("common.cancel") != "キャンセル" {
+		t.Error("an unknown language does not fall back to Japanese")
+	}
+}

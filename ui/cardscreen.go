@@ -1,0 +1,323 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"madoguchi/i18n"
+)
+
+// CardScreen shows the reader and card state, the PIN counters, the
+// certificates' validity and, after the input-support PIN, the name and
+// address from the card.
+type CardScreen struct {
+	win  fyne.Window
+	svc  CardService
+	demo DemoControls
+	tr   *i18n.Localizer
+
+	stateTitle *widget.Label
+	stateHint  *widget.Label
+	readerName *widget.Label
+	failure    *FailureBox
+	pins       *fyne.Container
+	certs      *fyne.Container
+	attrs      *fyne.Container
+	readAttrs  *widget.Button
+	demoBox    fyne.CanvasObject
+	root       fyne.CanvasObject
+
+	mu      sync.Mutex
+	view    CardView
+	loadGen int // bumps on every card change: late results of older loads are dropped
+}
+
+// NewCardScreen builds the screen; call Start to follow the card.
+func NewCardScreen(win fyne.Window, svc CardService, demo DemoControls, tr *i18n.Localizer) *CardScreen {
+	s := &CardScreen{win: win, svc: svc, demo: demo, tr: tr}
+	s.stateTitle = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	s.stateTitle.Wrapping = fyne.TextWrapWord
+	s.stateHint = widget.NewLabel("")
+	s.stateHint.Wrapping = fyne.TextWrapWord
+	s.readerName = widget.NewLabel("")
+	s.failure = NewFailureBox(tr)
+	s.pins = container.NewVBox()
+	s.certs = container.NewVBox()
+	s.attrs = container.NewVBox(widget.NewLabel(tr.T("attrs.hidden")))
+	s.readAttrs = widget.NewButton(tr.T("attrs.read"), s.onReadAttributes)
+	s.readAttrs.Importance = widget.HighImportance
+	s.readAttrs.Disable()
+
+	status := widget.NewCard(tr.T("reader.label"), "", container.NewVBox(s.stateTitle, s.stateHint, s.readerName, s.failure.Object()))
+	pins := widget.NewCard(tr.T("pins.title"), "", s.pins)
+	certs := widget.NewCard(tr.T("certs.title"), "", s.certs)
+	attrs := widget.NewCard(tr.T("attrs.title"), tr.T("attrs.privacy"), container.NewVBox(s.attrs, s.readAttrs))
+	left := container.NewVBox(status, attrs)
+	right := container.NewVBox(pins, certs)
+	body := container.NewGridWithColumns(2, left, right)
+	parts := []fyne.CanvasObject{body}
+	if demo != nil {
+		s.demoBox = s.buildDemo()
+		parts = append(parts, s.demoBox)
+	}
+	s.root = container.NewVScroll(container.NewVBox(parts...))
+	s.apply(CardView{State: "no-reader"})
+	return s
+}
+
+// Object is the screen's canvas object.
+func (s *CardScreen) Object() fyne.CanvasObject { return s.root }
+
+// Start follows the card service; stop with the returned function.
+func (s *CardScreen) Start() (stop func()) {
+	return s.svc.Watch(func(v CardView) {
+		fyne.Do(func() { s.apply(v) })
+	})
+}
+
+// apply shows a card view. Main goroutine only.
+func (s *CardScreen) apply(v CardView) {
+	s.mu.Lock()
+	prev := s.view
+	s.view = v
+	changedCard := prev.State != v.State && (v.State == "card-identified" && prev.State != "busy" || v.State != "card-identified" && v.State != "busy")
+	if changedCard {
+		s.loadGen++
+	}
+	gen := s.loadGen
+	s.mu.Unlock()
+
+	title := s.tr.T("state." + v.State + ".title")
+	if v.State == "card-identified" {
+		title = s.tr.T("kind." + v.Kind)
+	}
+	s.stateTitle.SetText(title)
+	s.stateHint.SetText(s.tr.T("state." + v.State + ".hint"))
+	if v.Reader != "" {
+		s.readerName.SetText(s.tr.T("reader.name", map[string]any{"Reader": v.Reader}))
+	} else {
+		s.readerName.SetText("")
+	}
+	if v.State == "error" && v.Err != nil {
+		s.failure.Show(v.Err)
+	} else {
+		s.failure.Hide()
+	}
+	identified := v.State == "card-identified" && v.Kind == "mynumber"
+	if identified {
+		s.readAttrs.Enable()
+	} else {
+		s.readAttrs.Disable()
+	}
+	if !changedCard {
+		return
+	}
+	// The card changed: forget everything shown about the previous one.
+	s.attrs.Objects = []fyne.CanvasObject{widget.NewLabel(s.tr.T("attrs.hidden"))}
+	s.attrs.Refresh()
+	s.pins.Objects = nil
+	s.pins.Refresh()
+	s.certs.Objects = nil
+	s.certs.Refresh()
+	if identified {
+		s.pins.Objects = []fyne.CanvasObject{widget.NewLabel(s.tr.T("common.loading"))}
+		s.pins.Refresh()
+		go s.load(gen)
+	}
+}
+
+func (s *CardScreen) current(gen int) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return gen == s.loadGen
+}
+
+// load reads counters and certificates in the background.
+func (s *CardScreen) load(gen int) {
+	ctx := context.Background()
+	counters, cerr := s.svc.PINCounters(ctx)
+	certs, xerr := s.svc.Certificates(ctx)
+	fyne.Do(func() {
+		if !s.current(gen) {
+			return
+		}
+		s.showCounters(counters, cerr)
+		s.showCerts(certs, xerr)
+	})
+}
+
+func (s *CardScreen) showCounters(cs []PINCounter, err error) {
+	var rows []fyne.CanvasObject
+	if err != nil {
+		fb := NewFailureBox(s.tr)
+		fb.Show(err)
+		rows = append(rows, fb.Object())
+	}
+	for _, c := range cs {
+		name := widget.NewLabel(s.tr.T("secret." + c.Secret))
+		name.Wrapping = fyne.TextWrapWord
+		var val string
+		switch {
+		case c.Err != nil:
+			code, _ := failureOf(c.Err)
+			val = s.tr.T("pins.unavailable", map[string]any{"Code": code})
+			if code == "CARD-NO-SIGN-CERT" {
+				val = s.tr.T("pins.none")
+			}
+		case c.TriesLeft == 0:
+			val = s.tr.T("pins.blocked")
+		default:
+			val = s.tr.T("pins.tries", map[string]any{"TriesLeft": c.TriesLeft, "Max": c.Max})
+		}
+		v := widget.NewLabelWithStyle(val, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		v.Wrapping = fyne.TextWrapWord
+		rows = append(rows, container.NewVBox(name, v))
+	}
+	s.pins.Objects = rows
+	s.pins.Refresh()
+}
+
+func (s *CardScreen) showCerts(cs []CertView, err error) {
+	var rows []fyne.CanvasObject
+	if err != nil {
+		fb := NewFailureBox(s.tr)
+		fb.Show(err)
+		rows = append(rows, fb.Object())
+	}
+	layout := s.tr.T("date.layout")
+	for _, c := range cs {
+		var val string
+		switch {
+		case c.Err != nil:
+			code, _ := failureOf(c.Err)
+			val = s.tr.T("cert.unavailable", map[string]any{"Code": code})
+			if code == "CARD-NO-SIGN-CERT" {
+				val = s.tr.T("cert.none")
+			}
+		case c.Expired:
+			val = s.tr.T("cert.expired", map[string]any{"Date": c.NotAfter.Format(layout)})
+		default:
+			val = s.tr.T("cert.valid_until", map[string]any{"Date": c.NotAfter.Format(layout)})
+		}
+		name := widget.NewLabel(s.tr.T("cert." + c.Which))
+		v := widget.NewLabelWithStyle(val, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		v.Wrapping = fyne.TextWrapWord
+		rows = append(rows, container.NewVBox(name, v))
+	}
+	note := widget.NewLabel(s.tr.T("cert.sign_needs_password"))
+	note.Wrapping = fyne.TextWrapWord
+	rows = append(rows, note)
+	s.certs.Objects = rows
+	s.certs.Refresh()
+}
+
+func (s *CardScreen) onReadAttributes() {
+	const secret = "input-pin"
+	s.readAttrs.Disable()
+	s.mu.Lock()
+	gen := s.loadGen
+	s.mu.Unlock()
+	go func() {
+		tries, err := s.svc.TriesLeft(context.Background(), secret)
+		fyne.Do(func() {
+			if !s.current(gen) {
+				return
+			}
+			s.readAttrs.Enable()
+			if err != nil {
+				s.showAttrError(err)
+				return
+			}
+			if tries == 0 {
+				s.showAttrError(&uiFailure{code: "PIN-BLOCKED", data: map[string]any{"Secret": secret}})
+				return
+			}
+			AskPIN(s.win, s.tr, secret, tries, func(pin []byte, confirmLast bool) {
+				s.readAttrs.Disable()
+				go func() {
+					a, err := s.svc.ReadAttributes(context.Background(), pin, confirmLast)
+					fyne.Do(func() {
+						if !s.current(gen) {
+							return
+						}
+						s.readAttrs.Enable()
+						if err != nil {
+							s.showAttrError(err)
+							return
+						}
+						s.showAttributes(a)
+					})
+				}()
+			})
+		})
+	}()
+}
+
+func (s *CardScreen) showAttrError(err error) {
+	fb := NewFailureBox(s.tr)
+	fb.Show(err)
+	s.attrs.Objects = []fyne.CanvasObject{fb.Object()}
+	s.attrs.Refresh()
+}
+
+func (s *CardScreen) showAttributes(a Attributes) {
+	row := func(label, value string) fyne.CanvasObject {
+		v := widget.NewLabelWithStyle(value, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		v.Wrapping = fyne.TextWrapWord
+		return container.NewVBox(widget.NewLabel(s.tr.T(label)), v)
+	}
+	s.attrs.Objects = []fyne.CanvasObject{
+		row("attrs.name", a.Name),
+		row("attrs.address", a.Address),
+		row("attrs.birth", a.BirthDate.Format(s.tr.T("date.layout"))),
+		row("attrs.sex", s.tr.T(fmt.Sprintf("sex.%d", a.Sex))),
+	}
+	s.attrs.Refresh()
+}
+
+func (s *CardScreen) buildDemo() fyne.CanvasObject {
+	rs := s.demo.Residents()
+	labels := make([]string, len(rs))
+	byLabel := map[string]string{}
+	current := ""
+	for i, r := range rs {
+		labels[i] = fmt.Sprintf("%s — %s", r.Name, s.tr.T("role."+r.Role))
+		byLabel[labels[i]] = r.ID
+		if r.ID == s.demo.Current() {
+			current = labels[i]
+		}
+	}
+	sel := widget.NewSelect(labels, nil)
+	sel.SetSelected(current)
+	insert := widget.NewButton(s.tr.T("demo.insert"), func() {
+		if id, ok := byLabel[sel.Selected]; ok {
+			go func() {
+				if err := s.demo.Insert(id); err != nil {
+					fyne.Do(func() { s.failure.Show(err) })
+				}
+			}()
+		}
+	})
+	remove := widget.NewButton(s.tr.T("demo.remove"), func() { go s.demo.Remove() })
+	return widget.NewCard(s.tr.T("demo.title"), s.tr.T("demo.subtitle"),
+		container.NewBorder(nil, nil, widget.NewLabel(s.tr.T("demo.resident")), container.NewHBox(insert, remove), sel))
+}
+
+// uiFailure is a failure the UI itself detects.
+type uiFailure struct {
+	code string
+	data map[string]any
+}
+
+func (f *uiFailure) Error() string               { return f.code }
+func (f *uiFailure) FailureCode() string         { return f.code }
+func (f *uiFailure) FailureData() map[string]any { return f.data }
+
+// ShowAttributesForTest shows attributes as if read after the PIN (demo
+// screenshots and tests). Main goroutine only.
+func (s *CardScreen) ShowAttributesForTest(a Attributes) { s.showAttributes(a) }

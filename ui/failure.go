@@ -1,0 +1,68 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"madoguchi/i18n"
+)
+
+// FailureBox shows a failure as people can act on it: what happened, why,
+// what to do, and the stable code to quote when asking for help.
+type FailureBox struct {
+	tr     *i18n.Localizer
+	title  *widget.Label
+	cause  *widget.Label
+	action *widget.Label
+	code   *widget.Label
+	box    *fyne.Container
+}
+
+// NewFailureBox returns a hidden box.
+func NewFailureBox(tr *i18n.Localizer) *FailureBox {
+	f := &FailureBox{tr: tr}
+	f.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	f.title.Importance = widget.DangerImportance
+	f.cause = widget.NewLabel("")
+	f.action = widget.NewLabel("")
+	f.code = widget.NewLabel("")
+	for _, l := range []*widget.Label{f.title, f.cause, f.action} {
+		l.Wrapping = fyne.TextWrapWord
+	}
+	f.code.Importance = widget.LowImportance
+	f.box = container.NewVBox(f.title, f.cause, f.action, f.code)
+	f.box.Hide()
+	return f
+}
+
+// Object is the box's canvas object.
+func (f *FailureBox) Object() fyne.CanvasObject { return f.box }
+
+// Show explains err.
+func (f *FailureBox) Show(err error) {
+	code, data := failureOf(err)
+	if data == nil {
+		data = map[string]any{}
+	}
+	if sec, ok := data["Secret"].(string); ok {
+		data["SecretName"] = f.tr.T("secret." + sec)
+	}
+	fl := f.tr.Failure(code, data)
+	f.title.SetText(fl.Title)
+	f.cause.SetText(fl.Cause)
+	f.action.SetText(fl.Action)
+	f.code.SetText(f.tr.T("failure.code_label", map[string]any{"Code": code}))
+	f.box.Show()
+}
+
+// Hide hides the box.
+func (f *FailureBox) Hide() { f.box.Hide() }
+
+// Text returns the visible texts (for tests and accessibility).
+func (f *FailureBox) Text() []string {
+	if !f.box.Visible() {
+		return nil
+	}
+	return []string{f.title.Text, f.cause.Text, f.action.Text, f.code.Text}
+}

@@ -1,0 +1,127 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"madoguchi/i18n"
+)
+
+// PINForm is the content of the PIN dialog: it shows which secret, the tries
+// left (read before asking), checks the format before anything reaches the
+// card, and on the last try requires an explicit confirmation.
+type PINForm struct {
+	Entry    *widget.Entry
+	Confirm  *widget.Check // nil unless this is the last try
+	Error    *widget.Label
+	OK       *widget.Button
+	Cancel   *widget.Button
+	Content  fyne.CanvasObject
+	secret   string
+	tr       *i18n.Localizer
+	onSubmit func(pin []byte, confirmLast bool)
+	onClose  func()
+}
+
+// NewPINForm builds the form. onSubmit receives the PIN bytes (the caller
+// wipes them after use); onClose is called when the form is done either way.
+func NewPINForm(tr *i18n.Localizer, secret string, triesLeft int, onSubmit func(pin []byte, confirmLast bool), onClose func()) *PINForm {
+	f := &PINForm{tr: tr, secret: secret, onSubmit: onSubmit, onClose: onClose}
+	f.Entry = widget.NewPasswordEntry()
+	f.Entry.SetPlaceHolder(tr.T(formatKey(secret)))
+	f.Error = widget.NewLabel("")
+	f.Error.Importance = widget.DangerImportance
+	f.Error.Wrapping = fyne.TextWrapWord
+	prompt := widget.NewLabel(tr.T("pin.prompt", map[string]any{"SecretName": tr.T("secret." + secret)}))
+	prompt.Wrapping = fyne.TextWrapWord
+	tries := widget.NewLabelWithStyle(tr.T("pin.tries", map[string]any{"TriesLeft": triesLeft}), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	items := []fyne.CanvasObject{prompt, tries, f.Entry}
+	f.OK = widget.NewButton(tr.T("common.ok"), f.submit)
+	f.OK.Importance = widget.HighImportance
+	f.Cancel = widget.NewButton(tr.T("common.cancel"), func() {
+		f.Entry.SetText("")
+		f.onClose()
+	})
+	if triesLeft == 1 {
+		warn := widget.NewLabel(tr.T("pin.last_try_warning"))
+		warn.Importance = widget.WarningImportance
+		warn.Wrapping = fyne.TextWrapWord
+		f.Confirm = widget.NewCheck(tr.T("pin.last_try_confirm"), func(on bool) {
+			if on {
+				f.OK.Enable()
+			} else {
+				f.OK.Disable()
+			}
+		})
+		f.OK.Disable()
+		items = append(items, warn, f.Confirm)
+	}
+	f.Entry.OnSubmitted = func(string) {
+		if !f.OK.Disabled() {
+			f.submit()
+		}
+	}
+	items = append(items, f.Error, container.NewHBox(f.Cancel, f.OK))
+	f.Content = container.NewVBox(items...)
+	return f
+}
+
+func formatKey(secret string) string {
+	if secret == "sign-password" {
+		return "pin.format.signpw"
+	}
+	return "pin.format.digits4"
+}
+
+// valid applies the same rule as the card layer so a typo never costs a try.
+func valid(secret string, p []byte) bool {
+	if secret == "sign-password" {
+		if len(p) < 6 || len(p) > 16 {
+			return false
+		}
+		for _, c := range p {
+			if !(c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z') {
+				return false
+			}
+		}
+		return true
+	}
+	if len(p) != 4 {
+		return false
+	}
+	for _, c := range p {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func (f *PINForm) submit() {
+	pin := []byte(f.Entry.Text)
+	// Go strings cannot be wiped: clear the entry at once so the text lives
+	// as briefly as possible; the byte copy is wiped by the card layer.
+	f.Entry.SetText("")
+	if !valid(f.secret, pin) {
+		for i := range pin {
+			pin[i] = 0
+		}
+		f.Error.SetText(f.tr.T(formatKey(f.secret)))
+		return
+	}
+	confirm := f.Confirm != nil && f.Confirm.Checked
+	f.onClose()
+	f.onSubmit(pin, confirm)
+}
+
+// AskPIN shows the PIN dialog over win.
+func AskPIN(win fyne.Window, tr *i18n.Localizer, secret string, triesLeft int, onSubmit func(pin []byte, confirmLast bool)) {
+	var d dialog.Dialog
+	f := NewPINForm(tr, secret, triesLeft, onSubmit, func() { d.Hide() })
+	d = dialog.NewCustomWithoutButtons(tr.T("pin.title"), f.Content, win)
+	d.Resize(fyne.NewSize(460, 0))
+	d.Show()
+	win.Canvas().Focus(f.Entry)
+}

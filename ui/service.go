@@ -1,0 +1,89 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// CardView is what the card-status screen shows about the reader and card.
+// State is one of the card state machine's names: "no-reader",
+// "reader-empty", "card-present", "card-identified", "busy", "error".
+type CardView struct {
+	State  string
+	Reader string
+	// Kind: "mynumber", "juki", "smartphone", "unknown".
+	Kind string
+	// Err is set in the "error" state.
+	Err error
+}
+
+// PINCounter is one secret's retry counter.
+type PINCounter struct {
+	Secret    string // "auth-pin", "sign-password", "input-pin"
+	TriesLeft int
+	Max       int
+	Err       error // e.g. no signing password on a child's card
+}
+
+// CertView is one certificate's validity, readable without a PIN.
+type CertView struct {
+	Which    string // "auth", "auth-ca", "sign-ca"
+	NotAfter time.Time
+	Expired  bool
+	Err      error
+}
+
+// Attributes are the four attributes read after the input-support PIN.
+type Attributes struct {
+	Name      string
+	Address   string
+	BirthDate time.Time
+	Sex       int
+}
+
+// CardService is what the UI needs from the card layer (implemented in app).
+type CardService interface {
+	// Watch calls fn with the current view and on every change until stop.
+	// fn is called from a background goroutine.
+	Watch(fn func(CardView)) (stop func())
+	PINCounters(ctx context.Context) ([]PINCounter, error)
+	Certificates(ctx context.Context) ([]CertView, error)
+	// TriesLeft reads one counter (asked right before a PIN prompt).
+	TriesLeft(ctx context.Context, secret string) (int, error)
+	// ReadAttributes verifies the input-support PIN (wiping pin) and reads
+	// the four attributes.
+	ReadAttributes(ctx context.Context, pin []byte, confirmLastTry bool) (Attributes, error)
+}
+
+// DemoResident is a fixture card the demo can put in the reader.
+type DemoResident struct {
+	ID   string
+	Name string
+	Role string
+}
+
+// DemoControls lets the demo swap, pull out and insert virtual cards.
+// Nil outside demo mode.
+type DemoControls interface {
+	Residents() []DemoResident
+	Current() string
+	Insert(id string) error
+	Remove()
+}
+
+// Failing is implemented by errors that carry a stable failure code
+// (card.Error does): the UI shows the code with its cause and action.
+type Failing interface {
+	FailureCode() string
+	FailureData() map[string]any
+}
+
+// failureOf extracts code and template data from err.
+func failureOf(err error) (string, map[string]any) {
+	var f Failing
+	if errors.As(err, &f) {
+		return f.FailureCode(), f.FailureData()
+	}
+	return "UNKNOWN", nil
+}

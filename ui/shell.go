@@ -1,0 +1,99 @@
+package ui
+
+import (
+	"image/color"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"madoguchi/i18n"
+)
+
+// Shell is the window content: header (title, language), the demo banner,
+// and the current screen. Switching language rebuilds the screen.
+type Shell struct {
+	win  fyne.Window
+	svc  CardService
+	demo DemoControls
+	root *fyne.Container
+	tr   *i18n.Localizer
+	card *CardScreen
+	stop func()
+}
+
+// NewShell builds the shell in lang; demo is nil outside demo mode.
+func NewShell(win fyne.Window, svc CardService, demo DemoControls, lang string) *Shell {
+	s := &Shell{win: win, svc: svc, demo: demo, root: container.NewStack()}
+	s.SetLanguage(lang)
+	return s
+}
+
+// Object is the shell's canvas object.
+func (s *Shell) Object() fyne.CanvasObject { return s.root }
+
+// CardScreen is the current card screen.
+func (s *Shell) CardScreen() *CardScreen { return s.card }
+
+// Localizer is the current language's localizer.
+func (s *Shell) Localizer() *i18n.Localizer { return s.tr }
+
+// Stop ends the screen's subscriptions.
+func (s *Shell) Stop() {
+	if s.stop != nil {
+		s.stop()
+		s.stop = nil
+	}
+}
+
+// SetLanguage rebuilds everything in lang.
+func (s *Shell) SetLanguage(lang string) {
+	s.Stop()
+	lang = i18n.Match(lang)
+	s.tr = i18n.New(lang)
+	s.win.SetTitle(s.tr.T("app.title"))
+
+	title := widget.NewLabelWithStyle(s.tr.T("app.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	title.SizeName = "headingText"
+	langs := i18n.Languages()
+	names := make([]string, len(langs))
+	byName := map[string]string{}
+	current := ""
+	for i, l := range langs {
+		names[i] = s.tr.T("lang." + l)
+		byName[names[i]] = l
+		if l == lang {
+			current = names[i]
+		}
+	}
+	sel := widget.NewSelect(names, nil)
+	sel.SetSelected(current)
+	sel.OnChanged = func(name string) {
+		if l := byName[name]; l != "" && l != lang {
+			s.SetLanguage(l)
+		}
+	}
+	header := container.NewBorder(nil, nil, nil,
+		container.NewHBox(widget.NewLabel(s.tr.T("lang.label")), sel), title)
+	var top []fyne.CanvasObject
+	top = append(top, header)
+	if s.demo != nil {
+		top = append(top, banner(s.tr.T("app.demo_banner")))
+	}
+	s.card = NewCardScreen(s.win, s.svc, s.demo, s.tr)
+	s.root.Objects = []fyne.CanvasObject{
+		container.NewBorder(container.NewVBox(top...), nil, nil, nil, s.card.Object()),
+	}
+	s.root.Refresh()
+	s.stop = s.card.Start()
+}
+
+// banner is the always-visible DEMO strip.
+func banner(text string) fyne.CanvasObject {
+	bg := canvas.NewRectangle(color.NRGBA{R: 0xFF, G: 0xC1, B: 0x07, A: 0xFF})
+	t := canvas.NewText(text, color.Black)
+	t.TextStyle = fyne.TextStyle{Bold: true}
+	t.Alignment = fyne.TextAlignCenter
+	return container.NewStack(bg, container.NewPadded(t))
+}
