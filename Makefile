@@ -1,0 +1,64 @@
+# Madoguchi — see README.md. `make run` opens the demo; `make test` runs everything.
+SHELL := /bin/bash
+GO ?= go
+STATICCHECK_VERSION := v0.8.2
+TOOLS := $(CURDIR)/.tools/bin
+BIN := madoguchi
+
+.PHONY: all deps deps-build build run test unit lint fuzz bench screenshot windows clean
+
+all: build
+
+deps-build:
+	@scripts/deps.sh build
+
+deps:
+	@scripts/deps.sh test
+
+build: deps-build
+	$(GO) build -o $(BIN) .
+
+# Opens the app in demo mode: a fictional resident's virtual card in the
+# "Madoguchi demo reader". Needs a display.
+run: build
+	./$(BIN) --demo
+
+# The whole suite: lint, unit tests, the real-parts integration tests (pcscd +
+# vpcd + the virtual card + OpenSC; a real window under Xvfb). Installs what
+# it needs first.
+test: deps lint
+	$(GO) test -count=1 ./...
+	@echo "make test: all packages passed"
+
+lint: deps-build $(TOOLS)/staticcheck
+	@echo "gofmt"; out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	  if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+	$(TOOLS)/staticcheck ./...
+	@if command -v govulncheck >/dev/null 2>&1; then \
+	  govulncheck ./... || echo "govulncheck could not complete (it needs the vulnerability database online)"; \
+	else echo "govulncheck not installed: skipped (it needs the online vulnerability database)"; fi
+
+$(TOOLS)/staticcheck:
+	GOBIN=$(TOOLS) $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+
+# Each fuzz target for a while (the committed seed corpus also runs in `make test`).
+FUZZTIME ?= 20s
+fuzz:
+	@for t in FuzzParseTLVs FuzzDERLength FuzzParseToken FuzzParseAttributes FuzzParseMyNumber FuzzParseResponse FuzzParseJPKIIdentity; do \
+	  $(GO) test ./auth/card -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) || exit 1; done
+	$(GO) test ./sandbox/card -run '^$$' -fuzz '^FuzzProcess$$' -fuzztime $(FUZZTIME)
+
+# Benchmarks print figures (APDUs, bytes, time); nothing is asserted.
+bench: deps
+	$(GO) test -run '^$$' -bench . -benchtime 50x ./auth/card ./integration
+
+# A screenshot of the real window under Xvfb, in out/screenshots/.
+screenshot: deps build
+	$(GO) test -count=1 -run 'TestGUIWindow' -v ./integration
+
+windows:
+	CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=x86_64-w64-mingw32-gcc $(GO) build -ldflags "-H=windowsgui" -o $(BIN).exe .
+
+clean:
+	rm -rf $(BIN) $(BIN).exe out .tools
