@@ -32,6 +32,10 @@ type CardScreen struct {
 	demoBox    fyne.CanvasObject
 	root       fyne.CanvasObject
 
+	// async runs slow work (card I/O) off the UI goroutine; results come back
+	// through fyne.Do. Tests run it inline.
+	async func(func())
+
 	mu      sync.Mutex
 	view    CardView
 	loadGen int // bumps on every card change: late results of older loads are dropped
@@ -39,7 +43,7 @@ type CardScreen struct {
 
 // NewCardScreen builds the screen; call Start to follow the card.
 func NewCardScreen(win fyne.Window, svc CardService, demo DemoControls, tr *i18n.Localizer) *CardScreen {
-	s := &CardScreen{win: win, svc: svc, demo: demo, tr: tr}
+	s := &CardScreen{win: win, svc: svc, demo: demo, tr: tr, async: func(f func()) { go f() }}
 	s.stateTitle = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	s.stateTitle.Wrapping = fyne.TextWrapWord
 	s.stateHint = widget.NewLabel("")
@@ -127,7 +131,7 @@ func (s *CardScreen) apply(v CardView) {
 	if identified {
 		s.pins.Objects = []fyne.CanvasObject{widget.NewLabel(s.tr.T("common.loading"))}
 		s.pins.Refresh()
-		go s.load(gen)
+		s.async(func() { s.load(gen) })
 	}
 }
 
@@ -222,7 +226,7 @@ func (s *CardScreen) onReadAttributes() {
 	s.mu.Lock()
 	gen := s.loadGen
 	s.mu.Unlock()
-	go func() {
+	s.async(func() {
 		tries, err := s.svc.TriesLeft(context.Background(), secret)
 		fyne.Do(func() {
 			if !s.current(gen) {
@@ -239,7 +243,7 @@ func (s *CardScreen) onReadAttributes() {
 			}
 			AskPIN(s.win, s.tr, secret, tries, func(pin []byte, confirmLast bool) {
 				s.readAttrs.Disable()
-				go func() {
+				s.async(func() {
 					a, err := s.svc.ReadAttributes(context.Background(), pin, confirmLast)
 					fyne.Do(func() {
 						if !s.current(gen) {
@@ -252,10 +256,10 @@ func (s *CardScreen) onReadAttributes() {
 						}
 						s.showAttributes(a)
 					})
-				}()
+				})
 			})
 		})
-	}()
+	})
 }
 
 func (s *CardScreen) showAttrError(err error) {
@@ -296,14 +300,14 @@ func (s *CardScreen) buildDemo() fyne.CanvasObject {
 	sel.SetSelected(current)
 	insert := widget.NewButton(s.tr.T("demo.insert"), func() {
 		if id, ok := byLabel[sel.Selected]; ok {
-			go func() {
+			s.async(func() {
 				if err := s.demo.Insert(id); err != nil {
 					fyne.Do(func() { s.failure.Show(err) })
 				}
-			}()
+			})
 		}
 	})
-	remove := widget.NewButton(s.tr.T("demo.remove"), func() { go s.demo.Remove() })
+	remove := widget.NewButton(s.tr.T("demo.remove"), func() { s.async(s.demo.Remove) })
 	return widget.NewCard(s.tr.T("demo.title"), s.tr.T("demo.subtitle"),
 		container.NewBorder(nil, nil, widget.NewLabel(s.tr.T("demo.resident")), container.NewHBox(insert, remove), sel))
 }

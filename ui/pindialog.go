@@ -121,7 +121,7 @@ func AskPIN(win fyne.Window, tr *i18n.Localizer, secret string, triesLeft int, o
 	var d dialog.Dialog
 	f := NewPINForm(tr, secret, triesLeft, onSubmit, func() { d.Hide() })
 	d = dialog.NewCustomWithoutButtons(tr.T("pin.title"), f.Content, win)
-	d.Resize(fyne.NewSize(460, 0))
 	d.Show()
+	d.Resize(fyne.NewSize(460, d.MinSize().Height))
 	win.Canvas().Focus(f.Entry)
 }

@@ -1,0 +1,193 @@
+package app
+
+import (
+	"bytes"
+	"crypto"
+	"crypto/rsa"
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/json"
+	"encoding/pem"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"madoguchi/sandbox/fixtures"
+)
+
+// run runs the CLI with stdin and returns exit code, stdout, stderr.
+func run(t *testing.T, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	env := &Env{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb}
+	code := RunWith(append([]string{"--lang", "en"}, args...), env)
+	return code, out.String(), errb.String()
+}
+
+func resident(t *testing.T, id string) fixtures.Resident {
+	r, err := fixtures.ByID(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func TestPINStatusJSON(t *testing.T) {
+	code, out, errs := run(t, "", "card", "pin-status", "--virtual", "yamada-yui", "--json")
+	if code != 0 {
+		t.Fatalf("%d %s", code, errs)
+	}
+	var cs []counterJSON
+	if err := json.Unmarshal([]byte(out), &cs); err != nil {
+		t.Fatal(err)
+	}
+	if len(cs) != 3 || cs[0].TriesLeft != 3 || cs[1].Error != "CARD-NO-SIGN-CERT" || cs[2].Max != 3 {
+		t.Fatalf("%+v", cs)
+	}
+}
+
+func TestInfoMasksMyNumberAndNeverEchoesThePIN(t *testing.T) {
+	r := resident(t, "sato-hana")
+	code, out, errs := run(t, r.InputPIN+"\n", "card", "info", "--virtual", r.ID, "--pin-stdin", "--mynumber", "--json")
+	if code != 0 {
+		t.Fatalf("%d %s", code, errs)
+	}
+	var j map[string]any
+	if err := json.Unmarshal([]byte(out), &j); err != nil {
+		t.Fatal(err)
+	}
+	if j["name"] != r.Name || j["address"] != r.Address || j["birth_date"] != "1942-03-05" {
+		t.Fatalf("%v", j)
+	}
+	if mn, _ := j["my_number"].(string); mn != "**** **** "+r.MyNumber[8:] {
+		t.Fatalf("my number %q", mn)
+	}
+	for _, leak := range []string{r.MyNumber, r.InputPIN} {
+		if strings.Contains(out+errs, leak) {
+			t.Fatalf("output contains %q", leak)
+		}
+	}
+	code, out, _ = run(t, r.InputPIN+"\n", "card", "info", "--virtual", r.ID, "--pin-stdin", "--show-mynumber", "--json")
+	if code != 0 || !strings.Contains(out, r.MyNumber) {
+		t.Fatalf("--show-mynumber: %d %s", code, out)
+	}
+	// without --mynumber the number is not even read
+	_, out, _ = run(t, r.InputPIN+"\n", "card", "info", "--virtual", r.ID, "--pin-stdin", "--json")
+	if strings.Contains(out, "my_number") {
+		t.Fatalf("my number read without being asked: %s", out)
+	}
+}
+
+func TestWrongPINReportsCodeAndTriesLeft(t *testing.T) {
+	code, _, errs := run(t, "0000\n", "card", "info", "--virtual", "yamada-taro", "--pin-stdin")
+	if code != 1 || !strings.Contains(errs, "[PIN-WRONG]") || !strings.Contains(errs, "2 tries left") {
+		t.Fatalf("%d %q", code, errs)
+	}
+	code, _, errs = run(t, "12\n", "card", "info", "--virtual", "yamada-taro", "--pin-stdin")
+	if code != 1 || !strings.Contains(errs, "[PIN-FORMAT]") || !strings.Contains(errs, "no try was used") {
+		t.Fatalf("%d %q", code, errs)
+	}
+}
+
+func TestPINsAreNeverTakenFromArguments(t *testing.T) {
+	code, _, errs := run(t, "", "card", "info", "--virtual", "yamada-taro", "1234")
+	if code != 2 || !strings.Contains(errs, "never taken from the command line") {
+		t.Fatalf("%d %q", code, errs)
+	}
+	code, _, errs = run(t, "", "card", "info", "--virtual", "yamada-taro")
+	if code != 2 || !strings.Contains(errs, "--pin-stdin") {
+		t.Fatalf("no terminal: %d %q", code, errs)
+	}
+}
+
+func TestSignWithAuthAndSignKeys(t *testing.T) {
+	r := resident(t, "sato-kenji")
+	in := filepath.Join(t.TempDir(), "doc.txt")
+	os.WriteFile(in, []byte("申請書"), 0o600)
+	for _, c := range []struct{ key, secret string }{{"auth", r.AuthPIN}, {"sign", r.SignPassword}} {
+		code, out, errs := run(t, c.secret+"\n", "card", "sign", "--virtual", r.ID, "--key", c.key, "--in", in, "--pin-stdin", "--json")
+		if code != 0 {
+			t.Fatalf("%s: %d %s", c.key, code, errs)
+		}
+		var j signJSON
+		json.Unmarshal([]byte(out), &j)
+		blk, _ := pem.Decode([]byte(j.Certificate))
+		cert, err := x509.ParseCertificate(blk.Bytes)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sig, _ := base64.StdEncoding.DecodeString(j.SignatureB4)
+		h := sha256.Sum256([]byte("申請書"))
+		if err := rsa.VerifyPKCS1v15(cert.PublicKey.(*rsa.PublicKey), crypto.SHA256, h[:], sig); err != nil {
+			t.Fatalf("%s: %v", c.key, err)
+		}
+		if strings.Contains(out, c.secret) {
+			t.Fatal("the secret is in the output")
+		}
+	}
+}
+
+func TestDoctor(t *testing.T) {
+	code, out, _ := run(t, "", "doctor", "--virtual", "yamada-taro")
+	if code != 0 || !strings.Contains(out, "No problems found.") {
+		t.Fatalf("%d %s", code, out)
+	}
+	code, out, _ = run(t, "", "doctor", "--virtual", "tanaka-ichiro", "--json")
+	if code != 1 {
+		t.Fatalf("expired certificates pass doctor: %s", out)
+	}
+	var j struct {
+		OK     bool    `json:"ok"`
+		Checks []check `json:"checks"`
+	}
+	json.Unmarshal([]byte(out), &j)
+	found := false
+	for _, c := range j.Checks {
+		if c.Name == "cert.auth" && c.Code == "CERT-EXPIRED" {
+			found = true
+		}
+	}
+	if j.OK || !found {
+		t.Fatalf("%s", out)
+	}
+}
+
+func TestChangePIN(t *testing.T) {
+	// one virtual card per command: change-pin checks its own flow end to end
+	r := resident(t, "yamada-taro")
+	code, out, errs := run(t, r.AuthPIN+"\n5555\n5555\n", "card", "change-pin", "--virtual", r.ID, "--secret", "auth-pin", "--pin-stdin")
+	if code != 0 || !strings.Contains(out, "changed") {
+		t.Fatalf("%d %s %s", code, out, errs)
+	}
+	code, _, errs = run(t, r.AuthPIN+"\n5555\n5556\n", "card", "change-pin", "--virtual", r.ID, "--secret", "auth-pin", "--pin-stdin")
+	if code != 1 || !strings.Contains(errs, "differ") {
+		t.Fatalf("mismatch accepted: %d %s", code, errs)
+	}
+}
+
+func TestSandboxResidents(t *testing.T) {
+	code, out, _ := run(t, "", "sandbox", "residents", "--json")
+	var rs []fixtures.Resident
+	if code != 0 || json.Unmarshal([]byte(out), &rs) != nil || len(rs) < 7 || rs[0].AuthPIN == "" {
+		t.Fatalf("%d %s", code, out)
+	}
+	code, out, _ = run(t, "", "sandbox", "residents")
+	if code != 0 || !strings.Contains(out, "FICTIONAL") || !strings.Contains(out, "yamada-yui") {
+		t.Fatalf("%s", out)
+	}
+}
+
+func TestLastTryNeedsAnExplicitYes(t *testing.T) {
+	env := &Env{Stdin: strings.NewReader(""), Tr: nil}
+	if yes, _ := newPINReader(env, true, false).confirmLast(1); yes {
+		t.Fatal("stdin mode agreed to the last try without --yes-last-try")
+	}
+	if yes, _ := newPINReader(env, true, true).confirmLast(1); !yes {
+		t.Fatal("--yes-last-try ignored")
+	}
+	if yes, _ := newPINReader(env, true, true).confirmLast(2); yes {
+		t.Fatal("confirmation passed when it is not the last try")
+	}
+}

@@ -1,0 +1,251 @@
+package card
+
+import (
+	"bytes"
+	"crypto"
+	"encoding/hex"
+	"errors"
+	"strings"
+	"testing"
+)
+
+func h(s string) []byte {
+	b, err := hex.DecodeString(strings.ReplaceAll(s, " ", ""))
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
+// The exact APDUs of shared/CARD.md.
+func TestCommandBytes(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		cmd  Command
+		want string
+	}{
+		{"select JPKI AP", SelectDF(AIDJPKI), "00 A4 04 0C 0A D3 92 F0 00 26 01 00 00 00 01"},
+		{"select input-support AP", SelectDF(AIDInputSupport), "00 A4 04 0C 0A D3 92 10 00 31 00 01 01 04 08"},
+		{"select common AP", SelectDF(AIDCommon), "00 A4 04 0C 0A D3 92 10 00 31 00 01 01 01 00"},
+		{"select EF auth cert", SelectEF(EFAuthCert), "00 A4 02 0C 02 00 0A"},
+		{"select EF sign PIN", SelectEF(EFSignPIN), "00 A4 02 0C 02 00 1B"},
+		{"read binary 256", ReadBinary(0, 256), "00 B0 00 00 00"},
+		{"read binary at 0x100, 17", ReadBinary(0x100, 17), "00 B0 01 00 11"},
+		{"verify", VerifyPIN([]byte("1234")), "00 20 00 80 04 31 32 33 34"},
+		{"tries left", VerifyStatus(), "00 20 00 80"},
+		{"change PIN", ChangeReferenceData([]byte("5678")), "00 24 01 80 04 35 36 37 38"},
+		{"sign", ComputeSignature([]byte{0xAA, 0xBB}), "80 2A 00 80 02 AA BB 00"},
+		{"read record 1 SFI 1", ReadRecord(1, 1), "00 B2 01 0C 00"},
+		{"get response", GetResponse(0x10), "00 C0 00 00 10"},
+	} {
+		got, err := c.cmd.Bytes()
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if !bytes.Equal(got, h(c.want)) {
+			t.Errorf("%s: % X, want %s", c.name, got, c.want)
+		}
+	}
+	if _, err := (Command{Data: make([]byte, 256), Le: -1}).Bytes(); err == nil {
+		t.Error("256 data bytes accepted in a short APDU")
+	}
+}
+
+func TestStatusWords(t *testing.T) {
+	for _, c := range []struct {
+		sw    uint16
+		code  Code
+		tries int
+	}{
+		{0x63C2, CodeWrongPIN, 2},
+		{0x63C1, CodeWrongPIN, 1},
+		{0x63C0, CodePINBlocked, 0},
+		{0x6983, CodePINBlocked, 0},
+		{0x6984, CodePINBlocked, 0},
+		{0x6A82, CodeFileNotFound, 0},
+		{0x6A88, CodeFileNotFound, 0},
+		{0x6982, CodeSecurityStatus, 0},
+		{0x6D00, CodeProtocol, 0},
+		{0x6E00, CodeProtocol, 0},
+		{0x6700, CodeProtocol, 0},
+		{0x6F00, CodeProtocol, 0},
+	} {
+		err := swError(c.sw, "op")
+		var e *Error
+		if !errors.As(err, &e) || e.Code != c.code || e.TriesLeft != c.tries || e.SW != c.sw {
+			t.Errorf("SW %04X → %v, want %s tries %d", c.sw, err, c.code, c.tries)
+		}
+	}
+	if !errors.Is(swError(0x63C0, "x"), ErrPINBlocked) || errors.Is(swError(0x63C1, "x"), ErrPINBlocked) {
+		t.Error("errors.Is does not match by code")
+	}
+	r, err := ParseResponse([]byte{0x01, 0x90, 0x00})
+	if err != nil || r.SW != SWOK || !bytes.Equal(r.Data, []byte{1}) {
+		t.Fatalf("%v %v", r, err)
+	}
+	if _, err := ParseResponse([]byte{0x90}); CodeOf(err) != CodeProtocol {
+		t.Fatalf("1-byte response: %v", err)
+	}
+}
+
+func TestPINRules(t *testing.T) {
+	for _, c := range []struct {
+		sec Secret
+		pin string
+		ok  bool
+	}{
+		{SecretAuthPIN, "1234", true},
+		{SecretAuthPIN, "0000", true},
+		{SecretAuthPIN, "123", false},
+		{SecretAuthPIN, "12345", false},
+		{SecretAuthPIN, "12a4", false},
+		{SecretAuthPIN, "１２３４", false}, // full-width digits are not digits to the card
+		{SecretAuthPIN, "", false},
+		{SecretInputPIN, "9876", true},
+		{SecretInputPIN, "98 6", false},
+		{SecretSignPassword, "ABC123", true},
+		{SecretSignPassword, "ABCDEFGHIJ123456", true},
+		{SecretSignPassword, "ABC12", false},
+		{SecretSignPassword, "ABCDEFGHIJ1234567", false},
+		{SecretSignPassword, "abc123", false},
+		{SecretSignPassword, "ABC-123", false},
+		{SecretSignPassword, "ＡＢＣ１２３", false},
+		{Secret("nope"), "1234", false},
+	} {
+		err := PIN(c.pin).Validate(c.sec)
+		if (err == nil) != c.ok {
+			t.Errorf("%s %q: %v", c.sec, c.pin, err)
+		}
+		if err != nil && CodeOf(err) != CodePINFormat {
+			t.Errorf("%s %q: code %s", c.sec, c.pin, CodeOf(err))
+		}
+		if err != nil && strings.Contains(err.Error(), c.pin) && c.pin != "" {
+			t.Errorf("the error message repeats the PIN: %v", err)
+		}
+	}
+	p := PIN("abc123")
+	p.Normalize(SecretSignPassword)
+	if string(p) != "ABC123" {
+		t.Errorf("normalize: %q", p)
+	}
+	q := PIN("ab12")
+	q.Normalize(SecretAuthPIN)
+	if string(q) != "ab12" {
+		t.Error("normalize changed a 4-digit PIN")
+	}
+	if got := PIN("1234").String(); strings.Contains(got, "1234") {
+		t.Error("PIN.String shows the PIN")
+	}
+	if SecretAuthPIN.MaxTries() != 3 || SecretSignPassword.MaxTries() != 5 || SecretInputPIN.MaxTries() != 3 {
+		t.Error("retry limits")
+	}
+}
+
+func TestTransitions(t *testing.T) {
+	type tr struct {
+		from State
+		in   Input
+		to   State
+		ok   bool
+	}
+	for _, c := range []tr{
+		{StateNoReader, InReaderAttached, StateEmpty, true},
+		{StateNoReader, InCardInserted, StateNoReader, false},
+		{StateNoReader, InCardRemoved, StateNoReader, false},
+		{StateEmpty, InCardInserted, StatePresent, true},
+		{StateEmpty, InIdentified, StateEmpty, false},
+		{StatePresent, InIdentified, StateIdentified, true},
+		{StatePresent, InFailed, StateError, true},
+		{StatePresent, InBusy, StatePresent, false},
+		{StateIdentified, InBusy, StateBusy, true},
+		{StateBusy, InIdle, StateIdentified, true},
+		{StateBusy, InFailed, StateError, true},
+		{StateBusy, InBusy, StateBusy, false},
+		{StateError, InBusy, StateBusy, true},
+		{StateError, InIdentified, StateIdentified, true},
+		{StateIdentified, InCardRemoved, StateEmpty, true},
+		{StateBusy, InCardRemoved, StateEmpty, true},
+		{StateError, InCardRemoved, StateEmpty, true},
+		{StateBusy, InReaderDetached, StateNoReader, true},
+		{StateIdentified, InReaderAttached, StateIdentified, true},
+		{StateIdentified, InCardInserted, StateIdentified, false},
+	} {
+		to, ok := Next(c.from, c.in)
+		if to != c.to || ok != c.ok {
+			t.Errorf("%v --%v--> %v,%v; want %v,%v", c.from, c.in, to, ok, c.to, c.ok)
+		}
+	}
+}
+
+func TestMyNumber(t *testing.T) {
+	// 12-digit numbers with a correct check digit, computed by the ordinance's rule.
+	if !ValidMyNumber("123456789018") {
+		t.Error("valid number rejected")
+	}
+	for _, bad := range []string{"123456789012", "12345678901", "1234567890123", "12345678901a", ""} {
+		if ValidMyNumber(bad) {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+	mn, err := NewMyNumber("123456789018")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{mn.String(), mn.GoString()} {
+		if strings.Contains(s, "12345678") {
+			t.Errorf("masked form leaks: %q", s)
+		}
+	}
+	j, _ := mn.MarshalJSON()
+	if strings.Contains(string(j), "12345678") {
+		t.Errorf("JSON leaks: %s", j)
+	}
+	if mn.Reveal() != "123456789018" {
+		t.Error("reveal")
+	}
+	if _, err := ParseMyNumber(append([]byte{0xD0, 0x0C}, "123456789018"...)); err != nil {
+		t.Error(err)
+	}
+}
+
+func TestDigestInfo(t *testing.T) {
+	d := make([]byte, 32)
+	di, err := DigestInfo(crypto.SHA256, d)
+	if err != nil || !bytes.HasPrefix(di, h("3031300d060960864801650304020105000420")) || len(di) != 51 {
+		t.Fatalf("% X %v", di, err)
+	}
+	if _, err := DigestInfo(crypto.SHA1, make([]byte, 20)); CodeOf(err) != CodeUnsupportedHash {
+		t.Error("SHA-1 accepted")
+	}
+	if _, err := DigestInfo(crypto.SHA256, make([]byte, 20)); err == nil {
+		t.Error("short digest accepted")
+	}
+}
+
+func TestTLV(t *testing.T) {
+	b := h("FF20 0B DF21 01 01 DF22 04 41424344")
+	objs, err := ParseTLVs(b)
+	if err != nil || len(objs) != 1 || objs[0].Tag != 0xFF20 || len(objs[0].Children) != 2 {
+		t.Fatalf("%+v %v", objs, err)
+	}
+	if c, ok := objs[0].Find(0xDF22); !ok || string(c.Value) != "ABCD" {
+		t.Fatalf("%+v", c)
+	}
+	if n, err := DERLength(h("30 82 01 00 00")); err != nil || n != 0x104 {
+		t.Fatalf("DER length %d %v", n, err)
+	}
+	for _, bad := range []string{"30", "31 02 00 00", "30 80", "30 84 00 00 00 01"} {
+		if _, err := DERLength(h(bad)); err == nil {
+			t.Errorf("%s accepted", bad)
+		}
+	}
+	if _, err := ParseTLVs(h("DF22 05 4142")); err == nil {
+		t.Error("truncated value accepted")
+	}
+	if ParseToken([]byte("JPKIAPICCTOKEN2                 ")) != KindMyNumberCard ||
+		ParseToken([]byte("JPKIAPICCTOKEN\x00\x00")) != KindJukiCard ||
+		ParseToken([]byte("JPKIAPGPSETOKEN")) != KindSmartphoneJPKI ||
+		ParseToken([]byte("OTHER")) != KindUnknown {
+		t.Error("token kinds")
+	}
+}

@@ -1,0 +1,131 @@
+package card_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"madoguchi/auth/card"
+	vcard "madoguchi/sandbox/card"
+	"madoguchi/sandbox/fixtures"
+)
+
+func startMonitor(t *testing.T, r *vcard.Reader) (*card.Monitor, <-chan card.Event) {
+	t.Helper()
+	m := card.NewMonitor(r, card.NewCache(), "")
+	ev := m.Subscribe()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { m.Run(ctx); close(done) }()
+	t.Cleanup(func() { cancel(); <-done })
+	return m, ev
+}
+
+func expect(t *testing.T, events <-chan card.Event, want ...card.State) card.Event {
+	t.Helper()
+	var last card.Event
+	for _, w := range want {
+		select {
+		case last = <-events:
+			if last.State != w {
+				t.Fatalf("state %v (input %v), want %v", last.State, last.Input, w)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("no event, want %v", w)
+		}
+	}
+	return last
+}
+
+func vc(t *testing.T, id string) *vcard.Card {
+	r, err := fixtures.ByID(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := vcard.New(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func TestMonitorFollowsTheCard(t *testing.T) {
+	c := vc(t, "yamada-taro")
+	reader := vcard.NewReader(c)
+	m, events := startMonitor(t, reader)
+	expect(t, events, card.StateNoReader)
+	ev := expect(t, events, card.StateEmpty, card.StatePresent, card.StateIdentified)
+	if ev.Kind != card.KindMyNumberCard || ev.Reader != vcard.DemoReaderName {
+		t.Fatalf("%+v", ev)
+	}
+	// an operation marks the card busy, then identified again
+	if err := m.Do(func(s *card.Session) error { _, err := s.TriesLeft(card.SecretAuthPIN); return err }); err != nil {
+		t.Fatal(err)
+	}
+	expect(t, events, card.StateBusy, card.StateIdentified)
+	// a wrong PIN is the person's to act on: the card stays identified
+	err := m.Do(func(s *card.Session) error { return s.Verify(card.SecretAuthPIN, card.PIN("0000"), false) })
+	if card.CodeOf(err) != card.CodeWrongPIN {
+		t.Fatal(err)
+	}
+	expect(t, events, card.StateBusy, card.StateIdentified)
+
+	c.Remove()
+	expect(t, events, card.StateEmpty)
+	if err := m.Do(func(*card.Session) error { return nil }); !errors.Is(err, card.ErrNoCard) {
+		t.Fatalf("Do without a card: %v", err)
+	}
+	c.Insert()
+	expect(t, events, card.StatePresent, card.StateIdentified)
+
+	// another resident's card replaces it
+	reader.SetCard(vc(t, "sato-hana"))
+	expect(t, events, card.StateEmpty, card.StatePresent, card.StateIdentified)
+}
+
+func TestMonitorCardPulledDuringOperation(t *testing.T) {
+	c := vc(t, "yamada-taro")
+	m, events := startMonitor(t, vcard.NewReader(c))
+	expect(t, events, card.StateNoReader, card.StateEmpty, card.StatePresent, card.StateIdentified)
+	c.RemoveAfter(2)
+	err := m.Do(func(s *card.Session) error { _, err := s.ReadCertificate(card.CertAuthCA); return err })
+	if !errors.Is(err, card.ErrCardRemoved) {
+		t.Fatalf("%v", err)
+	}
+	expect(t, events, card.StateBusy, card.StateEmpty)
+	c.Insert()
+	expect(t, events, card.StatePresent, card.StateIdentified)
+}
+
+// A card without the JPKI application is identified as unknown, not an error.
+func TestMonitorUnknownCard(t *testing.T) {
+	m := card.NewMonitor(silentBackend{}, nil, "")
+	events := m.Subscribe()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go m.Run(ctx)
+	ev := expect(t, events, card.StateNoReader, card.StateEmpty, card.StatePresent, card.StateIdentified)
+	if ev.Kind != card.KindUnknown {
+		t.Fatalf("kind %v", ev.Kind)
+	}
+}
+
+// silentBackend has one reader with a card that knows no application.
+type silentBackend struct{}
+
+func (silentBackend) Wait(ctx context.Context, prev []card.ReaderStatus) ([]card.ReaderStatus, error) {
+	if prev == nil {
+		return []card.ReaderStatus{{Name: "other", CardPresent: true}}, nil
+	}
+	<-ctx.Done()
+	return nil, ctx.Err()
+}
+
+func (silentBackend) Connect(string) (card.Transport, error) { return silentCard{}, nil }
+
+type silentCard struct{}
+
+func (silentCard) Transmit([]byte) ([]byte, error) { return []byte{0x6A, 0x82}, nil }
+func (silentCard) ATR() []byte                     { return []byte{0x3B, 0x00} }
+func (silentCard) Reader() string                  { return "other" }

@@ -1,0 +1,154 @@
+package integration
+
+import (
+	"fmt"
+	"image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// TestGUIWindowUnderXvfb opens the real app (GLFW window, demo card) on an
+// Xvfb display, takes screenshots of the X root window in Japanese and
+// English, and checks that our window drew its content: the DEMO banner's
+// amber must be on screen. The PNGs are kept in out/screenshots for people to
+// look at.
+func TestGUIWindowUnderXvfb(t *testing.T) {
+	for _, tool := range []string{"Xvfb", "import"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Fatalf("%s not installed (Debian: xvfb imagemagick)", tool)
+		}
+	}
+	root := repoRoot(t)
+	bin := filepath.Join(t.TempDir(), "madoguchi")
+	build := exec.Command("go", "build", "-o", bin, ".")
+	build.Dir = root
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	display := startXvfb(t)
+	shots := filepath.Join(root, "out", "screenshots")
+	os.MkdirAll(shots, 0o755)
+	for _, c := range []struct{ lang, resident, file string }{
+		{"ja_JP.UTF-8", "yamada-taro", "card-status-ja.png"},
+		{"en_US.UTF-8", "nguyen-van-an", "card-status-en.png"},
+	} {
+		t.Run(c.file, func(t *testing.T) {
+			home := t.TempDir()
+			cmd := exec.Command(bin, "--demo", "--resident", c.resident, "--demo-show-attributes")
+			cmd.Env = append(os.Environ(), "DISPLAY="+display, "HOME="+home, "XDG_CACHE_HOME="+home,
+				"XDG_CONFIG_HOME="+home, "LANG="+c.lang, "LC_ALL=", "WAYLAND_DISPLAY=")
+			logf, _ := os.Create(filepath.Join(home, "app.log"))
+			cmd.Stdout, cmd.Stderr = logf, logf
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			exited := make(chan error, 1)
+			go func() { exited <- cmd.Wait() }()
+			defer func() {
+				cmd.Process.Signal(syscall.SIGTERM)
+				select {
+				case <-exited:
+				case <-time.After(5 * time.Second):
+					cmd.Process.Kill()
+					<-exited
+				}
+				logf.Close()
+			}()
+			out := filepath.Join(shots, c.file)
+			deadline := time.Now().Add(60 * time.Second)
+			for {
+				select {
+				case err := <-exited:
+					b, _ := os.ReadFile(filepath.Join(home, "app.log"))
+					t.Fatalf("app exited: %v\n%s", err, b)
+				default:
+				}
+				if err := exec.Command("import", "-display", display, "-window", "root", out).Run(); err == nil {
+					if n := amberPixels(t, out); n > 2000 {
+						t.Logf("screenshot %s (%d banner pixels)", out, n)
+						return
+					}
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("the window never showed the demo banner; last screenshot at %s", out)
+				}
+				time.Sleep(250 * time.Millisecond)
+			}
+		})
+	}
+}
+
+// amberPixels counts pixels of the demo banner's colour (#FFC107).
+func amberPixels(t *testing.T, path string) int {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		return 0
+	}
+	n := 0
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			r, g, bl, _ := img.At(x, y).RGBA()
+			if r>>8 > 0xF0 && g>>8 > 0xB0 && g>>8 < 0xD0 && bl>>8 < 0x30 {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+
+func repoRoot(t *testing.T) string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Dir(filepath.Dir(file))
+}
+
+// startXvfb starts a private X server as our child and stops it by PID.
+func startXvfb(t *testing.T) string {
+	for n := 90; n < 110; n++ {
+		if _, err := os.Stat(fmt.Sprintf("/tmp/.X%d-lock", n)); err == nil {
+			continue
+		}
+		display := fmt.Sprintf(":%d", n)
+		cmd := exec.Command("Xvfb", display, "-screen", "0", "1280x900x24", "-nolisten", "tcp")
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		exited := make(chan struct{})
+		go func() { cmd.Wait(); close(exited) }()
+		t.Cleanup(func() {
+			cmd.Process.Signal(syscall.SIGTERM)
+			select {
+			case <-exited:
+			case <-time.After(5 * time.Second):
+				cmd.Process.Kill()
+				<-exited
+			}
+		})
+		sock := fmt.Sprintf("/tmp/.X11-unix/X%d", n)
+		for i := 0; i < 100; i++ {
+			select {
+			case <-exited:
+				t.Fatalf("Xvfb %s exited", display)
+			default:
+			}
+			if _, err := os.Stat(sock); err == nil {
+				return display
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		t.Fatalf("Xvfb %s did not start", display)
+	}
+	t.Fatal("no free X display number")
+	return ""
+}

@@ -1,0 +1,279 @@
+package ui
+
+import (
+	"context"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"madoguchi/i18n"
+)
+
+func TestMain(m *testing.M) {
+	// Fyne's test run writes a font cache under $HOME/.cache.
+	dir, _ := os.MkdirTemp("", "madoguchi-ui-test-")
+	os.Setenv("HOME", dir)
+	os.Setenv("XDG_CACHE_HOME", dir)
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// fakeCard is an in-memory CardService: the test pushes views like the
+// monitor would.
+type fakeCard struct {
+	mu       sync.Mutex
+	fn       func(CardView)
+	tries    map[string]int
+	gotPIN   string
+	attrs    Attributes
+	attrsErr error
+}
+
+func (f *fakeCard) Watch(fn func(CardView)) func() {
+	f.mu.Lock()
+	f.fn = fn
+	f.mu.Unlock()
+	return func() {}
+}
+
+func (f *fakeCard) push(v CardView) {
+	f.mu.Lock()
+	fn := f.fn
+	f.mu.Unlock()
+	fn(v)
+}
+
+func (f *fakeCard) PINCounters(context.Context) ([]PINCounter, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return []PINCounter{
+		{Secret: "auth-pin", TriesLeft: f.tries["auth-pin"], Max: 3},
+		{Secret: "sign-password", TriesLeft: f.tries["sign-password"], Max: 5},
+		{Secret: "input-pin", TriesLeft: f.tries["input-pin"], Max: 3},
+	}, nil
+}
+
+func (f *fakeCard) Certificates(context.Context) ([]CertView, error) {
+	return []CertView{
+		{Which: "auth", NotAfter: time.Date(2029, 4, 12, 0, 0, 0, 0, time.UTC)},
+		{Which: "auth-ca", NotAfter: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), Expired: true},
+	}, nil
+}
+
+func (f *fakeCard) TriesLeft(_ context.Context, s string) (int, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.tries[s], nil
+}
+
+func (f *fakeCard) ReadAttributes(_ context.Context, pin []byte, _ bool) (Attributes, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.gotPIN = string(pin)
+	return f.attrs, f.attrsErr
+}
+
+type codedErr struct{ code string }
+
+func (e codedErr) Error() string               { return e.code }
+func (e codedErr) FailureCode() string         { return e.code }
+func (e codedErr) FailureData() map[string]any { return map[string]any{"TriesLeft": 2, "Secret": "input-pin"} }
+
+// texts collects every label text under o.
+func texts(t *testing.T, o fyne.CanvasObject) string {
+	var b strings.Builder
+	var walk func(fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		if !o.Visible() {
+			return
+		}
+		switch w := o.(type) {
+		case *widget.Label:
+			b.WriteString(w.Text + "\n")
+		case *widget.Card:
+			b.WriteString(w.Title + "\n")
+			if w.Content != nil {
+				walk(w.Content)
+			}
+		case *fyne.Container:
+			for _, c := range w.Objects {
+				walk(c)
+			}
+		case fyne.Widget:
+			r := test.TempWidgetRenderer(t, w)
+			for _, c := range r.Objects() {
+				walk(c)
+			}
+		}
+	}
+	walk(o)
+	return b.String()
+}
+
+func eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for time.Now().Before(deadline) {
+		if cond() {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatalf("never: %s", what)
+}
+
+func TestCardScreenFollowsEvents(t *testing.T) {
+	test.NewTempApp(t)
+	tr := i18n.New("ja")
+	svc := &fakeCard{tries: map[string]int{"auth-pin": 3, "sign-password": 4, "input-pin": 1}}
+	w := test.NewTempWindow(t, nil)
+	s := NewCardScreen(w, svc, nil, tr)
+	s.async = func(f func()) { f() } // the test driver has no UI goroutine to hop to
+	w.SetContent(s.Object())
+	s.Start()
+
+	svc.push(CardView{State: "no-reader"})
+	if s.stateTitle.Text != tr.T("state.no-reader.title") || !s.readAttrs.Disabled() {
+		t.Fatalf("no reader: %q", s.stateTitle.Text)
+	}
+	svc.push(CardView{State: "reader-empty", Reader: "R"})
+	if s.stateTitle.Text != "カードを置いてください" {
+		t.Fatalf("empty: %q", s.stateTitle.Text)
+	}
+	svc.push(CardView{State: "card-present", Reader: "R"})
+	svc.push(CardView{State: "card-identified", Reader: "R", Kind: "mynumber"})
+	if s.stateTitle.Text != tr.T("kind.mynumber") || s.readAttrs.Disabled() {
+		t.Fatalf("identified: %q", s.stateTitle.Text)
+	}
+	eventually(t, "counters and certificates shown", func() bool {
+		all := texts(t, s.Object())
+		return strings.Contains(all, "残り 4 回（最大 5 回）") && strings.Contains(all, "有効（2029年4月12日まで）") &&
+			strings.Contains(all, "有効期限切れ（2024年1月1日）")
+	})
+
+	svc.push(CardView{State: "error", Reader: "R", Err: codedErr{"CARD-PROTOCOL"}})
+	got := strings.Join(s.failure.Text(), "\n")
+	if !strings.Contains(got, "CARD-PROTOCOL") || !strings.Contains(got, tr.T("failure.CARD-PROTOCOL.action")) {
+		t.Fatalf("failure box: %q", got)
+	}
+	// a Japanese-only reader sees a juki card named as such
+	svc.push(CardView{State: "card-identified", Reader: "R", Kind: "juki"})
+	if s.stateTitle.Text != tr.T("kind.juki") || !s.readAttrs.Disabled() {
+		t.Fatalf("juki card: %q", s.stateTitle.Text)
+	}
+	// removal forgets everything about the card
+	svc.push(CardView{State: "reader-empty", Reader: "R"})
+	if all := texts(t, s.Object()); strings.Contains(all, "（最大") || strings.Contains(all, "2029年") || !strings.Contains(all, tr.T("attrs.hidden")) {
+		t.Fatalf("after removal: %s", all)
+	}
+}
+
+func TestReadAttributesThroughThePINDialog(t *testing.T) {
+	test.NewTempApp(t)
+	tr := i18n.New("en")
+	svc := &fakeCard{tries: map[string]int{"input-pin": 3},
+		attrs: Attributes{Name: "NGUYEN VAN AN", Address: "大阪府大阪市中央区大手前二丁目1番22号", BirthDate: time.Date(1996, 7, 15, 0, 0, 0, 0, time.UTC), Sex: 1}}
+	w := test.NewTempWindow(t, nil)
+	w.Resize(fyne.NewSize(1000, 800))
+	s := NewCardScreen(w, svc, nil, tr)
+	s.async = func(f func()) { f() } // the test driver has no UI goroutine to hop to
+	w.SetContent(s.Object())
+	s.Start()
+	svc.push(CardView{State: "card-identified", Reader: "R", Kind: "mynumber"})
+	test.Tap(s.readAttrs)
+	var entry *widget.Entry
+	eventually(t, "PIN dialog", func() bool {
+		ov := w.Canvas().Overlays().Top()
+		if ov == nil {
+			return false
+		}
+		entry = findEntry(t, ov)
+		return entry != nil && strings.Contains(texts(t, ov), "3 tries left.")
+	})
+	test.Type(entry, "12")
+	entry.OnSubmitted(entry.Text)
+	if svc.gotPIN != "" {
+		t.Fatal("a malformed PIN reached the service")
+	}
+	test.Type(entry, "2468")
+	entry.OnSubmitted(entry.Text)
+	eventually(t, "attributes shown", func() bool {
+		all := texts(t, s.Object())
+		return strings.Contains(all, "NGUYEN VAN AN") && strings.Contains(all, "15 July 1996") && strings.Contains(all, "Male")
+	})
+	if svc.gotPIN != "2468" {
+		t.Fatalf("service got %q", svc.gotPIN)
+	}
+	if entry.Text != "" {
+		t.Fatal("the PIN stayed in the entry")
+	}
+	// pulling the card out clears the attributes
+	svc.push(CardView{State: "reader-empty", Reader: "R"})
+	if strings.Contains(texts(t, s.Object()), "NGUYEN") {
+		t.Fatal("attributes still shown after removal")
+	}
+}
+
+func findEntry(t *testing.T, o fyne.CanvasObject) *widget.Entry {
+	switch w := o.(type) {
+	case *widget.Entry:
+		return w
+	case *fyne.Container:
+		for _, c := range w.Objects {
+			if e := findEntry(t, c); e != nil {
+				return e
+			}
+		}
+	case fyne.Widget:
+		for _, c := range test.TempWidgetRenderer(t, w).Objects() {
+			if e := findEntry(t, c); e != nil {
+				return e
+			}
+		}
+	}
+	return nil
+}
+
+func TestLastTryNeedsConfirmation(t *testing.T) {
+	test.NewTempApp(t)
+	tr := i18n.New("ja")
+	var submitted []string
+	var confirmed bool
+	closed := 0
+	f := NewPINForm(tr, "auth-pin", 1, func(p []byte, c bool) { submitted = append(submitted, string(p)); confirmed = c }, func() { closed++ })
+	w := test.NewTempWindow(t, f.Content)
+	_ = w
+	if f.Confirm == nil || !f.OK.Disabled() {
+		t.Fatal("last try: OK must wait for the confirmation")
+	}
+	if !strings.Contains(texts(t, f.Content), tr.T("pin.last_try_warning")) {
+		t.Fatal("no last-try warning")
+	}
+	test.Type(f.Entry, "1234")
+	f.Entry.OnSubmitted(f.Entry.Text) // Enter does nothing while unconfirmed
+	if len(submitted) != 0 {
+		t.Fatal("submitted without confirmation")
+	}
+	test.Tap(f.Confirm)
+	test.Tap(f.OK)
+	if len(submitted) != 1 || submitted[0] != "1234" || !confirmed || closed != 1 {
+		t.Fatalf("submitted %v confirmed %v closed %d", submitted, confirmed, closed)
+	}
+
+	g := NewPINForm(tr, "sign-password", 5, func([]byte, bool) { t.Fatal("bad format submitted") }, func() {})
+	if g.Confirm != nil {
+		t.Fatal("confirmation asked with 5 tries left")
+	}
+	test.Type(g.Entry, "AB-12")
+	test.Tap(g.OK)
+	if g.Error.Text != tr.T("pin.format.signpw") {
+		t.Fatalf("format error %q", g.Error.Text)
+	}
+}
