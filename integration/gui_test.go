@@ -107,7 +107,6 @@ func amberPixels(t *testing.T, path string) int {
 	return n
 }
 
-
 func repoRoot(t *testing.T) string {
 	_, file, _, _ := runtime.Caller(0)
 	return filepath.Dir(filepath.Dir(file))

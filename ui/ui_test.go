@@ -82,9 +82,11 @@ func (f *fakeCard) ReadAttributes(_ context.Context, pin []byte, _ bool) (Attrib
 
 type codedErr struct{ code string }
 
-func (e codedErr) Error() string               { return e.code }
-func (e codedErr) FailureCode() string         { return e.code }
-func (e codedErr) FailureData() map[string]any { return map[string]any{"TriesLeft": 2, "Secret": "input-pin"} }
+func (e codedErr) Error() string       { return e.code }
+func (e codedErr) FailureCode() string { return e.code }
+func (e codedErr) FailureData() map[string]any {
+	return map[string]any{"TriesLeft": 2, "Secret": "input-pin"}
+}
 
 // texts collects every label text under o.
 func texts(t *testing.T, o fyne.CanvasObject) string {
