@@ -82,7 +82,7 @@ func TestInfoMasksMyNumberAndNeverEchoesThePIN(t *testing.T) {
 
 func TestWrongPINReportsCodeAndTriesLeft(t *testing.T) {
 	code, _, errs := run(t, "0000\n", "card", "info", "--virtual", "yamada-taro", "--pin-stdin")
-	if code != 1 || !strings.Contains(errs, "[PIN-WRONG]") || !strings.Contains(errs, "2 tries left") {
+	if code != 1 || !strings.Contains(errs, "[PIN-WRONG]") || !strings.Contains(errs, "Tries left: 2") {
 		t.Fatalf("%d %q", code, errs)
 	}
 	code, _, errs = run(t, "12\n", "card", "info", "--virtual", "yamada-taro", "--pin-stdin")

@@ -1,6 +1,8 @@
 package app
 
 import (
+	"sync"
+
 	vcard "madoguchi/sandbox/card"
 	"madoguchi/sandbox/fixtures"
 	"madoguchi/ui"
@@ -9,6 +11,7 @@ import (
 // demoControls lets the demo swap fictional cards in the in-process reader.
 type demoControls struct {
 	reader  *vcard.Reader
+	mu      sync.Mutex
 	current string
 }
 
@@ -36,7 +39,11 @@ func (d *demoControls) Residents() []ui.DemoResident {
 	return out
 }
 
-func (d *demoControls) Current() string { return d.current }
+func (d *demoControls) Current() string {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.current
+}
 
 func (d *demoControls) Insert(id string) error {
 	if c := d.reader.Card(); c != nil && c.ResidentID() == id {
@@ -54,7 +61,9 @@ func (d *demoControls) Insert(id string) error {
 	if old := d.reader.Card(); old != nil {
 		old.Remove()
 	}
+	d.mu.Lock()
 	d.current = id
+	d.mu.Unlock()
 	d.reader.SetCard(c)
 	return nil
 }

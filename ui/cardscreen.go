@@ -107,7 +107,7 @@ func (s *CardScreen) apply(v CardView) {
 	} else {
 		s.readerName.SetText("")
 	}
-	if v.State == "error" && v.Err != nil {
+	if v.Err != nil {
 		s.failure.Show(v.Err)
 	} else {
 		s.failure.Hide()

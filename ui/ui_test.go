@@ -197,7 +197,7 @@ func TestReadAttributesThroughThePINDialog(t *testing.T) {
 			return false
 		}
 		entry = findEntry(t, ov)
-		return entry != nil && strings.Contains(texts(t, ov), "3 tries left.")
+		return entry != nil && strings.Contains(texts(t, ov), "Tries left: 3.")
 	})
 	test.Type(entry, "12")
 	entry.OnSubmitted(entry.Text)

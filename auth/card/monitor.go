@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"time"
 )
 
 // ReaderStatus is a backend's view of one reader.
@@ -45,11 +46,16 @@ type Monitor struct {
 	subs    []chan Event
 	events  int // the Events count of the identified card's insertion
 	kick    context.CancelFunc
+	// backendErr is set while the backend itself fails (e.g. the PC/SC
+	// service stopped); events then carry it so people see why.
+	backendErr error
+	// RetryEvery is how long Run waits before asking a failing backend again.
+	RetryEvery time.Duration
 }
 
 // NewMonitor creates a monitor; preferred may name a reader to follow.
 func NewMonitor(b Backend, cache *Cache, preferred string) *Monitor {
-	return &Monitor{b: b, cache: cache, preferred: preferred, state: StateNoReader}
+	return &Monitor{b: b, cache: cache, preferred: preferred, state: StateNoReader, RetryEvery: time.Second}
 }
 
 // Subscribe returns a channel of events, starting with the current state.
@@ -93,8 +99,11 @@ func (m *Monitor) Current() Event {
 
 func (m *Monitor) eventLocked(in Input) Event {
 	ev := Event{State: m.state, Input: in, Reader: m.reader, Kind: m.kind}
-	if m.state == StateError {
+	switch {
+	case m.state == StateError:
 		ev.Err = m.lastErr
+	case m.state == StateNoReader && m.backendErr != nil:
+		ev.Err = m.backendErr
 	}
 	return ev
 }
@@ -108,7 +117,10 @@ func (m *Monitor) apply(in Input, err error) {
 	if in == InFailed {
 		m.lastErr = err
 	}
-	ev := m.eventLocked(in)
+	m.publishLocked(m.eventLocked(in))
+}
+
+func (m *Monitor) publishLocked(ev Event) {
 	for _, ch := range m.subs {
 		select {
 		case ch <- ev:
@@ -134,20 +146,51 @@ func (m *Monitor) Run(ctx context.Context) error {
 		m.kick = cancel
 		m.mu.Unlock()
 		cur, err := m.b.Wait(wctx, prev)
+		kicked := wctx.Err() != nil
 		cancel()
 		if err != nil {
 			if ctx.Err() != nil {
 				m.closeSession()
 				return nil
 			}
-			if wctx.Err() != nil { // kicked: re-read the readers from scratch
+			if kicked { // re-read the readers from scratch
 				prev = nil
 				continue
 			}
-			return err
+			m.backendFailed(err)
+			select {
+			case <-ctx.Done():
+				m.closeSession()
+				return nil
+			case <-time.After(m.RetryEvery):
+			}
+			prev = nil
+			continue
+		}
+		m.mu.Lock()
+		recovered := m.backendErr != nil
+		m.backendErr = nil
+		m.mu.Unlock()
+		if recovered {
+			prev = nil
 		}
 		m.update(cur)
 		prev = cur
+	}
+}
+
+// backendFailed reports a failing backend as "no reader" with the cause.
+func (m *Monitor) backendFailed(err error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	first := m.backendErr == nil
+	m.backendErr = err
+	m.dropSessionLocked()
+	m.reader, m.kind = "", KindUnknown
+	if m.state != StateNoReader {
+		m.apply(InReaderDetached, nil)
+	} else if first {
+		m.publishLocked(m.eventLocked(InReaderDetached))
 	}
 }
 

@@ -129,3 +129,35 @@ type silentCard struct{}
 func (silentCard) Transmit([]byte) ([]byte, error) { return []byte{0x6A, 0x82}, nil }
 func (silentCard) ATR() []byte                     { return []byte{0x3B, 0x00} }
 func (silentCard) Reader() string                  { return "other" }
+
+// A backend that fails (PC/SC service stopped) is reported with its code and
+// retried; when it comes back, the card is found again.
+func TestMonitorReportsAndRetriesAFailingBackend(t *testing.T) {
+	c := vc(t, "yamada-taro")
+	fb := &flakyBackend{Reader: vcard.NewReader(c), fail: 2}
+	m := card.NewMonitor(fb, nil, "")
+	m.RetryEvery = time.Millisecond
+	events := m.Subscribe()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go m.Run(ctx)
+	expect(t, events, card.StateNoReader)
+	ev := expect(t, events, card.StateNoReader)
+	if card.CodeOf(ev.Err) != card.CodePCSCUnavailable {
+		t.Fatalf("backend failure not reported: %+v", ev)
+	}
+	expect(t, events, card.StateEmpty, card.StatePresent, card.StateIdentified)
+}
+
+type flakyBackend struct {
+	*vcard.Reader
+	fail int
+}
+
+func (f *flakyBackend) Wait(ctx context.Context, prev []card.ReaderStatus) ([]card.ReaderStatus, error) {
+	if f.fail > 0 {
+		f.fail--
+		return nil, &card.Error{Code: card.CodePCSCUnavailable}
+	}
+	return f.Reader.Wait(ctx, prev)
+}

@@ -15,7 +15,7 @@ import (
 	"madoguchi/sandbox/fixtures"
 )
 
-func newCard(t *testing.T, id string) (*vcard.Card, *card.Session, fixtures.Resident) {
+func newCard(t testing.TB, id string) (*vcard.Card, *card.Session, fixtures.Resident) {
 	t.Helper()
 	r, err := fixtures.ByID(id)
 	if err != nil {

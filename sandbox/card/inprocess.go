@@ -38,6 +38,8 @@ type Reader struct {
 	card *Card
 	// swapped is closed when SetCard changes the card
 	swapped chan struct{}
+	// generation counts SetCard calls, so a swap shows in the event counter
+	generation int
 }
 
 // NewReader returns a demo reader holding c (nil for an empty reader).
@@ -48,6 +50,7 @@ func (r *Reader) SetCard(c *Card) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.card = c
+	r.generation++
 	close(r.swapped)
 	r.swapped = make(chan struct{})
 }
@@ -67,7 +70,8 @@ func (r *Reader) snapshot() ([]card.ReaderStatus, <-chan struct{}, <-chan struct
 	if r.card != nil {
 		changed = r.card.Changed()
 		st.CardPresent = r.card.Present()
-		st.Events = r.card.Insertions()
+		// like PC/SC's per-reader event counter: changes on every swap or re-insertion
+		st.Events = r.generation<<16 | r.card.Insertions()
 	}
 	return []card.ReaderStatus{st}, changed, r.swapped
 }

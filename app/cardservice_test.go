@@ -1,0 +1,77 @@
+package app
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"madoguchi/auth/card"
+	"madoguchi/ui"
+)
+
+// The UI's card service over the real monitor and the in-process card: what
+// the card-status screen shows for each fixture.
+func TestCardServiceOverMonitor(t *testing.T) {
+	d, err := newDemoReader("tanaka-ichiro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := card.NewMonitor(d.reader, card.NewCache(), "")
+	svc := &cardService{m: m, now: func() time.Time { return time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC) }}
+	views := make(chan ui.CardView, 64)
+	stop := svc.Watch(func(v ui.CardView) { views <- v })
+	defer stop()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go m.Run(ctx)
+	waitView(t, views, "card-identified")
+
+	certs, err := svc.Certificates(ctx)
+	if err != nil || len(certs) != 3 {
+		t.Fatalf("%v %v", certs, err)
+	}
+	if certs[0].Which != "auth" || !certs[0].Expired || certs[1].Expired {
+		t.Fatalf("expired fixture: %+v", certs)
+	}
+	if n, err := svc.TriesLeft(ctx, "input-pin"); n != 3 || err != nil {
+		t.Fatalf("%d %v", n, err)
+	}
+	a, err := svc.ReadAttributes(ctx, []byte("1357"), false)
+	if err != nil || a.Name != "田中 一郎" || a.Sex != 1 {
+		t.Fatalf("%+v %v", a, err)
+	}
+	if _, err := svc.ReadAttributes(ctx, []byte("0000"), false); card.CodeOf(err) != card.CodeWrongPIN {
+		t.Fatalf("wrong PIN: %v", err)
+	}
+	counters, _ := svc.PINCounters(ctx)
+	if counters[2].Secret != "input-pin" || counters[2].TriesLeft != 2 {
+		t.Fatalf("%+v", counters)
+	}
+	// the demo controls swap the card; the view follows
+	if err := d.Insert("yamada-yui"); err != nil {
+		t.Fatal(err)
+	}
+	waitView(t, views, "reader-empty")
+	waitView(t, views, "card-identified")
+	counters, _ = svc.PINCounters(ctx)
+	if card.CodeOf(counters[1].Err) != card.CodeNoSignCert {
+		t.Fatalf("child's signing password: %+v", counters[1])
+	}
+	d.Remove()
+	waitView(t, views, "reader-empty")
+}
+
+func waitView(t *testing.T, views <-chan ui.CardView, state string) {
+	t.Helper()
+	timeout := time.After(5 * time.Second)
+	for {
+		select {
+		case v := <-views:
+			if v.State == state {
+				return
+			}
+		case <-timeout:
+			t.Fatalf("never %s", state)
+		}
+	}
+}
