@@ -38,6 +38,10 @@ func run(m *testing.M) int {
 		c.Close()
 		fmt.Fprintln(os.Stderr, "integration: another pcscd is already running ("+pcscdSock+"); stop it first")
 		return 1
+	} else if _, serr := os.Stat(pcscdSock); serr == nil {
+		// a socket nobody answers on: left by a pcscd that was killed
+		os.Remove(pcscdSock)
+		os.Remove("/run/pcscd/pcscd.pid")
 	}
 	dir, err := os.MkdirTemp("", "madoguchi-pcscd-")
 	if err != nil {
