@@ -55,8 +55,9 @@ func run(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	// -f foreground (a child we can stop by PID), -a log APDUs, -d debug.
-	cmd := exec.Command("pcscd", "-f", "-a", "-d")
+	// -f foreground (a child we can stop by PID), -d debug. Not -a: APDU
+	// logging would put PIN bytes (fictional, still) into test output.
+	cmd := exec.Command("pcscd", "-f", "-d")
 	cmd.Stdout, cmd.Stderr = logf, logf
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {

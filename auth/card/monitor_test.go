@@ -3,6 +3,7 @@ package card_test
 import (
 	"context"
 	"errors"
+	"sync"
 	"testing"
 	"time"
 
@@ -160,4 +161,66 @@ func (f *flakyBackend) Wait(ctx context.Context, prev []card.ReaderStatus) ([]ca
 		return nil, &card.Error{Code: card.CodePCSCUnavailable}
 	}
 	return f.Reader.Wait(ctx, prev)
+}
+
+// Readers come and go (USB hot-plug): the monitor follows the preferred one,
+// then the first with a card.
+func TestMonitorReaderHotPlug(t *testing.T) {
+	c := vc(t, "sato-kenji")
+	hb := &hotplugBackend{Reader: vcard.NewReader(c), change: make(chan struct{}, 8)}
+	m := card.NewMonitor(hb, nil, "")
+	events := m.Subscribe()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go m.Run(ctx)
+	expect(t, events, card.StateNoReader) // nothing plugged in
+	hb.set(true)
+	ev := expect(t, events, card.StateEmpty, card.StatePresent, card.StateIdentified)
+	if ev.Reader != vcard.DemoReaderName {
+		t.Fatalf("reader %q", ev.Reader)
+	}
+	hb.set(false) // unplugged with the card in it
+	expect(t, events, card.StateNoReader)
+	if err := m.Do(func(*card.Session) error { return nil }); !errors.Is(err, card.ErrNoReader) {
+		t.Fatalf("Do without a reader: %v", err)
+	}
+	hb.set(true)
+	expect(t, events, card.StateEmpty, card.StatePresent, card.StateIdentified)
+}
+
+// hotplugBackend shows or hides the demo reader.
+type hotplugBackend struct {
+	*vcard.Reader
+	mu      sync.Mutex
+	plugged bool
+	change  chan struct{}
+}
+
+func (h *hotplugBackend) set(p bool) {
+	h.mu.Lock()
+	h.plugged = p
+	h.mu.Unlock()
+	h.change <- struct{}{}
+}
+
+func (h *hotplugBackend) Wait(ctx context.Context, prev []card.ReaderStatus) ([]card.ReaderStatus, error) {
+	for {
+		h.mu.Lock()
+		p := h.plugged
+		h.mu.Unlock()
+		var cur []card.ReaderStatus
+		if p {
+			wctx, cancel := context.WithTimeout(ctx, time.Millisecond)
+			cur, _ = h.Reader.Wait(wctx, nil)
+			cancel()
+		}
+		if prev == nil || len(cur) != len(prev) {
+			return cur, nil
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-h.change:
+		}
+	}
 }
