@@ -196,6 +196,7 @@ func (s *CardScreen) showCerts(cs []CertView, err error) {
 	layout := s.tr.T("date.layout")
 	for _, c := range cs {
 		var val string
+		var advice *widget.Label
 		switch {
 		case c.Err != nil:
 			code, _ := failureOf(c.Err)
@@ -205,13 +206,20 @@ func (s *CardScreen) showCerts(cs []CertView, err error) {
 			}
 		case c.Expired:
 			val = s.tr.T("cert.expired", map[string]any{"Date": c.NotAfter.Format(layout)})
+			advice = widget.NewLabel(s.tr.T("failure.CERT-EXPIRED.action"))
+			advice.Wrapping = fyne.TextWrapWord
 		default:
 			val = s.tr.T("cert.valid_until", map[string]any{"Date": c.NotAfter.Format(layout)})
 		}
 		name := widget.NewLabel(s.tr.T("cert." + c.Which))
 		v := widget.NewLabelWithStyle(val, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 		v.Wrapping = fyne.TextWrapWord
-		rows = append(rows, container.NewVBox(name, v))
+		row := container.NewVBox(name, v)
+		if advice != nil {
+			v.Importance = widget.DangerImportance
+			row.Add(advice)
+		}
+		rows = append(rows, row)
 	}
 	note := widget.NewLabel(s.tr.T("cert.sign_needs_password"))
 	note.Wrapping = fyne.TextWrapWord

@@ -157,7 +157,7 @@ func TestCardScreenFollowsEvents(t *testing.T) {
 	eventually(t, "counters and certificates shown", func() bool {
 		all := texts(t, s.Object())
 		return strings.Contains(all, "残り 4 回（最大 5 回）") && strings.Contains(all, "有効（2029年4月12日まで）") &&
-			strings.Contains(all, "有効期限切れ（2024年1月1日）")
+			strings.Contains(all, "有効期限切れ（2024年1月1日）") && strings.Contains(all, tr.T("failure.CERT-EXPIRED.action"))
 	})
 
 	svc.push(CardView{State: "error", Reader: "R", Err: codedErr{"CARD-PROTOCOL"}})
