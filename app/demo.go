@@ -19,11 +19,7 @@ var _ ui.DemoControls = (*demoControls)(nil)
 
 // newDemoReader puts the given fixture resident's card in a demo reader.
 func newDemoReader(id string) (*demoControls, error) {
-	r, err := fixtures.ByID(id)
-	if err != nil {
-		return nil, err
-	}
-	c, err := vcard.New(r)
+	c, err := vcard.NewByID(id)
 	if err != nil {
 		return nil, err
 	}
@@ -50,11 +46,7 @@ func (d *demoControls) Insert(id string) error {
 		c.Insert()
 		return nil
 	}
-	r, err := fixtures.ByID(id)
-	if err != nil {
-		return err
-	}
-	c, err := vcard.New(r)
+	c, err := vcard.NewByID(id)
 	if err != nil {
 		return err
 	}

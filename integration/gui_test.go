@@ -47,25 +47,15 @@ func TestGUIWindowUnderXvfb(t *testing.T) {
 			if err := cmd.Start(); err != nil {
 				t.Fatal(err)
 			}
-			exited := make(chan error, 1)
-			go func() { exited <- cmd.Wait() }()
-			defer func() {
-				cmd.Process.Signal(syscall.SIGTERM)
-				select {
-				case <-exited:
-				case <-time.After(5 * time.Second):
-					cmd.Process.Kill()
-					<-exited
-				}
-				logf.Close()
-			}()
+			exited, werr := watchChild(cmd)
+			defer func() { stopChild(cmd, exited); logf.Close() }()
 			out := filepath.Join(shots, c.file)
 			deadline := time.Now().Add(60 * time.Second)
 			for {
 				select {
-				case err := <-exited:
+				case <-exited:
 					b, _ := os.ReadFile(filepath.Join(home, "app.log"))
-					t.Fatalf("app exited: %v\n%s", err, b)
+					t.Fatalf("app exited: %v\n%s", *werr, b)
 				default:
 				}
 				if err := exec.Command("import", "-display", display, "-window", "root", out).Run(); err == nil {
@@ -123,17 +113,8 @@ func startXvfb(t *testing.T) string {
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		exited := make(chan struct{})
-		go func() { cmd.Wait(); close(exited) }()
-		t.Cleanup(func() {
-			cmd.Process.Signal(syscall.SIGTERM)
-			select {
-			case <-exited:
-			case <-time.After(5 * time.Second):
-				cmd.Process.Kill()
-				<-exited
-			}
-		})
+		exited, _ := watchChild(cmd)
+		t.Cleanup(func() { stopChild(cmd, exited) })
 		sock := fmt.Sprintf("/tmp/.X11-unix/X%d", n)
 		for i := 0; i < 100; i++ {
 			select {
@@ -150,4 +131,25 @@ func startXvfb(t *testing.T) string {
 	}
 	t.Fatal("no free X display number")
 	return ""
+}
+
+// stopChild stops a child we started by PID: SIGTERM, then SIGKILL after 5 s,
+// and waits for it so no zombie is left (PID 1 here does not reap).
+func stopChild(cmd *exec.Cmd, exited <-chan struct{}) {
+	cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-exited:
+	case <-time.After(5 * time.Second):
+		cmd.Process.Kill()
+		<-exited
+	}
+}
+
+// watchChild waits for cmd in the background; the channel closes when it
+// has exited, after which *err holds Wait's result.
+func watchChild(cmd *exec.Cmd) (<-chan struct{}, *error) {
+	done := make(chan struct{})
+	var err error
+	go func() { err = cmd.Wait(); close(done) }()
+	return done, &err
 }

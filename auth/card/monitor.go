@@ -16,6 +16,20 @@ type ReaderStatus struct {
 	Events int
 }
 
+// SameReaders reports whether two snapshots are equal (backends use it to
+// decide when Wait returns).
+func SameReaders(a, b []ReaderStatus) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
 // Backend is a family of readers: PC/SC (package pcsc) or the in-process
 // virtual reader (sandbox/card).
 type Backend interface {

@@ -9,7 +9,6 @@ import (
 
 	"madoguchi/auth/card"
 	vcard "madoguchi/sandbox/card"
-	"madoguchi/sandbox/fixtures"
 )
 
 func startMonitor(t *testing.T, r *vcard.Reader) (*card.Monitor, <-chan card.Event) {
@@ -40,11 +39,7 @@ func expect(t *testing.T, events <-chan card.Event, want ...card.State) card.Eve
 }
 
 func vc(t *testing.T, id string) *vcard.Card {
-	r, err := fixtures.ByID(id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := vcard.New(r)
+	c, err := vcard.NewByID(id)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -143,18 +143,6 @@ func (b *Backend) Status() ([]card.ReaderStatus, error) {
 	return out, nil
 }
 
-func same(a, b []card.ReaderStatus) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}
-
 // Wait implements card.Backend: it blocks in SCardGetStatusChange on every
 // reader plus the PnP pseudo-reader until something changes.
 func (b *Backend) Wait(ctx context.Context, prev []card.ReaderStatus) ([]card.ReaderStatus, error) {
@@ -165,7 +153,7 @@ func (b *Backend) Wait(ctx context.Context, prev []card.ReaderStatus) ([]card.Re
 		if err != nil {
 			return nil, err
 		}
-		if prev == nil || !same(cur, prev) {
+		if prev == nil || !card.SameReaders(cur, prev) {
 			return cur, nil
 		}
 		if ctx.Err() != nil {

@@ -129,6 +129,15 @@ func New(r fixtures.Resident) (*Card, error) {
 	}, nil
 }
 
+// NewByID builds the card of the fixture resident with this id.
+func NewByID(id string) (*Card, error) {
+	r, err := fixtures.ByID(id)
+	if err != nil {
+		return nil, err
+	}
+	return New(r)
+}
+
 // ResidentID names the fixture resident whose card this is.
 func (c *Card) ResidentID() string { return c.id }
 

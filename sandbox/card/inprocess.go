@@ -76,23 +76,11 @@ func (r *Reader) snapshot() ([]card.ReaderStatus, <-chan struct{}, <-chan struct
 	return []card.ReaderStatus{st}, changed, r.swapped
 }
 
-func same(a, b []card.ReaderStatus) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}
-
 // Wait implements card.Backend.
 func (r *Reader) Wait(ctx context.Context, prev []card.ReaderStatus) ([]card.ReaderStatus, error) {
 	for {
 		cur, changed, swapped := r.snapshot()
-		if prev == nil || !same(cur, prev) {
+		if prev == nil || !card.SameReaders(cur, prev) {
 			return cur, nil
 		}
 		select {
