@@ -28,7 +28,9 @@ func login(t *testing.T, id string, challenge []byte) ([]byte, []byte) {
 		t.Fatal(err)
 	}
 	sg, _ := card.NewSigner(context.Background(), s, card.KeyAuth, cert,
-		func(context.Context, card.Secret, int) (card.PIN, bool, error) { return card.PIN(r.AuthPIN), false, nil })
+		func(context.Context, card.Secret, int) (card.PIN, bool, error) {
+			return card.PIN(r.AuthPIN), false, nil
+		})
 	h := sha256.Sum256(challenge)
 	sig, err := sg.Sign(rand.Reader, h[:], crypto.SHA256)
 	if err != nil {
