@@ -12,6 +12,8 @@ import (
 	"strings"
 	"syscall"
 
+	"golang.org/x/term"
+
 	"madoguchi/auth/card"
 	"madoguchi/auth/pcsc"
 	"madoguchi/i18n"
@@ -23,7 +25,9 @@ type Env struct {
 	Stdout, Stderr io.Writer
 	// TTY is the terminal for PIN prompts without echo (nil: none).
 	TTY *os.File
-	Tr  *i18n.Localizer
+	// Prompt is where prompts go (the terminal; stderr when TTY is stdin).
+	Prompt io.Writer
+	Tr     *i18n.Localizer
 }
 
 const usage = `madoguchi — the municipal service counter on your PC
@@ -49,8 +53,10 @@ var Version = "dev"
 func Run(args []string) int {
 	env := &Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr}
 	if f, err := os.OpenFile("/dev/tty", os.O_RDWR, 0); err == nil {
-		env.TTY = f
+		env.TTY, env.Prompt = f, f
 		defer f.Close()
+	} else if term.IsTerminal(int(os.Stdin.Fd())) { // Windows has no /dev/tty
+		env.TTY, env.Prompt = os.Stdin, os.Stderr
 	}
 	return RunWith(args, env)
 }

@@ -49,9 +49,9 @@ func (p *pinReader) line(prompt string) (card.PIN, error) {
 	if p.env.TTY == nil || !term.IsTerminal(int(p.env.TTY.Fd())) {
 		return nil, errNoTerminal
 	}
-	fmt.Fprint(p.env.TTY, prompt)
+	fmt.Fprint(p.env.Prompt, prompt)
 	b, err := term.ReadPassword(int(p.env.TTY.Fd()))
-	fmt.Fprintln(p.env.TTY)
+	fmt.Fprintln(p.env.Prompt)
 	if err != nil {
 		return nil, err
 	}
@@ -70,7 +70,7 @@ func (p *pinReader) confirmLast(tries int) (bool, error) {
 	if p.fromStdin || p.env.TTY == nil {
 		return false, nil // the card layer then refuses with PIN-LAST-TRY
 	}
-	fmt.Fprint(p.env.TTY, p.env.Tr.T("cli.last_try_question"))
+	fmt.Fprint(p.env.Prompt, p.env.Tr.T("cli.last_try_question"))
 	ans, err := bufio.NewReader(p.env.TTY).ReadString('\n')
 	if err != nil {
 		return false, nil
