@@ -1,0 +1,379 @@
+package sso
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/coreos/go-oidc/v3/oidc"
+	"golang.org/x/oauth2"
+
+	"madoguchi/protocol/cardlogin"
+)
+
+// CardLogin signs a provider's login challenge on the card with the JPKI
+// user-authentication key (asking the person for the PIN, with tries left)
+// and returns the auth certificate (DER) and the signature.
+type CardLogin interface {
+	SignChallenge(ctx context.Context, challenge []byte) (certDER, sig []byte, err error)
+}
+
+// Client signs in against one municipality's provider.
+type Client struct {
+	p        Profile
+	http     *http.Client
+	provider *oidc.Provider
+	verifier *oidc.IDTokenVerifier
+	// Now is the clock for ID-token checks (tests may set it).
+	Now func() time.Time
+	// revocation endpoint from discovery
+	revocationURL string
+}
+
+// Tokens are the result of sign-in or refresh. Access and ID tokens stay in
+// memory; the refresh token is what the keystore keeps.
+type Tokens struct {
+	AccessToken  string
+	RefreshToken string
+	IDToken      string
+	Expiry       time.Time
+	Claims       IDClaims
+}
+
+// IDClaims are the verified ID-token claims the app uses.
+type IDClaims struct {
+	Subject  string    `json:"sub"`
+	Name     string    `json:"name,omitempty"`
+	ACR      string    `json:"acr,omitempty"`
+	AMR      []string  `json:"amr,omitempty"`
+	AuthTime int64     `json:"auth_time,omitempty"`
+	Expiry   time.Time `json:"-"`
+}
+
+// New discovers the provider.
+func New(ctx context.Context, p Profile) (*Client, error) {
+	hc, err := p.HTTPClient()
+	if err != nil {
+		return nil, err
+	}
+	c := &Client{p: p, http: hc, Now: time.Now}
+	prov, err := oidc.NewProvider(oidc.ClientContext(ctx, hc), p.Issuer)
+	if err != nil {
+		return nil, &Error{Code: CodeUnreachable, Detail: p.Issuer, Err: err}
+	}
+	c.provider = prov
+	var extra struct {
+		Revocation string `json:"revocation_endpoint"`
+	}
+	_ = prov.Claims(&extra)
+	c.revocationURL = extra.Revocation
+	c.verifier = prov.Verifier(&oidc.Config{ClientID: p.ClientID, Now: func() time.Time { return c.Now() }})
+	return c, nil
+}
+
+// Profile returns the client's municipality profile.
+func (c *Client) Profile() Profile { return c.p }
+
+func (c *Client) oauth(redirect string) *oauth2.Config {
+	return &oauth2.Config{ClientID: c.p.ClientID, Endpoint: c.provider.Endpoint(), RedirectURL: redirect, Scopes: c.p.Scopes}
+}
+
+func (c *Client) ctx(ctx context.Context) context.Context {
+	return context.WithValue(ctx, oauth2.HTTPClient, c.http)
+}
+
+func random() string {
+	b := make([]byte, 32)
+	rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// callback is what the loopback listener received.
+type callback struct {
+	query url.Values
+}
+
+// Login runs the authorization code flow with PKCE, acting as the user agent
+// itself (ADR 0006): authorize → the provider's card login page → challenge
+// signed on the card → the provider's callback → our loopback redirect.
+func (c *Client) Login(ctx context.Context, cardLogin CardLogin) (*Tokens, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	defer ln.Close()
+	redirect := fmt.Sprintf("http://%s/callback", ln.Addr())
+	got := make(chan callback, 1)
+	srv := &http.Server{ReadHeaderTimeout: 10 * time.Second, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/callback" {
+			http.NotFound(w, r)
+			return
+		}
+		select {
+		case got <- callback{query: r.URL.Query()}:
+		default:
+		}
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		io.WriteString(w, "Madoguchi: sign-in received. You can close this window.\n")
+	})}
+	go srv.Serve(ln)
+	defer srv.Close()
+
+	state, nonce, verifier := random(), random(), oauth2.GenerateVerifier()
+	conf := c.oauth(redirect)
+	authURL := conf.AuthCodeURL(state, oidc.Nonce(nonce), oauth2.S256ChallengeOption(verifier))
+
+	// The user agent: follows the provider's redirects but never leaves the
+	// provider's origin, except for our own loopback redirect.
+	ua := *c.http
+	ua.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	loginURL, err := c.redirectFrom(ctx, &ua, authURL)
+	if err != nil {
+		return nil, err
+	}
+	if !c.sameOrigin(loginURL) {
+		if strings.HasPrefix(loginURL, redirect) { // an error sent straight back
+			if err := c.deliver(ctx, loginURL, got, state); err != nil {
+				return nil, err
+			}
+			return nil, fail(CodeAuthError, "the provider answered without a login step")
+		}
+		return nil, fail(CodeForeignURL, "login page outside the provider: %s", loginURL)
+	}
+	var ch cardlogin.Challenge
+	if err := c.doJSON(ctx, &ua, http.MethodGet, loginURL, nil, &ch); err != nil {
+		return nil, err
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(ch.Challenge)
+	if err != nil || len(raw) < 16 {
+		return nil, fail(CodeLoginRefused, "malformed challenge")
+	}
+	certDER, sig, err := cardLogin.SignChallenge(ctx, raw)
+	if err != nil {
+		return nil, err // typed card errors (PIN-WRONG, CARD-REMOVED, …) pass through
+	}
+	var res cardlogin.Result
+	ans := cardlogin.Answer{AuthRequestID: ch.AuthRequestID, Challenge: ch.Challenge,
+		Certificate: base64.StdEncoding.EncodeToString(certDER), Signature: base64.StdEncoding.EncodeToString(sig)}
+	if err := c.doJSON(ctx, &ua, http.MethodPost, loginURL, ans, &res); err != nil {
+		return nil, err
+	}
+	if !c.sameOrigin(res.Redirect) {
+		return nil, fail(CodeForeignURL, "callback outside the provider")
+	}
+	final, err := c.redirectFrom(ctx, &ua, res.Redirect)
+	if err != nil {
+		return nil, err
+	}
+	if !strings.HasPrefix(final, redirect+"?") {
+		return nil, fail(CodeForeignURL, "the provider redirected elsewhere than our loopback address")
+	}
+	if err := c.deliver(ctx, final, got, state); err != nil {
+		return nil, err
+	}
+	cb := <-got
+	tok, err := conf.Exchange(c.ctx(ctx), cb.query.Get("code"), oauth2.VerifierOption(verifier))
+	if err != nil {
+		return nil, tokenErr(err)
+	}
+	return c.tokens(ctx, tok, nonce)
+}
+
+// deliver hands the final redirect to our loopback listener (as a browser
+// would) and checks what arrived: error, state, iss (RFC 9207).
+func (c *Client) deliver(ctx context.Context, final string, got chan callback, state string) error {
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, final, nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	resp.Body.Close()
+	var cb callback
+	select {
+	case cb = <-got:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	q := cb.query
+	if e := q.Get("error"); e != "" {
+		return &Error{Code: CodeAuthError, ProviderCode: e, Detail: q.Get("error_description")}
+	}
+	if q.Get("state") != state {
+		return fail(CodeStateMismatch, "state in the response does not match the request")
+	}
+	if iss := q.Get("iss"); iss != "" && iss != c.p.Issuer {
+		return fail(CodeIssuerMismatch, "iss %q in the response, want %q", iss, c.p.Issuer)
+	}
+	got <- cb // for Login to pick up
+	return nil
+}
+
+func (c *Client) sameOrigin(u string) bool {
+	pu, err1 := url.Parse(u)
+	pi, err2 := url.Parse(c.p.Issuer)
+	return err1 == nil && err2 == nil && pu.Scheme == pi.Scheme && pu.Host == pi.Host
+}
+
+// redirectFrom GETs u and returns the Location of its redirect.
+func (c *Client) redirectFrom(ctx context.Context, ua *http.Client, u string) (string, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return "", err
+	}
+	resp, err := ua.Do(req)
+	if err != nil {
+		return "", &Error{Code: CodeUnreachable, Err: err}
+	}
+	defer resp.Body.Close()
+	loc := resp.Header.Get("Location")
+	if resp.StatusCode/100 != 3 || loc == "" {
+		b, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
+		return "", &Error{Code: CodeAuthError, ProviderCode: oauthErrorOf(b), Detail: fmt.Sprintf("HTTP %d without redirect", resp.StatusCode)}
+	}
+	base, _ := url.Parse(u)
+	l, err := base.Parse(loc)
+	if err != nil {
+		return "", err
+	}
+	return l.String(), nil
+}
+
+func oauthErrorOf(b []byte) string {
+	var e struct {
+		Error string `json:"error"`
+		Code  string `json:"failure_code"`
+	}
+	if json.Unmarshal(b, &e) == nil {
+		if e.Code != "" {
+			return e.Code
+		}
+		return e.Error
+	}
+	return strings.TrimSpace(string(b))
+}
+
+func (c *Client) doJSON(ctx context.Context, ua *http.Client, method, u string, in, out any) error {
+	var body io.Reader
+	if in != nil {
+		b, _ := json.Marshal(in)
+		body = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, u, body)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Accept", "application/json")
+	if in != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := ua.Do(req)
+	if err != nil {
+		return &Error{Code: CodeUnreachable, Err: err}
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if resp.StatusCode != http.StatusOK {
+		var e cardlogin.Error
+		json.Unmarshal(b, &e)
+		return &Error{Code: CodeLoginRefused, ProviderCode: e.Code, Detail: e.Description}
+	}
+	return json.Unmarshal(b, out)
+}
+
+func tokenErr(err error) error {
+	var re *oauth2.RetrieveError
+	if errors.As(err, &re) {
+		return &Error{Code: CodeTokenError, ProviderCode: re.ErrorCode, Detail: re.ErrorDescription}
+	}
+	return &Error{Code: CodeUnreachable, Err: err}
+}
+
+// tokens verifies the ID token (issuer, audience, expiry, signature via JWKS
+// by go-oidc; the nonce here) and packs the result.
+func (c *Client) tokens(ctx context.Context, tok *oauth2.Token, nonce string) (*Tokens, error) {
+	raw, _ := tok.Extra("id_token").(string)
+	if raw == "" {
+		return nil, fail(CodeIDToken, "no id_token in the token response")
+	}
+	idt, err := c.VerifyIDToken(ctx, raw, nonce)
+	if err != nil {
+		return nil, err
+	}
+	var cl IDClaims
+	if err := idt.Claims(&cl); err != nil {
+		return nil, &Error{Code: CodeIDToken, Err: err}
+	}
+	cl.Expiry = idt.Expiry
+	return &Tokens{AccessToken: tok.AccessToken, RefreshToken: tok.RefreshToken, IDToken: raw, Expiry: tok.Expiry, Claims: cl}, nil
+}
+
+// VerifyIDToken checks an ID token; nonce "" skips the nonce check (refresh
+// responses carry none).
+func (c *Client) VerifyIDToken(ctx context.Context, raw, nonce string) (*oidc.IDToken, error) {
+	idt, err := c.verifier.Verify(oidc.ClientContext(ctx, c.http), raw)
+	if err != nil {
+		return nil, &Error{Code: CodeIDToken, Err: err}
+	}
+	if nonce != "" && idt.Nonce != nonce {
+		return nil, fail(CodeNonceMismatch, "nonce in the ID token does not match the request")
+	}
+	return idt, nil
+}
+
+// Refresh exchanges a refresh token for new tokens (rotation: the old one is
+// spent).
+func (c *Client) Refresh(ctx context.Context, refreshToken string) (*Tokens, error) {
+	ts := c.oauth("").TokenSource(c.ctx(ctx), &oauth2.Token{RefreshToken: refreshToken, Expiry: time.Unix(1, 0)})
+	tok, err := ts.Token()
+	if err != nil {
+		e := tokenErr(err)
+		if ProviderCodeOf(e) == "invalid_grant" {
+			return nil, &Error{Code: CodeSessionExpired, ProviderCode: "invalid_grant", Err: err}
+		}
+		return nil, e
+	}
+	if raw, _ := tok.Extra("id_token").(string); raw == "" {
+		return &Tokens{AccessToken: tok.AccessToken, RefreshToken: tok.RefreshToken, Expiry: tok.Expiry}, nil
+	}
+	return c.tokens(ctx, tok, "")
+}
+
+// Revoke revokes a token at the provider (RFC 7009).
+func (c *Client) Revoke(ctx context.Context, token, hint string) error {
+	if c.revocationURL == "" {
+		return fail(CodeProfile, "the provider has no revocation endpoint")
+	}
+	form := url.Values{"token": {token}, "token_type_hint": {hint}, "client_id": {c.p.ClientID}}
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, c.revocationURL, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return &Error{Code: CodeUnreachable, Err: err}
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		b, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
+		return &Error{Code: CodeTokenError, ProviderCode: oauthErrorOf(b), Detail: fmt.Sprintf("revocation: HTTP %d", resp.StatusCode)}
+	}
+	return nil
+}
+
+// UserInfo fetches the userinfo claims with an access token.
+func (c *Client) UserInfo(ctx context.Context, accessToken string) (map[string]any, error) {
+	ui, err := c.provider.UserInfo(oidc.ClientContext(ctx, c.http), oauth2.StaticTokenSource(&oauth2.Token{AccessToken: accessToken, TokenType: "Bearer"}))
+	if err != nil {
+		return nil, &Error{Code: CodeTokenError, Err: err}
+	}
+	var m map[string]any
+	return m, ui.Claims(&m)
+}

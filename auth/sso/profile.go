@@ -1,0 +1,72 @@
+package sso
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"net/http"
+	"os"
+	"time"
+)
+
+// Profile describes one municipality: its provider, the app's client there,
+// the CA bundle to trust for it, and its services. The sandbox profile is
+// bundled for the demo.
+type Profile struct {
+	ID       string   `json:"id"`
+	Issuer   string   `json:"issuer"`
+	ClientID string   `json:"client_id"`
+	Scopes   []string `json:"scopes"`
+	// CAFile is a PEM bundle trusted for this municipality's servers in
+	// addition to the system roots (the sandbox's development CA). Empty:
+	// system roots only. Verification is never disabled.
+	CAFile string `json:"ca_file,omitempty"`
+	// DisplayName per language tag ("ja", "en", …).
+	DisplayName map[string]string `json:"display_name"`
+	// Services maps a service (certificates, applications, proxy) to its URL.
+	Services map[string]string `json:"services,omitempty"`
+}
+
+// DefaultScopes asks for the four attributes and the service scopes.
+var DefaultScopes = []string{"openid", "offline_access", "name", "address", "birthdate", "gender",
+	"certificates", "applications", "proxy"}
+
+// LoadProfile reads a profile file.
+func LoadProfile(path string) (Profile, error) {
+	var p Profile
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return p, &Error{Code: CodeProfile, Err: err}
+	}
+	if err := json.Unmarshal(b, &p); err != nil {
+		return p, &Error{Code: CodeProfile, Detail: path, Err: err}
+	}
+	if p.Issuer == "" || p.ClientID == "" {
+		return p, fail(CodeProfile, "%s: issuer and client_id are required", path)
+	}
+	if len(p.Scopes) == 0 {
+		p.Scopes = DefaultScopes
+	}
+	return p, nil
+}
+
+// HTTPClient returns a client trusting the system roots plus the profile's
+// CA bundle.
+func (p Profile) HTTPClient() (*http.Client, error) {
+	pool, err := x509.SystemCertPool()
+	if err != nil || pool == nil {
+		pool = x509.NewCertPool()
+	}
+	if p.CAFile != "" {
+		b, err := os.ReadFile(p.CAFile)
+		if err != nil {
+			return nil, &Error{Code: CodeProfile, Detail: "CA bundle", Err: err}
+		}
+		if !pool.AppendCertsFromPEM(b) {
+			return nil, fail(CodeProfile, "no certificate in %s", p.CAFile)
+		}
+	}
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+	return &http.Client{Transport: tr, Timeout: 30 * time.Second}, nil
+}

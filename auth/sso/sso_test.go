@@ -1,0 +1,162 @@
+package sso_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"madoguchi/auth/card"
+	"madoguchi/auth/sso"
+	vcard "madoguchi/sandbox/card"
+	"madoguchi/sandbox/fixtures"
+	"madoguchi/sandbox/idp"
+)
+
+func startIdP(t *testing.T, cfg idp.Config) *idp.Server {
+	t.Helper()
+	if cfg.DataDir == "" {
+		cfg.DataDir = t.TempDir()
+	}
+	if cfg.Addr == "" {
+		cfg.Addr = "127.0.0.1:0"
+	}
+	s, err := idp.Start(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func client(t *testing.T, s *idp.Server) *sso.Client {
+	t.Helper()
+	c, err := sso.New(context.Background(), sso.Profile{ID: "sandbox", Issuer: s.Issuer, ClientID: idp.AppClientID,
+		Scopes: sso.DefaultScopes, CAFile: s.CAFile})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// signer is the resident's virtual card answering with the given PIN.
+func signer(t *testing.T, id, pin string) (sso.CardSigner, *vcard.Card) {
+	t.Helper()
+	c, err := vcard.NewByID(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pin == "" {
+		r, _ := fixtures.ByID(id)
+		pin = r.AuthPIN
+	}
+	return sso.CardSigner{Session: card.NewSession(vcard.NewTransport(c), card.NewCache()),
+		Prompt: func(_ context.Context, _ card.Secret, tries int) (card.PIN, bool, error) {
+			return card.PIN(pin), false, nil
+		}}, c
+}
+
+func TestLoginRefreshRevoke(t *testing.T) {
+	s := startIdP(t, idp.Config{})
+	c := client(t, s)
+	ctx := context.Background()
+	cs, _ := signer(t, "yamada-taro", "")
+	tok, err := c.Login(ctx, cs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tok.Claims.Subject == "" || tok.RefreshToken == "" || tok.AccessToken == "" || tok.Claims.ACR != idp.ACR {
+		t.Fatalf("%+v", tok)
+	}
+	ui, err := c.UserInfo(ctx, tok.AccessToken)
+	if err != nil || ui["name"] != "山田 太郎" || ui["birthdate"] != "1985-04-12" || ui["gender"] != "male" {
+		t.Fatalf("userinfo %v %v", ui, err)
+	}
+	if _, ok := ui["my_number"]; ok {
+		t.Fatal("the My Number left the provider")
+	}
+	// the same resident signs in again: the same pairwise subject
+	cs2, _ := signer(t, "yamada-taro", "")
+	tok2, err := c.Login(ctx, cs2)
+	if err != nil || tok2.Claims.Subject != tok.Claims.Subject {
+		t.Fatalf("subject not stable: %v %v", tok2, err)
+	}
+	// refresh rotates; replaying the spent token revokes the family
+	r1, err := c.Refresh(ctx, tok.RefreshToken)
+	if err != nil || r1.RefreshToken == "" || r1.RefreshToken == tok.RefreshToken {
+		t.Fatalf("refresh: %+v %v", r1, err)
+	}
+	if _, err := c.Refresh(ctx, tok.RefreshToken); sso.CodeOf(err) != sso.CodeSessionExpired {
+		t.Fatalf("replayed refresh token: %v", err)
+	}
+	if _, err := c.Refresh(ctx, r1.RefreshToken); sso.CodeOf(err) != sso.CodeSessionExpired {
+		t.Fatalf("family not revoked after replay: %v", err)
+	}
+	// revocation (sign-out)
+	if err := c.Revoke(ctx, tok2.RefreshToken, "refresh_token"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Refresh(ctx, tok2.RefreshToken); sso.CodeOf(err) != sso.CodeSessionExpired {
+		t.Fatalf("revoked refresh token still works: %v", err)
+	}
+}
+
+func TestPairwiseSubjectsAndRestart(t *testing.T) {
+	dir := t.TempDir()
+	s := startIdP(t, idp.Config{DataDir: dir})
+	c := client(t, s)
+	ctx := context.Background()
+	cs, _ := signer(t, "sato-hana", "")
+	tok, err := c.Login(ctx, cs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs2, _ := signer(t, "sato-kenji", "")
+	other, err := c.Login(ctx, cs2)
+	if err != nil || other.Claims.Subject == tok.Claims.Subject {
+		t.Fatalf("two residents, one subject: %v", err)
+	}
+	addr := s.Issuer[len("https://"):]
+	s.Close()
+	// restart on the same address and data: the refresh token still works
+	s2 := startIdP(t, idp.Config{DataDir: dir, Addr: addr})
+	c2 := client(t, s2)
+	r, err := c2.Refresh(ctx, tok.RefreshToken)
+	if err != nil || r.Claims.Subject != tok.Claims.Subject {
+		t.Fatalf("after restart: %+v %v", r, err)
+	}
+}
+
+func TestLoginRefusals(t *testing.T) {
+	s := startIdP(t, idp.Config{})
+	c := client(t, s)
+	ctx := context.Background()
+	for _, tc := range []struct {
+		resident, pin string
+		code          sso.Code
+		provider      string
+	}{
+		{"tanaka-ichiro", "", sso.CodeLoginRefused, "AUTH-CERT-EXPIRED"},
+		{"kato-lost", "", sso.CodeLoginRefused, "AUTH-CERT-REVOKED"},
+	} {
+		cs, _ := signer(t, tc.resident, tc.pin)
+		_, err := c.Login(ctx, cs)
+		if sso.CodeOf(err) != tc.code || sso.ProviderCodeOf(err) != tc.provider {
+			t.Errorf("%s: %v, want %s/%s", tc.resident, err, tc.code, tc.provider)
+		}
+	}
+	// wrong PIN: the card's typed error, with tries left
+	cs, _ := signer(t, "yamada-taro", "0000")
+	_, err := c.Login(ctx, cs)
+	var ce *card.Error
+	if !errors.As(err, &ce) || ce.Code != card.CodeWrongPIN || ce.TriesLeft != 2 {
+		t.Fatalf("wrong PIN: %v", err)
+	}
+	// card pulled out during login
+	cs, vc := signer(t, "yamada-taro", "")
+	vc.RemoveAfter(3)
+	if _, err := c.Login(ctx, cs); !errors.Is(err, card.ErrCardRemoved) {
+		t.Fatalf("card removed: %v", err)
+	}
+	_ = time.Second
+}

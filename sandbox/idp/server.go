@@ -1,0 +1,253 @@
+package idp
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/big"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/zitadel/oidc/v3/pkg/op"
+	"golang.org/x/text/language"
+
+	"madoguchi/sandbox/fixtures"
+	"madoguchi/sandbox/jpki"
+)
+
+// AppClientID is the Madoguchi desktop app's client (public, native).
+const AppClientID = "madoguchi-app"
+
+// Config configures the sandbox provider.
+type Config struct {
+	// Addr to listen on (default 127.0.0.1:8443; port 0 picks a free one).
+	Addr string
+	// DataDir holds the SQLite database and the development TLS CA.
+	DataDir    string
+	AccessTTL  time.Duration // default 10 min
+	RefreshTTL time.Duration // default 30 days
+	IDTokenTTL time.Duration // default 10 min
+	// Now is the clock (default time.Now).
+	Now func() time.Time
+	// Logger (default: discard).
+	Logger *slog.Logger
+}
+
+// Server is the running provider.
+type Server struct {
+	Issuer string
+	// CAFile is the development CA that signed the server certificate; clients
+	// trust it only when a municipality profile points at it.
+	CAFile   string
+	store    *store
+	storage  *storage
+	verifier *jpki.Verifier
+	provider *op.Provider
+	srv      *http.Server
+	ln       net.Listener
+	done     chan struct{}
+}
+
+// Start opens (or creates) the data folder and serves HTTPS.
+func Start(cfg Config) (*Server, error) {
+	if cfg.Addr == "" {
+		cfg.Addr = "127.0.0.1:8443"
+	}
+	if cfg.AccessTTL == 0 {
+		cfg.AccessTTL = 10 * time.Minute
+	}
+	if cfg.RefreshTTL == 0 {
+		cfg.RefreshTTL = 30 * 24 * time.Hour
+	}
+	if cfg.IDTokenTTL == 0 {
+		cfg.IDTokenTTL = 10 * time.Minute
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return nil, err
+	}
+	tlsCert, caFile, err := ensureDevTLS(cfg.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return nil, err
+	}
+	issuer := "https://" + ln.Addr().String()
+	st, err := openStore(filepath.Join(cfg.DataDir, "idp.sqlite"))
+	if err != nil {
+		ln.Close()
+		return nil, err
+	}
+	s := &Server{Issuer: issuer, CAFile: caFile, store: st, ln: ln, done: make(chan struct{})}
+	fail := func(err error) (*Server, error) { ln.Close(); st.close(); return nil, err }
+	s.storage = &storage{st: st, now: cfg.Now, accessTTL: cfg.AccessTTL, refreshTTL: cfg.RefreshTTL, idTTL: cfg.IDTokenTTL,
+		loginURL: func(id string) string { return issuer + "/login/card?authRequestID=" + id }}
+	ctx := context.Background()
+	if err := s.storage.loadSecrets(ctx); err != nil {
+		return fail(err)
+	}
+	if err := s.seed(ctx); err != nil {
+		return fail(err)
+	}
+	ca, err := fixtures.LoadCA()
+	if err != nil {
+		return fail(err)
+	}
+	if s.verifier, err = jpki.NewVerifier(ca); err != nil {
+		return fail(err)
+	}
+	s.verifier.Now = cfg.Now
+	var cryptoKey [32]byte
+	copy(cryptoKey[:], s.storage.pairwise) // opaque-token encryption key, persisted with the secrets
+	s.provider, err = op.NewProvider(&op.Config{
+		CryptoKey:             cryptoKey,
+		CodeMethodS256:        true,
+		GrantTypeRefreshToken: true,
+		SupportedUILocales:    []language.Tag{language.Japanese, language.English},
+		SupportedScopes:       Scopes,
+		SupportedClaims: []string{"sub", "aud", "exp", "iat", "iss", "auth_time", "nonce", "acr", "amr", "azp",
+			"name", "address", "birthdate", "gender"},
+	}, s.storage, op.StaticIssuer(issuer), op.WithLogger(cfg.Logger))
+	if err != nil {
+		return fail(err)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/login/card", s.handleLogin)
+	mux.Handle("/", s.provider)
+	s.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second,
+		TLSConfig: &tls.Config{Certificates: []tls.Certificate{tlsCert}, MinVersion: tls.VersionTLS12}}
+	go func() {
+		defer close(s.done)
+		if err := s.srv.ServeTLS(ln, "", ""); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			cfg.Logger.Error("idp: serve", "err", err)
+		}
+	}()
+	return s, nil
+}
+
+func (s *Server) callbackURL(ctx context.Context, id string) string {
+	return op.AuthCallbackURL(s.provider)(op.ContextWithIssuer(ctx, s.Issuer), id)
+}
+
+// Close stops serving and closes the database.
+func (s *Server) Close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	err := s.srv.Shutdown(ctx)
+	<-s.done
+	if cerr := s.store.close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// seed registers the app client and the fixture residents (with their auth
+// certificates) when missing. Residents are keyed by a registry ID, so a
+// renewed certificate maps to the same resident (and the same subject).
+func (s *Server) seed(ctx context.Context) error {
+	var c clientRecord
+	if err := s.store.get(ctx, "clients", AppClientID, &c); errors.Is(err, errNotFound) {
+		c = clientRecord{ID: AppClientID, Native: true,
+			RedirectURIs:           []string{"http://127.0.0.1/callback"},
+			PostLogoutRedirectURIs: []string{"http://127.0.0.1/signed-out"}}
+		if err := s.store.put(ctx, "clients", c.ID, "", c, time.Time{}); err != nil {
+			return err
+		}
+	}
+	rs, err := fixtures.Residents()
+	if err != nil {
+		return err
+	}
+	for _, r := range rs {
+		k, err := r.Keys()
+		if err != nil {
+			return err
+		}
+		cert, err := x509.ParseCertificate(k.AuthCert)
+		if err != nil {
+			return err
+		}
+		res := Resident{ID: "res-" + r.ID, Name: r.Name, Address: r.Address, BirthDate: r.BirthDate, Sex: r.Sex}
+		if err := s.store.put(ctx, "residents", res.ID, "", res, time.Time{}); err != nil {
+			return err
+		}
+		if err := s.store.put(ctx, "certs", certKey(cert), res.ID, map[string]string{"resident_id": res.ID}, time.Time{}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ensureDevTLS creates, once, a development CA and a server certificate for
+// 127.0.0.1 / ::1 / localhost under dir.
+func ensureDevTLS(dir string) (tls.Certificate, string, error) {
+	caFile := filepath.Join(dir, "dev-ca.pem")
+	certFile := filepath.Join(dir, "server.pem")
+	keyFile := filepath.Join(dir, "server-key.pem")
+	if c, err := tls.LoadX509KeyPair(certFile, keyFile); err == nil {
+		if _, err := os.Stat(caFile); err == nil {
+			return c, caFile, nil
+		}
+	}
+	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return tls.Certificate{}, "", err
+	}
+	now := time.Now()
+	caTmpl := &x509.Certificate{SerialNumber: big.NewInt(now.UnixNano()),
+		Subject:   pkix.Name{CommonName: "Madoguchi sandbox development CA (" + filepath.Base(dir) + ")"},
+		NotBefore: now.Add(-time.Hour), NotAfter: now.AddDate(5, 0, 0),
+		IsCA: true, BasicConstraintsValid: true, MaxPathLenZero: true,
+		KeyUsage: x509.KeyUsageCertSign | x509.KeyUsageCRLSign}
+	caDER, err := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, &caKey.PublicKey, caKey)
+	if err != nil {
+		return tls.Certificate{}, "", err
+	}
+	caCert, _ := x509.ParseCertificate(caDER)
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return tls.Certificate{}, "", err
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(now.UnixNano() + 1),
+		Subject:   pkix.Name{CommonName: "127.0.0.1"},
+		NotBefore: now.Add(-time.Hour), NotAfter: now.AddDate(2, 0, 0),
+		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback}, DNSNames: []string{"localhost"}}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, caCert, &key.PublicKey, caKey)
+	if err != nil {
+		return tls.Certificate{}, "", err
+	}
+	keyDER, _ := x509.MarshalPKCS8PrivateKey(key)
+	for _, f := range []struct {
+		path, typ string
+		der       []byte
+		mode      os.FileMode
+	}{{caFile, "CERTIFICATE", caDER, 0o644}, {certFile, "CERTIFICATE", der, 0o644}, {keyFile, "PRIVATE KEY", keyDER, 0o600}} {
+		if err := os.WriteFile(f.path, pem.EncodeToMemory(&pem.Block{Type: f.typ, Bytes: f.der}), f.mode); err != nil {
+			return tls.Certificate{}, "", err
+		}
+	}
+	c, err := tls.LoadX509KeyPair(certFile, keyFile)
+	if err != nil {
+		return tls.Certificate{}, "", fmt.Errorf("idp: dev TLS: %w", err)
+	}
+	return c, caFile, nil
+}
