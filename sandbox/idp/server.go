@@ -8,6 +8,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/json"
 	"encoding/pem"
 	"errors"
 	"fmt"
@@ -19,6 +20,7 @@ import (
 	"path/filepath"
 	"time"
 
+	jose "github.com/go-jose/go-jose/v4"
 	"github.com/zitadel/oidc/v3/pkg/op"
 	"golang.org/x/text/language"
 
@@ -250,4 +252,24 @@ func ensureDevTLS(dir string) (tls.Certificate, string, error) {
 		return tls.Certificate{}, "", fmt.Errorf("idp: dev TLS: %w", err)
 	}
 	return c, caFile, nil
+}
+
+// ForgeToken signs arbitrary claims with the provider's current key. Sandbox
+// only: negative tests use it to build ID tokens that are correctly signed
+// but wrong in one claim (issuer, audience, expiry).
+func (s *Server) ForgeToken(claims map[string]any) (string, error) {
+	signer, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.RS256, Key: s.storage.key},
+		(&jose.SignerOptions{}).WithType("JWT").WithHeader("kid", s.storage.keyID))
+	if err != nil {
+		return "", err
+	}
+	b, err := json.Marshal(claims)
+	if err != nil {
+		return "", err
+	}
+	obj, err := signer.Sign(b)
+	if err != nil {
+		return "", err
+	}
+	return obj.CompactSerialize()
 }
