@@ -36,6 +36,9 @@ Usage:
   madoguchi [--demo] [--pcsc] [--lang ja|en] [--resident ID] [--scale N]   open the app
   madoguchi card readers|status|certs|info|pin-status|change-pin|sign [flags]
   madoguchi doctor [--json] [--virtual ID]
+  madoguchi login [--profile FILE] [--virtual ID] [--pin-stdin]
+  madoguchi whoami [--json] | madoguchi logout
+  madoguchi sandbox [--addr 127.0.0.1:8443] [--data DIR]   run the sandbox municipality
   madoguchi sandbox residents [--json]
   madoguchi sandbox card --resident ID [--vpcd 127.0.0.1:35963]
   madoguchi version
@@ -89,6 +92,12 @@ func RunWith(args []string, env *Env) int {
 		err = cardCommand(ctx, args[1:], env)
 	case "doctor":
 		err = doctorCommand(ctx, args[1:], env)
+	case "login":
+		err = loginCommand(ctx, args[1:], env)
+	case "whoami":
+		err = whoamiCommand(ctx, args[1:], env)
+	case "logout":
+		err = logoutCommand(ctx, args[1:], env)
 	case "sandbox":
 		err = sandboxCommand(ctx, args[1:], env)
 	case "version":
@@ -131,6 +140,16 @@ func exitCode(err error, env *Env) int {
 func reportFailure(env *Env, err error) {
 	code := string(card.CodeOf(err))
 	data := map[string]any{}
+	var f interface {
+		FailureCode() string
+		FailureData() map[string]any
+	}
+	if code == "" && errors.As(err, &f) {
+		code, data = f.FailureCode(), f.FailureData()
+		if data == nil {
+			data = map[string]any{}
+		}
+	}
 	var ce *card.Error
 	if errors.As(err, &ce) {
 		data = ce.FailureData()
@@ -142,8 +161,15 @@ func reportFailure(env *Env, err error) {
 		fmt.Fprintln(env.Stderr, "madoguchi:", err)
 		return
 	}
-	f := env.Tr.Failure(code, data)
-	fmt.Fprintf(env.Stderr, "%s [%s]\n  %s\n  %s\n", f.Title, code, f.Cause, f.Action)
+	fl := env.Tr.Failure(code, data)
+	shown := code
+	if pc, _ := data["ProviderCode"].(string); pc != "" {
+		shown += " / " + pc
+		if env.Tr.Has("failure." + pc + ".cause") { // the provider's reason is the one to explain
+			fl = env.Tr.Failure(pc, data)
+		}
+	}
+	fmt.Fprintf(env.Stderr, "%s [%s]\n  %s\n  %s\n", fl.Title, shown, fl.Cause, fl.Action)
 }
 
 func writeJSON(w io.Writer, v any) error {

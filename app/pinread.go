@@ -2,6 +2,7 @@ package app
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -88,20 +89,5 @@ func (p *pinReader) ask(s *card.Session, sec card.Secret) (card.PIN, bool, error
 	if tries == 0 {
 		return nil, false, &card.Error{Code: card.CodePINBlocked, Secret: sec}
 	}
-	pin, err := p.line(p.env.Tr.T("cli.enter_pin", map[string]any{
-		"SecretName": p.env.Tr.T("secret." + string(sec)), "TriesLeft": tries}))
-	if err != nil {
-		return nil, false, err
-	}
-	pin.Normalize(sec)
-	if err := pin.Validate(sec); err != nil {
-		pin.Wipe()
-		return nil, false, err
-	}
-	yes, err := p.confirmLast(tries)
-	if err != nil {
-		pin.Wipe()
-		return nil, false, err
-	}
-	return pin, yes, nil
+	return p.prompt(context.Background(), sec, tries)
 }

@@ -4,15 +4,21 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"strings"
 	"text/tabwriter"
 
+	"encoding/json"
+	"os"
+
+	"madoguchi/auth/sso"
 	vcard "madoguchi/sandbox/card"
 	"madoguchi/sandbox/fixtures"
+	"madoguchi/sandbox/idp"
 )
 
 func sandboxCommand(ctx context.Context, args []string, env *Env) error {
-	if len(args) == 0 {
-		return usageError{"sandbox: which command? residents|card"}
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+		return sandboxServe(ctx, args, env)
 	}
 	fs := flag.NewFlagSet("sandbox "+args[0], flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
@@ -58,4 +64,31 @@ func sandboxCommand(ctx context.Context, args []string, env *Env) error {
 		return vcard.ServeVPCD(ctx, *addr, c)
 	}
 	return usageError{"sandbox: unknown command " + args[0]}
+}
+
+// sandboxServe runs the sandbox municipality (its OpenID Provider) until
+// interrupted, and writes the profile the app uses to reach it.
+func sandboxServe(ctx context.Context, args []string, env *Env) error {
+	fs := flag.NewFlagSet("sandbox", flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	addr := fs.String("addr", "127.0.0.1:8443", "listen address (loopback)")
+	data := fs.String("data", defaultSandboxData(), "data `folder` (database, development CA)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	s, err := idp.Start(idp.Config{Addr: *addr, DataDir: *data})
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	p := sso.Profile{ID: "sandbox", Issuer: s.Issuer, ClientID: idp.AppClientID, Scopes: sso.DefaultScopes, CAFile: s.CAFile,
+		DisplayName: map[string]string{"ja": "サンドボックス市（架空）", "en": "Sandbox City (fictional)"}}
+	b, _ := json.MarshalIndent(p, "", "  ")
+	if err := os.WriteFile(sandboxProfilePath(*data), append(b, '\n'), 0o644); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stderr, "sandbox municipality at %s\n  development CA: %s\n  profile: %s\n(Ctrl-C to stop)\n",
+		s.Issuer, s.CAFile, sandboxProfilePath(*data))
+	<-ctx.Done()
+	return nil
 }

@@ -22,6 +22,11 @@ const (
 	CodeProfile        Code = "SSO-PROFILE"
 )
 
+// Codes lists every sign-in failure code (each is explained in every
+// language; see the catalogue test).
+var Codes = []Code{CodeUnreachable, CodeStateMismatch, CodeIssuerMismatch, CodeNonceMismatch, CodeIDToken,
+	CodeLoginRefused, CodeAuthError, CodeTokenError, CodeForeignURL, CodeSessionExpired, CodeProfile}
+
 // Error is a sign-in failure.
 type Error struct {
 	Code Code

@@ -47,3 +47,6 @@ const (
 	CodeNotRegistered    = "LOGIN-NOT-REGISTERED"
 	CodeMalformed        = "LOGIN-MALFORMED"
 )
+
+// Codes lists the login step's failure codes.
+var Codes = []string{CodeUnknownRequest, CodeChallengeInvalid, CodeNotRegistered, CodeMalformed}

@@ -32,6 +32,9 @@ const (
 	CodeCRLUnavailable Code = "AUTH-CRL-UNAVAILABLE"
 )
 
+// Codes lists every code (the app explains each in every language).
+var Codes = []Code{CodeMalformed, CodeUntrusted, CodeExpired, CodeNotYetValid, CodeRevoked, CodeKeyUsage, CodeBadSignature, CodeCRLUnavailable}
+
 // Error is a refused authentication.
 type Error struct {
 	Code   Code

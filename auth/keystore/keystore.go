@@ -1,0 +1,90 @@
+// Package keystore owns what the app keeps in the OS keyring through
+// github.com/zalando/go-keyring (Secret Service on Linux, Keychain on macOS,
+// Credential Manager on Windows): one small entry per municipality profile
+// holding the refresh token and the signed-in subject. Never a PIN, never a
+// file: when no keyring is available the caller keeps the session in memory
+// only and tells the person.
+package keystore
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/zalando/go-keyring"
+)
+
+// Service is the keyring service name.
+const Service = "jp.madoguchi.app"
+
+// CodeUnavailable is the failure code when there is no usable keyring.
+const CodeUnavailable = "KEYRING-UNAVAILABLE"
+
+// maxEntry keeps entries under Windows Credential Manager's 2560-byte blob limit.
+const maxEntry = 2048
+
+// Entry is what is kept per profile.
+type Entry struct {
+	RefreshToken string `json:"rt"`
+	Subject      string `json:"sub"`
+	Name         string `json:"name,omitempty"`
+}
+
+// Error is a keyring failure.
+type Error struct {
+	Code string
+	Err  error
+}
+
+func (e *Error) Error() string               { return e.Code + ": " + e.Err.Error() }
+func (e *Error) Unwrap() error               { return e.Err }
+func (e *Error) FailureCode() string         { return e.Code }
+func (e *Error) FailureData() map[string]any { return nil }
+
+// ErrNotFound means nothing is stored for the profile (signed out).
+var ErrNotFound = errors.New("keystore: not signed in")
+
+func unavailable(err error) error { return &Error{Code: CodeUnavailable, Err: err} }
+
+// Save stores the entry for the profile, replacing any previous one.
+func Save(profile string, e Entry) error {
+	b, err := json.Marshal(e)
+	if err != nil {
+		return err
+	}
+	if len(b) > maxEntry {
+		return fmt.Errorf("keystore: entry of %d bytes exceeds %d", len(b), maxEntry)
+	}
+	if err := keyring.Set(Service, profile, string(b)); err != nil {
+		return unavailable(err)
+	}
+	return nil
+}
+
+// Load returns the profile's entry, ErrNotFound when signed out.
+func Load(profile string) (Entry, error) {
+	var e Entry
+	s, err := keyring.Get(Service, profile)
+	if errors.Is(err, keyring.ErrNotFound) {
+		return e, ErrNotFound
+	}
+	if err != nil {
+		return e, unavailable(err)
+	}
+	if err := json.Unmarshal([]byte(s), &e); err != nil {
+		return e, fmt.Errorf("keystore: corrupt entry: %w", err)
+	}
+	return e, nil
+}
+
+// Delete removes the profile's entry (sign-out); absent is fine.
+func Delete(profile string) error {
+	err := keyring.Delete(Service, profile)
+	if err == nil || errors.Is(err, keyring.ErrNotFound) {
+		return nil
+	}
+	return unavailable(err)
+}
+
+// UseMemory switches to an in-process store (tests without a keyring).
+func UseMemory() { keyring.MockInit() }
