@@ -82,6 +82,12 @@ func run(m *testing.M) int {
 		os.Stderr.Write(tail(b, 3000))
 		return 1
 	}
+	stopKeyring, err := startSecretService()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "integration:", err)
+		return 1
+	}
+	defer stopKeyring()
 	code := m.Run()
 	if code != 0 {
 		b, _ := os.ReadFile(pcscdLog)
