@@ -224,3 +224,34 @@ func authorize(t *testing.T, c *Client, q url.Values) string {
 	}
 	return resp.Header.Get("Location")
 }
+
+// RP-initiated logout at the provider's end-session endpoint ends the
+// session: the refresh token dies with it.
+func TestEndSession(t *testing.T) {
+	_, c := setup(t)
+	ctx := context.Background()
+	cs, _ := cardOf(t, "sato-kenji", "")
+	tok, err := c.Login(ctx, cs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var disc struct {
+		EndSession string `json:"end_session_endpoint"`
+	}
+	c.provider.Claims(&disc)
+	q := url.Values{"id_token_hint": {tok.IDToken}, "client_id": {idp.AppClientID},
+		"post_logout_redirect_uri": {"http://127.0.0.1/signed-out"}, "state": {"bye"}}
+	ua := *c.http
+	ua.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	resp, err := ua.Get(disc.EndSession + "?" + q.Encode())
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if loc := resp.Header.Get("Location"); !strings.HasPrefix(loc, "http://127.0.0.1/signed-out") {
+		t.Fatalf("end session: %d → %q", resp.StatusCode, loc)
+	}
+	if _, err := c.Refresh(ctx, tok.RefreshToken); CodeOf(err) != CodeSessionExpired {
+		t.Fatalf("refresh after end session: %v", err)
+	}
+}

@@ -160,3 +160,36 @@ func TestLoginRefusals(t *testing.T) {
 	}
 	_ = time.Second
 }
+
+func TestSessionRefreshesSilently(t *testing.T) {
+	s := startIdP(t, idp.Config{AccessTTL: 90 * time.Second})
+	c := client(t, s)
+	ctx := context.Background()
+	cs, _ := signer(t, "yamada-taro", "")
+	tok, err := c.Login(ctx, cs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var persisted []string
+	sess := sso.NewSession(c, tok)
+	sess.Persist = func(rt string) error { persisted = append(persisted, rt); return nil }
+	at, err := sess.AccessToken(ctx)
+	if err != nil || at != tok.AccessToken || len(persisted) != 0 {
+		t.Fatalf("fresh token refreshed needlessly: %v %d", err, len(persisted))
+	}
+	// 40 s later the token is within a minute of expiry: refresh first
+	c.Now = func() time.Time { return time.Now().Add(40 * time.Second) }
+	at2, err := sess.AccessToken(ctx)
+	if err != nil || at2 == tok.AccessToken || len(persisted) != 1 || persisted[0] == tok.RefreshToken {
+		t.Fatalf("no silent refresh: %v %d", err, len(persisted))
+	}
+	if sess.Subject() != tok.Claims.Subject {
+		t.Fatal("subject lost on refresh")
+	}
+	if err := sess.SignOut(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Refresh(ctx, persisted[0]); sso.CodeOf(err) != sso.CodeSessionExpired {
+		t.Fatalf("after sign-out: %v", err)
+	}
+}
