@@ -51,7 +51,7 @@ fuzz:
 
 # Benchmarks print figures (APDUs, bytes, time); nothing is asserted.
 bench: deps
-	$(GO) test -run '^$$' -bench . -benchtime 50x ./auth/card ./integration
+	$(GO) test -run '^$$' -bench . -benchtime 50x ./auth/card ./auth/sso ./integration
 
 # A screenshot of the real window under Xvfb, in out/screenshots/.
 screenshot: deps build

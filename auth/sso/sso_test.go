@@ -40,7 +40,7 @@ func client(t *testing.T, s *idp.Server) *sso.Client {
 }
 
 // signer is the resident's virtual card answering with the given PIN.
-func signer(t *testing.T, id, pin string) (sso.CardSigner, *vcard.Card) {
+func signer(t testing.TB, id, pin string) (sso.CardSigner, *vcard.Card) {
 	t.Helper()
 	c, err := vcard.NewByID(id)
 	if err != nil {
