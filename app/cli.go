@@ -138,38 +138,16 @@ func exitCode(err error, env *Env) int {
 
 // reportFailure prints a failure with its code, cause and action.
 func reportFailure(env *Env, err error) {
-	code := string(card.CodeOf(err))
-	data := map[string]any{}
 	var f interface {
 		FailureCode() string
 		FailureData() map[string]any
 	}
-	if code == "" && errors.As(err, &f) {
-		code, data = f.FailureCode(), f.FailureData()
-		if data == nil {
-			data = map[string]any{}
-		}
-	}
-	var ce *card.Error
-	if errors.As(err, &ce) {
-		data = ce.FailureData()
-		if ce.Secret != "" {
-			data["SecretName"] = env.Tr.T("secret." + string(ce.Secret))
-		}
-	}
-	if code == "" {
+	if !errors.As(err, &f) {
 		fmt.Fprintln(env.Stderr, "madoguchi:", err)
 		return
 	}
-	fl := env.Tr.Failure(code, data)
-	shown := code
-	if pc, _ := data["ProviderCode"].(string); pc != "" {
-		shown += " / " + pc
-		if env.Tr.Has("failure." + pc + ".cause") { // the provider's reason is the one to explain
-			fl = env.Tr.Failure(pc, data)
-		}
-	}
-	fmt.Fprintf(env.Stderr, "%s [%s]\n  %s\n  %s\n", fl.Title, shown, fl.Cause, fl.Action)
+	fl := env.Tr.Explain(f.FailureCode(), f.FailureData())
+	fmt.Fprintf(env.Stderr, "%s [%s]\n  %s\n  %s\n", fl.Title, fl.Code, fl.Cause, fl.Action)
 }
 
 func writeJSON(w io.Writer, v any) error {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"os"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -11,7 +12,9 @@ import (
 
 	"madoguchi/auth/card"
 	"madoguchi/auth/pcsc"
+	"madoguchi/auth/sso"
 	"madoguchi/sandbox/fixtures"
+	"madoguchi/sandbox/idp"
 	"madoguchi/ui"
 )
 
@@ -26,6 +29,8 @@ func runGUI(args []string, env *Env) int {
 	reader := fs.String("reader", "", "PC/SC reader to follow (default: the first with a card)")
 	scale := fs.Float64("scale", 1, "text scale (2 for large text)")
 	showAttrs := fs.Bool("demo-show-attributes", false, "demo: enter the fictional resident's input-support PIN once the card is identified (for screenshots and training)")
+	demoSignIn := fs.Bool("demo-sign-in", false, "demo: sign in with the fictional resident's auth PIN once the card is identified (for screenshots and training)")
+	profile := fs.String("profile", "", "municipality profile `file` (with --pcsc); the demo runs its own sandbox municipality")
 	if err := fs.Parse(args); err != nil {
 		if err == flag.ErrHelp {
 			fmt.Fprint(env.Stdout, usage)
@@ -59,6 +64,34 @@ func runGUI(args []string, env *Env) int {
 	go monitor.Run(ctx)
 	svc := &cardService{m: monitor, now: time.Now}
 
+	var signIn *signInService
+	if demoMode {
+		// the sandbox municipality in-process on a free loopback port, with
+		// throwaway data: the demo leaves nothing behind
+		dir, err := os.MkdirTemp("", "madoguchi-demo-")
+		if err != nil {
+			fmt.Fprintln(env.Stderr, "madoguchi:", err)
+			return 1
+		}
+		defer os.RemoveAll(dir)
+		srv, err := idp.Start(idp.Config{Addr: "127.0.0.1:0", DataDir: dir})
+		if err != nil {
+			fmt.Fprintln(env.Stderr, "madoguchi: sandbox:", err)
+			return 1
+		}
+		defer srv.Close()
+		signIn = &signInService{m: monitor, profile: sso.Profile{ID: "sandbox-demo", Issuer: srv.Issuer, ClientID: idp.AppClientID,
+			Scopes: sso.DefaultScopes, CAFile: srv.CAFile,
+			DisplayName: map[string]string{"ja": "架空のサンドボックス市", "en": "fictional Sandbox City"}}}
+	} else if *profile != "" {
+		p, err := sso.LoadProfile(*profile)
+		if err != nil {
+			reportFailure(env, err)
+			return 1
+		}
+		signIn = &signInService{m: monitor, profile: p, keep: true}
+	}
+
 	a := fyneapp.NewWithID(appID)
 	a.Settings().SetTheme(ui.NewTheme(float32(*scale)))
 	w := a.NewWindow("Madoguchi")
@@ -66,12 +99,30 @@ func runGUI(args []string, env *Env) int {
 	if controls != nil {
 		dc = controls
 	}
-	shell := ui.NewShell(w, svc, dc, env.Tr.Lang())
+	var si ui.SignInService
+	if signIn != nil {
+		si = signIn
+	}
+	shell := ui.NewShell(w, svc, si, dc, env.Tr.Lang())
 	defer shell.Stop()
+	if signIn != nil && signIn.keep {
+		go func() { // resume a session kept in the keyring, then show it
+			if signIn.restore(ctx) == nil {
+				fyne.Do(func() {
+					if p := shell.SignInPanel(); p != nil {
+						p.Reload()
+					}
+				})
+			}
+		}()
+	}
 	w.SetContent(shell.Object())
 	w.Resize(fyne.NewSize(1100, 760))
 	if *showAttrs && demoMode {
 		go demoShowAttributes(monitor, svc, shell, *resident)
+	}
+	if *demoSignIn && demoMode {
+		go demoSignInNow(monitor, signIn, shell, *resident)
 	}
 	w.ShowAndRun()
 	return 0
@@ -80,13 +131,7 @@ func runGUI(args []string, env *Env) int {
 // demoShowAttributes waits for the demo card and reads its attributes with
 // the fictional resident's PIN, as if typed: used to look at that screen.
 func demoShowAttributes(m *card.Monitor, svc *cardService, shell *ui.Shell, resident string) {
-	ch, cancel := m.SubscribeCancel()
-	for ev := range ch {
-		if ev.State == card.StateIdentified {
-			break
-		}
-	}
-	cancel()
+	waitIdentified(m)
 	r, err := fixtures.ByID(resident)
 	if err != nil {
 		return
@@ -94,5 +139,28 @@ func demoShowAttributes(m *card.Monitor, svc *cardService, shell *ui.Shell, resi
 	a, err := svc.ReadAttributes(context.Background(), []byte(r.InputPIN), false)
 	if err == nil {
 		fyne.Do(func() { shell.CardScreen().ShowAttributesForTest(a) })
+	}
+}
+
+// demoSignInNow signs in with the fictional resident's auth PIN, as if typed.
+func demoSignInNow(m *card.Monitor, s *signInService, shell *ui.Shell, resident string) {
+	waitIdentified(m)
+	r, err := fixtures.ByID(resident)
+	if err != nil {
+		return
+	}
+	_, err = s.SignIn(context.Background(), func(string, int) ([]byte, bool, error) { return []byte(r.AuthPIN), false, nil })
+	if err == nil {
+		fyne.Do(func() { shell.SignInPanel().Reload() })
+	}
+}
+
+func waitIdentified(m *card.Monitor) {
+	ch, cancel := m.SubscribeCancel()
+	defer cancel()
+	for ev := range ch {
+		if ev.State == card.StateIdentified {
+			return
+		}
 	}
 }

@@ -82,7 +82,7 @@ func sandboxServe(ctx context.Context, args []string, env *Env) error {
 	}
 	defer s.Close()
 	p := sso.Profile{ID: "sandbox", Issuer: s.Issuer, ClientID: idp.AppClientID, Scopes: sso.DefaultScopes, CAFile: s.CAFile,
-		DisplayName: map[string]string{"ja": "サンドボックス市（架空）", "en": "Sandbox City (fictional)"}}
+		DisplayName: map[string]string{"ja": "架空のサンドボックス市", "en": "fictional Sandbox City"}}
 	b, _ := json.MarshalIndent(p, "", "  ")
 	if err := os.WriteFile(sandboxProfilePath(*data), append(b, '\n'), 0o644); err != nil {
 		return err

@@ -141,3 +141,25 @@ func (l *Localizer) Failure(code string, data map[string]any) Failure {
 		Action: l.T(key+".action", data),
 	}
 }
+
+// Explain is Failure for what a person sees: it names the secret concerned
+// (data["Secret"] → SecretName) and, when a provider gave its own reason
+// (data["ProviderCode"], e.g. AUTH-CERT-REVOKED) that the catalogue knows,
+// explains that reason; Code then reads "SSO-LOGIN-REFUSED / AUTH-CERT-REVOKED".
+func (l *Localizer) Explain(code string, data map[string]any) Failure {
+	d := map[string]any{}
+	for k, v := range data {
+		d[k] = v
+	}
+	if sec, ok := d["Secret"].(string); ok && sec != "" {
+		d["SecretName"] = l.T("secret." + sec)
+	}
+	f := l.Failure(code, d)
+	if pc, _ := d["ProviderCode"].(string); pc != "" {
+		if l.Has("failure." + pc + ".cause") {
+			f = l.Failure(pc, d)
+		}
+		f.Code = code + " / " + pc
+	}
+	return f
+}

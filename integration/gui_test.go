@@ -39,7 +39,7 @@ func TestGUIWindowUnderXvfb(t *testing.T) {
 	} {
 		t.Run(c.file, func(t *testing.T) {
 			home := t.TempDir()
-			cmd := exec.Command(bin, "--demo", "--resident", c.resident, "--demo-show-attributes")
+			cmd := exec.Command(bin, "--demo", "--resident", c.resident, "--demo-show-attributes", "--demo-sign-in")
 			cmd.Env = append(os.Environ(), "DISPLAY="+display, "HOME="+home, "XDG_CACHE_HOME="+home,
 				"XDG_CONFIG_HOME="+home, "LANG="+c.lang, "LC_ALL=", "WAYLAND_DISPLAY=")
 			logf, _ := os.Create(filepath.Join(home, "app.log"))

@@ -42,17 +42,11 @@ func (f *FailureBox) Object() fyne.CanvasObject { return f.box }
 // Show explains err.
 func (f *FailureBox) Show(err error) {
 	code, data := failureOf(err)
-	if data == nil {
-		data = map[string]any{}
-	}
-	if sec, ok := data["Secret"].(string); ok {
-		data["SecretName"] = f.tr.T("secret." + sec)
-	}
-	fl := f.tr.Failure(code, data)
+	fl := f.tr.Explain(code, data)
 	f.title.SetText(fl.Title)
 	f.cause.SetText(fl.Cause)
 	f.action.SetText(fl.Action)
-	f.code.SetText(f.tr.T("failure.code_label", map[string]any{"Code": code}))
+	f.code.SetText(f.tr.T("failure.code_label", map[string]any{"Code": fl.Code}))
 	f.box.Show()
 }
 

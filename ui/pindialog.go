@@ -112,15 +112,30 @@ func (f *PINForm) submit() {
 		return
 	}
 	confirm := f.Confirm != nil && f.Confirm.Checked
+	f.onSubmit(pin, confirm) // first: closing may report a cancel otherwise
 	f.onClose()
-	f.onSubmit(pin, confirm)
 }
 
 // AskPIN shows the PIN dialog over win.
 func AskPIN(win fyne.Window, tr *i18n.Localizer, secret string, triesLeft int, onSubmit func(pin []byte, confirmLast bool)) {
+	askPIN(win, tr, secret, triesLeft, onSubmit, nil)
+}
+
+// askPIN is AskPIN with a cancel callback.
+func askPIN(win fyne.Window, tr *i18n.Localizer, secret string, triesLeft int, onSubmit func(pin []byte, confirmLast bool), onCancel func()) {
 	var d dialog.Dialog
-	f := NewPINForm(tr, secret, triesLeft, onSubmit, func() { d.Hide() })
+	submitted := false
+	f := NewPINForm(tr, secret, triesLeft, func(pin []byte, c bool) { submitted = true; onSubmit(pin, c) }, func() { d.Hide() })
+	f.Cancel.OnTapped = func() {
+		f.Entry.SetText("")
+		d.Hide()
+	}
 	d = dialog.NewCustomWithoutButtons(tr.T("pin.title"), f.Content, win)
+	d.SetOnClosed(func() {
+		if !submitted && onCancel != nil {
+			onCancel()
+		}
+	})
 	d.Show()
 	d.Resize(fyne.NewSize(460, d.MinSize().Height))
 	win.Canvas().Focus(f.Entry)

@@ -87,3 +87,30 @@ func failureOf(err error) (string, map[string]any) {
 	}
 	return "UNKNOWN", nil
 }
+
+// Account is who is signed in.
+type Account struct {
+	Name         string
+	Municipality string
+}
+
+// PINAsker asks the person for a secret with the tries left (read before
+// asking); it blocks until they answer or cancel.
+type PINAsker func(secret string, triesLeft int) (pin []byte, confirmLast bool, err error)
+
+// SignInService is what the sign-in panel needs (implemented in app).
+type SignInService interface {
+	// Municipality is the profile's display name in lang.
+	Municipality(lang string) string
+	// Current is the signed-in account, nil when signed out.
+	Current() *Account
+	// SignIn signs in with the card, asking for the auth PIN through ask.
+	SignIn(ctx context.Context, ask PINAsker) (*Account, error)
+	// SignOut revokes the session and forgets it on this computer.
+	SignOut(ctx context.Context) error
+	// Persistent is false when no keyring is available (session only).
+	Persistent() bool
+}
+
+// ErrCancelled is returned by a PINAsker when the person cancels.
+var ErrCancelled = &uiFailure{code: "CANCELLED"}

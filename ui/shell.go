@@ -14,18 +14,21 @@ import (
 // Shell is the window content: header (title, language), the demo banner,
 // and the current screen. Switching language rebuilds the screen.
 type Shell struct {
-	win  fyne.Window
-	svc  CardService
-	demo DemoControls
-	root *fyne.Container
-	tr   *i18n.Localizer
-	card *CardScreen
-	stop func()
+	win    fyne.Window
+	svc    CardService
+	signIn SignInService // nil: no municipality configured
+	panel  *SignInPanel
+	demo   DemoControls
+	root   *fyne.Container
+	tr     *i18n.Localizer
+	card   *CardScreen
+	stop   func()
 }
 
-// NewShell builds the shell in lang; demo is nil outside demo mode.
-func NewShell(win fyne.Window, svc CardService, demo DemoControls, lang string) *Shell {
-	s := &Shell{win: win, svc: svc, demo: demo, root: container.NewStack()}
+// NewShell builds the shell in lang; demo is nil outside demo mode, signIn
+// nil when no municipality profile is configured.
+func NewShell(win fyne.Window, svc CardService, signIn SignInService, demo DemoControls, lang string) *Shell {
+	s := &Shell{win: win, svc: svc, signIn: signIn, demo: demo, root: container.NewStack()}
 	s.SetLanguage(lang)
 	return s
 }
@@ -35,6 +38,9 @@ func (s *Shell) Object() fyne.CanvasObject { return s.root }
 
 // CardScreen is the current card screen.
 func (s *Shell) CardScreen() *CardScreen { return s.card }
+
+// SignInPanel is the sign-in panel (nil without a municipality).
+func (s *Shell) SignInPanel() *SignInPanel { return s.panel }
 
 // Localizer is the current language's localizer.
 func (s *Shell) Localizer() *i18n.Localizer { return s.tr }
@@ -80,6 +86,10 @@ func (s *Shell) SetLanguage(lang string) {
 	top = append(top, header)
 	if s.demo != nil {
 		top = append(top, banner(s.tr.T("app.demo_banner")))
+	}
+	if s.signIn != nil {
+		s.panel = NewSignInPanel(s.win, s.signIn, s.tr, lang)
+		top = append(top, s.panel.Object())
 	}
 	s.card = NewCardScreen(s.win, s.svc, s.demo, s.tr)
 	s.root.Objects = []fyne.CanvasObject{

@@ -1,0 +1,76 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"madoguchi/auth/card"
+	"madoguchi/auth/keystore"
+	"madoguchi/auth/sso"
+	"madoguchi/sandbox/idp"
+)
+
+func TestSignInServiceKeepsRestoresAndForgets(t *testing.T) {
+	keystore.UseMemory()
+	srv, err := idp.Start(idp.Config{Addr: "127.0.0.1:0", DataDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	profile := sso.Profile{ID: "test-city", Issuer: srv.Issuer, ClientID: idp.AppClientID, Scopes: sso.DefaultScopes,
+		CAFile: srv.CAFile, DisplayName: map[string]string{"ja": "テスト市"}}
+	d, err := newDemoReader("sato-hana")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := card.NewMonitor(d.reader, card.NewCache(), "")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go m.Run(ctx)
+	waitIdentified(m)
+
+	s := &signInService{m: m, profile: profile, keep: true}
+	var asked []int
+	a, err := s.SignIn(ctx, func(sec string, tries int) ([]byte, bool, error) {
+		asked = append(asked, tries)
+		return []byte("4321"), false, nil
+	})
+	if err != nil || a.Name != "佐藤 ハナ" || a.Municipality != "テスト市" || !s.Persistent() {
+		t.Fatalf("%+v %v", a, err)
+	}
+	if len(asked) != 1 || asked[0] != 3 {
+		t.Fatalf("tries shown %v", asked)
+	}
+	kept, err := keystore.Load("test-city")
+	if err != nil || kept.Name != "佐藤 ハナ" {
+		t.Fatalf("%+v %v", kept, err)
+	}
+
+	// the app starts again: the kept session resumes without the card
+	s2 := &signInService{m: m, profile: profile, keep: true}
+	if err := s2.restore(ctx); err != nil || s2.Current() == nil || s2.Current().Name != "佐藤 ハナ" {
+		t.Fatalf("restore: %v %+v", err, s2.Current())
+	}
+	if again, _ := keystore.Load("test-city"); again.RefreshToken == kept.RefreshToken {
+		t.Fatal("restore did not rotate the kept refresh token")
+	}
+	if err := s2.SignOut(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := keystore.Load("test-city"); !errors.Is(err, keystore.ErrNotFound) {
+		t.Fatalf("entry left after sign-out: %v", err)
+	}
+	// the first instance signs out too
+	if err := s.SignOut(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if s.Current() != nil {
+		t.Fatal("still signed in")
+	}
+	// a wrong PIN is the card's typed error, with tries left
+	_, err = s.SignIn(ctx, func(string, int) ([]byte, bool, error) { return []byte("0000"), false, nil })
+	if card.CodeOf(err) != card.CodeWrongPIN {
+		t.Fatalf("wrong PIN: %v", err)
+	}
+}

@@ -1,0 +1,137 @@
+package ui
+
+import (
+	"context"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"madoguchi/i18n"
+)
+
+// SignInPanel shows whether the person is signed in to their municipality
+// and lets them sign in with the card (auth PIN dialog with tries left and
+// the last-try guard) or sign out.
+type SignInPanel struct {
+	win     fyne.Window
+	svc     SignInService
+	tr      *i18n.Localizer
+	lang    string
+	status  *widget.Label
+	note    *widget.Label
+	button  *widget.Button
+	failure *FailureBox
+	card    *widget.Card
+	async   func(func())
+	// askFn asks for the PIN (p.ask; tests replace it), shown is called once
+	// the dialog is up (tests).
+	askFn PINAsker
+	shown func()
+}
+
+// NewSignInPanel builds the panel.
+func NewSignInPanel(win fyne.Window, svc SignInService, tr *i18n.Localizer, lang string) *SignInPanel {
+	p := &SignInPanel{win: win, svc: svc, tr: tr, lang: lang, async: func(f func()) { go f() }}
+	p.askFn = p.ask
+	p.status = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	p.status.Wrapping = fyne.TextWrapWord
+	p.note = widget.NewLabel("")
+	p.note.Wrapping = fyne.TextWrapWord
+	p.button = widget.NewButton("", nil)
+	p.failure = NewFailureBox(tr)
+	p.card = widget.NewCard(tr.T("signin.title"), tr.T("signin.subtitle", map[string]any{"Municipality": svc.Municipality(lang)}),
+		container.NewVBox(p.status, p.note, p.button, p.failure.Object()))
+	p.show(svc.Current())
+	return p
+}
+
+// Object is the panel's canvas object.
+func (p *SignInPanel) Object() fyne.CanvasObject { return p.card }
+
+func (p *SignInPanel) show(a *Account) {
+	p.button.Enable()
+	if a == nil {
+		p.status.SetText(p.tr.T("signin.signed_out"))
+		p.note.SetText(p.tr.T("signin.how"))
+		p.button.SetText(p.tr.T("signin.button"))
+		p.button.Importance = widget.HighImportance
+		p.button.OnTapped = p.signIn
+	} else {
+		p.status.SetText(p.tr.T("signin.signed_in", map[string]any{"Name": a.Name, "Municipality": a.Municipality}))
+		if p.svc.Persistent() {
+			p.note.SetText(p.tr.T("signin.kept"))
+		} else {
+			p.note.SetText(p.tr.T("signin.session_only"))
+		}
+		p.button.SetText(p.tr.T("signin.sign_out"))
+		p.button.Importance = widget.MediumImportance
+		p.button.OnTapped = p.signOut
+	}
+	p.button.Refresh()
+}
+
+// ask shows the PIN dialog from the sign-in goroutine and waits.
+func (p *SignInPanel) ask(secret string, tries int) ([]byte, bool, error) {
+	type answer struct {
+		pin     []byte
+		confirm bool
+		err     error
+	}
+	ch := make(chan answer, 1)
+	fyne.DoAndWait(func() {
+		askPIN(p.win, p.tr, secret, tries,
+			func(pin []byte, confirm bool) { send(ch, answer{pin, confirm, nil}) },
+			func() { send(ch, answer{err: ErrCancelled}) })
+	})
+	if p.shown != nil {
+		p.shown()
+	}
+	a := <-ch
+	return a.pin, a.confirm, a.err
+}
+
+func (p *SignInPanel) signIn() {
+	p.failure.Hide()
+	p.button.Disable()
+	p.status.SetText(p.tr.T("signin.progress"))
+	p.async(func() {
+		a, err := p.svc.SignIn(context.Background(), p.askFn)
+		fyne.Do(func() {
+			if err != nil {
+				if err != ErrCancelled {
+					p.failure.Show(err)
+				}
+				p.show(nil)
+				return
+			}
+			p.show(a)
+		})
+	})
+}
+
+func (p *SignInPanel) signOut() {
+	p.failure.Hide()
+	p.button.Disable()
+	p.async(func() {
+		err := p.svc.SignOut(context.Background())
+		fyne.Do(func() {
+			p.show(nil)
+			if err != nil { // signed out here anyway; say that the provider was not told
+				p.failure.Show(err)
+			}
+		})
+	})
+}
+
+// send delivers the first answer only.
+func send[T any](ch chan T, v T) {
+	select {
+	case ch <- v:
+	default:
+	}
+}
+
+// Reload shows the service's current account (after a sign-in done
+// elsewhere, e.g. the demo's automatic one). Main goroutine only.
+func (p *SignInPanel) Reload() { p.show(p.svc.Current()) }

@@ -1,0 +1,111 @@
+package ui
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"madoguchi/i18n"
+)
+
+type fakeSignIn struct {
+	account  *Account
+	gotPIN   string
+	err      error
+	signOuts int
+}
+
+func (f *fakeSignIn) Municipality(string) string { return "テスト市" }
+func (f *fakeSignIn) Current() *Account          { return f.account }
+func (f *fakeSignIn) Persistent() bool           { return true }
+func (f *fakeSignIn) SignIn(_ context.Context, ask PINAsker) (*Account, error) {
+	pin, _, err := ask("auth-pin", 2)
+	if err != nil {
+		return nil, err
+	}
+	f.gotPIN = string(pin)
+	if f.err != nil {
+		return nil, f.err
+	}
+	f.account = &Account{Name: "佐藤 ハナ", Municipality: "テスト市"}
+	return f.account, nil
+}
+func (f *fakeSignIn) SignOut(context.Context) error { f.signOuts++; f.account = nil; return nil }
+
+type providerErr struct{}
+
+func (providerErr) Error() string       { return "refused" }
+func (providerErr) FailureCode() string { return "SSO-LOGIN-REFUSED" }
+func (providerErr) FailureData() map[string]any {
+	return map[string]any{"ProviderCode": "AUTH-CERT-REVOKED"}
+}
+
+func TestSignInPanel(t *testing.T) {
+	test.NewTempApp(t)
+	tr := i18n.New("ja")
+	svc := &fakeSignIn{}
+	w := test.NewTempWindow(t, nil)
+	p := NewSignInPanel(w, svc, tr, "ja")
+	p.async = func(f func()) { f() }
+	p.askFn = func(string, int) ([]byte, bool, error) { return []byte("4321"), false, nil }
+	w.SetContent(p.Object())
+	if p.status.Text != tr.T("signin.signed_out") {
+		t.Fatalf("%q", p.status.Text)
+	}
+	test.Tap(p.button)
+	if svc.gotPIN != "4321" || !strings.Contains(p.status.Text, "佐藤 ハナ") || p.button.Text != tr.T("signin.sign_out") {
+		t.Fatalf("after sign-in: pin %q status %q button %q", svc.gotPIN, p.status.Text, p.button.Text)
+	}
+	test.Tap(p.button)
+	if svc.signOuts != 1 || p.status.Text != tr.T("signin.signed_out") {
+		t.Fatalf("sign-out: %d %q", svc.signOuts, p.status.Text)
+	}
+	// a refused sign-in explains the provider's reason
+	svc.err = providerErr{}
+	test.Tap(p.button)
+	got := strings.Join(p.failure.Text(), "\n")
+	if !strings.Contains(got, "SSO-LOGIN-REFUSED / AUTH-CERT-REVOKED") || !strings.Contains(got, tr.T("failure.AUTH-CERT-REVOKED.action")) {
+		t.Fatalf("failure shown: %q", got)
+	}
+	// cancelling the PIN dialog is not a failure
+	svc.err = nil
+	p.askFn = func(string, int) ([]byte, bool, error) { return nil, false, ErrCancelled }
+	test.Tap(p.button)
+	if p.failure.Text() != nil || p.status.Text != tr.T("signin.signed_out") {
+		t.Fatalf("cancel: %q", p.failure.Text())
+	}
+}
+
+// The panel's PIN asker shows the dialog with the tries left and returns
+// what was typed; one goroutine touches widgets at a time.
+func TestSignInPINAsker(t *testing.T) {
+	test.NewTempApp(t)
+	tr := i18n.New("en")
+	w := test.NewTempWindow(t, nil)
+	w.Resize(fyne.NewSize(900, 700))
+	p := NewSignInPanel(w, &fakeSignIn{}, tr, "en")
+	w.SetContent(p.Object())
+	shown := make(chan struct{})
+	p.shown = func() { close(shown) }
+	type res struct {
+		pin []byte
+		err error
+	}
+	out := make(chan res)
+	go func() { pin, _, err := p.ask("auth-pin", 2); out <- res{pin, err} }()
+	<-shown // the asking goroutine now only waits for the answer
+	form := w.Canvas().Overlays().Top()
+	if form == nil || !strings.Contains(texts(t, form), "Tries left: 2.") {
+		t.Fatal("no PIN dialog with tries left")
+	}
+	entry := findEntry(t, form)
+	test.Type(entry, "8642")
+	entry.OnSubmitted(entry.Text)
+	r := <-out
+	if r.err != nil || string(r.pin) != "8642" {
+		t.Fatalf("%q %v", r.pin, r.err)
+	}
+}
