@@ -105,7 +105,7 @@ func (s *signInService) SignIn(ctx context.Context, ask ui.PINAsker) (*ui.Accoun
 			sess.Persist = s.persistFunc()
 		}
 	}
-	a := &ui.Account{Name: name, Municipality: s.Municipality("ja")}
+	a := &ui.Account{Name: name}
 	s.mu.Lock()
 	s.session, s.account, s.persistent = sess, a, persistent
 	s.mu.Unlock()
@@ -157,7 +157,7 @@ func (s *signInService) restore(ctx context.Context) error {
 	}
 	s.mu.Lock()
 	s.session, s.persistent = sess, true
-	s.account = &ui.Account{Name: e.Name, Municipality: s.Municipality("ja")}
+	s.account = &ui.Account{Name: e.Name}
 	s.mu.Unlock()
 	return nil
 }

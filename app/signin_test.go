@@ -36,7 +36,7 @@ func TestSignInServiceKeepsRestoresAndForgets(t *testing.T) {
 		asked = append(asked, tries)
 		return []byte("4321"), false, nil
 	})
-	if err != nil || a.Name != "佐藤 ハナ" || a.Municipality != "テスト市" || !s.Persistent() {
+	if err != nil || a.Name != "佐藤 ハナ" || s.Municipality("ja") != "テスト市" || !s.Persistent() {
 		t.Fatalf("%+v %v", a, err)
 	}
 	if len(asked) != 1 || asked[0] != 3 {

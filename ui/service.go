@@ -90,8 +90,7 @@ func failureOf(err error) (string, map[string]any) {
 
 // Account is who is signed in.
 type Account struct {
-	Name         string
-	Municipality string
+	Name string
 }
 
 // PINAsker asks the person for a secret with the tries left (read before

@@ -58,7 +58,8 @@ func (p *SignInPanel) show(a *Account) {
 		p.button.Importance = widget.HighImportance
 		p.button.OnTapped = p.signIn
 	} else {
-		p.status.SetText(p.tr.T("signin.signed_in", map[string]any{"Name": a.Name, "Municipality": a.Municipality}))
+		// the municipality's name in the current language, not the one at sign-in
+		p.status.SetText(p.tr.T("signin.signed_in", map[string]any{"Name": a.Name, "Municipality": p.svc.Municipality(p.lang)}))
 		if p.svc.Persistent() {
 			p.note.SetText(p.tr.T("signin.kept"))
 		} else {

@@ -30,7 +30,7 @@ func (f *fakeSignIn) SignIn(_ context.Context, ask PINAsker) (*Account, error) {
 	if f.err != nil {
 		return nil, f.err
 	}
-	f.account = &Account{Name: "佐藤 ハナ", Municipality: "テスト市"}
+	f.account = &Account{Name: "佐藤 ハナ"}
 	return f.account, nil
 }
 func (f *fakeSignIn) SignOut(context.Context) error { f.signOuts++; f.account = nil; return nil }
@@ -108,4 +108,25 @@ func TestSignInPINAsker(t *testing.T) {
 	if r.err != nil || string(r.pin) != "8642" {
 		t.Fatalf("%q %v", r.pin, r.err)
 	}
+}
+
+func TestSignedInStateFollowsTheLanguage(t *testing.T) {
+	test.NewTempApp(t)
+	svc := &localized{fakeSignIn{account: &Account{Name: "NGUYEN VAN AN"}}}
+	w := test.NewTempWindow(t, nil)
+	for lang, want := range map[string]string{"ja": "架空の市", "en": "fictional city"} {
+		p := NewSignInPanel(w, svc, i18n.New(lang), lang)
+		if !strings.Contains(p.status.Text, want) || !strings.Contains(p.status.Text, "NGUYEN VAN AN") {
+			t.Errorf("%s: %q", lang, p.status.Text)
+		}
+	}
+}
+
+type localized struct{ fakeSignIn }
+
+func (l *localized) Municipality(lang string) string {
+	if lang == "en" {
+		return "fictional city"
+	}
+	return "架空の市"
 }
