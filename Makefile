@@ -19,9 +19,10 @@ build: deps-build
 	$(GO) build -o $(BIN) .
 
 # Opens the app in demo mode: a fictional resident's virtual card in the
-# "Madoguchi demo reader". Needs a display.
+# "Madoguchi demo reader", the sandbox municipality running in-process, and
+# the resident signed in with the card. Needs a display.
 run: build
-	./$(BIN) --demo
+	./$(BIN) --demo --demo-sign-in
 
 # The whole suite: lint, unit tests, the real-parts integration tests (pcscd +
 # vpcd + the virtual card + OpenSC; a real window under Xvfb). Installs what

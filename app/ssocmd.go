@@ -114,22 +114,30 @@ func loginCommand(ctx context.Context, args []string, env *Env) error {
 	return nil
 }
 
-func whoamiCommand(ctx context.Context, args []string, env *Env) error {
-	f, err := parseSSO("whoami", args, env, false)
-	if err != nil {
-		return err
+// current parses the flags of a command that works on the kept session and
+// loads it; signedIn is false when nobody is signed in.
+func current(ctx context.Context, name string, args []string, env *Env) (f *ssoFlags, c *sso.Client, e keystore.Entry, signedIn bool, err error) {
+	if f, err = parseSSO(name, args, env, false); err != nil {
+		return
 	}
-	c, err := f.client(ctx)
-	if err != nil {
-		return err
+	if c, err = f.client(ctx); err != nil {
+		return
 	}
-	e, err := keystore.Load(c.Profile().ID)
+	e, err = keystore.Load(c.Profile().ID)
 	if errors.Is(err, keystore.ErrNotFound) {
+		return f, c, e, false, nil
+	}
+	return f, c, e, err == nil, err
+}
+
+func whoamiCommand(ctx context.Context, args []string, env *Env) error {
+	f, c, e, signedIn, err := current(ctx, "whoami", args, env)
+	if err != nil {
+		return err
+	}
+	if !signedIn {
 		fmt.Fprintln(env.Stderr, env.Tr.T("cli.not_signed_in"))
 		return errSilent
-	}
-	if err != nil {
-		return err
 	}
 	// silent refresh: proves the session is alive, rotates the token
 	tok, err := c.Refresh(ctx, e.RefreshToken)
@@ -153,21 +161,13 @@ func whoamiCommand(ctx context.Context, args []string, env *Env) error {
 }
 
 func logoutCommand(ctx context.Context, args []string, env *Env) error {
-	f, err := parseSSO("logout", args, env, false)
+	_, c, e, signedIn, err := current(ctx, "logout", args, env)
 	if err != nil {
 		return err
 	}
-	c, err := f.client(ctx)
-	if err != nil {
-		return err
-	}
-	e, err := keystore.Load(c.Profile().ID)
-	if errors.Is(err, keystore.ErrNotFound) {
+	if !signedIn {
 		fmt.Fprintln(env.Stdout, env.Tr.T("cli.signed_out"))
 		return nil
-	}
-	if err != nil {
-		return err
 	}
 	rerr := c.Revoke(ctx, e.RefreshToken, "refresh_token")
 	// the local entry goes either way: signing out must not depend on the network

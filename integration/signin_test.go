@@ -20,15 +20,7 @@ import (
 // its development CA, and gnome-keyring's Secret Service for the refresh
 // token. login → whoami (silent refresh) → logout leaves no keyring entry.
 func TestSignInThroughPCSCAndSecretService(t *testing.T) {
-	data := t.TempDir()
-	s, err := idp.Start(idp.Config{Addr: "127.0.0.1:0", DataDir: data})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	profile := filepath.Join(data, "profile.json")
-	b, _ := json.Marshal(sso.Profile{ID: "sandbox-e2e", Issuer: s.Issuer, ClientID: idp.AppClientID, CAFile: s.CAFile})
-	os.WriteFile(profile, b, 0o644)
+	s, profile := startSandbox(t, "sandbox-e2e")
 
 	_, r := insert(t, "sato-hana")
 	code, out, errs := cli(t, r.AuthPIN+"\n", "login", "--profile", profile, "--pin-stdin", "--json")
@@ -61,8 +53,10 @@ func TestSignInThroughPCSCAndSecretService(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("logout: %d %s", code, errs)
 	}
-	if _, err := keyring.Get(keystore.Service, "sandbox-e2e"); !errors.Is(err, keyring.ErrNotFound) {
-		t.Fatalf("keyring entry left after logout: %v", err)
+	for _, user := range []string{"sandbox-e2e", "sandbox-e2e/" + stored.Subject} {
+		if _, err := keyring.Get(keystore.Service, user); !errors.Is(err, keyring.ErrNotFound) {
+			t.Fatalf("keyring entry %q left after logout: %v", user, err)
+		}
 	}
 	// the revoked token is dead at the provider too
 	c, _ := sso.New(t.Context(), sso.Profile{Issuer: s.Issuer, ClientID: idp.AppClientID, CAFile: s.CAFile, Scopes: sso.DefaultScopes})
@@ -77,18 +71,28 @@ func TestSignInThroughPCSCAndSecretService(t *testing.T) {
 
 // A revoked certificate is refused at the provider, and the person sees why.
 func TestSignInRefusedForLostCard(t *testing.T) {
-	data := t.TempDir()
-	s, err := idp.Start(idp.Config{Addr: "127.0.0.1:0", DataDir: data})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	profile := filepath.Join(data, "profile.json")
-	b, _ := json.Marshal(sso.Profile{ID: "sandbox-lost", Issuer: s.Issuer, ClientID: idp.AppClientID, CAFile: s.CAFile})
-	os.WriteFile(profile, b, 0o644)
+	_, profile := startSandbox(t, "sandbox-lost")
 	_, r := insert(t, "kato-lost")
 	code, _, errs := cli(t, r.AuthPIN+"\n", "login", "--profile", profile, "--pin-stdin")
 	if code != 1 || !strings.Contains(errs, "SSO-LOGIN-REFUSED / AUTH-CERT-REVOKED") || !strings.Contains(errs, "re-issued") {
 		t.Fatalf("%d %s", code, errs)
 	}
+}
+
+// startSandbox runs the sandbox provider for the test and writes a profile
+// file for it (as `madoguchi sandbox` does).
+func startSandbox(t *testing.T, id string) (*idp.Server, string) {
+	t.Helper()
+	data := t.TempDir()
+	s, err := idp.Start(idp.Config{Addr: "127.0.0.1:0", DataDir: data})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	profile := filepath.Join(data, "profile.json")
+	b, _ := json.Marshal(sso.Profile{ID: id, Issuer: s.Issuer, ClientID: idp.AppClientID, CAFile: s.CAFile})
+	if err := os.WriteFile(profile, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return s, profile
 }

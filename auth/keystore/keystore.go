@@ -46,8 +46,16 @@ var ErrNotFound = errors.New("keystore: not signed in")
 
 func unavailable(err error) error { return &Error{Code: CodeUnavailable, Err: err} }
 
-// Save stores the entry for the profile, replacing any previous one.
+// Entries are keyed "<profile>/<subject>" (one per municipality and
+// account); "<profile>" itself names the account signed in last.
+
+func accountKey(profile, subject string) string { return profile + "/" + subject }
+
+// Save stores the account's entry and makes it the profile's current one.
 func Save(profile string, e Entry) error {
+	if e.Subject == "" {
+		return errors.New("keystore: entry without subject")
+	}
 	b, err := json.Marshal(e)
 	if err != nil {
 		return err
@@ -55,21 +63,26 @@ func Save(profile string, e Entry) error {
 	if len(b) > maxEntry {
 		return fmt.Errorf("keystore: entry of %d bytes exceeds %d", len(b), maxEntry)
 	}
-	if err := keyring.Set(Service, profile, string(b)); err != nil {
+	if err := keyring.Set(Service, accountKey(profile, e.Subject), string(b)); err != nil {
+		return unavailable(err)
+	}
+	if err := keyring.Set(Service, profile, e.Subject); err != nil {
 		return unavailable(err)
 	}
 	return nil
 }
 
-// Load returns the profile's entry, ErrNotFound when signed out.
+// Load returns the profile's current account entry, ErrNotFound when
+// signed out.
 func Load(profile string) (Entry, error) {
 	var e Entry
-	s, err := keyring.Get(Service, profile)
-	if errors.Is(err, keyring.ErrNotFound) {
-		return e, ErrNotFound
-	}
+	sub, err := get(profile)
 	if err != nil {
-		return e, unavailable(err)
+		return e, err
+	}
+	s, err := get(accountKey(profile, sub))
+	if err != nil {
+		return e, err
 	}
 	if err := json.Unmarshal([]byte(s), &e); err != nil {
 		return e, fmt.Errorf("keystore: corrupt entry: %w", err)
@@ -77,13 +90,32 @@ func Load(profile string) (Entry, error) {
 	return e, nil
 }
 
-// Delete removes the profile's entry (sign-out); absent is fine.
+func get(user string) (string, error) {
+	s, err := keyring.Get(Service, user)
+	if errors.Is(err, keyring.ErrNotFound) {
+		return "", ErrNotFound
+	}
+	if err != nil {
+		return "", unavailable(err)
+	}
+	return s, nil
+}
+
+// Delete removes the profile's current account (sign-out); absent is fine.
 func Delete(profile string) error {
-	err := keyring.Delete(Service, profile)
-	if err == nil || errors.Is(err, keyring.ErrNotFound) {
+	sub, err := get(profile)
+	if errors.Is(err, ErrNotFound) {
 		return nil
 	}
-	return unavailable(err)
+	if err != nil {
+		return err
+	}
+	for _, user := range []string{accountKey(profile, sub), profile} {
+		if err := keyring.Delete(Service, user); err != nil && !errors.Is(err, keyring.ErrNotFound) {
+			return unavailable(err)
+		}
+	}
+	return nil
 }
 
 // UseMemory switches to an in-process store (tests without a keyring).

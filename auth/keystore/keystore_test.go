@@ -2,6 +2,7 @@ package keystore
 
 import (
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -32,8 +33,18 @@ func TestEntryRoundTripAndSizeLimit(t *testing.T) {
 	if err != nil || e.RefreshToken != "r1" || e.Name != "山田 太郎" {
 		t.Fatalf("%+v %v", e, err)
 	}
-	if err := Save("p", Entry{RefreshToken: string(make([]byte, 3000))}); err == nil {
+	if err := Save("p", Entry{RefreshToken: string(make([]byte, 3000)), Subject: "s"}); err == nil {
 		t.Fatal("an entry over the Windows size limit was accepted")
+	}
+	// a second account at the same municipality has its own entry
+	if err := Save("p", Entry{RefreshToken: "r2", Subject: "s2", Name: "佐藤 健二"}); err != nil {
+		t.Fatal(err)
+	}
+	if e, _ := Load("p"); e.Subject != "s2" {
+		t.Fatalf("current account %+v", e)
+	}
+	if old, err := get(accountKey("p", "s")); err != nil || !strings.Contains(old, "r1") {
+		t.Fatalf("first account's entry: %q %v", old, err)
 	}
 	if err := Delete("p"); err != nil {
 		t.Fatal(err)

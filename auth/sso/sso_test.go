@@ -2,7 +2,11 @@ package sso_test
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
 	"errors"
+	"math/big"
 	"testing"
 	"time"
 
@@ -191,5 +195,53 @@ func TestSessionRefreshesSilently(t *testing.T) {
 	}
 	if _, err := c.Refresh(ctx, persisted[0]); sso.CodeOf(err) != sso.CodeSessionExpired {
 		t.Fatalf("after sign-out: %v", err)
+	}
+}
+
+// A renewed auth certificate (new key, new serial) registered for the same
+// resident keeps the subject: subjects come from the resident, not the
+// certificate.
+func TestSubjectStableAcrossRenewal(t *testing.T) {
+	s := startIdP(t, idp.Config{})
+	c := client(t, s)
+	ctx := context.Background()
+	cs, _ := signer(t, "yamada-taro", "")
+	before, err := c.Login(ctx, cs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, _ := fixtures.ByID("yamada-taro")
+	keys, _ := r.Keys()
+	ca, _ := fixtures.LoadCA()
+	caCert, _ := x509.ParseCertificate(ca.AuthCACert)
+	old, _ := x509.ParseCertificate(keys.AuthCert)
+	newKey, _ := rsa.GenerateKey(rand.Reader, 2048)
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(900001), Subject: old.Subject,
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().AddDate(5, 0, 0),
+		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, caCert, &newKey.PublicKey, ca.AuthCAKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	renewed := keys
+	renewed.AuthKey, renewed.AuthCert = newKey, der
+	vc, err := vcard.NewWithKeys(r, renewed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	newCard := sso.CardSigner{Session: card.NewSession(vcard.NewTransport(vc), nil),
+		Prompt: func(context.Context, card.Secret, int) (card.PIN, bool, error) {
+			return card.PIN(r.AuthPIN), false, nil
+		}}
+	// not registered yet: refused
+	if _, err := c.Login(ctx, newCard); sso.ProviderCodeOf(err) != "LOGIN-NOT-REGISTERED" {
+		t.Fatalf("unregistered renewed certificate: %v", err)
+	}
+	if err := s.RegisterCertificate(ctx, idp.ResidentID("yamada-taro"), der); err != nil {
+		t.Fatal(err)
+	}
+	after, err := c.Login(ctx, newCard)
+	if err != nil || after.Claims.Subject != before.Claims.Subject {
+		t.Fatalf("after renewal: %v, subject %q want %q", err, after.Claims.Subject, before.Claims.Subject)
 	}
 }

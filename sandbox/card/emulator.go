@@ -73,6 +73,12 @@ func New(r fixtures.Resident) (*Card, error) {
 	if err != nil {
 		return nil, err
 	}
+	return NewWithKeys(r, keys)
+}
+
+// NewWithKeys builds the resident's card with other keys and certificates
+// (e.g. a renewed auth certificate).
+func NewWithKeys(r fixtures.Resident, keys fixtures.Keys) (*Card, error) {
 	ca, err := fixtures.LoadCA()
 	if err != nil {
 		return nil, err

@@ -161,6 +161,24 @@ func (s *Server) Close() error {
 	return err
 }
 
+// ResidentID is the provider's registry ID of a fixture resident.
+func ResidentID(fixtureID string) string { return "res-" + fixtureID }
+
+// RegisterCertificate records a newly issued user-authentication certificate
+// for a registered resident (what the municipal office does at renewal): it
+// maps to the same resident, hence the same subjects.
+func (s *Server) RegisterCertificate(ctx context.Context, residentID string, certDER []byte) error {
+	cert, err := x509.ParseCertificate(certDER)
+	if err != nil {
+		return err
+	}
+	var r Resident
+	if err := s.store.get(ctx, "residents", residentID, &r); err != nil {
+		return err
+	}
+	return s.store.put(ctx, "certs", certKey(cert), residentID, map[string]string{"resident_id": residentID}, time.Time{})
+}
+
 // seed registers the app client and the fixture residents (with their auth
 // certificates) when missing. Residents are keyed by a registry ID, so a
 // renewed certificate maps to the same resident (and the same subject).
@@ -187,7 +205,7 @@ func (s *Server) seed(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		res := Resident{ID: "res-" + r.ID, Name: r.Name, Address: r.Address, BirthDate: r.BirthDate, Sex: r.Sex}
+		res := Resident{ID: ResidentID(r.ID), Name: r.Name, Address: r.Address, BirthDate: r.BirthDate, Sex: r.Sex}
 		if err := s.store.put(ctx, "residents", res.ID, "", res, time.Time{}); err != nil {
 			return err
 		}
