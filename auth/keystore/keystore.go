@@ -7,6 +7,8 @@
 package keystore
 
 import (
+	"crypto/rand"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -120,3 +122,36 @@ func Delete(profile string) error {
 
 // UseMemory switches to an in-process store (tests without a keyring).
 func UseMemory() { keyring.MockInit() }
+
+// DataKey returns the 32-byte key that seals the local store, creating it
+// in the keyring on first use. It never touches the disk.
+func DataKey(name string) ([]byte, error) {
+	user := "data-key/" + name
+	s, err := get(user)
+	if err == nil {
+		k, derr := base64.StdEncoding.DecodeString(s)
+		if derr != nil || len(k) != 32 {
+			return nil, fmt.Errorf("keystore: data key %q is malformed", name)
+		}
+		return k, nil
+	}
+	if !errors.Is(err, ErrNotFound) {
+		return nil, err
+	}
+	k := make([]byte, 32)
+	if _, err := rand.Read(k); err != nil {
+		return nil, err
+	}
+	if err := keyring.Set(Service, user, base64.StdEncoding.EncodeToString(k)); err != nil {
+		return nil, unavailable(err)
+	}
+	return k, nil
+}
+
+// DeleteDataKey forgets the data key (kiosk reset: the store becomes unreadable).
+func DeleteDataKey(name string) error {
+	if err := keyring.Delete(Service, "data-key/"+name); err != nil && !errors.Is(err, keyring.ErrNotFound) {
+		return unavailable(err)
+	}
+	return nil
+}

@@ -56,3 +56,22 @@ func TestEntryRoundTripAndSizeLimit(t *testing.T) {
 		t.Fatal("entry left after delete")
 	}
 }
+
+func TestDataKeyIsCreatedOnceAndKept(t *testing.T) {
+	UseMemory()
+	k1, err := DataKey("wallet")
+	if err != nil || len(k1) != 32 {
+		t.Fatal(err)
+	}
+	k2, _ := DataKey("wallet")
+	if string(k1) != string(k2) {
+		t.Fatal("data key changed between calls")
+	}
+	if other, _ := DataKey("other"); string(other) == string(k1) {
+		t.Fatal("two stores share a key")
+	}
+	DeleteDataKey("wallet")
+	if k3, _ := DataKey("wallet"); string(k3) == string(k1) {
+		t.Fatal("deleted key came back")
+	}
+}
