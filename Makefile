@@ -49,6 +49,7 @@ fuzz:
 	@for t in FuzzParseTLVs FuzzDERLength FuzzParseToken FuzzParseAttributes FuzzParseMyNumber FuzzParseResponse FuzzParseJPKIIdentity; do \
 	  $(GO) test ./auth/card -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) || exit 1; done
 	$(GO) test ./sandbox/card -run '^$$' -fuzz '^FuzzProcess$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./protocol/sdjwt -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME)
 
 # Benchmarks print figures (APDUs, bytes, time); nothing is asserted.
 bench: deps

@@ -7,13 +7,15 @@ import (
 	"madoguchi/auth/sso"
 	"madoguchi/i18n"
 	"madoguchi/protocol/cardlogin"
+	"madoguchi/protocol/sdjwt"
 	"madoguchi/sandbox/jpki"
+	"madoguchi/store"
 )
 
 // Every failure code a person can meet during sign-in is explained (title,
 // cause, action) in every language — including the provider's codes, which
 // the CLI and GUI show in its place.
-func TestSignInCodesAreExplained(t *testing.T) {
+func TestFailureCodesAreExplained(t *testing.T) {
 	var codes []string
 	for _, c := range sso.Codes {
 		codes = append(codes, string(c))
@@ -23,6 +25,9 @@ func TestSignInCodesAreExplained(t *testing.T) {
 	}
 	codes = append(codes, cardlogin.Codes...)
 	codes = append(codes, keystore.CodeUnavailable, "CERT-EXPIRED")
+	codes = append(codes, sdjwt.CodeMalformed, sdjwt.CodeSignature, sdjwt.CodeDisclosure, sdjwt.CodeExpired,
+		sdjwt.CodeType, sdjwt.CodeIssuer, sdjwt.CodeKeyBinding, sdjwt.CodeReplay,
+		store.CodeCorrupt, store.CodeUnavailable, store.CodeKeyMismatch)
 	for _, lang := range i18n.Languages() {
 		l := i18n.New(lang)
 		for _, c := range codes {
