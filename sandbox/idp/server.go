@@ -44,6 +44,9 @@ type Config struct {
 	Now func() time.Time
 	// Logger (default: discard).
 	Logger *slog.Logger
+	// Mount adds the sandbox's other services (certificate issuer, intake…)
+	// to the same HTTPS server.
+	Mount []func(*Server, *http.ServeMux) error
 }
 
 // Server is the running provider.
@@ -134,6 +137,11 @@ func Start(cfg Config) (*Server, error) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/login/card", s.handleLogin)
 	mux.Handle("/", s.provider)
+	for _, m := range cfg.Mount {
+		if err := m(s, mux); err != nil {
+			return fail(err)
+		}
+	}
 	s.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second,
 		TLSConfig: &tls.Config{Certificates: []tls.Certificate{tlsCert}, MinVersion: tls.VersionTLS12}}
 	go func() {
@@ -147,6 +155,72 @@ func Start(cfg Config) (*Server, error) {
 
 func (s *Server) callbackURL(ctx context.Context, id string) string {
 	return op.AuthCallbackURL(s.provider)(op.ContextWithIssuer(ctx, s.Issuer), id)
+}
+
+// TokenInfo is what a sandbox service learns from a valid access token.
+type TokenInfo struct {
+	Subject    string
+	ClientID   string
+	ResidentID string
+	Scopes     []string
+}
+
+// CheckAccessToken validates a bearer token for the sandbox's services: the
+// JWT's signature (the provider's key), issuer and expiry, and that the token
+// is still on record (not revoked, not signed out).
+func (s *Server) CheckAccessToken(ctx context.Context, raw string) (*TokenInfo, error) {
+	obj, err := jose.ParseSigned(raw, []jose.SignatureAlgorithm{jose.RS256})
+	if err != nil {
+		return nil, errors.New("not a signed access token")
+	}
+	payload, err := obj.Verify(&s.storage.key.PublicKey)
+	if err != nil {
+		return nil, errors.New("access token signature")
+	}
+	var c struct {
+		Iss string `json:"iss"`
+		Sub string `json:"sub"`
+		Jti string `json:"jti"`
+		Exp int64  `json:"exp"`
+	}
+	if err := json.Unmarshal(payload, &c); err != nil || c.Iss != s.Issuer || c.Jti == "" {
+		return nil, errors.New("access token claims")
+	}
+	if s.storage.now().Unix() >= c.Exp {
+		return nil, errors.New("access token expired")
+	}
+	var at accessToken
+	if err := s.store.get(ctx, "access_tokens", c.Jti, &at); err != nil || at.Subject != c.Sub {
+		return nil, errors.New("access token revoked or unknown")
+	}
+	var m subject
+	if err := s.store.get(ctx, "subjects", c.Sub, &m); err != nil {
+		return nil, errors.New("unknown subject")
+	}
+	return &TokenInfo{Subject: c.Sub, ClientID: at.ClientID, ResidentID: m.ResidentID, Scopes: at.Scopes}, nil
+}
+
+// Resident returns a registered resident.
+func (s *Server) Resident(ctx context.Context, id string) (Resident, error) {
+	var r Resident
+	return r, s.store.get(ctx, "residents", id, &r)
+}
+
+// Secret returns (creating once) a persisted secret of the sandbox, e.g. an
+// issuer's signing key, under name.
+func (s *Server) Secret(ctx context.Context, name string, create func() ([]byte, error)) ([]byte, error) {
+	var v struct {
+		B []byte `json:"b"`
+	}
+	if err := s.store.get(ctx, "keys", "secret/"+name, &v); err == nil {
+		return v.B, nil
+	}
+	b, err := create()
+	if err != nil {
+		return nil, err
+	}
+	v.B = b
+	return b, s.store.put(ctx, "keys", "secret/"+name, "", v, time.Time{})
 }
 
 // Close stops serving and closes the database.

@@ -1,0 +1,71 @@
+// Package certs owns the wire format of the municipality's certificate
+// service shared by the sandbox issuer and the app's wallet: credential types
+// (vct), the issue request/response, the issuer metadata location, and the
+// sandbox verifier's nonce/presentation exchange.
+package certs
+
+import jose "github.com/go-jose/go-jose/v4"
+
+// Credential types.
+const (
+	VCTResidenceRecord = "urn:madoguchi:vct:residence-record" // 住民票の写し
+	VCTTaxCertificate  = "urn:madoguchi:vct:tax-certificate"  // 課税・所得証明書
+	VCTAttributes      = "urn:madoguchi:vct:attributes"       // 基本4情報
+)
+
+// Kinds maps the short names used in URLs and the CLI to vct.
+var Kinds = map[string]string{
+	"residence":  VCTResidenceRecord,
+	"tax":        VCTTaxCertificate,
+	"attributes": VCTAttributes,
+}
+
+// Paths on the municipality's server.
+const (
+	MetadataPath = "/.well-known/jwt-vc-issuer"
+	IssuePath    = "/certificates/" // + kind
+	NoncePath    = "/verifier/nonce"
+	PresentPath  = "/verifier/present"
+	Scope        = "certificates"
+)
+
+// Metadata is the issuer's published metadata (SD-JWT VC issuer metadata).
+type Metadata struct {
+	Issuer string             `json:"issuer"`
+	JWKS   jose.JSONWebKeySet `json:"jwks"`
+}
+
+// IssueRequest asks for a credential bound to the holder's key.
+type IssueRequest struct {
+	HolderJWK jose.JSONWebKey `json:"holder_jwk"`
+	Year      int             `json:"year,omitempty"` // tax certificate: fiscal year
+}
+
+// IssueResponse carries the SD-JWT VC.
+type IssueResponse struct {
+	Credential string `json:"credential"`
+}
+
+// NonceResponse is the verifier's challenge.
+type NonceResponse struct {
+	Nonce    string `json:"nonce"`
+	Audience string `json:"audience"`
+}
+
+// PresentRequest submits a presentation to the verifier.
+type PresentRequest struct {
+	Presentation string `json:"presentation"`
+}
+
+// PresentResponse is the verifier's verdict.
+type PresentResponse struct {
+	Verified bool           `json:"verified"`
+	Claims   map[string]any `json:"claims,omitempty"`
+	Code     string         `json:"failure_code,omitempty"`
+}
+
+// Error is a refusal.
+type Error struct {
+	Error       string `json:"error"`
+	Description string `json:"error_description"`
+}

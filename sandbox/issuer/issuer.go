@@ -1,0 +1,262 @@
+// Package issuer owns the sandbox municipality's certificate service: it
+// issues SD-JWT VCs (residence record, tax certificate, the four attributes)
+// to the signed-in resident (access token with the "certificates" scope),
+// each field selectively disclosable and bound to the app's holder key;
+// publishes its keys as SD-JWT VC issuer metadata; and runs a sandbox
+// verifier (nonce, presentation check, replay refusal) standing in for a
+// recipient such as an employer. The My Number is never issued here.
+package issuer
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/binary"
+	"encoding/json"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	jose "github.com/go-jose/go-jose/v4"
+
+	"madoguchi/protocol/certs"
+	"madoguchi/protocol/sdjwt"
+	"madoguchi/sandbox/fixtures"
+	"madoguchi/sandbox/idp"
+)
+
+// Validity of issued credentials.
+const Validity = 90 * 24 * time.Hour
+
+type service struct {
+	srv    *idp.Server
+	is     sdjwt.Issuer
+	jwks   jose.JSONWebKeySet
+	mu     sync.Mutex
+	nonces map[string]time.Time // verifier nonces outstanding
+	now    func() time.Time
+}
+
+// Mount adds the certificate service to the sandbox server (idp.Config.Mount).
+func Mount(s *idp.Server, mux *http.ServeMux) error {
+	der, err := s.Secret(context.Background(), "vc-issuer-key", func() ([]byte, error) {
+		k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+		if err != nil {
+			return nil, err
+		}
+		return x509.MarshalPKCS8PrivateKey(k)
+	})
+	if err != nil {
+		return err
+	}
+	k, err := x509.ParsePKCS8PrivateKey(der)
+	if err != nil {
+		return err
+	}
+	key := k.(*ecdsa.PrivateKey)
+	h := sha256.Sum256(der)
+	kid := base64.RawURLEncoding.EncodeToString(h[:8])
+	sv := &service{srv: s, is: sdjwt.Issuer{ID: s.Issuer, Key: key, KID: kid}, nonces: map[string]time.Time{}, now: time.Now,
+		jwks: jose.JSONWebKeySet{Keys: []jose.JSONWebKey{{Key: &key.PublicKey, KeyID: kid, Algorithm: "ES256", Use: "sig"}}}}
+	mux.HandleFunc("GET "+certs.MetadataPath, sv.metadata)
+	mux.HandleFunc("POST "+certs.IssuePath+"{kind}", sv.issue)
+	mux.HandleFunc("GET "+certs.NoncePath, sv.nonce)
+	mux.HandleFunc("POST "+certs.PresentPath, sv.present)
+	return nil
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(v)
+}
+
+func (sv *service) metadata(w http.ResponseWriter, _ *http.Request) {
+	writeJSON(w, http.StatusOK, certs.Metadata{Issuer: sv.is.ID, JWKS: sv.jwks})
+}
+
+func (sv *service) issue(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	raw, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if !ok {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="certificates"`)
+		writeJSON(w, http.StatusUnauthorized, certs.Error{Error: "invalid_token", Description: "bearer token required"})
+		return
+	}
+	ti, err := sv.srv.CheckAccessToken(ctx, raw)
+	if err != nil {
+		writeJSON(w, http.StatusUnauthorized, certs.Error{Error: "invalid_token", Description: err.Error()})
+		return
+	}
+	if !slices.Contains(ti.Scopes, certs.Scope) {
+		writeJSON(w, http.StatusForbidden, certs.Error{Error: "insufficient_scope", Description: "the certificates scope is required"})
+		return
+	}
+	vct, ok := certs.Kinds[r.PathValue("kind")]
+	if !ok {
+		writeJSON(w, http.StatusNotFound, certs.Error{Error: "invalid_request", Description: "unknown certificate type"})
+		return
+	}
+	var req certs.IssueRequest
+	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 16<<10)).Decode(&req); err != nil || !req.HolderJWK.Valid() || !req.HolderJWK.IsPublic() {
+		writeJSON(w, http.StatusBadRequest, certs.Error{Error: "invalid_request", Description: "holder_jwk (a public key) is required"})
+		return
+	}
+	res, err := sv.srv.Resident(ctx, ti.ResidentID)
+	if err != nil {
+		writeJSON(w, http.StatusNotFound, certs.Error{Error: "invalid_request", Description: "no resident record"})
+		return
+	}
+	plain, sd := sv.claims(ctx, vct, res, req.Year)
+	now := sv.now()
+	cred, err := sv.is.Issue(vct, plain, sd, &req.HolderJWK, now, now.Add(Validity))
+	if err != nil {
+		writeJSON(w, http.StatusInternalServerError, certs.Error{Error: "server_error"})
+		return
+	}
+	writeJSON(w, http.StatusOK, certs.IssueResponse{Credential: cred})
+}
+
+func isoDate(yyyymmdd string) string {
+	if len(yyyymmdd) != 8 {
+		return yyyymmdd
+	}
+	return yyyymmdd[:4] + "-" + yyyymmdd[4:6] + "-" + yyyymmdd[6:]
+}
+
+// claims builds the certificate's fields: plain ones (always visible) and
+// selectively disclosable ones.
+func (sv *service) claims(ctx context.Context, vct string, r idp.Resident, year int) (map[string]any, map[string]any) {
+	number := strconv.FormatInt(sv.now().UnixNano()%1e9, 10)
+	plain := map[string]any{"certificate_number": number, "municipality": "架空のサンドボックス市"}
+	switch vct {
+	case certs.VCTResidenceRecord:
+		head, members := household(ctx, sv.srv, r)
+		sd := map[string]any{"name": r.Name, "birth_date": isoDate(r.BirthDate), "sex": r.Sex, "address": r.Address,
+			"moved_in": "2020-04-01", "household_head": head.Name, "relationship": relationship(r, head),
+			"household_members": members}
+		return plain, sd
+	case certs.VCTTaxCertificate:
+		if year == 0 {
+			year = sv.now().Year() - 1
+		}
+		plain["fiscal_year"] = year
+		income := amount(r.ID, year)
+		if age(r.BirthDate, sv.now()) < 18 {
+			income = 0
+		}
+		taxable := max(income-1_200_000, 0) // deductions, simplified and fictional
+		return plain, map[string]any{"name": r.Name, "address": r.Address, "income": income, "taxable_income": taxable,
+			"municipal_tax": taxable * 6 / 100, "prefectural_tax": taxable * 4 / 100}
+	}
+	return plain, map[string]any{"name": r.Name, "address": r.Address, "birth_date": isoDate(r.BirthDate), "sex": r.Sex}
+}
+
+// household: fixture residents sharing an address form one; the oldest is
+// the head.
+func household(ctx context.Context, s *idp.Server, r idp.Resident) (idp.Resident, []any) {
+	head := r
+	var members []any
+	all, _ := fixtures.Residents()
+	for _, f := range all {
+		m, err := s.Resident(ctx, idp.ResidentID(f.ID))
+		if err != nil || m.Address != r.Address {
+			continue
+		}
+		if m.BirthDate < head.BirthDate {
+			head = m
+		}
+		members = append(members, map[string]any{"name": m.Name, "birth_date": isoDate(m.BirthDate)})
+	}
+	return head, members
+}
+
+func relationship(r, head idp.Resident) string {
+	if r.ID == head.ID {
+		return "世帯主"
+	}
+	return "子"
+}
+
+func age(birth string, now time.Time) int {
+	t, err := time.Parse("20060102", birth)
+	if err != nil {
+		return 0
+	}
+	a := now.Year() - t.Year()
+	if now.YearDay() < t.YearDay() {
+		a--
+	}
+	return a
+}
+
+// amount is a fictional, stable income for a resident and year.
+func amount(id string, year int) int {
+	h := sha256.Sum256([]byte(id + strconv.Itoa(year)))
+	return 2_000_000 + int(binary.BigEndian.Uint32(h[:4])%6_000)*1_000
+}
+
+func (sv *service) nonce(w http.ResponseWriter, _ *http.Request) {
+	b := make([]byte, 16)
+	rand.Read(b)
+	n := base64.RawURLEncoding.EncodeToString(b)
+	sv.mu.Lock()
+	sv.nonces[n] = sv.now().Add(5 * time.Minute)
+	sv.mu.Unlock()
+	writeJSON(w, http.StatusOK, certs.NonceResponse{Nonce: n, Audience: sv.is.ID + "/verifier"})
+}
+
+// present verifies a presentation for the sandbox verifier: the nonce must
+// be one it handed out and not used yet.
+func (sv *service) present(w http.ResponseWriter, r *http.Request) {
+	var req certs.PresentRequest
+	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<10)).Decode(&req); err != nil {
+		writeJSON(w, http.StatusBadRequest, certs.PresentResponse{Code: sdjwt.CodeMalformed})
+		return
+	}
+	seen := func(n string) bool {
+		sv.mu.Lock()
+		defer sv.mu.Unlock()
+		exp, ok := sv.nonces[n]
+		delete(sv.nonces, n)
+		return !ok || sv.now().After(exp)
+	}
+	// the nonce is inside the KB-JWT; read it to check it against ours
+	nonce := kbNonce(req.Presentation)
+	v, err := sdjwt.VerifyPresentation(req.Presentation, sdjwt.Policy{Issuer: sv.is.ID, Keys: sv.jwks, Now: sv.now(),
+		VCTs: []string{certs.VCTResidenceRecord, certs.VCTTaxCertificate, certs.VCTAttributes}},
+		nonce, sv.is.ID+"/verifier", 5*time.Minute, seen)
+	if err != nil {
+		writeJSON(w, http.StatusOK, certs.PresentResponse{Verified: false, Code: sdjwt.CodeOf(err)})
+		return
+	}
+	writeJSON(w, http.StatusOK, certs.PresentResponse{Verified: true, Claims: v.Claims})
+}
+
+func kbNonce(p string) string {
+	i := strings.LastIndex(p, "~")
+	if i < 0 {
+		return ""
+	}
+	parts := strings.Split(p[i+1:], ".")
+	if len(parts) != 3 {
+		return ""
+	}
+	b, err := base64.RawURLEncoding.DecodeString(parts[1])
+	if err != nil {
+		return ""
+	}
+	var c struct {
+		Nonce string `json:"nonce"`
+	}
+	json.Unmarshal(b, &c)
+	return c.Nonce
+}
