@@ -1,0 +1,174 @@
+package wallet
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"net/http"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"madoguchi/auth/card"
+	"madoguchi/auth/sso"
+	"madoguchi/protocol/certs"
+	"madoguchi/protocol/sdjwt"
+	vcard "madoguchi/sandbox/card"
+	"madoguchi/sandbox/fixtures"
+	"madoguchi/sandbox/idp"
+	"madoguchi/sandbox/issuer"
+	"madoguchi/store"
+)
+
+func signIn(t *testing.T, resident string, scopes []string) (*idp.Server, *sso.Client, *sso.Tokens) {
+	t.Helper()
+	s, err := idp.Start(idp.Config{Addr: "127.0.0.1:0", DataDir: t.TempDir(), Mount: []func(*idp.Server, *http.ServeMux) error{issuer.Mount}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	c, err := sso.New(context.Background(), sso.Profile{Issuer: s.Issuer, ClientID: idp.AppClientID, Scopes: scopes, CAFile: s.CAFile})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, _ := fixtures.ByID(resident)
+	vc, _ := vcard.New(r)
+	tok, err := c.Login(context.Background(), sso.CardSigner{Session: card.NewSession(vcard.NewTransport(vc), nil),
+		Prompt: func(context.Context, card.Secret, int) (card.PIN, bool, error) {
+			return card.PIN(r.AuthPIN), false, nil
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, c, tok
+}
+
+func httpClient(t *testing.T, s *idp.Server) *http.Client {
+	hc, err := sso.Profile{CAFile: s.CAFile}.HTTPClient()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return hc
+}
+
+func TestFetchVerifyStoreReopenPresent(t *testing.T) {
+	ctx := context.Background()
+	s, _, tok := signIn(t, "yamada-taro", sso.DefaultScopes)
+	key := make([]byte, 32)
+	rand.Read(key)
+	path := filepath.Join(t.TempDir(), "wallet.sqlite")
+	st, err := store.Open(path, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := Open(ctx, st, "sandbox/"+tok.Claims.Subject, s.Issuer, httpClient(t, s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, kind := range []string{"residence", "tax", "attributes"} {
+		e, v, err := w.Fetch(ctx, kind, 0, tok.AccessToken)
+		if err != nil {
+			t.Fatalf("%s: %v", kind, err)
+		}
+		if v.Claims["name"] != "山田 太郎" || e.VCT != certs.Kinds[kind] {
+			t.Fatalf("%s: %+v", kind, v.Claims)
+		}
+		if _, leak := v.Claims["my_number"]; leak {
+			t.Fatal("the My Number was issued")
+		}
+		ids = append(ids, e.ID)
+	}
+	v, _ := w.Verify(ctx, ids[0])
+	if members, _ := v.Claims["household_members"].([]any); len(members) != 2 || v.Claims["household_head"] != "山田 太郎" {
+		t.Fatalf("household: %v", v.Claims)
+	}
+	st.Close()
+
+	// restart: the store reopens from disk with the same key; verification is offline
+	st, err = store.Open(path, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	w, err = Open(ctx, st, "sandbox/"+tok.Claims.Subject, s.Issuer, httpClient(t, s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, _ := w.List(ctx)
+	if len(list) != 3 {
+		t.Fatalf("%d certificates after reopen", len(list))
+	}
+	s.Close() // the municipality is offline now: verification must not need it
+	for _, id := range ids {
+		if _, err := w.Verify(ctx, id); err != nil {
+			t.Fatalf("offline verify %s: %v", id, err)
+		}
+	}
+}
+
+func TestPresentToSandboxVerifier(t *testing.T) {
+	ctx := context.Background()
+	s, _, tok := signIn(t, "sato-kenji", sso.DefaultScopes)
+	key := make([]byte, 32)
+	rand.Read(key)
+	st, _ := store.Open(":memory:", key)
+	defer st.Close()
+	w, err := Open(ctx, st, "sandbox/"+tok.Claims.Subject, s.Issuer, httpClient(t, s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, v, err := w.Fetch(ctx, "tax", 2025, tok.AccessToken)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Claims["fiscal_year"] != float64(2025) || !slices.Contains(Fields(v), "income") {
+		t.Fatalf("%v", v.Claims)
+	}
+	n, err := w.Nonce(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	to := Recipient{Name: "新しい勤務先（架空）", Audience: n.Audience, Purpose: "年末調整"}
+	p, err := w.Present(ctx, e.ID, []string{"name", "income"}, to, n.Nonce)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := w.SubmitToSandboxVerifier(ctx, p)
+	if err != nil || !res.Verified {
+		t.Fatalf("%+v %v", res, err)
+	}
+	if _, leaked := res.Claims["taxable_income"]; leaked || res.Claims["name"] != "佐藤 健二" {
+		t.Fatalf("verifier saw %v", res.Claims)
+	}
+	again, _ := w.SubmitToSandboxVerifier(ctx, p)
+	if again.Verified || again.Code != sdjwt.CodeReplay {
+		t.Fatalf("replayed presentation: %+v", again)
+	}
+	log, _ := w.Audit(ctx)
+	if len(log) != 1 || log[0].To.Name != to.Name || !slices.Equal(log[0].Fields, []string{"name", "income"}) {
+		t.Fatalf("audit %+v", log)
+	}
+	if _, err := w.Present(ctx, e.ID, []string{"my_number"}, to, "x"); err == nil {
+		t.Fatal("presented a field the certificate does not have")
+	}
+}
+
+func TestFetchRefusals(t *testing.T) {
+	ctx := context.Background()
+	// a session without the certificates scope
+	s, _, tok := signIn(t, "yamada-taro", []string{"openid", "name"})
+	key := make([]byte, 32)
+	rand.Read(key)
+	st, _ := store.Open(":memory:", key)
+	defer st.Close()
+	w, _ := Open(ctx, st, "a", s.Issuer, httpClient(t, s))
+	var we *Error
+	if _, _, err := w.Fetch(ctx, "residence", 0, tok.AccessToken); !errors.As(err, &we) || !strings.Contains(we.Detail, "insufficient_scope") {
+		t.Fatalf("without scope: %v", err)
+	}
+	if _, _, err := w.Fetch(ctx, "residence", 0, "forged.token.value"); !errors.As(err, &we) || !strings.Contains(we.Detail, "invalid_token") {
+		t.Fatalf("forged token: %v", err)
+	}
+}
