@@ -38,6 +38,8 @@ Usage:
   madoguchi doctor [--json] [--virtual ID]
   madoguchi login [--profile FILE] [--virtual ID] [--pin-stdin]
   madoguchi whoami [--json] | madoguchi logout
+  madoguchi cert fetch residence|tax|attributes [--year Y] | list | show ID | verify ID
+  madoguchi cert present ID --fields a,b | export ID | delete ID | audit   [--json]
   madoguchi sandbox [--addr 127.0.0.1:8443] [--data DIR]   run the sandbox municipality
   madoguchi sandbox residents [--json]
   madoguchi sandbox card --resident ID [--vpcd 127.0.0.1:35963]
@@ -98,6 +100,8 @@ func RunWith(args []string, env *Env) int {
 		err = whoamiCommand(ctx, args[1:], env)
 	case "logout":
 		err = logoutCommand(ctx, args[1:], env)
+	case "cert":
+		err = certCommand(ctx, args[1:], env)
 	case "sandbox":
 		err = sandboxCommand(ctx, args[1:], env)
 	case "version":

@@ -10,6 +10,7 @@ import (
 	"madoguchi/protocol/sdjwt"
 	"madoguchi/sandbox/jpki"
 	"madoguchi/store"
+	"madoguchi/wallet"
 )
 
 // Every failure code a person can meet during sign-in is explained (title,
@@ -27,7 +28,7 @@ func TestFailureCodesAreExplained(t *testing.T) {
 	codes = append(codes, keystore.CodeUnavailable, "CERT-EXPIRED")
 	codes = append(codes, sdjwt.CodeMalformed, sdjwt.CodeSignature, sdjwt.CodeDisclosure, sdjwt.CodeExpired,
 		sdjwt.CodeType, sdjwt.CodeIssuer, sdjwt.CodeKeyBinding, sdjwt.CodeReplay,
-		store.CodeCorrupt, store.CodeUnavailable, store.CodeKeyMismatch)
+		store.CodeCorrupt, store.CodeUnavailable, store.CodeKeyMismatch, wallet.CodeFetch)
 	for _, lang := range i18n.Languages() {
 		l := i18n.New(lang)
 		for _, c := range codes {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"net/http"
 	"os"
 	"time"
 
@@ -15,6 +16,7 @@ import (
 	"madoguchi/auth/sso"
 	"madoguchi/sandbox/fixtures"
 	"madoguchi/sandbox/idp"
+	"madoguchi/sandbox/issuer"
 	"madoguchi/ui"
 )
 
@@ -74,7 +76,7 @@ func runGUI(args []string, env *Env) int {
 			return 1
 		}
 		defer os.RemoveAll(dir)
-		srv, err := idp.Start(idp.Config{Addr: "127.0.0.1:0", DataDir: dir})
+		srv, err := idp.Start(idp.Config{Addr: "127.0.0.1:0", DataDir: dir, Mount: []func(*idp.Server, *http.ServeMux) error{issuer.Mount}})
 		if err != nil {
 			fmt.Fprintln(env.Stderr, "madoguchi: sandbox:", err)
 			return 1

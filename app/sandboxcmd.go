@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"net/http"
 	"strings"
 	"text/tabwriter"
 
@@ -14,6 +15,7 @@ import (
 	vcard "madoguchi/sandbox/card"
 	"madoguchi/sandbox/fixtures"
 	"madoguchi/sandbox/idp"
+	"madoguchi/sandbox/issuer"
 )
 
 func sandboxCommand(ctx context.Context, args []string, env *Env) error {
@@ -76,7 +78,7 @@ func sandboxServe(ctx context.Context, args []string, env *Env) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	s, err := idp.Start(idp.Config{Addr: *addr, DataDir: *data})
+	s, err := idp.Start(idp.Config{Addr: *addr, DataDir: *data, Mount: []func(*idp.Server, *http.ServeMux) error{issuer.Mount}})
 	if err != nil {
 		return err
 	}

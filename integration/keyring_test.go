@@ -74,6 +74,16 @@ func startSecretService() (stop func(), err error) {
 		stop()
 		return nil, err
 	}
+	// gnome-keyring creates and unlocks the "login" collection from the
+	// password on stdin; asking before it exists makes the default alias
+	// point at a locked collection for good. Wait for its file first.
+	loginKeyring := filepath.Join(dir, "data", "keyrings", "login.keyring")
+	for i := 0; i < 200; i++ {
+		if _, err := os.Stat(loginKeyring); err == nil {
+			break
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
 	// ready when a secret round-trips
 	var last error
 	for i := 0; i < 100; i++ {

@@ -1,6 +1,7 @@
 package integration
 
 import (
+	"net/http"
 	"encoding/json"
 	"errors"
 	"os"
@@ -13,6 +14,7 @@ import (
 	"madoguchi/auth/keystore"
 	"madoguchi/auth/sso"
 	"madoguchi/sandbox/idp"
+	"madoguchi/sandbox/issuer"
 )
 
 // Sign-in end to end through the real parts: the virtual card in pcscd's
@@ -84,7 +86,7 @@ func TestSignInRefusedForLostCard(t *testing.T) {
 func startSandbox(t *testing.T, id string) (*idp.Server, string) {
 	t.Helper()
 	data := t.TempDir()
-	s, err := idp.Start(idp.Config{Addr: "127.0.0.1:0", DataDir: data})
+	s, err := idp.Start(idp.Config{Addr: "127.0.0.1:0", DataDir: data, Mount: []func(*idp.Server, *http.ServeMux) error{issuer.Mount}})
 	if err != nil {
 		t.Fatal(err)
 	}

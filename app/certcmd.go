@@ -1,0 +1,258 @@
+package app
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"madoguchi/auth/keystore"
+	"madoguchi/auth/sso"
+	"madoguchi/protocol/sdjwt"
+	"madoguchi/store"
+	"madoguchi/wallet"
+)
+
+// openWallet signs in silently (kept session), opens the sealed store with
+// the data key from the keyring, and the account's wallet.
+func openWallet(ctx context.Context, f *ssoFlags, env *Env) (*wallet.Wallet, *sso.Client, string, func(), error) {
+	c, err := f.client(ctx)
+	if err != nil {
+		return nil, nil, "", nil, err
+	}
+	e, err := keystore.Load(c.Profile().ID)
+	if errors.Is(err, keystore.ErrNotFound) {
+		fmt.Fprintln(env.Stderr, env.Tr.T("cli.not_signed_in"))
+		return nil, nil, "", nil, errSilent
+	}
+	if err != nil {
+		return nil, nil, "", nil, err
+	}
+	key, err := keystore.DataKey("store")
+	if err != nil {
+		return nil, nil, "", nil, err
+	}
+	st, err := store.Open(filepath.Join(dataDir(), "madoguchi.sqlite"), key)
+	for i := range key {
+		key[i] = 0
+	}
+	if err != nil {
+		return nil, nil, "", nil, err
+	}
+	hc, err := c.Profile().HTTPClient()
+	if err != nil {
+		st.Close()
+		return nil, nil, "", nil, err
+	}
+	issuer := c.Profile().Services["certificates"]
+	if issuer == "" {
+		issuer = c.Profile().Issuer
+	}
+	w, err := wallet.Open(ctx, st, c.Profile().ID+"/"+e.Subject, issuer, hc)
+	if err != nil {
+		st.Close()
+		return nil, nil, "", nil, err
+	}
+	return w, c, e.RefreshToken, func() { st.Close() }, nil
+}
+
+// accessToken refreshes the kept session (rotating the stored token).
+func accessToken(ctx context.Context, c *sso.Client) (string, error) {
+	e, err := keystore.Load(c.Profile().ID)
+	if err != nil {
+		return "", err
+	}
+	sess := sso.NewSession(c, &sso.Tokens{RefreshToken: e.RefreshToken, Claims: sso.IDClaims{Subject: e.Subject}})
+	sess.Persist = func(rt string) error { e.RefreshToken = rt; return keystore.Save(c.Profile().ID, e) }
+	return sess.AccessToken(ctx)
+}
+
+func certCommand(ctx context.Context, args []string, env *Env) error {
+	if len(args) == 0 {
+		return usageError{"cert: which command? fetch|list|show|verify|present|export|delete|audit"}
+	}
+	cmd := args[0]
+	fs := flag.NewFlagSet("cert "+cmd, flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	f := &ssoFlags{}
+	f.register(fs, false)
+	year := fs.Int("year", 0, "tax certificate: fiscal year")
+	fields := fs.String("fields", "", "present: comma-separated fields to disclose")
+	yes := fs.Bool("yes", false, "present: consent given beforehand (scripts)")
+	// the certificate (or kind) may come before or after the flags
+	rest, arg := args[1:], ""
+	if len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
+		arg, rest = rest[0], rest[1:]
+	}
+	if err := fs.Parse(rest); err != nil {
+		return err
+	}
+	if arg == "" {
+		arg = fs.Arg(0)
+	}
+	w, c, _, done, err := openWallet(ctx, f, env)
+	if err != nil {
+		return err
+	}
+	defer done()
+	need := func() error {
+		if arg == "" {
+			return usageError{"cert " + cmd + ": which certificate? (see `madoguchi cert list`)"}
+		}
+		return nil
+	}
+	switch cmd {
+	case "fetch":
+		if arg == "" {
+			return usageError{"cert fetch residence|tax|attributes"}
+		}
+		at, err := accessToken(ctx, c)
+		if err != nil {
+			return err
+		}
+		e, v, err := w.Fetch(ctx, arg, *year, at)
+		if err != nil {
+			return err
+		}
+		return printCert(env, f.json, e, v)
+	case "list":
+		list, err := w.List(ctx)
+		if err != nil {
+			return err
+		}
+		type row struct {
+			wallet.Entry
+			Verified bool   `json:"verified"`
+			Code     string `json:"failure_code,omitempty"`
+		}
+		var rows []row
+		for _, e := range list {
+			_, verr := w.Verify(ctx, e.ID)
+			r := row{Entry: e, Verified: verr == nil, Code: sdjwt.CodeOf(verr)}
+			r.Credential = ""
+			rows = append(rows, r)
+		}
+		if f.json {
+			return writeJSON(env.Stdout, rows)
+		}
+		for _, r := range rows {
+			mark := "✓"
+			if !r.Verified {
+				mark = "✗ " + r.Code
+			}
+			fmt.Fprintf(env.Stdout, "%s  %-10s  %s  %s\n", r.ID, r.Kind, r.FetchedAt.Format("2006-01-02"), mark)
+		}
+		return nil
+	case "show", "verify":
+		if err := need(); err != nil {
+			return err
+		}
+		e, err := w.Get(ctx, arg)
+		if err != nil {
+			return err
+		}
+		v, err := w.Verify(ctx, arg)
+		if err != nil {
+			return err
+		}
+		return printCert(env, f.json, e, v)
+	case "export":
+		if err := need(); err != nil {
+			return err
+		}
+		e, err := w.Get(ctx, arg)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(env.Stdout, e.Credential)
+		return nil
+	case "delete":
+		if err := need(); err != nil {
+			return err
+		}
+		return w.Delete(ctx, arg)
+	case "audit":
+		log, err := w.Audit(ctx)
+		if err != nil {
+			return err
+		}
+		if f.json {
+			return writeJSON(env.Stdout, log)
+		}
+		for _, a := range log {
+			fmt.Fprintf(env.Stdout, "%s  %s → %s (%s): %s\n", a.At.Format("2006-01-02 15:04"), a.Certificate, a.To.Name, a.To.Purpose, strings.Join(a.Fields, ", "))
+		}
+		return nil
+	case "present":
+		if err := need(); err != nil {
+			return err
+		}
+		return presentToSandbox(ctx, env, w, arg, *fields, *yes)
+	}
+	return usageError{"cert: unknown command " + cmd}
+}
+
+// presentToSandbox discloses fields to the sandbox verifier after the
+// person agreed to exactly those fields going to that recipient.
+func presentToSandbox(ctx context.Context, env *Env, w *wallet.Wallet, id, fieldList string, yes bool) error {
+	v, err := w.Verify(ctx, id)
+	if err != nil {
+		return err
+	}
+	var fields []string
+	for _, f := range strings.Split(fieldList, ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			fields = append(fields, f)
+		}
+	}
+	if len(fields) == 0 {
+		return usageError{"--fields is required; this certificate has: " + strings.Join(wallet.Fields(v), ", ")}
+	}
+	for _, f := range fields {
+		if !slices.Contains(v.Disclosed, f) {
+			return usageError{fmt.Sprintf("no field %q; this certificate has: %s", f, strings.Join(wallet.Fields(v), ", "))}
+		}
+	}
+	n, err := w.Nonce(ctx)
+	if err != nil {
+		return err
+	}
+	to := wallet.Recipient{Name: "sandbox verifier", Audience: n.Audience, Purpose: "demo"}
+	fmt.Fprintf(env.Stderr, "%s\n", env.Tr.T("cli.consent", map[string]any{"Recipient": to.Name, "Fields": strings.Join(fields, ", ")}))
+	if !yes {
+		ans, _ := bufio.NewReader(env.Stdin).ReadString('\n')
+		ans = strings.ToLower(strings.TrimSpace(ans))
+		if ans != "yes" && ans != "y" && ans != env.Tr.T("cli.yes") {
+			fmt.Fprintln(env.Stderr, env.Tr.T("cli.consent_declined"))
+			return errSilent
+		}
+	}
+	p, err := w.Present(ctx, id, fields, to, n.Nonce)
+	if err != nil {
+		return err
+	}
+	res, err := w.SubmitToSandboxVerifier(ctx, p)
+	if err != nil {
+		return err
+	}
+	if !res.Verified {
+		return &sdjwt.Error{Code: res.Code, Detail: "refused by the sandbox verifier"}
+	}
+	return writeJSON(env.Stdout, res)
+}
+
+func printCert(env *Env, asJSON bool, e wallet.Entry, v *sdjwt.Verified) error {
+	if asJSON {
+		return writeJSON(env.Stdout, map[string]any{"id": e.ID, "kind": e.Kind, "vct": e.VCT, "issuer": v.Issuer,
+			"issued_at": v.IssuedAt, "expires": v.Expires, "verified": true, "claims": v.Claims})
+	}
+	fmt.Fprintf(env.Stdout, "%s (%s) ✓ %s → %s\n", e.ID, e.Kind, v.IssuedAt.Format("2006-01-02"), v.Expires.Format("2006-01-02"))
+	for _, k := range wallet.Fields(v) {
+		fmt.Fprintf(env.Stdout, "  %s: %v\n", k, v.Claims[k])
+	}
+	return nil
+}
