@@ -1,9 +1,9 @@
 package integration
 
 import (
-	"net/http"
 	"encoding/json"
 	"errors"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
