@@ -32,6 +32,7 @@ func runGUI(args []string, env *Env) int {
 	scale := fs.Float64("scale", 1, "text scale (2 for large text)")
 	showAttrs := fs.Bool("demo-show-attributes", false, "demo: enter the fictional resident's input-support PIN once the card is identified (for screenshots and training)")
 	demoSignIn := fs.Bool("demo-sign-in", false, "demo: sign in with the fictional resident's auth PIN once the card is identified (for screenshots and training)")
+	demoCert := fs.String("demo-certificate", "", "demo: after --demo-sign-in, fetch this certificate (residence, tax, attributes) and show it")
 	profile := fs.String("profile", "", "municipality profile `file` (with --pcsc); the demo runs its own sandbox municipality")
 	if err := fs.Parse(args); err != nil {
 		if err == flag.ErrHelp {
@@ -102,10 +103,14 @@ func runGUI(args []string, env *Env) int {
 		dc = controls
 	}
 	var si ui.SignInService
+	var wl ui.WalletService
 	if signIn != nil {
 		si = signIn
+		ws := &walletService{signIn: signIn}
+		defer ws.Close()
+		wl = ws
 	}
-	shell := ui.NewShell(w, svc, si, dc, env.Tr.Lang())
+	shell := ui.NewShell(w, svc, si, wl, dc, env.Tr.Lang())
 	defer shell.Stop()
 	if signIn != nil && signIn.keep {
 		go func() { // resume a session kept in the keyring, then show it
@@ -124,7 +129,7 @@ func runGUI(args []string, env *Env) int {
 		go demoShowAttributes(monitor, svc, shell, *resident)
 	}
 	if *demoSignIn && demoMode {
-		go demoSignInNow(monitor, signIn, shell, *resident)
+		go demoSignInNow(monitor, signIn, shell, *resident, *demoCert)
 	}
 	w.ShowAndRun()
 	return 0
@@ -145,7 +150,7 @@ func demoShowAttributes(m *card.Monitor, svc *cardService, shell *ui.Shell, resi
 }
 
 // demoSignInNow signs in with the fictional resident's auth PIN, as if typed.
-func demoSignInNow(m *card.Monitor, s *signInService, shell *ui.Shell, resident string) {
+func demoSignInNow(m *card.Monitor, s *signInService, shell *ui.Shell, resident, cert string) {
 	waitIdentified(m)
 	r, err := fixtures.ByID(resident)
 	if err != nil {
@@ -153,7 +158,12 @@ func demoSignInNow(m *card.Monitor, s *signInService, shell *ui.Shell, resident 
 	}
 	_, err = s.SignIn(context.Background(), func(string, int) ([]byte, bool, error) { return []byte(r.AuthPIN), false, nil })
 	if err == nil {
-		fyne.Do(func() { shell.SignInPanel().Reload() })
+		fyne.Do(func() {
+			shell.SignInPanel().Reload()
+			if cert != "" {
+				shell.ShowCertificates(cert)
+			}
+		})
 	}
 }
 

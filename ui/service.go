@@ -113,3 +113,44 @@ type SignInService interface {
 
 // ErrCancelled is returned by a PINAsker when the person cancels.
 var ErrCancelled = &uiFailure{code: "CANCELLED"}
+
+// WalletCert is a stored certificate as the certificates screen shows it.
+type WalletCert struct {
+	ID       string
+	Kind     string // residence, tax, attributes
+	IssuedAt time.Time
+	Expires  time.Time
+	Verified bool
+	Err      error
+	Fields   []Field // the selectively disclosable fields, sorted by name
+}
+
+// Field is one certificate field.
+type Field struct {
+	Name  string
+	Value string
+}
+
+// AuditRow is one disclosure in the audit log.
+type AuditRow struct {
+	At          time.Time
+	Certificate string
+	Kind        string
+	Fields      []string
+	To          string
+	Purpose     string
+}
+
+// WalletService is what the certificates screen needs (implemented in app).
+type WalletService interface {
+	// Ready is false until signed in.
+	Ready() bool
+	List(ctx context.Context) ([]WalletCert, error)
+	Fetch(ctx context.Context, kind string) (WalletCert, error)
+	// Recipient is who a presentation goes to (the sandbox verifier in the
+	// demo) and why.
+	Recipient() (name, purpose string)
+	// Present discloses exactly fields to the recipient, after consent.
+	Present(ctx context.Context, id string, fields []string) error
+	Audit(ctx context.Context) ([]AuditRow, error)
+}

@@ -17,7 +17,10 @@ type Shell struct {
 	win    fyne.Window
 	svc    CardService
 	signIn SignInService // nil: no municipality configured
+	wallet WalletService // nil: no certificates service
 	panel  *SignInPanel
+	certs  *CertScreen
+	tabs   *container.AppTabs
 	demo   DemoControls
 	root   *fyne.Container
 	tr     *i18n.Localizer
@@ -27,8 +30,8 @@ type Shell struct {
 
 // NewShell builds the shell in lang; demo is nil outside demo mode, signIn
 // nil when no municipality profile is configured.
-func NewShell(win fyne.Window, svc CardService, signIn SignInService, demo DemoControls, lang string) *Shell {
-	s := &Shell{win: win, svc: svc, signIn: signIn, demo: demo, root: container.NewStack()}
+func NewShell(win fyne.Window, svc CardService, signIn SignInService, wallet WalletService, demo DemoControls, lang string) *Shell {
+	s := &Shell{win: win, svc: svc, signIn: signIn, wallet: wallet, demo: demo, root: container.NewStack()}
 	s.SetLanguage(lang)
 	return s
 }
@@ -41,6 +44,21 @@ func (s *Shell) CardScreen() *CardScreen { return s.card }
 
 // SignInPanel is the sign-in panel (nil without a municipality).
 func (s *Shell) SignInPanel() *SignInPanel { return s.panel }
+
+// ShowCertificates switches to the certificates tab and fetches kind ("" to
+// only switch). Main goroutine only.
+func (s *Shell) ShowCertificates(kind string) {
+	if s.tabs == nil {
+		return
+	}
+	s.tabs.SelectIndex(1)
+	if kind != "" {
+		s.certs.onFetch(kind)
+	}
+}
+
+// CertScreen is the certificates screen (nil without a wallet).
+func (s *Shell) CertScreen() *CertScreen { return s.certs }
 
 // Localizer is the current language's localizer.
 func (s *Shell) Localizer() *i18n.Localizer { return s.tr }
@@ -92,8 +110,20 @@ func (s *Shell) SetLanguage(lang string) {
 		top = append(top, s.panel.Object())
 	}
 	s.card = NewCardScreen(s.win, s.svc, s.demo, s.tr)
+	body := s.card.Object()
+	if s.wallet != nil {
+		s.certs = NewCertScreen(s.win, s.wallet, s.tr)
+		tabs := container.NewAppTabs(container.NewTabItem(s.tr.T("tab.card"), s.card.Object()),
+			container.NewTabItem(s.tr.T("tab.certs"), s.certs.Object()))
+		tabs.OnSelected = func(*container.TabItem) { s.certs.Reload() }
+		body, s.tabs = tabs, tabs
+		if s.panel != nil {
+			s.panel.OnChange = s.certs.Reload
+		}
+		s.certs.Reload()
+	}
 	s.root.Objects = []fyne.CanvasObject{
-		container.NewBorder(container.NewVBox(top...), nil, nil, nil, s.card.Object()),
+		container.NewBorder(container.NewVBox(top...), nil, nil, nil, body),
 	}
 	s.root.Refresh()
 	s.stop = s.card.Start()

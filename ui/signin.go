@@ -28,6 +28,8 @@ type SignInPanel struct {
 	// the dialog is up (tests).
 	askFn PINAsker
 	shown func()
+	// OnChange is called (main goroutine) when the signed-in state changes.
+	OnChange func()
 }
 
 // NewSignInPanel builds the panel.
@@ -70,6 +72,9 @@ func (p *SignInPanel) show(a *Account) {
 		p.button.OnTapped = p.signOut
 	}
 	p.button.Refresh()
+	if p.OnChange != nil {
+		p.OnChange()
+	}
 }
 
 // ask shows the PIN dialog from the sign-in goroutine and waits.

@@ -1,0 +1,233 @@
+package app
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+
+	"madoguchi/auth/keystore"
+	"madoguchi/protocol/certs"
+	"madoguchi/protocol/sdjwt"
+	"madoguchi/store"
+	"madoguchi/ui"
+	"madoguchi/wallet"
+)
+
+// walletService adapts the wallet to the certificates screen. The store is
+// session-only (in memory, random key) when the sign-in is not kept (demo,
+// kiosk), otherwise on disk sealed with the keyring's data key.
+type walletService struct {
+	signIn *signInService
+
+	mu      sync.Mutex
+	st      *store.Store
+	w       *wallet.Wallet
+	account string
+}
+
+var _ ui.WalletService = (*walletService)(nil)
+
+func (ws *walletService) Ready() bool {
+	ws.signIn.mu.Lock()
+	defer ws.signIn.mu.Unlock()
+	return ws.signIn.session != nil
+}
+
+// wallet opens (or reuses) the wallet of the signed-in account.
+func (ws *walletService) wallet(ctx context.Context) (*wallet.Wallet, error) {
+	ws.signIn.mu.Lock()
+	sess, client := ws.signIn.session, ws.signIn.client
+	ws.signIn.mu.Unlock()
+	if sess == nil {
+		return nil, errors.New("not signed in")
+	}
+	p := ws.signIn.profile
+	account := p.ID + "/" + sess.Subject()
+	ws.mu.Lock()
+	defer ws.mu.Unlock()
+	if ws.w != nil && ws.account == account {
+		return ws.w, nil
+	}
+	if ws.st == nil {
+		var err error
+		if ws.signIn.keep {
+			key, kerr := keystore.DataKey("store")
+			if kerr != nil {
+				return nil, kerr
+			}
+			ws.st, err = store.Open(filepath.Join(dataDir(), "madoguchi.sqlite"), key)
+			clear(key)
+		} else {
+			key := make([]byte, 32)
+			rand.Read(key)
+			ws.st, err = store.Open(":memory:", key)
+			clear(key)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	hc, err := client.Profile().HTTPClient()
+	if err != nil {
+		return nil, err
+	}
+	issuer := p.Services["certificates"]
+	if issuer == "" {
+		issuer = p.Issuer
+	}
+	w, err := wallet.Open(ctx, ws.st, account, issuer, hc)
+	if err != nil {
+		return nil, err
+	}
+	ws.w, ws.account = w, account
+	return w, nil
+}
+
+// Close closes the store.
+func (ws *walletService) Close() {
+	ws.mu.Lock()
+	defer ws.mu.Unlock()
+	if ws.st != nil {
+		ws.st.Close()
+	}
+}
+
+// display renders a claim value for people.
+func display(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case float64:
+		if x == float64(int64(x)) {
+			return groupDigits(int64(x))
+		}
+		return fmt.Sprint(x)
+	case []any:
+		var parts []string
+		for _, e := range x {
+			if m, ok := e.(map[string]any); ok {
+				parts = append(parts, fmt.Sprintf("%v（%v）", m["name"], m["birth_date"]))
+			} else {
+				parts = append(parts, display(e))
+			}
+		}
+		return strings.Join(parts, "、")
+	}
+	return fmt.Sprint(v)
+}
+
+func groupDigits(n int64) string {
+	s := fmt.Sprint(n)
+	if n < 10000 && n > -10000 {
+		return s
+	}
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
+
+func toView(e wallet.Entry, v *sdjwt.Verified, err error) ui.WalletCert {
+	c := ui.WalletCert{ID: e.ID, Kind: e.Kind, Verified: err == nil, Err: err}
+	if v != nil {
+		c.IssuedAt, c.Expires = v.IssuedAt, v.Expires
+		for _, name := range wallet.Fields(v) {
+			c.Fields = append(c.Fields, ui.Field{Name: name, Value: display(v.Claims[name])})
+		}
+	}
+	return c
+}
+
+func (ws *walletService) List(ctx context.Context) ([]ui.WalletCert, error) {
+	w, err := ws.wallet(ctx)
+	if err != nil {
+		return nil, err
+	}
+	list, err := w.List(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]ui.WalletCert, 0, len(list))
+	for _, e := range list {
+		v, err := w.Verify(ctx, e.ID)
+		out = append(out, toView(e, v, err))
+	}
+	return out, nil
+}
+
+func (ws *walletService) Fetch(ctx context.Context, kind string) (ui.WalletCert, error) {
+	w, err := ws.wallet(ctx)
+	if err != nil {
+		return ui.WalletCert{}, err
+	}
+	ws.signIn.mu.Lock()
+	sess := ws.signIn.session
+	ws.signIn.mu.Unlock()
+	at, err := sess.AccessToken(ctx)
+	if err != nil {
+		return ui.WalletCert{}, err
+	}
+	e, v, err := w.Fetch(ctx, kind, 0, at)
+	if err != nil {
+		return ui.WalletCert{}, err
+	}
+	return toView(e, v, nil), nil
+}
+
+func (ws *walletService) Recipient() (string, string) { return "sandbox-verifier", "demo" }
+
+func (ws *walletService) Present(ctx context.Context, id string, fields []string) error {
+	w, err := ws.wallet(ctx)
+	if err != nil {
+		return err
+	}
+	n, err := w.Nonce(ctx)
+	if err != nil {
+		return err
+	}
+	rid, pid := ws.Recipient()
+	p, err := w.Present(ctx, id, fields, wallet.Recipient{Name: rid, Audience: n.Audience, Purpose: pid}, n.Nonce)
+	if err != nil {
+		return err
+	}
+	res, err := w.SubmitToSandboxVerifier(ctx, p)
+	if err != nil {
+		return err
+	}
+	if !res.Verified {
+		return &sdjwt.Error{Code: res.Code, Detail: "refused by the verifier"}
+	}
+	return nil
+}
+
+func (ws *walletService) Audit(ctx context.Context) ([]ui.AuditRow, error) {
+	w, err := ws.wallet(ctx)
+	if err != nil {
+		return nil, err
+	}
+	log, err := w.Audit(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]ui.AuditRow, 0, len(log))
+	for _, a := range log {
+		kind := ""
+		for k, vct := range certs.Kinds {
+			if vct == a.VCT {
+				kind = k
+			}
+		}
+		out = append(out, ui.AuditRow{At: a.At, Certificate: a.Certificate, Kind: kind, Fields: a.Fields, To: a.To.Name, Purpose: a.To.Purpose})
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].At.Before(out[j].At) })
+	return out, nil
+}
