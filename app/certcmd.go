@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 
+	"madoguchi/auth/card"
 	"madoguchi/auth/keystore"
 	"madoguchi/auth/sso"
 	"madoguchi/protocol/sdjwt"
@@ -81,6 +82,8 @@ func certCommand(ctx context.Context, args []string, env *Env) error {
 	f := &ssoFlags{}
 	f.register(fs, false)
 	year := fs.Int("year", 0, "tax certificate: fiscal year")
+	withMN := fs.Bool("mynumber", false, "fetch: include the My Number in a residence record (only when a procedure needs it; the municipality must allow it)")
+	showMN := fs.Bool("show-mynumber", false, "show: print the My Number unmasked")
 	fields := fs.String("fields", "", "present: comma-separated fields to disclose")
 	yes := fs.Bool("yes", false, "present: consent given beforehand (scripts)")
 	// the certificate (or kind) may come before or after the flags
@@ -114,11 +117,11 @@ func certCommand(ctx context.Context, args []string, env *Env) error {
 		if err != nil {
 			return err
 		}
-		e, v, err := w.Fetch(ctx, arg, *year, at)
+		e, v, err := w.Fetch(ctx, arg, wallet.FetchOptions{Year: *year, IncludeMyNumber: *withMN}, at)
 		if err != nil {
 			return err
 		}
-		return printCert(env, f.json, e, v)
+		return printCert(env, f.json, e, v, *showMN)
 	case "list":
 		list, err := w.List(ctx)
 		if err != nil {
@@ -159,7 +162,7 @@ func certCommand(ctx context.Context, args []string, env *Env) error {
 		if err != nil {
 			return err
 		}
-		return printCert(env, f.json, e, v)
+		return printCert(env, f.json, e, v, *showMN)
 	case "export":
 		if err := need(); err != nil {
 			return err
@@ -245,7 +248,8 @@ func presentToSandbox(ctx context.Context, env *Env, w *wallet.Wallet, id, field
 	return writeJSON(env.Stdout, res)
 }
 
-func printCert(env *Env, asJSON bool, e wallet.Entry, v *sdjwt.Verified) error {
+func printCert(env *Env, asJSON bool, e wallet.Entry, v *sdjwt.Verified, showMyNumber bool) error {
+	maskMyNumber(v.Claims, showMyNumber)
 	if asJSON {
 		return writeJSON(env.Stdout, map[string]any{"id": e.ID, "kind": e.Kind, "vct": e.VCT, "issuer": v.Issuer,
 			"issued_at": v.IssuedAt, "expires": v.Expires, "verified": true, "claims": v.Claims})
@@ -255,4 +259,15 @@ func printCert(env *Env, asJSON bool, e wallet.Entry, v *sdjwt.Verified) error {
 		fmt.Fprintf(env.Stdout, "  %s: %v\n", k, v.Claims[k])
 	}
 	return nil
+}
+
+// maskMyNumber replaces the My Number by its masked form unless asked.
+func maskMyNumber(claims map[string]any, show bool) {
+	if s, ok := claims["my_number"].(string); ok && !show {
+		if mn, err := card.NewMyNumber(s); err == nil {
+			claims["my_number"] = mn.String()
+		} else {
+			claims["my_number"] = "****"
+		}
+	}
 }

@@ -55,7 +55,9 @@ func (ws *walletService) wallet(ctx context.Context) (*wallet.Wallet, error) {
 	}
 	if ws.st == nil {
 		var err error
-		if ws.signIn.keep {
+		// on disk only when the sign-in itself is kept in the keyring; without
+		// a keyring (or in the demo/kiosk) the store lives in memory
+		if ws.signIn.keep && ws.signIn.Persistent() {
 			key, kerr := keystore.DataKey("store")
 			if kerr != nil {
 				return nil, kerr
@@ -139,6 +141,7 @@ func groupDigits(n int64) string {
 func toView(e wallet.Entry, v *sdjwt.Verified, err error) ui.WalletCert {
 	c := ui.WalletCert{ID: e.ID, Kind: e.Kind, Verified: err == nil, Err: err}
 	if v != nil {
+		maskMyNumber(v.Claims, false) // shown masked by default
 		c.IssuedAt, c.Expires = v.IssuedAt, v.Expires
 		for _, name := range wallet.Fields(v) {
 			c.Fields = append(c.Fields, ui.Field{Name: name, Value: display(v.Claims[name])})
@@ -176,7 +179,7 @@ func (ws *walletService) Fetch(ctx context.Context, kind string) (ui.WalletCert,
 	if err != nil {
 		return ui.WalletCert{}, err
 	}
-	e, v, err := w.Fetch(ctx, kind, 0, at)
+	e, v, err := w.Fetch(ctx, kind, wallet.FetchOptions{}, at)
 	if err != nil {
 		return ui.WalletCert{}, err
 	}

@@ -24,6 +24,7 @@ type CertScreen struct {
 	detail  *fyne.Container
 	audit   *fyne.Container
 	status  *widget.Label
+	busy    *widget.ProgressBarInfinite
 	failure *FailureBox
 	fetch   []*widget.Button
 	root    fyne.CanvasObject
@@ -39,6 +40,9 @@ func NewCertScreen(win fyne.Window, svc WalletService, tr *i18n.Localizer) *Cert
 	s.status = widget.NewLabel("")
 	s.status.Wrapping = fyne.TextWrapWord
 	s.failure = NewFailureBox(tr)
+	s.busy = widget.NewProgressBarInfinite()
+	s.busy.Stop()
+	s.busy.Hide()
 	var buttons []fyne.CanvasObject
 	for _, kind := range []string{"residence", "tax", "attributes"} {
 		b := widget.NewButton(tr.T("certs.fetch", map[string]any{"Kind": tr.T("certkind." + kind)}), func() { s.onFetch(kind) })
@@ -47,7 +51,7 @@ func NewCertScreen(win fyne.Window, svc WalletService, tr *i18n.Localizer) *Cert
 	}
 	left := container.NewVBox(
 		widget.NewCard(tr.T("certs.mine"), tr.T("certs.mine_hint"), container.NewVBox(s.list)),
-		widget.NewCard(tr.T("certs.get"), "", container.NewVBox(append(buttons, s.status, s.failure.Object())...)),
+		widget.NewCard(tr.T("certs.get"), "", container.NewVBox(append(buttons, s.busy, s.status, s.failure.Object())...)),
 	)
 	right := container.NewVBox(
 		widget.NewCard(tr.T("certs.detail"), "", s.detail),
@@ -254,9 +258,13 @@ func (s *CertScreen) onFetch(kind string) {
 	}
 	s.failure.Hide()
 	s.status.SetText(s.tr.T("certs.fetching", map[string]any{"Kind": s.tr.T("certkind." + kind)}))
+	s.busy.Show()
+	s.busy.Start()
 	s.async(func() {
 		c, err := s.svc.Fetch(context.Background(), kind)
 		fyne.Do(func() {
+			s.busy.Stop()
+			s.busy.Hide()
 			for _, b := range s.fetch {
 				b.Enable()
 			}

@@ -200,15 +200,25 @@ func (w *Wallet) verify(ctx context.Context, cred string, allowRefresh bool) (*s
 	return v, nil
 }
 
+// FetchOptions refine a request.
+type FetchOptions struct {
+	Year int // tax certificate: fiscal year (0: last year)
+	// IncludeMyNumber asks for the My Number in a residence record: only when
+	// a procedure legally needs it (the municipality also requires the
+	// mynumber scope).
+	IncludeMyNumber bool
+}
+
 // Fetch obtains a certificate (kind: residence, tax, attributes) with the
 // session's access token, verifies it and stores it sealed.
-func (w *Wallet) Fetch(ctx context.Context, kind string, year int, accessToken string) (Entry, *sdjwt.Verified, error) {
+func (w *Wallet) Fetch(ctx context.Context, kind string, opt FetchOptions, accessToken string) (Entry, *sdjwt.Verified, error) {
 	vct, ok := certs.Kinds[kind]
 	if !ok {
 		return Entry{}, nil, fmt.Errorf("unknown certificate kind %q", kind)
 	}
 	var resp certs.IssueResponse
-	req := certs.IssueRequest{HolderJWK: jose.JSONWebKey{Key: &w.holder.PublicKey, Algorithm: "ES256", Use: "sig"}, Year: year}
+	req := certs.IssueRequest{HolderJWK: jose.JSONWebKey{Key: &w.holder.PublicKey, Algorithm: "ES256", Use: "sig"},
+		Year: opt.Year, IncludeMyNumber: opt.IncludeMyNumber}
 	if err := w.do(ctx, http.MethodPost, certs.IssuePath+kind, accessToken, req, &resp); err != nil {
 		return Entry{}, nil, err
 	}

@@ -68,7 +68,7 @@ func TestFetchVerifyStoreReopenPresent(t *testing.T) {
 	}
 	var ids []string
 	for _, kind := range []string{"residence", "tax", "attributes"} {
-		e, v, err := w.Fetch(ctx, kind, 0, tok.AccessToken)
+		e, v, err := w.Fetch(ctx, kind, FetchOptions{}, tok.AccessToken)
 		if err != nil {
 			t.Fatalf("%s: %v", kind, err)
 		}
@@ -119,7 +119,7 @@ func TestPresentToSandboxVerifier(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e, v, err := w.Fetch(ctx, "tax", 2025, tok.AccessToken)
+	e, v, err := w.Fetch(ctx, "tax", FetchOptions{Year: 2025}, tok.AccessToken)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,10 +165,38 @@ func TestFetchRefusals(t *testing.T) {
 	defer st.Close()
 	w, _ := Open(ctx, st, "a", s.Issuer, httpClient(t, s))
 	var we *Error
-	if _, _, err := w.Fetch(ctx, "residence", 0, tok.AccessToken); !errors.As(err, &we) || !strings.Contains(we.Detail, "insufficient_scope") {
+	if _, _, err := w.Fetch(ctx, "residence", FetchOptions{}, tok.AccessToken); !errors.As(err, &we) || !strings.Contains(we.Detail, "insufficient_scope") {
 		t.Fatalf("without scope: %v", err)
 	}
-	if _, _, err := w.Fetch(ctx, "residence", 0, "forged.token.value"); !errors.As(err, &we) || !strings.Contains(we.Detail, "invalid_token") {
+	if _, _, err := w.Fetch(ctx, "residence", FetchOptions{}, "forged.token.value"); !errors.As(err, &we) || !strings.Contains(we.Detail, "invalid_token") {
 		t.Fatalf("forged token: %v", err)
+	}
+}
+
+// The My Number: refused unless explicitly requested with the mynumber
+// scope; then selectively disclosable like any field.
+func TestMyNumberOnlyWhenAllowed(t *testing.T) {
+	ctx := context.Background()
+	key := make([]byte, 32)
+	rand.Read(key)
+	s, _, tok := signIn(t, "sato-hana", sso.DefaultScopes)
+	st, _ := store.Open(":memory:", key)
+	defer st.Close()
+	w, _ := Open(ctx, st, "a", s.Issuer, httpClient(t, s))
+	if _, v, err := w.Fetch(ctx, "residence", FetchOptions{}, tok.AccessToken); err != nil || v.Claims["my_number"] != nil {
+		t.Fatalf("default residence record: %v %v", err, v)
+	}
+	var we *Error
+	if _, _, err := w.Fetch(ctx, "residence", FetchOptions{IncludeMyNumber: true}, tok.AccessToken); !errors.As(err, &we) || !strings.Contains(we.Detail, "insufficient_scope") {
+		t.Fatalf("without the mynumber scope: %v", err)
+	}
+	s2, _, tok2 := signIn(t, "sato-hana", append(slices.Clone(sso.DefaultScopes), certs.MyNumberScope))
+	st2, _ := store.Open(":memory:", key)
+	defer st2.Close()
+	w2, _ := Open(ctx, st2, "a", s2.Issuer, httpClient(t, s2))
+	r, _ := fixtures.ByID("sato-hana")
+	_, v, err := w2.Fetch(ctx, "residence", FetchOptions{IncludeMyNumber: true}, tok2.AccessToken)
+	if err != nil || v.Claims["my_number"] != r.MyNumber || !slices.Contains(Fields(v), "my_number") {
+		t.Fatalf("with the scope: %v %v", err, v)
 	}
 }

@@ -39,7 +39,13 @@ type Metadata struct {
 type IssueRequest struct {
 	HolderJWK jose.JSONWebKey `json:"holder_jwk"`
 	Year      int             `json:"year,omitempty"` // tax certificate: fiscal year
+	// IncludeMyNumber asks for the My Number in a residence record; the
+	// issuer allows it only with the MyNumberScope.
+	IncludeMyNumber bool `json:"include_my_number,omitempty"`
 }
+
+// MyNumberScope must be granted for a residence record with the My Number.
+const MyNumberScope = "mynumber"
 
 // IssueResponse carries the SD-JWT VC.
 type IssueResponse struct {

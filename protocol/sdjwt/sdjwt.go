@@ -278,7 +278,7 @@ func verifyJWS(compact string, keys jose.JSONWebKeySet, typ string) (map[string]
 			return claims, nil, nil
 		}
 	}
-	return nil, nil, fail(CodeSignature, "no trusted issuer key verifies the signature")
+	return nil, nil, fail(CodeSignature, "no trusted key verifies the signature")
 }
 
 func num(m map[string]any, k string) (time.Time, bool) {

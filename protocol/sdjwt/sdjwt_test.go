@@ -139,16 +139,17 @@ func TestRefusals(t *testing.T) {
 	swapped = strings.Replace(swapped, "~"+strings.Split(swapped, "~")[1]+"~", "~"+strings.Split(f.cred, "~")[2]+"~", 1)
 	for _, c := range []struct {
 		name, pres, nonce, aud string
-		code                   string
+		code, detail           string
 	}{
-		{"KB-JWT wrong nonce", present("n-a", "aud"), "n-b", "aud", CodeKeyBinding},
-		{"KB-JWT wrong audience", present("n2", "https://evil.example"), "n2", "aud", CodeKeyBinding},
-		{"KB-JWT wrong key", wrongKey, "n", "aud", CodeKeyBinding},
-		{"no KB-JWT", withoutKB, "n", "aud", CodeKeyBinding},
-		{"disclosures swapped after binding", swapped, "n", "aud", CodeKeyBinding},
+		{"KB-JWT wrong nonce", present("n-a", "aud"), "n-b", "aud", CodeKeyBinding, "wrong nonce"},
+		{"KB-JWT wrong audience", present("n2", "https://evil.example"), "n2", "aud", CodeKeyBinding, "wrong audience"},
+		{"KB-JWT wrong key", wrongKey, "n", "aud", CodeKeyBinding, "no trusted key"},
+		{"no KB-JWT", withoutKB, "n", "aud", CodeKeyBinding, "no key-binding JWT"},
+		{"disclosures swapped after binding", swapped, "n", "aud", CodeKeyBinding, "sd_hash"},
 	} {
-		if _, err := VerifyPresentation(c.pres, f.policy, c.nonce, c.aud, 5*time.Minute, nil); CodeOf(err) != c.code {
-			t.Errorf("%s: %v, want %s", c.name, err, c.code)
+		_, err := VerifyPresentation(c.pres, f.policy, c.nonce, c.aud, 5*time.Minute, nil)
+		if CodeOf(err) != c.code || !strings.Contains(err.Error(), c.detail) {
+			t.Errorf("%s: %v, want %s (%s)", c.name, err, c.code, c.detail)
 		}
 	}
 	p := present("once", "aud")

@@ -25,7 +25,7 @@ import (
 // Scopes the provider knows, following the Digital Agency's authentication
 // app where concepts overlap, plus the service scopes of later capabilities.
 var Scopes = []string{oidc.ScopeOpenID, oidc.ScopeOfflineAccess, "name", "address", "birthdate", "gender",
-	"certificates", "applications", "proxy"}
+	"certificates", "applications", "proxy", "mynumber"}
 
 // ACR and AMR report how the resident was authenticated: a hardware key on
 // a smart card, unlocked with a PIN, certificate checked against the CRL.

@@ -4,7 +4,8 @@
 // each field selectively disclosable and bound to the app's holder key;
 // publishes its keys as SD-JWT VC issuer metadata; and runs a sandbox
 // verifier (nonce, presentation check, replay refusal) standing in for a
-// recipient such as an employer. The My Number is never issued here.
+// recipient such as an employer. The My Number goes into a residence record
+// only when explicitly requested and the session holds the mynumber scope.
 package issuer
 
 import (
@@ -110,12 +111,22 @@ func (sv *service) issue(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, certs.Error{Error: "invalid_request", Description: "holder_jwk (a public key) is required"})
 		return
 	}
+	if req.IncludeMyNumber && (vct != certs.VCTResidenceRecord || !slices.Contains(ti.Scopes, certs.MyNumberScope)) {
+		writeJSON(w, http.StatusForbidden, certs.Error{Error: "insufficient_scope",
+			Description: "the My Number is issued only in a residence record, with the mynumber scope"})
+		return
+	}
 	res, err := sv.srv.Resident(ctx, ti.ResidentID)
 	if err != nil {
 		writeJSON(w, http.StatusNotFound, certs.Error{Error: "invalid_request", Description: "no resident record"})
 		return
 	}
 	plain, sd := sv.claims(ctx, vct, res, req.Year)
+	if req.IncludeMyNumber {
+		if f, err := fixtures.ByID(strings.TrimPrefix(res.ID, "res-")); err == nil {
+			sd["my_number"] = f.MyNumber // selectively disclosable like every field
+		}
+	}
 	now := sv.now()
 	cred, err := sv.is.Issue(vct, plain, sd, &req.HolderJWK, now, now.Add(Validity))
 	if err != nil {
