@@ -187,7 +187,8 @@ func certCommand(ctx context.Context, args []string, env *Env) error {
 			return writeJSON(env.Stdout, log)
 		}
 		for _, a := range log {
-			fmt.Fprintf(env.Stdout, "%s  %s → %s (%s): %s\n", a.At.Format("2006-01-02 15:04"), a.Certificate, a.To.Name, a.To.Purpose, strings.Join(a.Fields, ", "))
+			fmt.Fprintf(env.Stdout, "%s  %s → %s (%s): %s\n", a.At.Format("2006-01-02 15:04"), a.Certificate,
+				env.Tr.T("recipient."+a.To.Name), env.Tr.T("purpose."+a.To.Purpose), strings.Join(a.Fields, ", "))
 		}
 		return nil
 	case "present":
@@ -220,12 +221,8 @@ func presentToSandbox(ctx context.Context, env *Env, w *wallet.Wallet, id, field
 			return usageError{fmt.Sprintf("no field %q; this certificate has: %s", f, strings.Join(wallet.Fields(v), ", "))}
 		}
 	}
-	n, err := w.Nonce(ctx)
-	if err != nil {
-		return err
-	}
-	to := wallet.Recipient{Name: "sandbox verifier", Audience: n.Audience, Purpose: "demo"}
-	fmt.Fprintf(env.Stderr, "%s\n", env.Tr.T("cli.consent", map[string]any{"Recipient": to.Name, "Fields": strings.Join(fields, ", ")}))
+	to := wallet.Recipient{Name: "sandbox-verifier", Purpose: "demo"} // the same ids as the GUI's
+	fmt.Fprintf(env.Stderr, "%s\n", env.Tr.T("cli.consent", map[string]any{"Recipient": env.Tr.T("recipient." + to.Name), "Fields": strings.Join(fields, ", ")}))
 	if !yes {
 		ans, _ := bufio.NewReader(env.Stdin).ReadString('\n')
 		ans = strings.ToLower(strings.TrimSpace(ans))
@@ -234,16 +231,9 @@ func presentToSandbox(ctx context.Context, env *Env, w *wallet.Wallet, id, field
 			return errSilent
 		}
 	}
-	p, err := w.Present(ctx, id, fields, to, n.Nonce)
+	res, err := w.PresentToSandboxVerifier(ctx, id, fields, to)
 	if err != nil {
 		return err
-	}
-	res, err := w.SubmitToSandboxVerifier(ctx, p)
-	if err != nil {
-		return err
-	}
-	if !res.Verified {
-		return &sdjwt.Error{Code: res.Code, Detail: "refused by the sandbox verifier"}
 	}
 	return writeJSON(env.Stdout, res)
 }

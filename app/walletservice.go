@@ -193,23 +193,9 @@ func (ws *walletService) Present(ctx context.Context, id string, fields []string
 	if err != nil {
 		return err
 	}
-	n, err := w.Nonce(ctx)
-	if err != nil {
-		return err
-	}
 	rid, pid := ws.Recipient()
-	p, err := w.Present(ctx, id, fields, wallet.Recipient{Name: rid, Audience: n.Audience, Purpose: pid}, n.Nonce)
-	if err != nil {
-		return err
-	}
-	res, err := w.SubmitToSandboxVerifier(ctx, p)
-	if err != nil {
-		return err
-	}
-	if !res.Verified {
-		return &sdjwt.Error{Code: res.Code, Detail: "refused by the verifier"}
-	}
-	return nil
+	_, err = w.PresentToSandboxVerifier(ctx, id, fields, wallet.Recipient{Name: rid, Purpose: pid})
+	return err
 }
 
 func (ws *walletService) Audit(ctx context.Context) ([]ui.AuditRow, error) {

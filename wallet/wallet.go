@@ -341,3 +341,27 @@ func (w *Wallet) SubmitToSandboxVerifier(ctx context.Context, presentation strin
 	var r certs.PresentResponse
 	return r, w.do(ctx, http.MethodPost, certs.PresentPath, "", certs.PresentRequest{Presentation: presentation}, &r)
 }
+
+// PresentToSandboxVerifier runs the whole exchange with the sandbox
+// verifier: its nonce, the presentation of exactly fields (audited), and
+// its verdict; a refusal comes back as an error with the verifier's code.
+// to.Audience is filled in from the verifier.
+func (w *Wallet) PresentToSandboxVerifier(ctx context.Context, id string, fields []string, to Recipient) (certs.PresentResponse, error) {
+	n, err := w.Nonce(ctx)
+	if err != nil {
+		return certs.PresentResponse{}, err
+	}
+	to.Audience = n.Audience
+	p, err := w.Present(ctx, id, fields, to, n.Nonce)
+	if err != nil {
+		return certs.PresentResponse{}, err
+	}
+	res, err := w.SubmitToSandboxVerifier(ctx, p)
+	if err != nil {
+		return res, err
+	}
+	if !res.Verified {
+		return res, &sdjwt.Error{Code: res.Code, Detail: "refused by the verifier"}
+	}
+	return res, nil
+}
