@@ -58,6 +58,10 @@ func (c *cardService) Certificates(_ context.Context) ([]ui.CertView, error) {
 	return out, err
 }
 
+// jst is Japan Standard Time: JPKI expiry dates are Japanese dates, shown
+// the same whatever the PC's time zone.
+var jst = time.FixedZone("JST", 9*3600)
+
 // publicCerts are the certificates readable without a PIN.
 var publicCerts = []card.CertFile{card.CertAuth, card.CertAuthCA, card.CertSignCA}
 
@@ -69,7 +73,7 @@ func readCertViews(s *card.Session, now time.Time) []ui.CertView {
 		if err != nil {
 			v.Err = err
 		} else {
-			v.NotAfter = cert.NotAfter
+			v.NotAfter = cert.NotAfter.In(jst)
 			v.Expired = now.After(cert.NotAfter)
 		}
 		out = append(out, v)

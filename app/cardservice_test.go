@@ -33,6 +33,10 @@ func TestCardServiceOverMonitor(t *testing.T) {
 	if certs[0].Which != "auth" || !certs[0].Expired || certs[1].Expired {
 		t.Fatalf("expired fixture: %+v", certs)
 	}
+	// the 5th birthday after issuance, as a Japanese date (23:59:59 JST)
+	if got := certs[0].NotAfter.Format("2006-01-02 15:04"); got != "2024-01-10 23:59" {
+		t.Fatalf("expiry shown as %s", got)
+	}
 	if n, err := svc.TriesLeft(ctx, "input-pin"); n != 3 || err != nil {
 		t.Fatalf("%d %v", n, err)
 	}
