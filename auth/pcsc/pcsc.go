@@ -92,8 +92,11 @@ func (t *Transport) Close() error {
 type Backend struct {
 	ctx *scard.Context
 	// Poll bounds each GetStatusChange wait so ctx cancellation is noticed
-	// even where SCardCancel is unreliable.
+	// even where SCardCancel is unreliable, and so reader hot-plug is seen
+	// where the PnP pseudo-reader is not supported.
 	Poll time.Duration
+	// noPnP is set once the PnP pseudo-reader was refused.
+	noPnP bool
 }
 
 // Open establishes a PC/SC context.
@@ -159,7 +162,10 @@ func (b *Backend) Wait(ctx context.Context, prev []card.ReaderStatus) ([]card.Re
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		states := []scard.ReaderState{{Reader: pnpReader, CurrentState: scard.StateUnaware}}
+		var states []scard.ReaderState
+		if !b.noPnP {
+			states = append(states, scard.ReaderState{Reader: pnpReader, CurrentState: scard.StateUnaware})
+		}
 		for _, r := range cur {
 			st := scard.StateEmpty
 			if r.CardPresent {
@@ -168,9 +174,23 @@ func (b *Backend) Wait(ctx context.Context, prev []card.ReaderStatus) ([]card.Re
 			st |= scard.StateFlag(uint32(r.Events) << 16)
 			states = append(states, scard.ReaderState{Reader: r.Name, CurrentState: st})
 		}
-		// Learn the PnP pseudo-reader's current state first, then wait on all.
-		_ = b.ctx.GetStatusChange(states[:1], 0)
-		states[0].CurrentState = states[0].EventState &^ scard.StateChanged
+		if !b.noPnP {
+			// Learn the PnP pseudo-reader's current state first, then wait on all.
+			if perr := b.ctx.GetStatusChange(states[:1], 0); errors.Is(perr, scard.ErrUnknownReader) {
+				b.noPnP = true // not supported here: poll for hot-plug instead
+				states = states[1:]
+			} else {
+				states[0].CurrentState = states[0].EventState &^ scard.StateChanged
+			}
+		}
+		if len(states) == 0 { // no readers and no PnP: wait a poll period
+			select {
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			case <-time.After(b.Poll):
+			}
+			continue
+		}
 		err = b.ctx.GetStatusChange(states, b.Poll)
 		switch {
 		case err == nil, errors.Is(err, scard.ErrTimeout), errors.Is(err, scard.ErrUnknownReader):
