@@ -130,7 +130,7 @@ func Start(cfg Config) (*Server, error) {
 		SupportedScopes:       Scopes,
 		SupportedClaims: []string{"sub", "aud", "exp", "iat", "iss", "auth_time", "nonce", "acr", "amr", "azp",
 			"name", "address", "birthdate", "gender"},
-	}, s.storage, op.StaticIssuer(issuer), op.WithLogger(cfg.Logger))
+	}, s.storage, op.StaticIssuer(issuer)) // zitadel logs refused requests via slog.Default (error types only)
 	if err != nil {
 		return fail(err)
 	}
