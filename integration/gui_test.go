@@ -110,6 +110,7 @@ func startXvfb(t *testing.T) string {
 		}
 		display := fmt.Sprintf(":%d", n)
 		cmd := exec.Command("Xvfb", display, "-screen", "0", "1280x900x24", "-nolisten", "tcp")
+		cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}

@@ -59,7 +59,7 @@ func run(m *testing.M) int {
 	// logging would put PIN bytes (fictional, still) into test output.
 	cmd := exec.Command("pcscd", "-f", "-d")
 	cmd.Stdout, cmd.Stderr = logf, logf
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL} // dies with us if we are killed
 	if err := cmd.Start(); err != nil {
 		fmt.Fprintln(os.Stderr, "integration: start pcscd:", err)
 		return 1

@@ -33,7 +33,7 @@ func startSecretService() (stop func(), err error) {
 		os.RemoveAll(dir)
 	}
 	start := func(cmd *exec.Cmd) error {
-		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL} // dies with us if we are killed
 		if err := cmd.Start(); err != nil {
 			return err
 		}

@@ -88,9 +88,17 @@ func (t *Transport) Close() error {
 	return mapErr(err)
 }
 
-// Backend talks to the PC/SC service.
+// Backend talks to the PC/SC service. It uses two PC/SC contexts: one for
+// waiting on reader changes and one for card connections, because pcsclite
+// locks a context for the whole of SCardGetStatusChange and card operations
+// on the same context would stall behind the wait.
 type Backend struct {
-	ctx *scard.Context
+	ctx   *scard.Context // Readers, Status, Wait
+	cards *scard.Context // Connect and everything on card handles
+
+	mu       sync.Mutex
+	closed   bool
+	inflight sync.WaitGroup // Wait calls in progress
 	// Poll bounds each GetStatusChange wait so ctx cancellation is noticed
 	// even where SCardCancel is unreliable, and so reader hot-plug is seen
 	// where the PnP pseudo-reader is not supported.
@@ -99,17 +107,50 @@ type Backend struct {
 	noPnP bool
 }
 
-// Open establishes a PC/SC context.
+// Open establishes the PC/SC contexts.
 func Open() (*Backend, error) {
 	ctx, err := scard.EstablishContext()
 	if err != nil {
 		return nil, mapErr(err)
 	}
-	return &Backend{ctx: ctx, Poll: 2 * time.Second}, nil
+	cards, err := scard.EstablishContext()
+	if err != nil {
+		ctx.Release()
+		return nil, mapErr(err)
+	}
+	return &Backend{ctx: ctx, cards: cards, Poll: 2 * time.Second}, nil
 }
 
-// Close releases the context.
-func (b *Backend) Close() error { return mapErr(b.ctx.Release()) }
+// Close cancels any wait in progress, waits for it to return (releasing a
+// context another thread is blocked on is undefined in pcsclite), then
+// releases both contexts.
+func (b *Backend) Close() error {
+	b.mu.Lock()
+	if b.closed {
+		b.mu.Unlock()
+		return nil
+	}
+	b.closed = true
+	b.mu.Unlock()
+	_ = b.ctx.Cancel()
+	b.inflight.Wait()
+	err := b.ctx.Release()
+	if cerr := b.cards.Release(); err == nil {
+		err = cerr
+	}
+	return mapErr(err)
+}
+
+// enter registers a Wait; false once closed.
+func (b *Backend) enter() bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.closed {
+		return false
+	}
+	b.inflight.Add(1)
+	return true
+}
 
 // Readers lists reader names (empty, not an error, when there are none).
 func (b *Backend) Readers() ([]string, error) {
@@ -149,6 +190,10 @@ func (b *Backend) Status() ([]card.ReaderStatus, error) {
 // Wait implements card.Backend: it blocks in SCardGetStatusChange on every
 // reader plus the PnP pseudo-reader until something changes.
 func (b *Backend) Wait(ctx context.Context, prev []card.ReaderStatus) ([]card.ReaderStatus, error) {
+	if !b.enter() {
+		return nil, &card.Error{Code: card.CodePCSCUnavailable, Detail: "backend closed"}
+	}
+	defer b.inflight.Done()
 	stop := context.AfterFunc(ctx, func() { _ = b.ctx.Cancel() })
 	defer stop()
 	for {
@@ -195,6 +240,9 @@ func (b *Backend) Wait(ctx context.Context, prev []card.ReaderStatus) ([]card.Re
 		switch {
 		case err == nil, errors.Is(err, scard.ErrTimeout), errors.Is(err, scard.ErrUnknownReader):
 		case errors.Is(err, scard.ErrCancelled):
+			if ctx.Err() == nil { // cancelled by Close
+				return nil, &card.Error{Code: card.CodePCSCUnavailable, Detail: "backend closed"}
+			}
 			return nil, ctx.Err()
 		default:
 			m := mapErr(err)
@@ -208,7 +256,7 @@ func (b *Backend) Wait(ctx context.Context, prev []card.ReaderStatus) ([]card.Re
 
 // Connect implements card.Backend.
 func (b *Backend) Connect(reader string) (card.Transport, error) {
-	c, err := b.ctx.Connect(reader, scard.ShareShared, scard.ProtocolAny)
+	c, err := b.cards.Connect(reader, scard.ShareShared, scard.ProtocolAny)
 	if err != nil {
 		return nil, mapErr(err)
 	}
