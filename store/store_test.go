@@ -188,11 +188,19 @@ func TestCrashDuringWrites(t *testing.T) {
 			}
 			close(lines)
 		}()
-		n, _ := rand.Int(rand.Reader, big.NewInt(40))
-		kill := time.After(time.Duration(5+n.Int64()) * time.Millisecond)
+		// the kill comes a random 0–30 ms after the child's first commit, so
+		// it always lands in the middle of writes however slow start-up is
+		n, _ := rand.Int(rand.Reader, big.NewInt(30))
+		var kill <-chan time.Time
+		started := false
+		stuck := time.After(60 * time.Second)
 	read:
 		for {
 			select {
+			case <-stuck:
+				cmd.Process.Kill()
+				cmd.Wait()
+				t.Fatalf("round %d: the writer never reported a commit", round)
 			case l, ok := <-lines:
 				if !ok {
 					break read
@@ -201,6 +209,10 @@ func TestCrashDuringWrites(t *testing.T) {
 					t.Fatalf("round %d: child: %s", round, l)
 				}
 				committed[l] = true
+				if !started {
+					started = true
+					kill = time.After(time.Duration(n.Int64()) * time.Millisecond)
+				}
 			case <-kill:
 				cmd.Process.Signal(syscall.SIGKILL)
 				kill = nil
