@@ -191,3 +191,22 @@ func TestLastTryNeedsAnExplicitYes(t *testing.T) {
 		t.Fatal("confirmation passed when it is not the last try")
 	}
 }
+
+func TestDoctorSpeaksThePersonsLanguage(t *testing.T) {
+	var out bytes.Buffer
+	env := &Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &bytes.Buffer{}}
+	if code := RunWith([]string{"--lang", "ja", "doctor", "--virtual", "yamada-yui"}, env); code != 0 {
+		t.Fatalf("exit %d: %s", code, out.String())
+	}
+	got := out.String()
+	for _, want := range []string{"残り 3 回（最大 3 回）", "このカードにはありません", "有効（"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("missing %q in:\n%s", want, got)
+		}
+	}
+	for _, english := range []string{"valid until", "none on this card"} {
+		if strings.Contains(got, english) {
+			t.Errorf("English %q in Japanese output", english)
+		}
+	}
+}

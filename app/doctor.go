@@ -19,6 +19,8 @@ type check struct {
 	// Warn marks a passing check that deserves attention (e.g. one try left).
 	Warn bool `json:"warn,omitempty"`
 	data map[string]any
+	// text is Detail for people, in their language ("" : Detail as is).
+	text string
 }
 
 // diagnose runs the checks in order, stopping where later ones cannot run.
@@ -63,7 +65,7 @@ func diagnose(ctx context.Context, src *cardSource, tr func(string, ...map[strin
 		name := "counter." + pc.Secret
 		switch {
 		case pc.Err != nil && card.CodeOf(pc.Err) == card.CodeNoSignCert:
-			out = append(out, check{Name: name, OK: true, Detail: "none on this card"})
+			out = append(out, check{Name: name, OK: true, Detail: "none on this card", text: tr("pins.none")})
 		case pc.Err != nil:
 			fail(name, pc.Err, nil)
 		case pc.TriesLeft == 0:
@@ -71,14 +73,15 @@ func diagnose(ctx context.Context, src *cardSource, tr func(string, ...map[strin
 				map[string]any{"Secret": pc.Secret})
 		default:
 			out = append(out, check{Name: name, OK: true, Warn: pc.TriesLeft == 1,
-				Detail: fmt.Sprintf("%d/%d", pc.TriesLeft, pc.Max)})
+				Detail: fmt.Sprintf("%d/%d", pc.TriesLeft, pc.Max),
+				text:   tr("pins.tries", map[string]any{"TriesLeft": pc.TriesLeft, "Max": pc.Max})})
 		}
 	}
 	for _, cv := range readCertViews(s, now) {
 		name := "cert." + cv.Which
 		switch {
 		case cv.Err != nil && card.CodeOf(cv.Err) == card.CodeNoSignCert:
-			out = append(out, check{Name: name, OK: true, Detail: "none on this card"})
+			out = append(out, check{Name: name, OK: true, Detail: "none on this card", text: tr("cert.none")})
 		case cv.Err != nil:
 			fail(name, cv.Err, nil)
 		case cv.Expired:
@@ -86,6 +89,7 @@ func diagnose(ctx context.Context, src *cardSource, tr func(string, ...map[strin
 				data: map[string]any{"Cert": tr("cert." + cv.Which), "Date": cv.NotAfter.Format(tr("date.layout"))}})
 		default:
 			out = append(out, check{Name: name, OK: true, Detail: "valid until " + cv.NotAfter.Format(time.DateOnly),
+				text: tr("cert.valid_until", map[string]any{"Date": cv.NotAfter.Format(tr("date.layout"))}),
 				Warn: cv.NotAfter.Sub(now) < 90*24*time.Hour})
 		}
 	}
@@ -119,9 +123,9 @@ func doctorCommand(ctx context.Context, args []string, env *Env) error {
 			label := doctorLabel(tr.T, c.Name)
 			switch {
 			case c.OK && c.Warn:
-				fmt.Fprintf(env.Stdout, "! %s: %s\n", label, c.Detail)
+				fmt.Fprintf(env.Stdout, "! %s: %s\n", label, c.human())
 			case c.OK:
-				d := c.Detail
+				d := c.human()
 				if d == "" {
 					d = tr.T("doctor.ok")
 				}
@@ -164,4 +168,12 @@ func doctorLabel(t func(string, ...map[string]any) string, name string) string {
 		return t(name)
 	}
 	return name
+}
+
+// human is the detail for people.
+func (c check) human() string {
+	if c.text != "" {
+		return c.text
+	}
+	return c.Detail
 }
