@@ -40,7 +40,7 @@ func TestCardServiceOverMonitor(t *testing.T) {
 	if n, err := svc.TriesLeft(ctx, "input-pin"); n != 3 || err != nil {
 		t.Fatalf("%d %v", n, err)
 	}
-	a, err := svc.ReadAttributes(ctx, []byte("1357"), false)
+	a, err := svc.ReadAttributes(ctx, []byte("8427"), false)
 	if err != nil || a.Name != "田中 一郎" || a.Sex != 1 {
 		t.Fatalf("%+v %v", a, err)
 	}

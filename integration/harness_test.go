@@ -3,7 +3,6 @@ package integration
 import (
 	"context"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -18,9 +17,14 @@ import (
 )
 
 const (
-	reader0   = "Virtual PCD 00 00"
-	vpcdAddr0 = "127.0.0.1:35963"
-	pcscdSock = "/run/pcscd/pcscd.comm"
+	reader0 = "Virtual PCD 00 00"
+	reader1 = "Virtual PCD 00 01"
+	// The harness's own vpcd channel (reader.conf CHANNELID 0x9C7B): reader 0
+	// takes cards on TCP 40059, reader 1 on 40060. Distinct from the packaged
+	// vpcd's 35963, and inside the harness's private network namespace anyway.
+	vpcdAddr0 = "127.0.0.1:40059"
+	vpcdAddr1 = "127.0.0.1:40060"
+	pcscdDir  = "/run/pcscd"
 )
 
 var pcscdLog string
@@ -34,14 +38,10 @@ func run(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, "integration: pcscd is not installed; run `make deps` (Debian: pcscd vsmartcard-vpcd opensc)")
 		return 1
 	}
-	if c, err := net.Dial("unix", pcscdSock); err == nil {
-		c.Close()
-		fmt.Fprintln(os.Stderr, "integration: another pcscd is already running ("+pcscdSock+"); stop it first")
-		return 1
-	} else if _, serr := os.Stat(pcscdSock); serr == nil {
-		// a socket nobody answers on: left by a pcscd that was killed
-		os.Remove(pcscdSock)
-		os.Remove("/run/pcscd/pcscd.pid")
+	if !insideHarnessNamespaces() {
+		// Re-run this test binary in private mount and network namespaces:
+		// its own pcscd, its own vpcd ports, reachable from nowhere else.
+		return runIsolated()
 	}
 	dir, err := os.MkdirTemp("", "madoguchi-pcscd-")
 	if err != nil {
@@ -49,15 +49,21 @@ func run(m *testing.M) int {
 		return 1
 	}
 	defer os.RemoveAll(dir)
+	conf, err := privatePCSC(dir)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "integration: private pcscd:", err)
+		return 1
+	}
 	pcscdLog = filepath.Join(dir, "pcscd.log")
 	logf, err := os.Create(pcscdLog)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	// -f foreground (a child we can stop by PID), -d debug. Not -a: APDU
-	// logging would put PIN bytes (fictional, still) into test output.
-	cmd := exec.Command("pcscd", "-f", "-d")
+	// -f foreground (a child we can stop by PID), -d debug, -c our own
+	// reader.conf. Not -a: APDU logging would put PIN bytes (fictional, still)
+	// into test output.
+	cmd := exec.Command("pcscd", "-f", "-d", "-c", conf)
 	cmd.Stdout, cmd.Stderr = logf, logf
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL} // dies with us if we are killed
 	if err := cmd.Start(); err != nil {
