@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"madoguchi/auth/card"
+	"madoguchi/i18n"
 )
 
 type cardCmd struct {
@@ -113,7 +114,7 @@ type statusJSON struct {
 }
 
 func (c *cardCmd) status(ctx context.Context) error {
-	s, done, err := c.src.open(ctx)
+	s, done, err := c.src.openIdentified(ctx)
 	if err != nil {
 		return err
 	}
@@ -149,7 +150,7 @@ func certInfo(which card.CertFile, cert *x509.Certificate, err error, now time.T
 	}
 	j.Subject, j.Issuer = cert.Subject.String(), cert.Issuer.String()
 	j.Serial = cert.SerialNumber.Text(16)
-	j.NotBefore, j.NotAfter = cert.NotBefore, cert.NotAfter
+	j.NotBefore, j.NotAfter = cert.NotBefore.In(i18n.JST), cert.NotAfter.In(i18n.JST)
 	j.Expired = now.After(cert.NotAfter)
 	return j
 }
@@ -163,7 +164,12 @@ func (c *cardCmd) certs(ctx context.Context, pemOut bool) error {
 	var out []certJSON
 	now := time.Now()
 	for _, f := range publicCerts {
-		cert, err := s.ReadCertificate(f)
+		cert, err := s.ReadCertificate(ctx, f)
+		if err != nil && !(f == card.CertSignCA && card.CodeOf(err) == card.CodeNoSignCert) {
+			// a card fault (pulled out, reset, timeout) fails the command:
+			// a partial list must not look like a complete one
+			return err
+		}
 		if pemOut && err == nil {
 			pem.Encode(c.env.Stdout, &pem.Block{Type: "CERTIFICATE", Bytes: cert.Raw})
 		}
@@ -175,16 +181,15 @@ func (c *cardCmd) certs(ctx context.Context, pemOut bool) error {
 	if c.json {
 		return writeJSON(c.env.Stdout, out)
 	}
-	layout := c.env.Tr.T("date.layout")
 	for _, j := range out {
 		name := c.env.Tr.T("cert." + j.Which)
 		switch {
 		case j.Error != "":
 			fmt.Fprintf(c.env.Stdout, "%s: %s\n", name, c.env.Tr.T("cert.unavailable", map[string]any{"Code": j.Error}))
 		case j.Expired:
-			fmt.Fprintf(c.env.Stdout, "%s: %s\n", name, c.env.Tr.T("cert.expired", map[string]any{"Date": j.NotAfter.Format(layout)}))
+			fmt.Fprintf(c.env.Stdout, "%s: %s\n", name, c.env.Tr.T("cert.expired", map[string]any{"Date": c.env.Tr.Date(j.NotAfter)}))
 		default:
-			fmt.Fprintf(c.env.Stdout, "%s: %s\n", name, c.env.Tr.T("cert.valid_until", map[string]any{"Date": j.NotAfter.Format(layout)}))
+			fmt.Fprintf(c.env.Stdout, "%s: %s\n", name, c.env.Tr.T("cert.valid_until", map[string]any{"Date": c.env.Tr.Date(j.NotAfter)}))
 		}
 	}
 	return nil
@@ -205,7 +210,11 @@ func (c *cardCmd) pinStatus(ctx context.Context) error {
 	}
 	defer done()
 	var out []counterJSON
-	for _, pc := range readCounters(s) {
+	counters, err := readCounters(ctx, s)
+	if err != nil {
+		return err
+	}
+	for _, pc := range counters {
 		j := counterJSON{Secret: pc.Secret, TriesLeft: pc.TriesLeft, Max: pc.Max, Blocked: pc.Err == nil && pc.TriesLeft == 0}
 		if pc.Err != nil {
 			j.Error = string(card.CodeOf(pc.Err))
@@ -249,26 +258,18 @@ func (c *cardCmd) info(ctx context.Context, readMyNumber, show bool) error {
 	}
 	defer done()
 	pr := newPINReader(c.env, c.stdin, c.yesLast)
-	pin, yes, err := pr.ask(s, card.SecretInputPIN)
+	pin, yes, err := pr.ask(ctx, s, card.SecretInputPIN)
 	if err != nil {
 		return err
 	}
-	var mnPIN card.PIN
-	if readMyNumber { // one VERIFY serves both reads; keep a copy for the second
-		mnPIN = append(card.PIN(nil), pin...)
-		defer mnPIN.Wipe()
-	}
-	a, err := s.ReadAttributes(pin, yes)
+	// one VERIFY serves the attributes and the number, in one transaction
+	a, mn, err := s.ReadInputSupport(ctx, pin, yes, readMyNumber)
 	if err != nil {
 		return err
 	}
 	j := infoJSON{Name: a.Name, Address: a.Address, BirthDate: a.BirthDate.Format("2006-01-02"), Sex: a.Sex}
-	if readMyNumber {
-		mn, err := s.ReadMyNumber(mnPIN, false)
-		if err != nil {
-			return err
-		}
-		j.MyNumber = &mn
+	if mn != nil {
+		j.MyNumber = mn
 		if show {
 			j.MyNumberShown = mn.Reveal()
 		}
@@ -279,7 +280,7 @@ func (c *cardCmd) info(ctx context.Context, readMyNumber, show bool) error {
 	tr := c.env.Tr
 	fmt.Fprintf(c.env.Stdout, "%s: %s\n%s: %s\n%s: %s\n%s: %s\n",
 		tr.T("attrs.name"), j.Name, tr.T("attrs.address"), j.Address,
-		tr.T("attrs.birth"), a.BirthDate.Format(tr.T("date.layout")), tr.T("attrs.sex"), tr.T(fmt.Sprintf("sex.%d", j.Sex)))
+		tr.T("attrs.birth"), tr.Date(a.BirthDate), tr.T("attrs.sex"), tr.T(fmt.Sprintf("sex.%d", j.Sex)))
 	if j.MyNumber != nil {
 		v := j.MyNumber.String()
 		if show {
@@ -301,18 +302,18 @@ func (c *cardCmd) changePIN(ctx context.Context, secret string) error {
 	}
 	defer done()
 	pr := newPINReader(c.env, c.stdin, c.yesLast)
-	old, yes, err := pr.ask(s, sec)
+	old, yes, err := pr.ask(ctx, s, sec)
 	if err != nil {
 		return err
 	}
 	defer old.Wipe()
 	name := c.env.Tr.T("secret." + string(sec))
-	newPIN, err := pr.line(c.env.Tr.T("cli.enter_new_pin", map[string]any{"SecretName": name}))
+	newPIN, err := pr.line(ctx, c.env.Tr.T("cli.enter_new_pin", map[string]any{"SecretName": name}))
 	if err != nil {
 		return err
 	}
 	defer newPIN.Wipe()
-	again, err := pr.line(c.env.Tr.T("cli.repeat_new_pin"))
+	again, err := pr.line(ctx, c.env.Tr.T("cli.repeat_new_pin"))
 	if err != nil {
 		return err
 	}
@@ -323,7 +324,7 @@ func (c *cardCmd) changePIN(ctx context.Context, secret string) error {
 		fmt.Fprintln(c.env.Stderr, c.env.Tr.T("cli.pin_mismatch"))
 		return errSilent
 	}
-	if err := s.ChangePIN(sec, old, newPIN, yes); err != nil {
+	if err := s.ChangePIN(ctx, sec, old, newPIN, yes); err != nil {
 		return err
 	}
 	if c.json {
@@ -364,26 +365,15 @@ func (c *cardCmd) sign(ctx context.Context, key, in, out string) error {
 	}
 	defer done()
 	pr := newPINReader(c.env, c.stdin, c.yesLast)
-	pin, yes, err := pr.ask(s, k.Secret())
+	pin, yes, err := pr.ask(ctx, s, k.Secret())
 	if err != nil {
-		return err
-	}
-	var cert *x509.Certificate
-	if k == card.KeySign {
-		pin2 := append(card.PIN(nil), pin...)
-		cert, err = s.ReadSignCertificate(pin2, yes)
-		if err != nil {
-			pin.Wipe()
-			return err
-		}
-		yes = false // the counter is full again after a correct VERIFY
-	} else if cert, err = s.ReadCertificate(card.CertAuth); err != nil {
-		pin.Wipe()
 		return err
 	}
 	h := sha256.Sum256(data)
 	di, _ := card.DigestInfo(crypto.SHA256, h[:])
-	sig, err := s.SignDigestInfo(k, di, pin, yes)
+	// one VERIFY: the certificate (for the signature key, readable only after
+	// the password) and the signature in one transaction
+	sig, cert, err := s.Sign(ctx, k, di, pin, yes, true)
 	if err != nil {
 		return err
 	}

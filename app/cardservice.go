@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"madoguchi/auth/card"
+	"madoguchi/i18n"
 	"madoguchi/ui"
 )
 
@@ -30,50 +31,51 @@ func (c *cardService) Watch(fn func(ui.CardView)) (stop func()) {
 	return cancel
 }
 
-func (c *cardService) PINCounters(_ context.Context) ([]ui.PINCounter, error) {
+func (c *cardService) PINCounters(ctx context.Context) ([]ui.PINCounter, error) {
 	var out []ui.PINCounter
 	err := c.m.Do(func(s *card.Session) error {
-		out = readCounters(s)
-		return nil
+		var err error
+		out, err = readCounters(ctx, s)
+		return err
 	})
 	return out, err
 }
 
-// readCounters reads all three retry counters without spending a try.
-func readCounters(s *card.Session) []ui.PINCounter {
-	var out []ui.PINCounter
-	for _, sec := range card.Secrets {
-		n, err := s.TriesLeft(sec)
-		out = append(out, ui.PINCounter{Secret: string(sec), TriesLeft: n, Max: sec.MaxTries(), Err: err})
+// readCounters reads all three retry counters without spending a try, in
+// one transaction.
+func readCounters(ctx context.Context, s *card.Session) ([]ui.PINCounter, error) {
+	cs, err := s.PINCounters(ctx)
+	if err != nil {
+		return nil, err
 	}
-	return out
+	out := make([]ui.PINCounter, 0, len(cs))
+	for _, c := range cs {
+		out = append(out, ui.PINCounter{Secret: string(c.Secret), TriesLeft: c.TriesLeft, Max: c.Secret.MaxTries(), Err: c.Err})
+	}
+	return out, nil
 }
 
-func (c *cardService) Certificates(_ context.Context) ([]ui.CertView, error) {
+func (c *cardService) Certificates(ctx context.Context) ([]ui.CertView, error) {
 	var out []ui.CertView
 	err := c.m.Do(func(s *card.Session) error {
-		out = readCertViews(s, c.now())
+		out = readCertViews(ctx, s, c.now())
 		return nil
 	})
 	return out, err
 }
-
-// jst is Japan Standard Time: JPKI expiry dates are Japanese dates, shown
-// the same whatever the PC's time zone.
-var jst = time.FixedZone("JST", 9*3600)
 
 // publicCerts are the certificates readable without a PIN.
 var publicCerts = []card.CertFile{card.CertAuth, card.CertAuthCA, card.CertSignCA}
 
-func readCertViews(s *card.Session, now time.Time) []ui.CertView {
+func readCertViews(ctx context.Context, s *card.Session, now time.Time) []ui.CertView {
 	var out []ui.CertView
 	for _, f := range publicCerts {
 		v := ui.CertView{Which: f.String()}
-		cert, err := s.ReadCertificate(f)
+		cert, err := s.ReadCertificate(ctx, f)
 		if err != nil {
 			v.Err = err
 		} else {
-			v.NotAfter = cert.NotAfter.In(jst)
+			v.NotAfter = cert.NotAfter.In(i18n.JST)
 			v.Expired = now.After(cert.NotAfter)
 		}
 		out = append(out, v)
@@ -81,7 +83,7 @@ func readCertViews(s *card.Session, now time.Time) []ui.CertView {
 	return out
 }
 
-func (c *cardService) TriesLeft(_ context.Context, secret string) (int, error) {
+func (c *cardService) TriesLeft(ctx context.Context, secret string) (int, error) {
 	sec, err := card.ParseSecret(secret)
 	if err != nil {
 		return 0, err
@@ -89,19 +91,19 @@ func (c *cardService) TriesLeft(_ context.Context, secret string) (int, error) {
 	var n int
 	err = c.m.Do(func(s *card.Session) error {
 		var e error
-		n, e = s.TriesLeft(sec)
+		n, e = s.TriesLeft(ctx, sec)
 		return e
 	})
 	return n, err
 }
 
-func (c *cardService) ReadAttributes(_ context.Context, pin []byte, confirmLast bool) (ui.Attributes, error) {
+func (c *cardService) ReadAttributes(ctx context.Context, pin []byte, confirmLast bool) (ui.Attributes, error) {
 	p := card.PIN(pin)
 	defer p.Wipe()
 	var a card.Attributes
 	err := c.m.Do(func(s *card.Session) error {
 		var e error
-		a, e = s.ReadAttributes(p, confirmLast)
+		a, e = s.ReadAttributes(ctx, p, confirmLast)
 		return e
 	})
 	return ui.Attributes{Name: a.Name, Address: a.Address, BirthDate: a.BirthDate, Sex: a.Sex}, err

@@ -16,7 +16,7 @@ func TestCardServiceOverMonitor(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := card.NewMonitor(d.reader, card.NewCache(), "")
+	m := card.NewMonitor(d.reader, "")
 	svc := &cardService{m: m, now: func() time.Time { return time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC) }}
 	views := make(chan ui.CardView, 64)
 	stop := svc.Watch(func(v ui.CardView) { views <- v })

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"syscall"
 
@@ -88,6 +89,7 @@ func RunWith(args []string, env *Env) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	jsonOut := slices.Contains(args, "--json") || slices.Contains(args, "-json")
 	var err error
 	switch args[0] {
 	case "card":
@@ -112,7 +114,7 @@ func RunWith(args []string, env *Env) int {
 		fmt.Fprint(env.Stderr, usage)
 		return 2
 	}
-	return exitCode(err, env)
+	return exitCode(err, env, jsonOut)
 }
 
 // errSilent means: already reported, just exit non-zero.
@@ -122,22 +124,68 @@ type usageError struct{ msg string }
 
 func (e usageError) Error() string { return e.msg }
 
-func exitCode(err error, env *Env) int {
+// Exit codes of every command (README "Exit codes"):
+const (
+	ExitOK          = 0   // done
+	ExitFailure     = 1   // the operation failed: a failure code is printed (stderr; stdout with --json)
+	ExitUsage       = 2   // wrong flags or arguments; nothing was done
+	ExitInterrupted = 130 // stopped by Ctrl-C or SIGTERM; the card was released
+)
+
+func exitCode(err error, env *Env, jsonOut bool) int {
 	switch {
 	case err == nil:
-		return 0
+		return ExitOK
 	case errors.Is(err, errSilent):
-		return 1
+		return ExitFailure
 	case errors.Is(err, flag.ErrHelp):
-		return 0
+		return ExitOK
 	}
 	var ue usageError
 	if errors.As(err, &ue) {
 		fmt.Fprintln(env.Stderr, "madoguchi:", ue.msg)
-		return 2
+		return ExitUsage
 	}
-	reportFailure(env, err)
-	return 1
+	code := ExitFailure
+	if errors.Is(err, context.Canceled) || card.CodeOf(err) == card.CodeCancelled {
+		code = ExitInterrupted
+		if card.CodeOf(err) == "" {
+			err = &card.Error{Code: card.CodeCancelled, Err: err}
+		}
+	}
+	if jsonOut {
+		reportFailureJSON(env, err)
+	} else {
+		reportFailure(env, err)
+	}
+	return code
+}
+
+// failureJSON is a failure on stdout for --json callers.
+type failureJSON struct {
+	Error struct {
+		Code   string `json:"code"`
+		Title  string `json:"title"`
+		Cause  string `json:"cause"`
+		Action string `json:"action"`
+		Detail string `json:"detail,omitempty"`
+	} `json:"error"`
+}
+
+func reportFailureJSON(env *Env, err error) {
+	var j failureJSON
+	var f interface {
+		FailureCode() string
+		FailureData() map[string]any
+	}
+	if errors.As(err, &f) {
+		fl := env.Tr.Explain(f.FailureCode(), f.FailureData())
+		j.Error.Code, j.Error.Title, j.Error.Cause, j.Error.Action = fl.Code, fl.Title, fl.Cause, fl.Action
+	} else {
+		j.Error.Code = "UNKNOWN"
+	}
+	j.Error.Detail = err.Error()
+	_ = writeJSON(env.Stdout, j)
 }
 
 // reportFailure prints a failure with its code, cause and action.
@@ -187,7 +235,44 @@ func (cs *cardSource) backend() (card.Backend, func(), error) {
 	return b, func() { b.Close() }, nil
 }
 
-// open connects to the card and identifies it.
+// pickReader chooses the reader for a CLI command. It never guesses: with
+// cards in several readers the caller must name one (READER-CHOICE lists
+// them), and a name that matches no reader says so and lists the readers
+// (READER-UNKNOWN).
+func pickReader(rs []card.ReaderStatus, want string) (string, error) {
+	if len(rs) == 0 {
+		return "", card.ErrNoReader
+	}
+	var names, withCard []string
+	for _, r := range rs {
+		names = append(names, r.Name)
+		if r.CardPresent {
+			withCard = append(withCard, r.Name)
+		}
+	}
+	if want != "" {
+		for _, r := range rs {
+			if r.Name == want {
+				if !r.CardPresent {
+					return "", card.ErrNoCard
+				}
+				return r.Name, nil
+			}
+		}
+		return "", &card.Error{Code: card.CodeReaderUnknown, Reader: want, Readers: names}
+	}
+	switch len(withCard) {
+	case 0:
+		return "", card.ErrNoCard
+	case 1:
+		return withCard[0], nil
+	}
+	return "", &card.Error{Code: card.CodeReaderChoice, Readers: withCard}
+}
+
+// open connects to the card in the chosen reader. It does not identify the
+// card separately: every operation selects its application, and a card
+// without it fails with CARD-UNSUPPORTED. Use openIdentified to know the kind.
 func (cs *cardSource) open(ctx context.Context) (*card.Session, func(), error) {
 	b, closeB, err := cs.backend()
 	if err != nil {
@@ -198,41 +283,32 @@ func (cs *cardSource) open(ctx context.Context) (*card.Session, func(), error) {
 		closeB()
 		return nil, nil, err
 	}
-	if len(rs) == 0 {
+	name, err := pickReader(rs, cs.reader)
+	if err != nil {
 		closeB()
-		return nil, nil, card.ErrNoReader
-	}
-	name := ""
-	for _, r := range rs {
-		if (cs.reader == "" && r.CardPresent) || r.Name == cs.reader {
-			name = r.Name
-			if !r.CardPresent {
-				closeB()
-				return nil, nil, card.ErrNoCard
-			}
-			break
-		}
-	}
-	if name == "" {
-		closeB()
-		if cs.reader != "" {
-			return nil, nil, &card.Error{Code: card.CodeNoReader, Detail: "no reader named " + cs.reader}
-		}
-		return nil, nil, card.ErrNoCard
+		return nil, nil, err
 	}
 	t, err := b.Connect(name)
 	if err != nil {
 		closeB()
 		return nil, nil, err
 	}
-	s := card.NewSession(t, card.NewCache())
+	s := card.NewSession(t)
 	cleanup := func() {
-		if c, ok := t.(card.Closer); ok {
-			c.Close()
-		}
+		s.Close()
 		closeB()
 	}
-	kind, err := s.Identify()
+	return s, cleanup, nil
+}
+
+// openIdentified is open, then identifies the card (3 APDUs) and refuses
+// anything but a My Number card.
+func (cs *cardSource) openIdentified(ctx context.Context) (*card.Session, func(), error) {
+	s, cleanup, err := cs.open(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	kind, err := s.Identify(ctx)
 	if err != nil {
 		cleanup()
 		return nil, nil, err

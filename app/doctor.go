@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"madoguchi/auth/card"
+	"madoguchi/i18n"
 )
 
 // check is one line of `madoguchi doctor`.
@@ -24,7 +25,8 @@ type check struct {
 }
 
 // diagnose runs the checks in order, stopping where later ones cannot run.
-func diagnose(ctx context.Context, src *cardSource, tr func(string, ...map[string]any) string, now time.Time) []check {
+func diagnose(ctx context.Context, src *cardSource, loc *i18n.Localizer, now time.Time) []check {
+	tr := loc.T
 	var out []check
 	fail := func(name string, err error, data map[string]any) {
 		code := string(card.CodeOf(err))
@@ -54,14 +56,19 @@ func diagnose(ctx context.Context, src *cardSource, tr func(string, ...map[strin
 		names = append(names, r.Name)
 	}
 	out = append(out, check{Name: "readers", OK: true, Detail: strings.Join(names, ", ")})
-	s, done, err := src.open(ctx)
+	s, done, err := src.openIdentified(ctx)
 	if err != nil {
 		fail("card", err, nil)
 		return out
 	}
 	defer done()
 	out = append(out, check{Name: "card", OK: true, Detail: s.Transport().Reader() + ": " + card.KindMyNumberCard.String()})
-	for _, pc := range readCounters(s) {
+	counters, err := readCounters(ctx, s)
+	if err != nil {
+		fail("counters", err, nil)
+		return out
+	}
+	for _, pc := range counters {
 		name := "counter." + pc.Secret
 		switch {
 		case pc.Err != nil && card.CodeOf(pc.Err) == card.CodeNoSignCert:
@@ -77,7 +84,7 @@ func diagnose(ctx context.Context, src *cardSource, tr func(string, ...map[strin
 				text:   tr("pins.tries", map[string]any{"TriesLeft": pc.TriesLeft, "Max": pc.Max})})
 		}
 	}
-	for _, cv := range readCertViews(s, now) {
+	for _, cv := range readCertViews(ctx, s, now) {
 		name := "cert." + cv.Which
 		switch {
 		case cv.Err != nil && card.CodeOf(cv.Err) == card.CodeNoSignCert:
@@ -86,10 +93,10 @@ func diagnose(ctx context.Context, src *cardSource, tr func(string, ...map[strin
 			fail(name, cv.Err, nil)
 		case cv.Expired:
 			out = append(out, check{Name: name, Code: "CERT-EXPIRED", Detail: "expired " + cv.NotAfter.Format(time.DateOnly),
-				data: map[string]any{"Cert": tr("cert." + cv.Which), "Date": cv.NotAfter.Format(tr("date.layout"))}})
+				data: map[string]any{"Cert": tr("cert." + cv.Which), "Date": loc.Date(cv.NotAfter)}})
 		default:
 			out = append(out, check{Name: name, OK: true, Detail: "valid until " + cv.NotAfter.Format(time.DateOnly),
-				text: tr("cert.valid_until", map[string]any{"Date": cv.NotAfter.Format(tr("date.layout"))}),
+				text: tr("cert.valid_until", map[string]any{"Date": loc.Date(cv.NotAfter)}),
 				Warn: cv.NotAfter.Sub(now) < 90*24*time.Hour})
 		}
 	}
@@ -105,7 +112,7 @@ func doctorCommand(ctx context.Context, args []string, env *Env) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	checks := diagnose(ctx, &src, env.Tr.T, time.Now())
+	checks := diagnose(ctx, &src, env.Tr, time.Now())
 	failed := 0
 	for _, c := range checks {
 		if !c.OK {

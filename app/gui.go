@@ -61,7 +61,7 @@ func runGUI(args []string, env *Env) int {
 		defer b.Close()
 		backend = b
 	}
-	monitor := card.NewMonitor(backend, card.NewCache(), *reader)
+	monitor := card.NewMonitor(backend, *reader)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go monitor.Run(ctx)

@@ -30,7 +30,8 @@ func newPINReader(env *Env, fromStdin, yesLast bool) *pinReader {
 var errNoTerminal = usageError{"no terminal to read the PIN from: use --pin-stdin"}
 
 // line reads one secret as bytes (wipeable), without echo on a terminal.
-func (p *pinReader) line(prompt string) (card.PIN, error) {
+// Ctrl-C (ctx cancelled) ends the prompt and restores the terminal.
+func (p *pinReader) line(ctx context.Context, prompt string) (card.PIN, error) {
 	if p.fromStdin {
 		b, err := p.in.ReadSlice('\n')
 		if err != nil && !(errors.Is(err, io.EOF) && len(b) > 0) {
@@ -50,13 +51,35 @@ func (p *pinReader) line(prompt string) (card.PIN, error) {
 	if p.env.TTY == nil || !term.IsTerminal(int(p.env.TTY.Fd())) {
 		return nil, errNoTerminal
 	}
-	fmt.Fprint(p.env.Prompt, prompt)
-	b, err := term.ReadPassword(int(p.env.TTY.Fd()))
-	fmt.Fprintln(p.env.Prompt)
+	fd := int(p.env.TTY.Fd())
+	saved, err := term.GetState(fd)
 	if err != nil {
 		return nil, err
 	}
-	return card.PIN(b), nil
+	fmt.Fprint(p.env.Prompt, prompt)
+	type result struct {
+		b   []byte
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		b, err := term.ReadPassword(fd)
+		done <- result{b, err}
+	}()
+	select {
+	case r := <-done:
+		fmt.Fprintln(p.env.Prompt)
+		if r.err != nil {
+			return nil, r.err
+		}
+		return card.PIN(r.b), nil
+	case <-ctx.Done():
+		// the reader goroutine stays blocked until the process exits; the
+		// terminal gets its echo back now
+		_ = term.Restore(fd, saved)
+		fmt.Fprintln(p.env.Prompt)
+		return nil, &card.Error{Code: card.CodeCancelled, Err: ctx.Err()}
+	}
 }
 
 // confirmLast asks before the last try; with --pin-stdin only the explicit
@@ -81,13 +104,13 @@ func (p *pinReader) confirmLast(tries int) (bool, error) {
 }
 
 // ask shows tries left (read without spending one), then reads the secret.
-func (p *pinReader) ask(s *card.Session, sec card.Secret) (card.PIN, bool, error) {
-	tries, err := s.TriesLeft(sec)
+func (p *pinReader) ask(ctx context.Context, s *card.Session, sec card.Secret) (card.PIN, bool, error) {
+	tries, err := s.TriesLeft(ctx, sec)
 	if err != nil {
 		return nil, false, err
 	}
 	if tries == 0 {
 		return nil, false, &card.Error{Code: card.CodePINBlocked, Secret: sec}
 	}
-	return p.prompt(context.Background(), sec, tries)
+	return p.prompt(ctx, sec, tries)
 }

@@ -24,7 +24,7 @@ func TestSignInServiceKeepsRestoresAndForgets(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := card.NewMonitor(d.reader, card.NewCache(), "")
+	m := card.NewMonitor(d.reader, "")
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go m.Run(ctx)

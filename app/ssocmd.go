@@ -182,8 +182,8 @@ func logoutCommand(ctx context.Context, args []string, env *Env) error {
 }
 
 // prompt is a card.PINPrompt for the CLI: tries left are shown before asking.
-func (p *pinReader) prompt(_ context.Context, sec card.Secret, tries int) (card.PIN, bool, error) {
-	pin, err := p.line(p.env.Tr.T("cli.enter_pin", map[string]any{
+func (p *pinReader) prompt(ctx context.Context, sec card.Secret, tries int) (card.PIN, bool, error) {
+	pin, err := p.line(ctx, p.env.Tr.T("cli.enter_pin", map[string]any{
 		"SecretName": p.env.Tr.T("secret." + string(sec)), "TriesLeft": tries}))
 	if err != nil {
 		return nil, false, err

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/nicksnyder/go-i18n/v2/i18n"
 	"golang.org/x/text/language"
@@ -111,6 +112,18 @@ func (l *Localizer) T(id string, data ...map[string]any) string {
 		return id
 	}
 	return s
+}
+
+// JST is Japan Standard Time. Dates of the card and the municipality (JPKI
+// expiry at 23:59:59 JST on a birthday, birth dates, issue dates) are
+// Japanese dates: shown in JST whatever the PC's time zone, so the CLI,
+// doctor and the GUI show the same day.
+var JST = time.FixedZone("JST", 9*3600)
+
+// Date formats t as a Japanese calendar date in the language's layout. It is
+// the one date formatter of the app.
+func (l *Localizer) Date(t time.Time) string {
+	return t.In(JST).Format(l.T("date.layout"))
 }
 
 // Has reports whether some catalogue defines id.

@@ -1,6 +1,7 @@
 package integration
 
 import (
+	"context"
 	"testing"
 
 	"madoguchi/auth/card"
@@ -15,18 +16,18 @@ func BenchmarkCardFlowPCSC(b *testing.B) {
 	var last card.Stats
 	for i := 0; i < b.N; i++ {
 		s := connect(b) // a fresh session: no cache carried over
-		if _, err := s.Identify(); err != nil {
+		if _, err := s.Identify(context.Background()); err != nil {
 			b.Fatal(err)
 		}
-		if _, err := s.ReadCertificate(card.CertAuth); err != nil {
+		if _, err := s.ReadCertificate(context.Background(), card.CertAuth); err != nil {
 			b.Fatal(err)
 		}
 		for _, sec := range card.Secrets {
-			if _, err := s.TriesLeft(sec); err != nil {
+			if _, err := s.TriesLeft(context.Background(), sec); err != nil {
 				b.Fatal(err)
 			}
 		}
-		if _, err := s.ReadAttributes(card.PIN(r.InputPIN), false); err != nil {
+		if _, err := s.ReadAttributes(context.Background(), card.PIN(r.InputPIN), false); err != nil {
 			b.Fatal(err)
 		}
 		last = s.Stats()

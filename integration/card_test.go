@@ -20,12 +20,12 @@ func TestPCSCIdentifyAndCertificates(t *testing.T) {
 	if atr := s.Transport().ATR(); len(atr) == 0 || atr[0] != 0x3B {
 		t.Fatalf("ATR %X", atr)
 	}
-	k, err := s.Identify()
+	k, err := s.Identify(context.Background())
 	if err != nil || k != card.KindMyNumberCard {
 		t.Fatalf("identify: %v %v", k, err)
 	}
 	for _, f := range []card.CertFile{card.CertAuth, card.CertAuthCA, card.CertSignCA} {
-		c, err := s.ReadCertificate(f)
+		c, err := s.ReadCertificate(context.Background(), f)
 		if err != nil {
 			t.Fatalf("%v: %v", f, err)
 		}
@@ -39,17 +39,17 @@ func TestPCSCPINCountersWrongThenRight(t *testing.T) {
 	vc, r := insert(t, "sato-kenji")
 	s := connect(t)
 	for _, sec := range card.Secrets {
-		n, err := s.TriesLeft(sec)
+		n, err := s.TriesLeft(context.Background(), sec)
 		if err != nil || n != sec.MaxTries() {
 			t.Fatalf("%s: %d %v", sec, n, err)
 		}
 	}
-	err := s.Verify(card.SecretAuthPIN, card.PIN("0000"), false)
+	err := s.Verify(context.Background(), card.SecretAuthPIN, card.PIN("0000"), false)
 	var ce *card.Error
 	if !errors.As(err, &ce) || ce.Code != card.CodeWrongPIN || ce.TriesLeft != 2 {
 		t.Fatalf("wrong PIN: %v", err)
 	}
-	if err := s.Verify(card.SecretAuthPIN, card.PIN(r.AuthPIN), false); err != nil {
+	if err := s.Verify(context.Background(), card.SecretAuthPIN, card.PIN(r.AuthPIN), false); err != nil {
 		t.Fatal(err)
 	}
 	if n := vc.TriesLeft(card.SecretAuthPIN); n != 3 {
@@ -61,20 +61,20 @@ func TestPCSCLockoutAndLastTryGuard(t *testing.T) {
 	vc, r := insert(t, "sato-hana")
 	s := connect(t)
 	for i := 0; i < 2; i++ {
-		if err := s.Verify(card.SecretAuthPIN, card.PIN("1111"), false); card.CodeOf(err) != card.CodeWrongPIN {
+		if err := s.Verify(context.Background(), card.SecretAuthPIN, card.PIN("1111"), false); card.CodeOf(err) != card.CodeWrongPIN {
 			t.Fatal(err)
 		}
 	}
-	if err := s.Verify(card.SecretAuthPIN, card.PIN(r.AuthPIN), false); card.CodeOf(err) != card.CodeLastTryUnconfirmed {
+	if err := s.Verify(context.Background(), card.SecretAuthPIN, card.PIN(r.AuthPIN), false); card.CodeOf(err) != card.CodeLastTryUnconfirmed {
 		t.Fatalf("guard: %v", err)
 	}
 	if vc.TriesLeft(card.SecretAuthPIN) != 1 {
 		t.Fatal("guard spent a try")
 	}
-	if err := s.Verify(card.SecretAuthPIN, card.PIN("1111"), true); !errors.Is(err, card.ErrPINBlocked) {
+	if err := s.Verify(context.Background(), card.SecretAuthPIN, card.PIN("1111"), true); !errors.Is(err, card.ErrPINBlocked) {
 		t.Fatalf("last wrong try: %v", err)
 	}
-	if err := s.Verify(card.SecretAuthPIN, card.PIN(r.AuthPIN), true); !errors.Is(err, card.ErrPINBlocked) {
+	if err := s.Verify(context.Background(), card.SecretAuthPIN, card.PIN(r.AuthPIN), true); !errors.Is(err, card.ErrPINBlocked) {
 		t.Fatalf("blocked: %v", err)
 	}
 }
@@ -82,7 +82,7 @@ func TestPCSCLockoutAndLastTryGuard(t *testing.T) {
 func TestPCSCSignAndVerify(t *testing.T) {
 	_, r := insert(t, "yamada-taro")
 	s := connect(t)
-	cert, err := s.ReadCertificate(card.CertAuth)
+	cert, err := s.ReadCertificate(context.Background(), card.CertAuth)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,12 +101,12 @@ func TestPCSCSignAndVerify(t *testing.T) {
 	if err := rsa.VerifyPKCS1v15(cert.PublicKey.(*rsa.PublicKey), crypto.SHA256, h[:], sig); err != nil {
 		t.Fatal(err)
 	}
-	scert, err := s.ReadSignCertificate(card.PIN(r.SignPassword), false)
+	scert, err := s.ReadSignCertificate(context.Background(), card.PIN(r.SignPassword), false)
 	if err != nil {
 		t.Fatal(err)
 	}
 	di, _ := card.DigestInfo(crypto.SHA256, h[:])
-	sig, err = s.SignDigestInfo(card.KeySign, di, card.PIN(r.SignPassword), false)
+	sig, err = s.SignDigestInfo(context.Background(), card.KeySign, di, card.PIN(r.SignPassword), false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,7 +125,7 @@ func TestPCSCCardRemovedMidReadAndRecovers(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer b.Close()
-	m := card.NewMonitor(b, card.NewCache(), reader0)
+	m := card.NewMonitor(b, reader0)
 	events := m.Subscribe()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -136,7 +136,10 @@ func TestPCSCCardRemovedMidReadAndRecovers(t *testing.T) {
 	vc.RemoveAfter(3) // select EF, first chunk, then gone
 	errc := make(chan error, 1)
 	go func() {
-		errc <- m.Do(func(s *card.Session) error { _, err := s.ReadCertificate(card.CertAuth); return err })
+		errc <- m.Do(func(s *card.Session) error {
+			_, err := s.ReadCertificate(context.Background(), card.CertAuth)
+			return err
+		})
 	}()
 	select {
 	case err := <-errc:
@@ -152,7 +155,10 @@ func TestPCSCCardRemovedMidReadAndRecovers(t *testing.T) {
 	waitReaderEvents(t, before)
 	vc.Insert()
 	waitState(t, events, card.StateIdentified)
-	if err := m.Do(func(s *card.Session) error { _, err := s.ReadCertificate(card.CertAuth); return err }); err != nil {
+	if err := m.Do(func(s *card.Session) error {
+		_, err := s.ReadCertificate(context.Background(), card.CertAuth)
+		return err
+	}); err != nil {
 		t.Fatalf("after re-insert: %v", err)
 	}
 }

@@ -204,5 +204,5 @@ func connect(t testing.TB) *card.Session {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { tr.(card.Closer).Close() })
-	return card.NewSession(tr, card.NewCache())
+	return card.NewSession(tr)
 }

@@ -193,7 +193,6 @@ func (s *CardScreen) showCerts(cs []CertView, err error) {
 		fb.Show(err)
 		rows = append(rows, fb.Object())
 	}
-	layout := s.tr.T("date.layout")
 	for _, c := range cs {
 		var val string
 		var advice *widget.Label
@@ -205,11 +204,11 @@ func (s *CardScreen) showCerts(cs []CertView, err error) {
 				val = s.tr.T("cert.none")
 			}
 		case c.Expired:
-			val = s.tr.T("cert.expired", map[string]any{"Date": c.NotAfter.Format(layout)})
+			val = s.tr.T("cert.expired", map[string]any{"Date": s.tr.Date(c.NotAfter)})
 			advice = widget.NewLabel(s.tr.T("failure.CERT-EXPIRED.action"))
 			advice.Wrapping = fyne.TextWrapWord
 		default:
-			val = s.tr.T("cert.valid_until", map[string]any{"Date": c.NotAfter.Format(layout)})
+			val = s.tr.T("cert.valid_until", map[string]any{"Date": s.tr.Date(c.NotAfter)})
 		}
 		name := widget.NewLabel(s.tr.T("cert." + c.Which))
 		v := widget.NewLabelWithStyle(val, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
@@ -286,7 +285,7 @@ func (s *CardScreen) showAttributes(a Attributes) {
 	s.attrs.Objects = []fyne.CanvasObject{
 		row("attrs.name", a.Name),
 		row("attrs.address", a.Address),
-		row("attrs.birth", a.BirthDate.Format(s.tr.T("date.layout"))),
+		row("attrs.birth", s.tr.Date(a.BirthDate)),
 		row("attrs.sex", s.tr.T(fmt.Sprintf("sex.%d", a.Sex))),
 	}
 	s.attrs.Refresh()

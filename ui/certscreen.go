@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -92,9 +93,7 @@ func (s *CertScreen) Reload() {
 	})
 }
 
-func (s *CertScreen) date(t interface{ Format(string) string }) string {
-	return t.Format(s.tr.T("date.layout"))
-}
+func (s *CertScreen) date(t time.Time) string { return s.tr.Date(t) }
 
 func (s *CertScreen) showList(certs []WalletCert) {
 	var rows []fyne.CanvasObject

@@ -3,6 +3,7 @@ package card
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Code is a stable failure code. Codes never change meaning once released: the
@@ -28,13 +29,19 @@ const (
 	CodeProtocol           Code = "CARD-PROTOCOL"       // malformed response or unexpected status word
 	CodeCardData           Code = "CARD-DATA"           // card data could not be parsed
 	CodeUnsupportedHash    Code = "CARD-HASH"           // signing with a hash/padding the card cannot do
+	CodeCardReset          Code = "CARD-RESET"          // another program reset the card (twice in one operation)
+	CodeTimeout            Code = "CARD-TIMEOUT"        // the card, reader or another program's transaction did not end in time
+	CodeCancelled          Code = "CANCELLED"           // the person (Ctrl-C, closed window) stopped the operation
+	CodeReaderChoice       Code = "READER-CHOICE"       // cards in several readers: the caller must say which
+	CodeReaderUnknown      Code = "READER-UNKNOWN"      // no reader of the requested name
 )
 
 // Codes lists every failure code of the card layer (the UI's catalogue must
 // explain each one in every language: see the i18n test in this package).
 var Codes = []Code{CodeCardRemoved, CodeReaderRemoved, CodeNoReader, CodeNoCard, CodePCSCUnavailable,
 	CodeWrongPIN, CodePINBlocked, CodeLastTryUnconfirmed, CodePINFormat, CodeFileNotFound,
-	CodeSecurityStatus, CodeUnsupportedCard, CodeNoSignCert, CodeProtocol, CodeCardData, CodeUnsupportedHash}
+	CodeSecurityStatus, CodeUnsupportedCard, CodeNoSignCert, CodeProtocol, CodeCardData, CodeUnsupportedHash,
+	CodeCardReset, CodeTimeout, CodeCancelled, CodeReaderChoice, CodeReaderUnknown}
 
 // Error is a card-layer failure with a stable code. It never carries a PIN or
 // a My Number: Detail is for engineers and holds only protocol facts.
@@ -46,8 +53,12 @@ type Error struct {
 	TriesLeft int
 	// Secret names the secret concerned, for PIN errors.
 	Secret Secret
-	Detail string
-	Err    error
+	// Reader and Readers name the requested reader and the connected ones,
+	// for READER-UNKNOWN and READER-CHOICE.
+	Reader  string
+	Readers []string
+	Detail  string
+	Err     error
 }
 
 func (e *Error) Error() string {
@@ -63,6 +74,9 @@ func (e *Error) Error() string {
 	}
 	if e.Detail != "" {
 		s += ": " + e.Detail
+	}
+	if len(e.Readers) > 0 {
+		s += " (readers: " + strings.Join(e.Readers, ", ") + ")"
 	}
 	if e.Err != nil {
 		s += ": " + e.Err.Error()
@@ -81,6 +95,10 @@ func (e *Error) FailureData() map[string]any {
 	if e.Secret != "" {
 		d["Secret"] = string(e.Secret)
 	}
+	if e.Reader != "" {
+		d["Reader"] = e.Reader
+	}
+	d["Readers"] = strings.Join(e.Readers, ", ")
 	return d
 }
 

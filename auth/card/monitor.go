@@ -48,8 +48,8 @@ type Closer interface{ Close() error }
 // and publishes events. Operations run through Do, which marks the card busy.
 type Monitor struct {
 	b         Backend
-	cache     *Cache
 	preferred string
+	runCtx    context.Context
 
 	mu      sync.Mutex
 	state   State
@@ -68,8 +68,8 @@ type Monitor struct {
 }
 
 // NewMonitor creates a monitor; preferred may name a reader to follow.
-func NewMonitor(b Backend, cache *Cache, preferred string) *Monitor {
-	return &Monitor{b: b, cache: cache, preferred: preferred, state: StateNoReader, RetryEvery: time.Second}
+func NewMonitor(b Backend, preferred string) *Monitor {
+	return &Monitor{b: b, preferred: preferred, state: StateNoReader, RetryEvery: time.Second, runCtx: context.Background()}
 }
 
 // Subscribe returns a channel of events, starting with the current state.
@@ -153,6 +153,9 @@ func (m *Monitor) publishLocked(ev Event) {
 
 // Run follows the backend until ctx ends.
 func (m *Monitor) Run(ctx context.Context) error {
+	m.mu.Lock()
+	m.runCtx = ctx
+	m.mu.Unlock()
 	var prev []ReaderStatus
 	for {
 		wctx, cancel := context.WithCancel(ctx)
@@ -279,24 +282,27 @@ func (m *Monitor) update(rs []ReaderStatus) {
 }
 
 func (m *Monitor) identify(reader string) {
+	m.mu.Lock()
+	ctx := m.runCtx
+	m.mu.Unlock()
 	t, err := m.b.Connect(reader)
 	var s *Session
 	var kind Kind
 	if err == nil {
-		s = NewSession(t, m.cache)
-		kind, err = s.Identify()
+		s = NewSession(t)
+		kind, err = s.Identify(ctx)
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.reader != reader || m.state != StatePresent {
-		if t != nil {
-			closeTransport(t)
+		if s != nil {
+			_ = s.Close()
 		}
 		return
 	}
 	if err != nil {
-		if t != nil {
-			closeTransport(t)
+		if s != nil {
+			_ = s.Close()
 		}
 		m.apply(InFailed, err)
 		return
@@ -311,9 +317,11 @@ func closeTransport(t Transport) {
 	}
 }
 
+// dropSessionLocked closes the session; it never blocks on a transport an
+// abandoned operation still holds (Session.Close).
 func (m *Monitor) dropSessionLocked() {
 	if m.session != nil {
-		closeTransport(m.session.Transport())
+		_ = m.session.Close()
 		m.session = nil
 	}
 }
@@ -368,6 +376,14 @@ func (m *Monitor) Do(op func(*Session) error) error {
 		m.kind = KindUnknown
 		m.apply(InCardRemoved, nil)
 		m.resyncLocked()
+	case CodeOf(err) == CodeTimeout || CodeOf(err) == CodeCancelled:
+		// the session was abandoned with its transport still blocked: drop
+		// it and connect to the card afresh (a mute card then fails
+		// identification with CARD-TIMEOUT and shows the error state)
+		m.dropSessionLocked()
+		m.kind = KindUnknown
+		m.apply(InReconnect, nil)
+		go m.identify(m.reader)
 	default:
 		m.apply(InFailed, err)
 	}
@@ -376,7 +392,7 @@ func (m *Monitor) Do(op func(*Session) error) error {
 
 func isPersonError(err error) bool {
 	switch CodeOf(err) {
-	case CodeWrongPIN, CodePINBlocked, CodeLastTryUnconfirmed, CodePINFormat, CodeNoSignCert:
+	case CodeWrongPIN, CodePINBlocked, CodeLastTryUnconfirmed, CodePINFormat, CodeNoSignCert, CodeCardReset:
 		return true
 	}
 	var ce *Error

@@ -13,7 +13,7 @@ import (
 
 func startMonitor(t *testing.T, r *vcard.Reader) (*card.Monitor, <-chan card.Event) {
 	t.Helper()
-	m := card.NewMonitor(r, card.NewCache(), "")
+	m := card.NewMonitor(r, "")
 	ev := m.Subscribe()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
@@ -56,12 +56,17 @@ func TestMonitorFollowsTheCard(t *testing.T) {
 		t.Fatalf("%+v", ev)
 	}
 	// an operation marks the card busy, then identified again
-	if err := m.Do(func(s *card.Session) error { _, err := s.TriesLeft(card.SecretAuthPIN); return err }); err != nil {
+	if err := m.Do(func(s *card.Session) error {
+		_, err := s.TriesLeft(context.Background(), card.SecretAuthPIN)
+		return err
+	}); err != nil {
 		t.Fatal(err)
 	}
 	expect(t, events, card.StateBusy, card.StateIdentified)
 	// a wrong PIN is the person's to act on: the card stays identified
-	err := m.Do(func(s *card.Session) error { return s.Verify(card.SecretAuthPIN, card.PIN("0000"), false) })
+	err := m.Do(func(s *card.Session) error {
+		return s.Verify(context.Background(), card.SecretAuthPIN, card.PIN("0000"), false)
+	})
 	if card.CodeOf(err) != card.CodeWrongPIN {
 		t.Fatal(err)
 	}
@@ -85,7 +90,10 @@ func TestMonitorCardPulledDuringOperation(t *testing.T) {
 	m, events := startMonitor(t, vcard.NewReader(c))
 	expect(t, events, card.StateNoReader, card.StateEmpty, card.StatePresent, card.StateIdentified)
 	c.RemoveAfter(2)
-	err := m.Do(func(s *card.Session) error { _, err := s.ReadCertificate(card.CertAuthCA); return err })
+	err := m.Do(func(s *card.Session) error {
+		_, err := s.ReadCertificate(context.Background(), card.CertAuthCA)
+		return err
+	})
 	if !errors.Is(err, card.ErrCardRemoved) {
 		t.Fatalf("%v", err)
 	}
@@ -96,7 +104,7 @@ func TestMonitorCardPulledDuringOperation(t *testing.T) {
 
 // A card without the JPKI application is identified as unknown, not an error.
 func TestMonitorUnknownCard(t *testing.T) {
-	m := card.NewMonitor(silentBackend{}, nil, "")
+	m := card.NewMonitor(silentBackend{}, "")
 	events := m.Subscribe()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -131,7 +139,7 @@ func (silentCard) Reader() string                  { return "other" }
 func TestMonitorReportsAndRetriesAFailingBackend(t *testing.T) {
 	c := vc(t, "yamada-taro")
 	fb := &flakyBackend{Reader: vcard.NewReader(c), fail: 2}
-	m := card.NewMonitor(fb, nil, "")
+	m := card.NewMonitor(fb, "")
 	m.RetryEvery = time.Millisecond
 	events := m.Subscribe()
 	ctx, cancel := context.WithCancel(context.Background())
@@ -163,7 +171,7 @@ func (f *flakyBackend) Wait(ctx context.Context, prev []card.ReaderStatus) ([]ca
 func TestMonitorReaderHotPlug(t *testing.T) {
 	c := vc(t, "sato-kenji")
 	hb := &hotplugBackend{Reader: vcard.NewReader(c), change: make(chan struct{}, 8)}
-	m := card.NewMonitor(hb, nil, "")
+	m := card.NewMonitor(hb, "")
 	events := m.Subscribe()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()

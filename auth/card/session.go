@@ -2,11 +2,13 @@ package card
 
 import (
 	"bytes"
+	"context"
 	"crypto/x509"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 )
 
 // Application identifiers (shared/CARD.md).
@@ -55,6 +57,21 @@ type Transport interface {
 	Reader() string
 }
 
+// Transactor is implemented by transports shared with other programs (PC/SC
+// in shared mode). Begin and End bracket a sequence of APDUs that no other
+// program may interleave with (SCardBeginTransaction / SCardEndTransaction);
+// Reconnect re-establishes the connection after another program reset the
+// card (SCARD_W_RESET_CARD, reported by the transport as CodeCardReset).
+type Transactor interface {
+	Begin() error
+	End() error
+	Reconnect() error
+}
+
+// DefaultTimeout bounds one card operation (all its APDUs, and the wait for
+// another program's transaction to end): a mute card gives CARD-TIMEOUT.
+const DefaultTimeout = 10 * time.Second
+
 // Stats counts traffic in a session, for benchmarks and diagnostics.
 type Stats struct {
 	APDUs    int
@@ -64,25 +81,42 @@ type Stats struct {
 
 // Session runs card operations over one Transport (one card insertion). It is
 // safe for concurrent use; operations are serialised.
+//
+// Every operation runs in one transaction of its own (when the transport has
+// them): the selection of the card is never trusted across operations, since
+// another program may have selected something else in between; inside the
+// transaction the application and the file are selected again before a
+// counter is read or a PIN is sent, and the counter the last-try guard reads
+// is that of the file the VERIFY goes to.
 type Session struct {
 	mu    sync.Mutex
 	t     Transport
-	cache *Cache
 	stats Stats
+	// Timeout bounds each operation; 0 means DefaultTimeout.
+	Timeout time.Duration
 
-	// what the card currently has selected, to skip redundant SELECTs
+	// ctx is the running operation's context (deadline and cancellation).
+	ctx context.Context
+	// what the card has selected in the current transaction
 	app []byte
 	ef  uint16
-	// verified records which secret was verified in the current app selection
-	verified Secret
+	// broken is set when an operation was abandoned with the transport still
+	// blocked (timeout, cancellation): later operations fail with it.
+	broken error
+	// closing is set once Close was called.
+	closed bool
+	// abandoned is closed when the abandoned call has returned and the
+	// transport was released.
+	abandoned chan struct{}
 
-	serial string
-	kind   Kind
+	// per insertion: the card's kind and its freely readable certificates
+	kind  Kind
+	certs map[CertFile]*x509.Certificate
 }
 
-// NewSession wraps a transport. cache may be nil (no caching).
-func NewSession(t Transport, cache *Cache) *Session {
-	return &Session{t: t, cache: cache}
+// NewSession wraps a transport (one insertion of one card).
+func NewSession(t Transport) *Session {
+	return &Session{t: t, certs: map[CertFile]*x509.Certificate{}}
 }
 
 // Transport returns the underlying transport.
@@ -95,17 +129,144 @@ func (s *Session) Stats() Stats {
 	return s.stats
 }
 
+// Close releases the transport. After an abandoned operation the transport is
+// released by the goroutine still waiting on it, and Close does not block.
+func (s *Session) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return nil
+	}
+	s.closed = true
+	if s.abandoned != nil {
+		return nil
+	}
+	if c, ok := s.t.(Closer); ok {
+		return c.Close()
+	}
+	return nil
+}
+
+// run executes op as one card operation: under the session lock, with a
+// deadline, inside one transaction; a reset by another program makes it
+// reconnect and start op again once.
+func (s *Session) run(ctx context.Context, op func() error) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return ErrCardRemoved
+	}
+	if s.broken != nil {
+		return s.broken
+	}
+	timeout := s.Timeout
+	if timeout <= 0 {
+		timeout = DefaultTimeout
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	s.ctx = ctx
+	defer func() { s.ctx = nil }()
+	for attempt := 1; ; attempt++ {
+		err := s.transaction(op)
+		if CodeOf(err) != CodeCardReset {
+			return err
+		}
+		tx, ok := s.t.(Transactor)
+		if attempt == 2 || !ok {
+			return &Error{Code: CodeCardReset, Detail: "the card was reset by another program twice during one operation"}
+		}
+		if err := s.call(tx.Reconnect); err != nil {
+			return err
+		}
+	}
+}
+
+func (s *Session) transaction(op func() error) (err error) {
+	s.forget()
+	tx, ok := s.t.(Transactor)
+	if !ok {
+		return op()
+	}
+	if err := s.call(tx.Begin); err != nil {
+		return err
+	}
+	defer func() {
+		if s.broken != nil {
+			return // the abandoned call's goroutine ends the transaction
+		}
+		if eerr := tx.End(); err == nil && eerr != nil && CodeOf(eerr) != CodeCardReset {
+			err = eerr
+		}
+	}()
+	return op()
+}
+
+// call runs one blocking transport call within the operation's deadline. If
+// the deadline passes (a mute card, a program holding the card) or the
+// operation is cancelled, the call is abandoned: the session is marked broken
+// and the transport is released as soon as the call returns.
+func (s *Session) call(fn func() error) error {
+	if s.ctx == nil || s.ctx.Done() == nil {
+		return fn()
+	}
+	done := make(chan error, 1)
+	go func() { done <- fn() }()
+	select {
+	case err := <-done:
+		return err
+	case <-s.ctx.Done():
+	}
+	var err error = &Error{Code: CodeTimeout, Detail: "the card did not answer in time"}
+	if !errors.Is(s.ctx.Err(), context.DeadlineExceeded) {
+		err = &Error{Code: CodeCancelled, Err: s.ctx.Err()}
+	}
+	s.broken = err
+	released := make(chan struct{})
+	s.abandoned = released
+	t := s.t
+	go func() {
+		<-done
+		if tx, ok := t.(Transactor); ok {
+			_ = tx.End()
+		}
+		if c, ok := t.(Closer); ok {
+			_ = c.Close()
+		}
+		close(released)
+	}()
+	return err
+}
+
+// Released is closed once an abandoned operation's transport call returned
+// and the transport was released (nil when nothing was abandoned).
+func (s *Session) Released() <-chan struct{} {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.abandoned
+}
+
 // transmit sends a command, following 61xx (GET RESPONSE) and 6Cxx (wrong Le).
+// The encoded command is wiped after sending (it may carry a PIN).
 func (s *Session) transmit(c Command) (Response, error) {
 	raw, err := c.Bytes()
 	if err != nil {
 		return Response{}, err
 	}
+	defer func() { wipe(raw) }()
 	var data []byte
 	for range 16 {
 		s.stats.APDUs++
 		s.stats.BytesOut += len(raw)
-		out, err := s.t.Transmit(raw)
+		var out []byte
+		err := s.call(func() error {
+			var terr error
+			out, terr = s.t.Transmit(raw)
+			return terr
+		})
 		if err != nil {
 			s.forget()
 			return Response{}, err
@@ -122,6 +283,7 @@ func (s *Session) transmit(c Command) (Response, error) {
 			if le == 0 {
 				le = 256
 			}
+			wipe(raw)
 			raw, _ = GetResponse(le).Bytes()
 			continue
 		case 0x6C:
@@ -129,6 +291,7 @@ func (s *Session) transmit(c Command) (Response, error) {
 			if c.Le == 0 {
 				c.Le = 256
 			}
+			wipe(raw)
 			raw, _ = c.Bytes()
 			continue
 		}
@@ -138,11 +301,11 @@ func (s *Session) transmit(c Command) (Response, error) {
 	return Response{}, &Error{Code: CodeProtocol, Detail: "response chaining did not end"}
 }
 
-// forget drops the selection state, e.g. after a transport error.
+// forget drops the selection state: at the start of every transaction, and
+// after a transport error.
 func (s *Session) forget() {
 	s.app = nil
 	s.ef = 0
-	s.verified = ""
 }
 
 func (s *Session) selectApp(aid []byte) error {
@@ -155,9 +318,13 @@ func (s *Session) selectApp(aid []byte) error {
 	}
 	if r.SW != SWOK {
 		s.forget()
+		if r.SW == SWFileNotFound {
+			// the application is not on this card: not a My Number card
+			return &Error{Code: CodeUnsupportedCard, SW: r.SW, Detail: "no application " + hex.EncodeToString(aid)}
+		}
 		return swError(r.SW, "select AP "+hex.EncodeToString(aid))
 	}
-	s.app, s.ef, s.verified = aid, 0, ""
+	s.app, s.ef = aid, 0
 	return nil
 }
 
@@ -235,45 +402,24 @@ func (s *Session) readFixed(n int) ([]byte, error) {
 	return s.readBinary(0, n, true)
 }
 
-// Serial returns the card manufacture number from the common AP, used as the
-// cache key for this card.
-func (s *Session) Serial() (string, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.serialLocked()
+// Identify tells what card this is from the JPKI token EF (3 APDUs, once per
+// insertion). A card without the JPKI AP is KindUnknown.
+func (s *Session) Identify(ctx context.Context) (Kind, error) {
+	var kind Kind
+	err := s.run(ctx, func() error {
+		var err error
+		kind, err = s.identifyLocked()
+		return err
+	})
+	return kind, err
 }
 
-func (s *Session) serialLocked() (string, error) {
-	if s.serial != "" {
-		return s.serial, nil
-	}
-	if err := s.selectApp(AIDCommon); err != nil {
-		return "", err
-	}
-	r, err := s.transmit(ReadRecord(CommonSerialRec, CommonSerialSFI))
-	if err != nil {
-		return "", err
-	}
-	if r.SW != SWOK {
-		return "", swError(r.SW, "read record (serial)")
-	}
-	if len(r.Data) <= CommonSerialOffset {
-		return "", dataErr("serial record of %d bytes", len(r.Data))
-	}
-	s.serial = string(bytes.TrimRight(r.Data[CommonSerialOffset:], " \x00"))
-	return s.serial, nil
-}
-
-// Identify tells what card this is from the JPKI token EF, and reads the
-// card's serial for caching. A card without the JPKI AP is KindUnknown.
-func (s *Session) Identify() (Kind, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+func (s *Session) identifyLocked() (Kind, error) {
 	if s.kind != KindUnknown {
 		return s.kind, nil
 	}
 	if err := s.selectEF(AIDJPKI, EFToken); err != nil {
-		if CodeOf(err) == CodeFileNotFound {
+		if c := CodeOf(err); c == CodeFileNotFound || c == CodeUnsupportedCard {
 			return KindUnknown, nil
 		}
 		return KindUnknown, err
@@ -283,11 +429,6 @@ func (s *Session) Identify() (Kind, error) {
 		return KindUnknown, err
 	}
 	s.kind = ParseToken(b)
-	if s.kind == KindMyNumberCard {
-		if _, err := s.serialLocked(); err != nil && CodeOf(err) != CodeFileNotFound {
-			return s.kind, err
-		}
-	}
 	return s.kind, nil
 }
 
@@ -319,20 +460,24 @@ const maxCertSize = 8192
 
 // ReadCertificate reads a freely readable certificate (auth, auth CA, sign CA).
 // The signature certificate needs the signing password: use ReadSignCertificate.
-func (s *Session) ReadCertificate(which CertFile) (*x509.Certificate, error) {
+func (s *Session) ReadCertificate(ctx context.Context, which CertFile) (*x509.Certificate, error) {
 	if which == CertSign {
 		return nil, &Error{Code: CodeSecurityStatus, Detail: "the signature certificate needs the signing password"}
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.readCertLocked(which)
+	var cert *x509.Certificate
+	err := s.run(ctx, func() error {
+		var err error
+		cert, err = s.readCertLocked(which)
+		return err
+	})
+	return cert, err
 }
 
 func (s *Session) readCertLocked(which CertFile) (*x509.Certificate, error) {
 	// The signature certificate carries personal data and is read only after
 	// the signing password: it is never cached.
 	cacheable := which != CertSign
-	if c := s.cache.get(s.serial, which); cacheable && c != nil {
+	if c := s.certs[which]; cacheable && c != nil {
 		return c, nil
 	}
 	if err := s.selectEF(AIDJPKI, uint16(which)); err != nil {
@@ -350,28 +495,75 @@ func (s *Session) readCertLocked(which CertFile) (*x509.Certificate, error) {
 		return nil, &Error{Code: CodeCardData, Detail: "certificate " + which.String(), Err: err}
 	}
 	if cacheable {
-		s.cache.put(s.serial, which, cert)
+		s.certs[which] = cert
 	}
 	return cert, nil
 }
 
 // ReadSignCertificate verifies the signing password and reads the signature
 // certificate (which carries name, address, birth date and sex).
-func (s *Session) ReadSignCertificate(pw PIN, confirmLastTry bool) (*x509.Certificate, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if err := s.verifyLocked(SecretSignPassword, pw, confirmLastTry); err != nil {
-		return nil, err
-	}
-	return s.readCertLocked(CertSign)
+func (s *Session) ReadSignCertificate(ctx context.Context, pw PIN, confirmLastTry bool) (*x509.Certificate, error) {
+	defer pw.Wipe()
+	var cert *x509.Certificate
+	err := s.run(ctx, func() error {
+		if err := s.verifyLocked(SecretSignPassword, pw, confirmLastTry); err != nil {
+			return err
+		}
+		var err error
+		cert, err = s.readCertLocked(CertSign)
+		return err
+	})
+	return cert, err
 }
 
 // TriesLeft asks the card how many tries remain for the secret without
 // consuming one. 0 means blocked.
-func (s *Session) TriesLeft(sec Secret) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.triesLeftLocked(sec)
+func (s *Session) TriesLeft(ctx context.Context, sec Secret) (int, error) {
+	var n int
+	err := s.run(ctx, func() error {
+		var err error
+		n, err = s.triesLeftLocked(sec)
+		return err
+	})
+	return n, err
+}
+
+// Counter is one secret's retry counter (or why it could not be read).
+type Counter struct {
+	Secret    Secret
+	TriesLeft int
+	Err       error
+}
+
+// PINCounters reads the three retry counters in one transaction, grouped by
+// application (8 APDUs), without spending a try. A counter that cannot be
+// read (no signing password on a child's card) carries its error; a card
+// fault ends the whole read.
+func (s *Session) PINCounters(ctx context.Context) ([]Counter, error) {
+	var out []Counter
+	err := s.run(ctx, func() error {
+		out = out[:0]
+		for _, sec := range []Secret{SecretAuthPIN, SecretSignPassword, SecretInputPIN} { // JPKI AP first
+			n, err := s.triesLeftLocked(sec)
+			if err != nil && CodeOf(err) != CodeNoSignCert {
+				return err
+			}
+			out = append(out, Counter{Secret: sec, TriesLeft: n, Err: err})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	ordered := make([]Counter, 0, len(out))
+	for _, sec := range Secrets {
+		for _, c := range out {
+			if c.Secret == sec {
+				ordered = append(ordered, c)
+			}
+		}
+	}
+	return ordered, nil
 }
 
 func (s *Session) triesLeftLocked(sec Secret) (int, error) {
@@ -390,7 +582,7 @@ func (s *Session) triesLeftLocked(sec Secret) (int, error) {
 		return int(r.SW & 0xF), nil
 	case r.SW == SWAuthBlocked || r.SW == SWRefDataInvalidated:
 		return 0, nil
-	case r.SW == SWOK: // already verified in this selection
+	case r.SW == SWOK: // already verified (the card keeps security status until reset)
 		return sec.MaxTries(), nil
 	}
 	return 0, swError(r.SW, "retry counter")
@@ -399,14 +591,16 @@ func (s *Session) triesLeftLocked(sec Secret) (int, error) {
 // Verify presents the secret. It checks the format first (no try spent on a
 // typo), asks the retry counter, refuses to spend the last try unless
 // confirmLastTry is set, and wipes pin before returning.
-func (s *Session) Verify(sec Secret, pin PIN, confirmLastTry bool) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.verifyLocked(sec, pin, confirmLastTry)
+func (s *Session) Verify(ctx context.Context, sec Secret, pin PIN, confirmLastTry bool) error {
+	defer pin.Wipe()
+	return s.run(ctx, func() error { return s.verifyLocked(sec, pin, confirmLastTry) })
 }
 
+// verifyLocked selects the secret's application and PIN file, reads that
+// file's counter and, if the guard allows, sends VERIFY to the same file —
+// all inside the caller's transaction. The caller wipes pin (an operation
+// restarted after a reset needs it again).
 func (s *Session) verifyLocked(sec Secret, pin PIN, confirmLastTry bool) error {
-	defer pin.Wipe()
 	if err := pin.Validate(sec); err != nil {
 		return err
 	}
@@ -432,57 +626,88 @@ func (s *Session) verifyLocked(sec Secret, pin PIN, confirmLastTry bool) error {
 		}
 		return e
 	}
-	s.verified = sec
 	return nil
 }
 
 // ChangePIN verifies the old secret and sets the new one. Both are wiped.
-func (s *Session) ChangePIN(sec Secret, old, newPIN PIN, confirmLastTry bool) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+func (s *Session) ChangePIN(ctx context.Context, sec Secret, old, newPIN PIN, confirmLastTry bool) error {
+	defer old.Wipe()
 	defer newPIN.Wipe()
 	if err := newPIN.Validate(sec); err != nil {
-		old.Wipe()
 		return err
 	}
-	if err := s.verifyLocked(sec, old, confirmLastTry); err != nil {
-		return err
-	}
-	r, err := s.transmit(ChangeReferenceData(newPIN))
-	if err != nil {
-		return err
-	}
-	if r.SW != SWOK {
-		return swError(r.SW, "change reference data")
-	}
-	return nil
+	return s.run(ctx, func() error {
+		if err := s.verifyLocked(sec, old, confirmLastTry); err != nil {
+			return err
+		}
+		r, err := s.transmit(ChangeReferenceData(newPIN))
+		if err != nil {
+			return err
+		}
+		if r.SW != SWOK {
+			return swError(r.SW, "change reference data")
+		}
+		return nil
+	})
 }
 
 // ReadAttributes verifies the input-support PIN and reads the four attributes.
-func (s *Session) ReadAttributes(pin PIN, confirmLastTry bool) (Attributes, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if err := s.verifyLocked(SecretInputPIN, pin, confirmLastTry); err != nil {
-		return Attributes{}, err
-	}
-	if err := s.selectEF(AIDInputSupport, EFAttributes); err != nil {
-		return Attributes{}, err
-	}
-	b, err := s.readFile(tlvSize, 4096)
-	if err != nil {
-		return Attributes{}, err
-	}
-	return ParseAttributes(b)
+func (s *Session) ReadAttributes(ctx context.Context, pin PIN, confirmLastTry bool) (Attributes, error) {
+	a, _, err := s.ReadInputSupport(ctx, pin, confirmLastTry, false)
+	return a, err
 }
 
 // ReadMyNumber verifies the input-support PIN and reads the individual number.
 // Call it only when a procedure legally needs the number.
-func (s *Session) ReadMyNumber(pin PIN, confirmLastTry bool) (MyNumber, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if err := s.verifyLocked(SecretInputPIN, pin, confirmLastTry); err != nil {
-		return MyNumber{}, err
-	}
+func (s *Session) ReadMyNumber(ctx context.Context, pin PIN, confirmLastTry bool) (MyNumber, error) {
+	var mn MyNumber
+	defer pin.Wipe()
+	err := s.run(ctx, func() error {
+		if err := s.verifyLocked(SecretInputPIN, pin, confirmLastTry); err != nil {
+			return err
+		}
+		var err error
+		mn, err = s.readMyNumberLocked()
+		return err
+	})
+	return mn, err
+}
+
+// ReadInputSupport verifies the input-support PIN once and reads the four
+// attributes and, only when withMyNumber, the My Number, in one transaction
+// (6 APDUs, 8 with the number). pin is wiped.
+func (s *Session) ReadInputSupport(ctx context.Context, pin PIN, confirmLastTry, withMyNumber bool) (Attributes, *MyNumber, error) {
+	defer pin.Wipe()
+	var a Attributes
+	var mn *MyNumber
+	err := s.run(ctx, func() error {
+		a, mn = Attributes{}, nil
+		if err := s.verifyLocked(SecretInputPIN, pin, confirmLastTry); err != nil {
+			return err
+		}
+		if err := s.selectEF(AIDInputSupport, EFAttributes); err != nil {
+			return err
+		}
+		b, err := s.readFile(tlvSize, 4096)
+		if err != nil {
+			return err
+		}
+		if a, err = ParseAttributes(b); err != nil {
+			return err
+		}
+		if withMyNumber {
+			n, err := s.readMyNumberLocked()
+			if err != nil {
+				return err
+			}
+			mn = &n
+		}
+		return nil
+	})
+	return a, mn, err
+}
+
+func (s *Session) readMyNumberLocked() (MyNumber, error) {
 	if err := s.selectEF(AIDInputSupport, EFMyNumber); err != nil {
 		return MyNumber{}, err
 	}
@@ -547,24 +772,44 @@ func (k Key) Cert() CertFile {
 
 // SignDigestInfo verifies the key's secret and has the card sign a DER
 // DigestInfo (PKCS#1 v1.5 padding is applied by the card). pin is wiped.
-func (s *Session) SignDigestInfo(key Key, digestInfo []byte, pin PIN, confirmLastTry bool) ([]byte, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if err := s.verifyLocked(key.secret(), pin, confirmLastTry); err != nil {
-		return nil, err
-	}
-	if err := s.selectEF(AIDJPKI, key.ef()); err != nil {
-		return nil, err
-	}
-	r, err := s.transmit(ComputeSignature(digestInfo))
-	if err != nil {
-		return nil, err
-	}
-	if r.SW != SWOK {
-		return nil, swError(r.SW, "compute digital signature")
-	}
-	if len(r.Data) != 256 {
-		return nil, dataErr("signature of %d bytes, want 256", len(r.Data))
-	}
-	return r.Data, nil
+func (s *Session) SignDigestInfo(ctx context.Context, key Key, digestInfo []byte, pin PIN, confirmLastTry bool) ([]byte, error) {
+	sig, _, err := s.Sign(ctx, key, digestInfo, pin, confirmLastTry, false)
+	return sig, err
+}
+
+// Sign is SignDigestInfo that also returns the key's certificate when
+// withCert is set — for the signature key read after the same VERIFY, so
+// the signing password is sent once. pin is wiped.
+func (s *Session) Sign(ctx context.Context, key Key, digestInfo []byte, pin PIN, confirmLastTry, withCert bool) ([]byte, *x509.Certificate, error) {
+	defer pin.Wipe()
+	var sig []byte
+	var cert *x509.Certificate
+	err := s.run(ctx, func() error {
+		sig, cert = nil, nil
+		if err := s.verifyLocked(key.secret(), pin, confirmLastTry); err != nil {
+			return err
+		}
+		if withCert {
+			var err error
+			if cert, err = s.readCertLocked(key.Cert()); err != nil {
+				return err
+			}
+		}
+		if err := s.selectEF(AIDJPKI, key.ef()); err != nil {
+			return err
+		}
+		r, err := s.transmit(ComputeSignature(digestInfo))
+		if err != nil {
+			return err
+		}
+		if r.SW != SWOK {
+			return swError(r.SW, "compute digital signature")
+		}
+		if len(r.Data) != 256 {
+			return dataErr("signature of %d bytes, want 256", len(r.Data))
+		}
+		sig = r.Data
+		return nil
+	})
+	return sig, cert, err
 }

@@ -25,24 +25,20 @@ func newCard(t testing.TB, id string) (*vcard.Card, *card.Session, fixtures.Resi
 	if err != nil {
 		t.Fatal(err)
 	}
-	return c, card.NewSession(vcard.NewTransport(c), card.NewCache()), r
+	return c, card.NewSession(vcard.NewTransport(c)), r
 }
 
 func pin(s string) card.PIN { return card.PIN(s) }
 
 func TestIdentifyAndCerts(t *testing.T) {
 	_, s, _ := newCard(t, "yamada-taro")
-	k, err := s.Identify()
+	k, err := s.Identify(context.Background())
 	if err != nil || k != card.KindMyNumberCard {
 		t.Fatalf("Identify = %v, %v", k, err)
 	}
-	serial, _ := s.Serial()
-	if serial != "MDGSBX0000001" {
-		t.Fatalf("serial %q", serial)
-	}
 	ca, _ := fixtures.LoadCA()
 	for _, f := range []card.CertFile{card.CertAuth, card.CertAuthCA, card.CertSignCA} {
-		c, err := s.ReadCertificate(f)
+		c, err := s.ReadCertificate(context.Background(), f)
 		if err != nil {
 			t.Fatalf("%v: %v", f, err)
 		}
@@ -55,46 +51,53 @@ func TestIdentifyAndCerts(t *testing.T) {
 			}
 		}
 	}
-	if _, err := s.ReadCertificate(card.CertSign); card.CodeOf(err) != card.CodeSecurityStatus {
+	if _, err := s.ReadCertificate(context.Background(), card.CertSign); card.CodeOf(err) != card.CodeSecurityStatus {
 		t.Fatalf("sign cert without password: %v", err)
 	}
 }
 
-func TestCacheAvoidsRereading(t *testing.T) {
+// Within one insertion the freely readable certificates are read once; a
+// new insertion (a new session) reads them again: no serial read is spent on
+// a cache that dies with the process.
+func TestCertificatesCachedPerInsertion(t *testing.T) {
+	ctx := context.Background()
 	c, s, _ := newCard(t, "yamada-taro")
-	if _, err := s.Identify(); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.ReadCertificate(card.CertAuth); err != nil {
-		t.Fatal(err)
-	}
 	before := c.APDUCount()
-	// a new session on the same card (re-insertion) shares the cache by serial
-	cache := card.NewCache()
-	s1 := card.NewSession(vcard.NewTransport(c), cache)
-	s1.Identify()
-	s1.ReadCertificate(card.CertAuth)
-	mid := c.APDUCount()
-	s2 := card.NewSession(vcard.NewTransport(c), cache)
-	s2.Identify()
-	s2.ReadCertificate(card.CertAuth)
-	after := c.APDUCount()
-	if (after - mid) >= (mid - before) {
-		t.Fatalf("cache did not save APDUs: first %d, second %d", mid-before, after-mid)
+	if _, err := s.ReadCertificate(ctx, card.CertAuth); err != nil {
+		t.Fatal(err)
+	}
+	first := c.APDUCount() - before
+	before = c.APDUCount()
+	if _, err := s.ReadCertificate(ctx, card.CertAuth); err != nil {
+		t.Fatal(err)
+	}
+	if again := c.APDUCount() - before; again != 0 {
+		t.Fatalf("second read in the same insertion sent %d APDUs", again)
+	}
+	s2 := card.NewSession(vcard.NewTransport(c))
+	before = c.APDUCount()
+	if _, err := s2.ReadCertificate(ctx, card.CertAuth); err != nil {
+		t.Fatal(err)
+	}
+	if n := c.APDUCount() - before; n != first {
+		t.Fatalf("new insertion: %d APDUs, first read %d", n, first)
+	}
+	if c.CommandCount(0xB2) != 0 {
+		t.Fatal("the card serial (READ RECORD) was read")
 	}
 }
 
 func TestWrongThenRightPINResetsCounter(t *testing.T) {
 	vc, s, r := newCard(t, "yamada-taro")
-	err := s.Verify(card.SecretAuthPIN, pin("0000"), false)
+	err := s.Verify(context.Background(), card.SecretAuthPIN, pin("0000"), false)
 	var ce *card.Error
 	if !errors.As(err, &ce) || ce.Code != card.CodeWrongPIN || ce.TriesLeft != 2 {
 		t.Fatalf("wrong PIN: %v", err)
 	}
-	if n, _ := s.TriesLeft(card.SecretAuthPIN); n != 2 {
+	if n, _ := s.TriesLeft(context.Background(), card.SecretAuthPIN); n != 2 {
 		t.Fatalf("tries left %d", n)
 	}
-	if err := s.Verify(card.SecretAuthPIN, pin(r.AuthPIN), false); err != nil {
+	if err := s.Verify(context.Background(), card.SecretAuthPIN, pin(r.AuthPIN), false); err != nil {
 		t.Fatal(err)
 	}
 	if n := vc.TriesLeft(card.SecretAuthPIN); n != 3 {
@@ -105,30 +108,30 @@ func TestWrongThenRightPINResetsCounter(t *testing.T) {
 func TestLastTryGuardAndLockout(t *testing.T) {
 	vc, s, r := newCard(t, "sato-hana")
 	for i := 0; i < 2; i++ {
-		if err := s.Verify(card.SecretInputPIN, pin("9999"), false); card.CodeOf(err) != card.CodeWrongPIN {
+		if err := s.Verify(context.Background(), card.SecretInputPIN, pin("9999"), false); card.CodeOf(err) != card.CodeWrongPIN {
 			t.Fatalf("try %d: %v", i, err)
 		}
 	}
 	before := vc.TriesLeft(card.SecretInputPIN)
 	// The right PIN is refused too without the explicit confirmation: the guard
 	// is about the last try, not about the PIN being wrong.
-	if err := s.Verify(card.SecretInputPIN, pin(r.InputPIN), false); card.CodeOf(err) != card.CodeLastTryUnconfirmed {
+	if err := s.Verify(context.Background(), card.SecretInputPIN, pin(r.InputPIN), false); card.CodeOf(err) != card.CodeLastTryUnconfirmed {
 		t.Fatalf("last try without confirmation: %v", err)
 	}
 	if vc.TriesLeft(card.SecretInputPIN) != before {
 		t.Fatal("the guard spent a try")
 	}
-	if err := s.Verify(card.SecretInputPIN, pin("9999"), true); !errors.Is(err, card.ErrPINBlocked) {
+	if err := s.Verify(context.Background(), card.SecretInputPIN, pin("9999"), true); !errors.Is(err, card.ErrPINBlocked) {
 		t.Fatalf("confirmed wrong last try: %v", err)
 	}
-	if err := s.Verify(card.SecretInputPIN, pin(r.InputPIN), true); !errors.Is(err, card.ErrPINBlocked) {
+	if err := s.Verify(context.Background(), card.SecretInputPIN, pin(r.InputPIN), true); !errors.Is(err, card.ErrPINBlocked) {
 		t.Fatalf("blocked PIN accepted: %v", err)
 	}
-	if n, err := s.TriesLeft(card.SecretInputPIN); n != 0 || err != nil {
+	if n, err := s.TriesLeft(context.Background(), card.SecretInputPIN); n != 0 || err != nil {
 		t.Fatalf("blocked tries = %d, %v", n, err)
 	}
 	// other secrets are unaffected
-	if n, _ := s.TriesLeft(card.SecretAuthPIN); n != 3 {
+	if n, _ := s.TriesLeft(context.Background(), card.SecretAuthPIN); n != 3 {
 		t.Fatalf("auth tries %d", n)
 	}
 }
@@ -137,7 +140,7 @@ func TestPINFormatSpendsNothing(t *testing.T) {
 	vc, s, _ := newCard(t, "yamada-taro")
 	n := vc.APDUCount()
 	for _, p := range []string{"123", "12345", "12a4", ""} {
-		if err := s.Verify(card.SecretAuthPIN, pin(p), false); card.CodeOf(err) != card.CodePINFormat {
+		if err := s.Verify(context.Background(), card.SecretAuthPIN, pin(p), false); card.CodeOf(err) != card.CodePINFormat {
 			t.Fatalf("%q: %v", p, err)
 		}
 	}
@@ -150,7 +153,7 @@ func TestPINIsWipedAfterUse(t *testing.T) {
 	_, s, r := newCard(t, "yamada-taro")
 	p := pin(r.AuthPIN)
 	p = append(card.PIN(nil), p...)
-	if err := s.Verify(card.SecretAuthPIN, p, false); err != nil {
+	if err := s.Verify(context.Background(), card.SecretAuthPIN, p, false); err != nil {
 		t.Fatal(err)
 	}
 	for _, b := range p {
@@ -159,7 +162,7 @@ func TestPINIsWipedAfterUse(t *testing.T) {
 		}
 	}
 	bad := card.PIN("12x")
-	_ = s.Verify(card.SecretAuthPIN, bad, false)
+	_ = s.Verify(context.Background(), card.SecretAuthPIN, bad, false)
 	for _, b := range bad {
 		if b != 0 {
 			t.Fatal("malformed PIN not wiped")
@@ -169,14 +172,14 @@ func TestPINIsWipedAfterUse(t *testing.T) {
 
 func TestAttributesAndMyNumber(t *testing.T) {
 	_, s, r := newCard(t, "nguyen-van-an")
-	a, err := s.ReadAttributes(pin(r.InputPIN), false)
+	a, err := s.ReadAttributes(context.Background(), pin(r.InputPIN), false)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if a.Name != r.Name || a.Address != r.Address || a.BirthDate.Format("20060102") != r.BirthDate || a.Sex != r.Sex {
 		t.Fatalf("attributes %+v", a)
 	}
-	mn, err := s.ReadMyNumber(pin(r.InputPIN), false)
+	mn, err := s.ReadMyNumber(context.Background(), pin(r.InputPIN), false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -190,16 +193,16 @@ func TestAttributesAndMyNumber(t *testing.T) {
 
 func TestChangePIN(t *testing.T) {
 	_, s, r := newCard(t, "sato-kenji")
-	if err := s.ChangePIN(card.SecretSignPassword, pin(r.SignPassword), pin("NEWPASS1"), false); err != nil {
+	if err := s.ChangePIN(context.Background(), card.SecretSignPassword, pin(r.SignPassword), pin("NEWPASS1"), false); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Verify(card.SecretSignPassword, pin(r.SignPassword), false); card.CodeOf(err) != card.CodeWrongPIN {
+	if err := s.Verify(context.Background(), card.SecretSignPassword, pin(r.SignPassword), false); card.CodeOf(err) != card.CodeWrongPIN {
 		t.Fatalf("old password still works: %v", err)
 	}
-	if err := s.Verify(card.SecretSignPassword, pin("NEWPASS1"), false); err != nil {
+	if err := s.Verify(context.Background(), card.SecretSignPassword, pin("NEWPASS1"), false); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.ChangePIN(card.SecretAuthPIN, pin(r.AuthPIN), pin("12"), false); card.CodeOf(err) != card.CodePINFormat {
+	if err := s.ChangePIN(context.Background(), card.SecretAuthPIN, pin(r.AuthPIN), pin("12"), false); card.CodeOf(err) != card.CodePINFormat {
 		t.Fatalf("bad new PIN: %v", err)
 	}
 }
@@ -211,9 +214,9 @@ func TestSignerAuthAndSign(t *testing.T) {
 		var err error
 		secretOf := map[card.Secret]string{card.SecretAuthPIN: r.AuthPIN, card.SecretSignPassword: r.SignPassword}
 		if key == card.KeyAuth {
-			cert, err = s.ReadCertificate(card.CertAuth)
+			cert, err = s.ReadCertificate(context.Background(), card.CertAuth)
 		} else {
-			cert, err = s.ReadSignCertificate(pin(r.SignPassword), false)
+			cert, err = s.ReadSignCertificate(context.Background(), pin(r.SignPassword), false)
 		}
 		if err != nil {
 			t.Fatal(err)
@@ -250,7 +253,7 @@ func TestSignerAuthAndSign(t *testing.T) {
 }
 
 func mustSignCert(t *testing.T, s *card.Session, r fixtures.Resident) *x509.Certificate {
-	c, err := s.ReadSignCertificate(pin(r.SignPassword), false)
+	c, err := s.ReadSignCertificate(context.Background(), pin(r.SignPassword), false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -259,26 +262,26 @@ func mustSignCert(t *testing.T, s *card.Session, r fixtures.Resident) *x509.Cert
 
 func TestChildHasNoSignCertificate(t *testing.T) {
 	_, s, _ := newCard(t, "yamada-yui")
-	if _, err := s.TriesLeft(card.SecretSignPassword); card.CodeOf(err) != card.CodeNoSignCert {
+	if _, err := s.TriesLeft(context.Background(), card.SecretSignPassword); card.CodeOf(err) != card.CodeNoSignCert {
 		t.Fatalf("tries: %v", err)
 	}
-	if _, err := s.ReadCertificate(card.CertSignCA); card.CodeOf(err) != card.CodeNoSignCert {
+	if _, err := s.ReadCertificate(context.Background(), card.CertSignCA); card.CodeOf(err) != card.CodeNoSignCert {
 		t.Fatalf("sign CA: %v", err)
 	}
 }
 
 func TestCardRemovedMidRead(t *testing.T) {
 	vc, s, _ := newCard(t, "yamada-taro")
-	if _, err := s.Identify(); err != nil {
+	if _, err := s.Identify(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	vc.RemoveAfter(3)
-	if _, err := s.ReadCertificate(card.CertAuth); !errors.Is(err, card.ErrCardRemoved) {
+	if _, err := s.ReadCertificate(context.Background(), card.CertAuth); !errors.Is(err, card.ErrCardRemoved) {
 		t.Fatalf("removed: %v", err)
 	}
 	vc.Insert()
-	s2 := card.NewSession(vcard.NewTransport(vc), nil)
-	if _, err := s2.ReadCertificate(card.CertAuth); err != nil {
+	s2 := card.NewSession(vcard.NewTransport(vc))
+	if _, err := s2.ReadCertificate(context.Background(), card.CertAuth); err != nil {
 		t.Fatalf("after re-insert: %v", err)
 	}
 }

@@ -70,7 +70,7 @@ func (sg *Signer) Sign(_ io.Reader, digest []byte, opts crypto.SignerOpts) ([]by
 	if err != nil {
 		return nil, err
 	}
-	tries, err := sg.s.TriesLeft(sg.key.secret())
+	tries, err := sg.s.TriesLeft(sg.ctx, sg.key.secret())
 	if err != nil {
 		return nil, err
 	}
@@ -81,5 +81,5 @@ func (sg *Signer) Sign(_ io.Reader, digest []byte, opts crypto.SignerOpts) ([]by
 	if err != nil {
 		return nil, err
 	}
-	return sg.s.SignDigestInfo(sg.key, di, pin, confirm)
+	return sg.s.SignDigestInfo(sg.ctx, sg.key, di, pin, confirm)
 }

@@ -45,11 +45,14 @@ const (
 	InBusy
 	InIdle
 	InFailed
+	// InReconnect: the card is still there but its connection was given up
+	// (an operation timed out or was cancelled mid-APDU): connect afresh.
+	InReconnect
 )
 
 func (i Input) String() string {
 	return [...]string{"reader-attached", "reader-detached", "card-inserted", "card-removed",
-		"identified", "busy", "idle", "failed"}[i]
+		"identified", "busy", "idle", "failed", "reconnect"}[i]
 }
 
 // Next is the transition function. ok is false for an input that makes no
@@ -92,6 +95,11 @@ func Next(s State, in Input) (State, bool) {
 	case InFailed:
 		if s == StatePresent || s == StateBusy || s == StateIdentified {
 			return StateError, true
+		}
+		return s, false
+	case InReconnect:
+		if s == StateBusy || s == StateIdentified || s == StateError {
+			return StatePresent, true
 		}
 		return s, false
 	}

@@ -25,8 +25,14 @@ func mapErr(err error) error {
 		return err
 	}
 	switch se {
-	case scard.ErrRemovedCard, scard.ErrNoSmartcard, scard.ErrResetCard, scard.ErrUnpoweredCard, scard.ErrUnresponsiveCard:
+	case scard.ErrRemovedCard, scard.ErrNoSmartcard, scard.ErrUnpoweredCard:
 		return &card.Error{Code: card.CodeCardRemoved, Detail: se.Error()}
+	case scard.ErrResetCard:
+		// another program reset the card: the session reconnects and starts
+		// the operation again (card.Session.run)
+		return &card.Error{Code: card.CodeCardReset, Detail: se.Error()}
+	case scard.ErrUnresponsiveCard:
+		return &card.Error{Code: card.CodeTimeout, Detail: se.Error()}
 	case scard.ErrReaderUnavailable, scard.ErrUnknownReader:
 		return &card.Error{Code: card.CodeReaderRemoved, Detail: se.Error()}
 	case scard.ErrNoReadersAvailable:
@@ -37,15 +43,18 @@ func mapErr(err error) error {
 	return &card.Error{Code: card.CodeProtocol, Detail: se.Error()}
 }
 
-// Transport is a connection to the card in one reader.
+// Transport is a connection to the card in one reader, in shared mode: other
+// programs may use the card between our transactions (card.Transactor).
 type Transport struct {
-	mu     sync.Mutex
+	mu     sync.Mutex // held for each PC/SC call on the handle
 	c      *scard.Card
 	reader string
+	atrMu  sync.Mutex // apart from mu: ATR must not wait for a blocked call
 	atr    []byte
 }
 
-// Transmit implements card.Transport.
+// Transmit implements card.Transport. A card pulled out during the exchange
+// is always CARD-REMOVED, whichever error pcsclite chose to report it with.
 func (t *Transport) Transmit(apdu []byte) ([]byte, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -54,24 +63,103 @@ func (t *Transport) Transmit(apdu []byte) ([]byte, error) {
 	}
 	r, err := t.c.Transmit(apdu)
 	if err != nil {
-		return nil, mapErr(err)
+		m := mapErr(err)
+		switch card.CodeOf(m) {
+		case card.CodeCardReset, card.CodePCSCUnavailable, card.CodeReaderRemoved, card.CodeCardRemoved:
+			return nil, m
+		}
+		// comm error, not transacted, …: ask the reader whether the card left
+		if gone := t.goneLocked(); gone != nil {
+			return nil, gone
+		}
+		return nil, m
 	}
 	if len(r) < 2 {
 		// A card always answers with a status word. An empty answer comes from a
 		// reader whose card left (or went mute) during the exchange: ask the
 		// reader, and report the removal either way.
-		if _, serr := t.c.Status(); serr != nil {
-			if m := mapErr(serr); card.CodeOf(m) == card.CodeReaderRemoved {
-				return nil, m
-			}
+		if gone := t.goneLocked(); gone != nil && card.CodeOf(gone) == card.CodeReaderRemoved {
+			return nil, gone
 		}
 		return nil, &card.Error{Code: card.CodeCardRemoved, Detail: "card did not answer"}
 	}
 	return r, nil
 }
 
+// goneLocked asks the reader about the card: a typed error when the card (or
+// the reader) is gone, nil when it still seems to be there.
+func (t *Transport) goneLocked() error {
+	st, err := t.c.Status()
+	if err != nil {
+		m := mapErr(err)
+		switch card.CodeOf(m) {
+		case card.CodeReaderRemoved:
+			return m
+		case card.CodeCardReset:
+			return nil
+		}
+		return &card.Error{Code: card.CodeCardRemoved, Detail: "status: " + err.Error()}
+	}
+	if st.State&scard.Present == 0 || st.State&scard.Absent != 0 {
+		return &card.Error{Code: card.CodeCardRemoved, Detail: "the reader reports no card"}
+	}
+	return nil
+}
+
+// Begin implements card.Transactor: SCardBeginTransaction. It waits while
+// another program holds the card (the session's deadline bounds the wait).
+func (t *Transport) Begin() error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.c == nil {
+		return card.ErrCardRemoved
+	}
+	if err := t.c.BeginTransaction(); err != nil {
+		m := mapErr(err)
+		if card.CodeOf(m) == card.CodeProtocol {
+			if gone := t.goneLocked(); gone != nil {
+				return gone
+			}
+		}
+		return m
+	}
+	return nil
+}
+
+// End implements card.Transactor: SCardEndTransaction, leaving the card as it is.
+func (t *Transport) End() error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.c == nil {
+		return nil
+	}
+	return mapErr(t.c.EndTransaction(scard.LeaveCard))
+}
+
+// Reconnect implements card.Transactor: after another program reset the card.
+func (t *Transport) Reconnect() error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.c == nil {
+		return card.ErrCardRemoved
+	}
+	if err := t.c.Reconnect(scard.ShareShared, scard.ProtocolAny, scard.LeaveCard); err != nil {
+		return mapErr(err)
+	}
+	if st, err := t.c.Status(); err == nil {
+		t.atrMu.Lock()
+		t.atr = st.Atr
+		t.atrMu.Unlock()
+	}
+	return nil
+}
+
 // ATR implements card.Transport.
-func (t *Transport) ATR() []byte { return t.atr }
+func (t *Transport) ATR() []byte {
+	t.atrMu.Lock()
+	defer t.atrMu.Unlock()
+	return t.atr
+}
 
 // Reader implements card.Transport.
 func (t *Transport) Reader() string { return t.reader }

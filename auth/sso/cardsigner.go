@@ -24,7 +24,7 @@ type CardSigner struct {
 func (cs CardSigner) SignChallenge(ctx context.Context, challenge []byte) ([]byte, []byte, error) {
 	var certDER, sig []byte
 	run := func(s *card.Session) error {
-		cert, err := s.ReadCertificate(card.CertAuth)
+		cert, err := s.ReadCertificate(ctx, card.CertAuth)
 		if err != nil {
 			return err
 		}

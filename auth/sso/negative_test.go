@@ -45,7 +45,7 @@ func cardOf(t *testing.T, id, pin string) (CardSigner, *vcard.Card) {
 	if pin == "" {
 		pin = r.AuthPIN
 	}
-	return CardSigner{Session: card.NewSession(vcard.NewTransport(vc), nil),
+	return CardSigner{Session: card.NewSession(vcard.NewTransport(vc)),
 		Prompt: func(context.Context, card.Secret, int) (card.PIN, bool, error) { return card.PIN(pin), false, nil }}, vc
 }
 

@@ -54,7 +54,7 @@ func signer(t testing.TB, id, pin string) (sso.CardSigner, *vcard.Card) {
 		r, _ := fixtures.ByID(id)
 		pin = r.AuthPIN
 	}
-	return sso.CardSigner{Session: card.NewSession(vcard.NewTransport(c), card.NewCache()),
+	return sso.CardSigner{Session: card.NewSession(vcard.NewTransport(c)),
 		Prompt: func(_ context.Context, _ card.Secret, tries int) (card.PIN, bool, error) {
 			return card.PIN(pin), false, nil
 		}}, c
@@ -229,7 +229,7 @@ func TestSubjectStableAcrossRenewal(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	newCard := sso.CardSigner{Session: card.NewSession(vcard.NewTransport(vc), nil),
+	newCard := sso.CardSigner{Session: card.NewSession(vcard.NewTransport(vc)),
 		Prompt: func(context.Context, card.Secret, int) (card.PIN, bool, error) {
 			return card.PIN(r.AuthPIN), false, nil
 		}}

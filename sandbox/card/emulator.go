@@ -62,9 +62,14 @@ type Card struct {
 	// removeAfter-th APDU from now (fault injection).
 	removeAfter int
 	apdus       int
-	changed     chan struct{}
-	id          string
-	insertions  int
+	counts      map[byte]int // APDUs answered, by INS
+	// muted: the card takes commands and never answers until unmuted or
+	// removed (a mute card, for timeout tests)
+	muted      bool
+	unmuted    chan struct{}
+	changed    chan struct{}
+	id         string
+	insertions int
 }
 
 // New builds the card of a fixture resident.
@@ -131,6 +136,7 @@ func NewWithKeys(r fixtures.Resident, keys fixtures.Keys) (*Card, error) {
 		verified: map[card.Secret]bool{},
 		present:  true,
 		changed:  make(chan struct{}),
+		counts:   map[byte]int{},
 		id:       r.ID,
 	}, nil
 }
@@ -281,10 +287,45 @@ func (c *Card) TriesLeft(s card.Secret) int {
 // errRemoved is returned by Process when the card is not (or no longer) there.
 var errRemoved = card.ErrCardRemoved
 
+// Mute makes the card stop answering: commands block until Unmute or removal.
+func (c *Card) Mute() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.muted {
+		c.muted, c.unmuted = true, make(chan struct{})
+	}
+}
+
+// Unmute lets a mute card answer again (the blocked command is answered).
+func (c *Card) Unmute() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.muted {
+		c.muted = false
+		close(c.unmuted)
+	}
+}
+
+// CommandCount is the number of APDUs with this INS answered so far.
+func (c *Card) CommandCount(ins byte) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.counts[ins]
+}
+
 // Process answers one command APDU.
 func (c *Card) Process(apdu []byte) ([]byte, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	for c.muted && c.present {
+		unmuted, changed := c.unmuted, c.changed
+		c.mu.Unlock()
+		select {
+		case <-unmuted:
+		case <-changed:
+		}
+		c.mu.Lock()
+	}
 	if !c.present {
 		return nil, errRemoved
 	}
@@ -296,6 +337,9 @@ func (c *Card) Process(apdu []byte) ([]byte, error) {
 		}
 	}
 	c.apdus++
+	if len(apdu) > 1 {
+		c.counts[apdu[1]]++
+	}
 	return c.process(apdu), nil
 }
 

@@ -22,8 +22,8 @@ func login(t *testing.T, id string, challenge []byte) ([]byte, []byte) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := card.NewSession(vcard.NewTransport(c), nil)
-	cert, err := s.ReadCertificate(card.CertAuth)
+	s := card.NewSession(vcard.NewTransport(c))
+	cert, err := s.ReadCertificate(context.Background(), card.CertAuth)
 	if err != nil {
 		t.Fatal(err)
 	}
