@@ -109,7 +109,7 @@ func serveConn(ctx context.Context, conn *net.TCPConn, c *Card) error {
 			}
 		} else {
 			r, err := c.Process(msg)
-			clear(msg) // it may have carried a PIN
+			clear(msg)      // it may have carried a PIN
 			if err != nil { // pulled out: close without answering
 				return err
 			}
