@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -24,12 +25,7 @@ func TestGUIWindowUnderXvfb(t *testing.T) {
 		}
 	}
 	root := repoRoot(t)
-	bin := filepath.Join(t.TempDir(), "madoguchi")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	build.Dir = root
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := madoguchiBinary(t)
 	display := startXvfb(t)
 	shots := filepath.Join(root, "out", "screenshots")
 	os.MkdirAll(shots, 0o755)
@@ -95,6 +91,34 @@ func amberPixels(t *testing.T, path string) int {
 		}
 	}
 	return n
+}
+
+var (
+	binOnce sync.Once
+	binPath string
+	binErr  error
+)
+
+// madoguchiBinary builds the app once per test run.
+func madoguchiBinary(t *testing.T) string {
+	t.Helper()
+	binOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "madoguchi-bin-")
+		if err != nil {
+			binErr = err
+			return
+		}
+		binPath = filepath.Join(dir, "madoguchi")
+		build := exec.Command("go", "build", "-o", binPath, ".")
+		build.Dir = repoRoot(t)
+		if out, err := build.CombinedOutput(); err != nil {
+			binErr = fmt.Errorf("build: %v\n%s", err, out)
+		}
+	})
+	if binErr != nil {
+		t.Fatal(binErr)
+	}
+	return binPath
 }
 
 func repoRoot(t *testing.T) string {

@@ -149,6 +149,16 @@ func waitReaders(stopped <-chan error) error {
 // returns it; the card is pulled out at the end of the test.
 func insert(t testing.TB, id string) (*vcard.Card, fixtures.Resident) {
 	t.Helper()
+	return insertIn(t, id, 0)
+}
+
+// insertIn is insert for reader 0 or 1.
+func insertIn(t testing.TB, id string, idx int) (*vcard.Card, fixtures.Resident) {
+	t.Helper()
+	addr, name := vpcdAddr0, reader0
+	if idx == 1 {
+		addr, name = vpcdAddr1, reader1
+	}
 	r, err := fixtures.ByID(id)
 	if err != nil {
 		t.Fatal(err)
@@ -159,17 +169,23 @@ func insert(t testing.TB, id string) (*vcard.Card, fixtures.Resident) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
-	go func() { _ = vcard.ServeVPCD(ctx, vpcdAddr0, c); close(done) }()
+	go func() { _ = vcard.ServeVPCD(ctx, addr, c); close(done) }()
 	t.Cleanup(func() {
+		c.Unmute()
 		cancel()
 		<-done
-		waitPresence(t, false)
+		waitPresenceIn(t, name, false)
 	})
-	waitPresence(t, true)
+	waitPresenceIn(t, name, true)
 	return c, r
 }
 
 func waitPresence(t testing.TB, present bool) {
+	t.Helper()
+	waitPresenceIn(t, reader0, present)
+}
+
+func waitPresenceIn(t testing.TB, reader string, present bool) {
 	t.Helper()
 	b, err := pcsc.Open()
 	if err != nil {
@@ -181,14 +197,14 @@ func waitPresence(t testing.TB, present bool) {
 		rs, err := b.Status()
 		if err == nil {
 			for _, r := range rs {
-				if r.Name == reader0 && r.CardPresent == present {
+				if r.Name == reader && r.CardPresent == present {
 					return
 				}
 			}
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	t.Fatalf("reader %q never became present=%v", reader0, present)
+	t.Fatalf("reader %q never became present=%v", reader, present)
 }
 
 // connect opens a PC/SC session to the card in reader 0.
@@ -203,6 +219,7 @@ func connect(t testing.TB) *card.Session {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { tr.(card.Closer).Close() })
-	return card.NewSession(tr)
+	s := card.NewSession(tr)
+	t.Cleanup(func() { s.Close() })
+	return s
 }

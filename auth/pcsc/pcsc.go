@@ -223,11 +223,24 @@ func (b *Backend) Close() error {
 	_ = b.ctx.Cancel()
 	b.inflight.Wait()
 	err := b.ctx.Release()
-	if cerr := b.cards.Release(); err == nil {
-		err = cerr
+	// The card context may still be held by a call an abandoned operation
+	// left blocked (a mute card): pcsclite would make Release wait for it.
+	// Release it when that call returns, without making the caller wait.
+	released := make(chan error, 1)
+	go func() { released <- b.cards.Release() }()
+	select {
+	case cerr := <-released:
+		if err == nil {
+			err = cerr
+		}
+	case <-time.After(CloseWait):
 	}
 	return mapErr(err)
 }
+
+// CloseWait is how long Backend.Close waits for the card context to be
+// released before leaving it to a background goroutine.
+var CloseWait = time.Second
 
 // enter registers a Wait; false once closed.
 func (b *Backend) enter() bool {

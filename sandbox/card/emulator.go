@@ -67,6 +67,7 @@ type Card struct {
 	// removed (a mute card, for timeout tests)
 	muted      bool
 	unmuted    chan struct{}
+	waiting    int // commands held by a mute card
 	changed    chan struct{}
 	id         string
 	insertions int
@@ -306,6 +307,13 @@ func (c *Card) Unmute() {
 	}
 }
 
+// Held is the number of commands a mute card is holding unanswered.
+func (c *Card) Held() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.waiting
+}
+
 // CommandCount is the number of APDUs with this INS answered so far.
 func (c *Card) CommandCount(ins byte) int {
 	c.mu.Lock()
@@ -319,12 +327,14 @@ func (c *Card) Process(apdu []byte) ([]byte, error) {
 	defer c.mu.Unlock()
 	for c.muted && c.present {
 		unmuted, changed := c.unmuted, c.changed
+		c.waiting++
 		c.mu.Unlock()
 		select {
 		case <-unmuted:
 		case <-changed:
 		}
 		c.mu.Lock()
+		c.waiting--
 	}
 	if !c.present {
 		return nil, errRemoved
