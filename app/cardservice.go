@@ -18,7 +18,8 @@ type cardService struct {
 var _ ui.CardService = (*cardService)(nil)
 
 func viewOf(ev card.Event) ui.CardView {
-	return ui.CardView{State: ev.State.String(), Reader: ev.Reader, Kind: ev.Kind.String(), Err: ev.Err}
+	return ui.CardView{State: ev.State.String(), Reader: ev.Reader, Kind: ev.Kind.String(), Err: ev.Err,
+		CountersChanged: ev.CountersChanged, CardReaders: ev.CardReaders}
 }
 
 func (c *cardService) Watch(fn func(ui.CardView)) (stop func()) {
@@ -108,3 +109,5 @@ func (c *cardService) ReadAttributes(ctx context.Context, pin []byte, confirmLas
 	})
 	return ui.Attributes{Name: a.Name, Address: a.Address, BirthDate: a.BirthDate, Sex: a.Sex}, err
 }
+
+func (c *cardService) UseReader(name string) { c.m.Choose(name) }

@@ -112,6 +112,8 @@ func runGUI(args []string, env *Env) int {
 	}
 	shell := ui.NewShell(w, svc, si, wl, dc, env.Tr.Lang())
 	defer shell.Stop()
+	// closing the window cancels card operations and a sign-in in progress
+	w.SetOnClosed(func() { shell.Stop(); cancel() })
 	if signIn != nil && signIn.keep {
 		go func() { // resume a session kept in the keyring, then show it
 			if signIn.restore(ctx) == nil {

@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"madoguchi/i18n"
@@ -30,7 +31,14 @@ type CardScreen struct {
 	attrs      *fyne.Container
 	readAttrs  *widget.Button
 	demoBox    fyne.CanvasObject
+	choose     *fyne.Container // "which card?" when several readers hold one
 	root       fyne.CanvasObject
+
+	// ctx ends card operations when the screen stops (window closed,
+	// language switched): nothing keeps talking to the card for a screen
+	// nobody sees.
+	ctx    context.Context
+	cancel context.CancelFunc
 
 	// async runs slow work (card I/O) off the UI goroutine; results come back
 	// through fyne.Do. Tests run it inline.
@@ -44,6 +52,8 @@ type CardScreen struct {
 // NewCardScreen builds the screen; call Start to follow the card.
 func NewCardScreen(win fyne.Window, svc CardService, demo DemoControls, tr *i18n.Localizer) *CardScreen {
 	s := &CardScreen{win: win, svc: svc, demo: demo, tr: tr, async: func(f func()) { go f() }}
+	s.ctx, s.cancel = context.WithCancel(context.Background())
+	s.choose = container.NewVBox()
 	s.stateTitle = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	s.stateTitle.Wrapping = fyne.TextWrapWord
 	s.stateHint = widget.NewLabel("")
@@ -57,7 +67,7 @@ func NewCardScreen(win fyne.Window, svc CardService, demo DemoControls, tr *i18n
 	s.readAttrs.Importance = widget.HighImportance
 	s.readAttrs.Disable()
 
-	status := widget.NewCard(tr.T("reader.label"), "", container.NewVBox(s.stateTitle, s.stateHint, s.readerName, s.failure.Object()))
+	status := widget.NewCard(tr.T("reader.label"), "", container.NewVBox(s.choose, s.stateTitle, s.stateHint, s.readerName, s.failure.Object()))
 	pins := widget.NewCard(tr.T("pins.title"), "", s.pins)
 	certs := widget.NewCard(tr.T("certs.title"), "", s.certs)
 	attrs := widget.NewCard(tr.T("attrs.title"), tr.T("attrs.privacy"), container.NewVBox(s.attrs, s.readAttrs))
@@ -77,11 +87,16 @@ func NewCardScreen(win fyne.Window, svc CardService, demo DemoControls, tr *i18n
 // Object is the screen's canvas object.
 func (s *CardScreen) Object() fyne.CanvasObject { return s.root }
 
-// Start follows the card service; stop with the returned function.
+// Start follows the card service; stop with the returned function, which
+// also cancels the screen's card operations in progress.
 func (s *CardScreen) Start() (stop func()) {
-	return s.svc.Watch(func(v CardView) {
+	unwatch := s.svc.Watch(func(v CardView) {
 		fyne.Do(func() { s.apply(v) })
 	})
+	return func() {
+		unwatch()
+		s.cancel()
+	}
 }
 
 // apply shows a card view. Main goroutine only.
@@ -118,7 +133,11 @@ func (s *CardScreen) apply(v CardView) {
 	} else {
 		s.readAttrs.Disable()
 	}
+	s.showChoice(v.CardReaders)
 	if !changedCard {
+		if v.CountersChanged && identified {
+			s.async(func() { s.loadCounters(gen) })
+		}
 		return
 	}
 	// The card changed: forget everything shown about the previous one.
@@ -141,9 +160,44 @@ func (s *CardScreen) current(gen int) bool {
 	return gen == s.loadGen
 }
 
+// showChoice asks which card to use when several readers hold one.
+func (s *CardScreen) showChoice(readers []string) {
+	if len(readers) < 2 {
+		if len(s.choose.Objects) > 0 {
+			s.choose.Objects = nil
+			s.choose.Refresh()
+		}
+		return
+	}
+	q := widget.NewLabelWithStyle(s.tr.T("reader.choose"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	q.Wrapping = fyne.TextWrapWord
+	objs := []fyne.CanvasObject{container.NewBorder(nil, nil, widget.NewIcon(theme.QuestionIcon()), nil, q)}
+	for _, r := range readers {
+		name := r
+		b := widget.NewButton(name, func() {
+			s.choose.Objects = nil
+			s.choose.Refresh()
+			s.async(func() { s.svc.UseReader(name) })
+		})
+		objs = append(objs, b)
+	}
+	s.choose.Objects = objs
+	s.choose.Refresh()
+}
+
+// loadCounters re-reads the retry counters (after a PIN went to the card).
+func (s *CardScreen) loadCounters(gen int) {
+	counters, err := s.svc.PINCounters(s.ctx)
+	fyne.Do(func() {
+		if s.current(gen) {
+			s.showCounters(counters, err)
+		}
+	})
+}
+
 // load reads counters and certificates in the background.
 func (s *CardScreen) load(gen int) {
-	ctx := context.Background()
+	ctx := s.ctx
 	counters, cerr := s.svc.PINCounters(ctx)
 	certs, xerr := s.svc.Certificates(ctx)
 	fyne.Do(func() {
@@ -180,7 +234,21 @@ func (s *CardScreen) showCounters(cs []PINCounter, err error) {
 		}
 		v := widget.NewLabelWithStyle(val, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 		v.Wrapping = fyne.TextWrapWord
-		rows = append(rows, container.NewVBox(name, v))
+		row := container.NewVBox(name, v)
+		// one try left or blocked: an icon and words, not colour alone
+		switch {
+		case c.Err == nil && c.TriesLeft == 1:
+			v.Importance = widget.WarningImportance
+			w := widget.NewLabel(s.tr.T("pins.one_left"))
+			w.Wrapping = fyne.TextWrapWord
+			row.Add(container.NewBorder(nil, nil, widget.NewIcon(theme.WarningIcon()), nil, w))
+		case c.Err == nil && c.TriesLeft == 0:
+			v.Importance = widget.DangerImportance
+			w := widget.NewLabel(s.tr.T("failure.PIN-BLOCKED.action"))
+			w.Wrapping = fyne.TextWrapWord
+			row.Add(container.NewBorder(nil, nil, widget.NewIcon(theme.ErrorIcon()), nil, w))
+		}
+		rows = append(rows, row)
 	}
 	s.pins.Objects = rows
 	s.pins.Refresh()
@@ -234,7 +302,7 @@ func (s *CardScreen) onReadAttributes() {
 	gen := s.loadGen
 	s.mu.Unlock()
 	s.async(func() {
-		tries, err := s.svc.TriesLeft(context.Background(), secret)
+		tries, err := s.svc.TriesLeft(s.ctx, secret)
 		fyne.Do(func() {
 			if !s.current(gen) {
 				return
@@ -251,7 +319,7 @@ func (s *CardScreen) onReadAttributes() {
 			AskPIN(s.win, s.tr, secret, tries, func(pin []byte, confirmLast bool) {
 				s.readAttrs.Disable()
 				s.async(func() {
-					a, err := s.svc.ReadAttributes(context.Background(), pin, confirmLast)
+					a, err := s.svc.ReadAttributes(s.ctx, pin, confirmLast)
 					fyne.Do(func() {
 						if !s.current(gen) {
 							return

@@ -132,6 +132,7 @@ func askPIN(win fyne.Window, tr *i18n.Localizer, secret string, triesLeft int, o
 	}
 	d = dialog.NewCustomWithoutButtons(tr.T("pin.title"), f.Content, win)
 	d.SetOnClosed(func() {
+		f.Entry.SetText("") // however the dialog closed (also clears Fyne's undo stack)
 		if !submitted && onCancel != nil {
 			onCancel()
 		}

@@ -16,6 +16,12 @@ type CardView struct {
 	Kind string
 	// Err is set in the "error" state.
 	Err error
+	// CountersChanged: a PIN went to the card (from any screen); shown
+	// retry counters must be read again.
+	CountersChanged bool
+	// CardReaders: several readers hold a card and none was chosen; the
+	// screen asks which card to use (CardService.UseReader).
+	CardReaders []string
 }
 
 // PINCounter is one secret's retry counter.
@@ -54,6 +60,8 @@ type CardService interface {
 	// ReadAttributes verifies the input-support PIN (wiping pin) and reads
 	// the four attributes.
 	ReadAttributes(ctx context.Context, pin []byte, confirmLastTry bool) (Attributes, error)
+	// UseReader follows the card in this reader (the person's choice).
+	UseReader(name string)
 }
 
 // DemoResident is a fixture card the demo can put in the reader.

@@ -126,7 +126,13 @@ func (s *Shell) SetLanguage(lang string) {
 		container.NewBorder(container.NewVBox(top...), nil, nil, nil, body),
 	}
 	s.root.Refresh()
-	s.stop = s.card.Start()
+	stopCard, panel := s.card.Start(), s.panel
+	s.stop = func() {
+		stopCard()
+		if panel != nil {
+			panel.Stop()
+		}
+	}
 }
 
 // banner is the always-visible DEMO strip.

@@ -30,11 +30,19 @@ type SignInPanel struct {
 	shown func()
 	// OnChange is called (main goroutine) when the signed-in state changes.
 	OnChange func()
+	// ctx ends a sign-in in progress when the panel is stopped (window
+	// closed): the card operation and the provider requests are cancelled.
+	ctx    context.Context
+	cancel context.CancelFunc
 }
+
+// Stop cancels a sign-in or sign-out in progress.
+func (p *SignInPanel) Stop() { p.cancel() }
 
 // NewSignInPanel builds the panel.
 func NewSignInPanel(win fyne.Window, svc SignInService, tr *i18n.Localizer, lang string) *SignInPanel {
 	p := &SignInPanel{win: win, svc: svc, tr: tr, lang: lang, async: func(f func()) { go f() }}
+	p.ctx, p.cancel = context.WithCancel(context.Background())
 	p.askFn = p.ask
 	p.status = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	p.status.Wrapping = fyne.TextWrapWord
@@ -102,7 +110,7 @@ func (p *SignInPanel) signIn() {
 	p.button.Disable()
 	p.status.SetText(p.tr.T("signin.progress"))
 	p.async(func() {
-		a, err := p.svc.SignIn(context.Background(), p.askFn)
+		a, err := p.svc.SignIn(p.ctx, p.askFn)
 		fyne.Do(func() {
 			if err != nil {
 				if err != ErrCancelled {
@@ -120,7 +128,7 @@ func (p *SignInPanel) signOut() {
 	p.failure.Hide()
 	p.button.Disable()
 	p.async(func() {
-		err := p.svc.SignOut(context.Background())
+		err := p.svc.SignOut(p.ctx)
 		fyne.Do(func() {
 			p.show(nil)
 			if err != nil { // signed out here anyway; say that the provider was not told

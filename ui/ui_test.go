@@ -9,7 +9,9 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"madoguchi/i18n"
@@ -34,6 +36,16 @@ type fakeCard struct {
 	gotPIN   string
 	attrs    Attributes
 	attrsErr error
+	chosen   string
+	// block makes PINCounters wait for its context (cancellation tests)
+	block        bool
+	counterReads int
+}
+
+func (f *fakeCard) UseReader(name string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.chosen = name
 }
 
 func (f *fakeCard) Watch(fn func(CardView)) func() {
@@ -50,7 +62,15 @@ func (f *fakeCard) push(v CardView) {
 	fn(v)
 }
 
-func (f *fakeCard) PINCounters(context.Context) ([]PINCounter, error) {
+func (f *fakeCard) PINCounters(ctx context.Context) ([]PINCounter, error) {
+	f.mu.Lock()
+	block := f.block
+	f.counterReads++
+	f.mu.Unlock()
+	if block {
+		<-ctx.Done()
+		return nil, ctx.Err()
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return []PINCounter{
@@ -277,5 +297,97 @@ func TestLastTryNeedsConfirmation(t *testing.T) {
 	test.Tap(g.OK)
 	if g.Error.Text != tr.T("pin.format.signpw") {
 		t.Fatalf("format error %q", g.Error.Text)
+	}
+}
+
+// Tries-left figures are re-read after every PIN sent to the card, from
+// whichever screen; one try left shows an icon and words, not colour alone.
+func TestCountersAlwaysCurrent(t *testing.T) {
+	test.NewTempApp(t)
+	tr := i18n.New("en")
+	svc := &fakeCard{tries: map[string]int{"auth-pin": 3, "sign-password": 5, "input-pin": 3}}
+	w := test.NewTempWindow(t, nil)
+	s := NewCardScreen(w, svc, nil, tr)
+	s.async = func(f func()) { f() }
+	w.SetContent(s.Object())
+	s.Start()
+	svc.push(CardView{State: "card-identified", Reader: "R", Kind: "mynumber"})
+	eventually(t, "3 tries shown", func() bool {
+		return strings.Contains(texts(t, s.Object()), tr.T("pins.tries", map[string]any{"TriesLeft": 3, "Max": 3}))
+	})
+	// a wrong auth PIN sent from the sign-in panel: two wrong tries
+	svc.mu.Lock()
+	svc.tries["auth-pin"] = 1
+	svc.mu.Unlock()
+	svc.push(CardView{State: "busy", Reader: "R", Kind: "mynumber"})
+	svc.push(CardView{State: "card-identified", Reader: "R", Kind: "mynumber"})
+	svc.push(CardView{State: "card-identified", Reader: "R", Kind: "mynumber", CountersChanged: true})
+	eventually(t, "one try left shown with words and an icon", func() bool {
+		return strings.Contains(texts(t, s.Object()), tr.T("pins.one_left")) && hasIcon(s.Object(), theme.WarningIcon())
+	})
+}
+
+// hasIcon reports whether an icon with this resource is shown under o.
+func hasIcon(o fyne.CanvasObject, res fyne.Resource) bool {
+	switch w := o.(type) {
+	case *widget.Icon:
+		return w.Resource != nil && w.Resource.Name() == res.Name()
+	case *fyne.Container:
+		for _, c := range w.Objects {
+			if hasIcon(c, res) {
+				return true
+			}
+		}
+	case *widget.Card:
+		return w.Content != nil && hasIcon(w.Content, res)
+	case *container.Scroll:
+		return hasIcon(w.Content, res)
+	}
+	return false
+}
+
+// Cards in two readers: the screen asks which to use and passes the answer on.
+func TestCardScreenAsksWhichCard(t *testing.T) {
+	test.NewTempApp(t)
+	tr := i18n.New("en")
+	svc := &fakeCard{tries: map[string]int{}}
+	w := test.NewTempWindow(t, nil)
+	s := NewCardScreen(w, svc, nil, tr)
+	s.async = func(f func()) { f() }
+	w.SetContent(s.Object())
+	s.Start()
+	svc.push(CardView{State: "card-identified", Reader: "A", Kind: "mynumber", CardReaders: []string{"A", "B"}})
+	if !strings.Contains(texts(t, s.Object()), tr.T("reader.choose")) {
+		t.Fatal("no question")
+	}
+	var tapped bool
+	for _, o := range s.choose.Objects {
+		if b, ok := o.(*widget.Button); ok && b.Text == "B" {
+			test.Tap(b)
+			tapped = true
+		}
+	}
+	if !tapped || svc.chosen != "B" {
+		t.Fatalf("choice not passed on: %q", svc.chosen)
+	}
+}
+
+// Stopping the screen (window closed) cancels its card operations.
+func TestCardScreenStopCancels(t *testing.T) {
+	test.NewTempApp(t)
+	svc := &fakeCard{tries: map[string]int{}, block: true}
+	w := test.NewTempWindow(t, nil)
+	s := NewCardScreen(w, svc, nil, i18n.New("en"))
+	done := make(chan struct{})
+	s.async = func(f func()) { go func() { f(); close(done) }() }
+	w.SetContent(s.Object())
+	stop := s.Start()
+	svc.push(CardView{State: "card-identified", Reader: "R", Kind: "mynumber"})
+	eventually(t, "counters asked", func() bool { svc.mu.Lock(); defer svc.mu.Unlock(); return svc.counterReads > 0 })
+	stop()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the card operation outlived the screen")
 	}
 }

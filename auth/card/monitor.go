@@ -65,6 +65,21 @@ type Monitor struct {
 	backendErr error
 	// RetryEvery is how long Run waits before asking a failing backend again.
 	RetryEvery time.Duration
+	// choices are the readers with a card when several hold one and no
+	// reader was preferred (the UI asks; Choose answers).
+	choices []string
+	// rescan: re-read the readers from scratch before the next wait
+	rescan bool
+}
+
+// Choose makes the monitor follow reader (the person's answer when several
+// readers hold a card).
+func (m *Monitor) Choose(reader string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.preferred = reader
+	m.choices = nil
+	m.resyncLocked()
 }
 
 // NewMonitor creates a monitor; preferred may name a reader to follow.
@@ -112,7 +127,7 @@ func (m *Monitor) Current() Event {
 }
 
 func (m *Monitor) eventLocked(in Input) Event {
-	ev := Event{State: m.state, Input: in, Reader: m.reader, Kind: m.kind}
+	ev := Event{State: m.state, Input: in, Reader: m.reader, Kind: m.kind, CardReaders: m.choices}
 	switch {
 	case m.state == StateError:
 		ev.Err = m.lastErr
@@ -161,6 +176,9 @@ func (m *Monitor) Run(ctx context.Context) error {
 		wctx, cancel := context.WithCancel(ctx)
 		m.mu.Lock()
 		m.kick = cancel
+		if m.rescan { // asked while we were not waiting
+			m.rescan, prev = false, nil
+		}
 		m.mu.Unlock()
 		cur, err := m.b.Wait(wctx, prev)
 		kicked := wctx.Err() != nil
@@ -214,6 +232,7 @@ func (m *Monitor) backendFailed(err error) {
 // resyncLocked makes Run re-read the readers, after an operation found the
 // card gone: the backend may not have seen the change yet.
 func (m *Monitor) resyncLocked() {
+	m.rescan = true
 	if m.kick != nil {
 		m.kick()
 	}
@@ -237,6 +256,28 @@ func (m *Monitor) pick(rs []ReaderStatus) (ReaderStatus, bool) {
 }
 
 func (m *Monitor) update(rs []ReaderStatus) {
+	m.mu.Lock()
+	var withCard []string
+	for _, r := range rs {
+		if r.CardPresent {
+			withCard = append(withCard, r.Name)
+		}
+	}
+	preferredHasCard := false
+	for _, r := range rs {
+		if r.Name == m.preferred && r.CardPresent {
+			preferredHasCard = true
+		}
+	}
+	prevChoices := len(m.choices)
+	m.choices = nil
+	if len(withCard) > 1 && !preferredHasCard {
+		m.choices = withCard
+	}
+	if len(m.choices) != prevChoices {
+		m.publishLocked(m.eventLocked(InIdle))
+	}
+	m.mu.Unlock()
 	r, any := m.pick(rs)
 	m.mu.Lock()
 	switch {
@@ -358,10 +399,19 @@ func (m *Monitor) Do(op func(*Session) error) error {
 	m.apply(InBusy, nil)
 	m.mu.Unlock()
 
+	verifies := s.Verifies()
 	err := op(s)
+	countersChanged := s.Verifies() != verifies
 
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if countersChanged {
+		defer func() {
+			ev := m.eventLocked(InIdle)
+			ev.CountersChanged = true
+			m.publishLocked(ev)
+		}()
+	}
 	if m.session != s { // removed meanwhile
 		if err == nil {
 			err = ErrCardRemoved

@@ -62,7 +62,9 @@ func TestMonitorFollowsTheCard(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	expect(t, events, card.StateBusy, card.StateIdentified)
+	if ev := expect(t, events, card.StateBusy, card.StateIdentified); ev.CountersChanged {
+		t.Fatal("counters-changed after reading a counter")
+	}
 	// a wrong PIN is the person's to act on: the card stays identified
 	err := m.Do(func(s *card.Session) error {
 		return s.Verify(context.Background(), card.SecretAuthPIN, card.PIN("0000"), false)
@@ -71,6 +73,10 @@ func TestMonitorFollowsTheCard(t *testing.T) {
 		t.Fatal(err)
 	}
 	expect(t, events, card.StateBusy, card.StateIdentified)
+	// a PIN went to the card: everyone showing counters is told to re-read
+	if ev := expect(t, events, card.StateIdentified); !ev.CountersChanged {
+		t.Fatalf("no counters-changed event after a wrong PIN: %+v", ev)
+	}
 
 	c.Remove()
 	expect(t, events, card.StateEmpty)
@@ -224,6 +230,70 @@ func (h *hotplugBackend) Wait(ctx context.Context, prev []card.ReaderStatus) ([]
 		case <-ctx.Done():
 			return nil, ctx.Err()
 		case <-h.change:
+		}
+	}
+}
+
+// twoReaders is a backend with two demo readers (each may hold a card).
+type twoReaders struct{ a, b *vcard.Reader }
+
+func (r twoReaders) Wait(ctx context.Context, prev []card.ReaderStatus) ([]card.ReaderStatus, error) {
+	for {
+		sa, _ := r.a.Wait(ctx, nil)
+		sb, _ := r.b.Wait(ctx, nil)
+		if len(sb) > 0 {
+			sb[0].Name += " 2"
+		}
+		cur := append(sa, sb...)
+		if prev == nil || !card.SameReaders(cur, prev) {
+			return cur, nil
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+}
+
+func (r twoReaders) Connect(name string) (card.Transport, error) {
+	if name == vcard.DemoReaderName+" 2" {
+		return r.b.Connect(vcard.DemoReaderName)
+	}
+	return r.a.Connect(name)
+}
+
+// Cards in two readers: the monitor says so (the UI asks which to use) and
+// follows the one chosen.
+func TestMonitorAsksWhichCard(t *testing.T) {
+	b := twoReaders{vcard.NewReader(vc(t, "yamada-taro")), vcard.NewReader(vc(t, "sato-hana"))}
+	m2 := card.NewMonitor(b, "")
+	ch := m2.Subscribe()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go m2.Run(ctx)
+	deadline := time.After(5 * time.Second)
+	for {
+		select {
+		case ev := <-ch:
+			if len(ev.CardReaders) == 2 {
+				m2.Choose(vcard.DemoReaderName + " 2")
+				for {
+					select {
+					case ev := <-ch:
+						if ev.State == card.StateIdentified && ev.Reader == vcard.DemoReaderName+" 2" {
+							if len(ev.CardReaders) != 0 {
+								t.Fatalf("still asking after the choice: %+v", ev)
+							}
+							return
+						}
+					case <-deadline:
+						t.Fatal("the chosen reader was never followed")
+					}
+				}
+			}
+		case <-deadline:
+			t.Fatal("never asked which card")
 		}
 	}
 }

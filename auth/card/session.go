@@ -109,6 +109,10 @@ type Session struct {
 	// transport was released.
 	abandoned chan struct{}
 
+	// verifies counts VERIFY commands that carried a secret (right, wrong or
+	// unanswered): a change means the card's retry counters may have moved.
+	verifies int
+
 	// per insertion: the card's kind and its freely readable certificates
 	kind  Kind
 	certs map[CertFile]*x509.Certificate
@@ -239,6 +243,13 @@ func (s *Session) call(fn func() error) error {
 		close(released)
 	}()
 	return err
+}
+
+// Verifies is the number of VERIFY commands with a secret sent so far.
+func (s *Session) Verifies() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.verifies
 }
 
 // Released is closed once an abandoned operation's transport call returned
@@ -614,6 +625,7 @@ func (s *Session) verifyLocked(sec Secret, pin PIN, confirmLastTry bool) error {
 	if tries == 1 && !confirmLastTry {
 		return &Error{Code: CodeLastTryUnconfirmed, Secret: sec, TriesLeft: 1}
 	}
+	s.verifies++
 	r, err := s.transmit(VerifyPIN(pin))
 	if err != nil {
 		return err

@@ -114,4 +114,11 @@ type Event struct {
 	Kind   Kind
 	// Err is set in StateError: the failure with its code.
 	Err error
+	// CountersChanged is set on the event after an operation that sent a
+	// PIN to the card (right or wrong): retry counters shown anywhere must
+	// be read again.
+	CountersChanged bool
+	// CardReaders lists the readers holding a card when there is more than
+	// one and none was chosen: the UI asks which card to use (Choose).
+	CardReaders []string
 }
