@@ -210,3 +210,19 @@ func TestDoctorSpeaksThePersonsLanguage(t *testing.T) {
 		}
 	}
 }
+
+// The sandbox municipality's keys are public: it refuses to listen beyond
+// this computer unless told so explicitly.
+func TestSandboxRefusesRemoteAddress(t *testing.T) {
+	for _, addr := range []string{"0.0.0.0:8443", ":8443", "192.0.2.1:8443"} {
+		code, _, errs := run(t, "", "sandbox", "--addr", addr, "--data", t.TempDir())
+		if code != 2 || !strings.Contains(errs, "not a loopback address") || !strings.Contains(errs, "--allow-remote") {
+			t.Errorf("%s: %d %s", addr, code, errs)
+		}
+	}
+	for _, addr := range []string{"127.0.0.1:0", "[::1]:0", "localhost:0"} {
+		if !loopbackAddr(addr) {
+			t.Errorf("%s refused", addr)
+		}
+	}
+}

@@ -158,7 +158,7 @@ func demoSignInNow(m *card.Monitor, s *signInService, shell *ui.Shell, resident,
 	if err != nil {
 		return
 	}
-	_, err = s.SignIn(context.Background(), func(string, int) ([]byte, bool, error) { return []byte(r.AuthPIN), false, nil })
+	_, err = s.SignIn(context.Background(), func(string, int) ([]byte, bool, error) { return []byte(r.AuthPIN), false, nil }, nil) // the demo agrees as the person would
 	if err == nil {
 		fyne.Do(func() {
 			shell.SignInPanel().Reload()

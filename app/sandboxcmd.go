@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"net"
 	"net/http"
 	"strings"
 	"text/tabwriter"
@@ -75,8 +76,19 @@ func sandboxServe(ctx context.Context, args []string, env *Env) error {
 	fs.SetOutput(env.Stderr)
 	addr := fs.String("addr", "127.0.0.1:8443", "listen address (loopback)")
 	data := fs.String("data", defaultSandboxData(), "data `folder` (database, development CA)")
+	remote := fs.Bool("allow-remote", false, "listen on a non-loopback address (the sandbox's keys are PUBLIC: anyone reaching it can mint sign-ins)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if !loopbackAddr(*addr) {
+		if !*remote {
+			return usageError{"sandbox: " + *addr + " is not a loopback address. The sandbox municipality's CA and signing keys are public on purpose: " +
+				"anyone who can reach it can forge residents' sign-ins. Use 127.0.0.1, or --allow-remote if you really mean it."}
+		}
+		fmt.Fprintln(env.Stderr, strings.Repeat("!", 72)+"\n"+
+			"WARNING: the sandbox municipality listens on "+*addr+", beyond this computer.\n"+
+			"Its CA and keys are public: it is NOT a real municipality and must never hold real data.\n"+
+			strings.Repeat("!", 72))
 	}
 	s, err := idp.Start(idp.Config{Addr: *addr, DataDir: *data, Mount: []func(*idp.Server, *http.ServeMux) error{issuer.Mount}})
 	if err != nil {
@@ -93,4 +105,17 @@ func sandboxServe(ctx context.Context, args []string, env *Env) error {
 		s.Issuer, s.CAFile, sandboxProfilePath(*data))
 	<-ctx.Done()
 	return nil
+}
+
+// loopbackAddr reports whether a listen address stays on this computer.
+func loopbackAddr(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }

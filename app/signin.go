@@ -77,7 +77,7 @@ func (s *signInService) persistFunc() func(string) error {
 
 // SignIn runs the card sign-in; the auth PIN is asked through ask, with the
 // tries left read from the card first.
-func (s *signInService) SignIn(ctx context.Context, ask ui.PINAsker) (*ui.Account, error) {
+func (s *signInService) SignIn(ctx context.Context, ask ui.PINAsker, consent ui.ConsentAsker) (*ui.Account, error) {
 	c, err := s.getClient(ctx)
 	if err != nil {
 		return nil, err
@@ -86,6 +86,9 @@ func (s *signInService) SignIn(ctx context.Context, ask ui.PINAsker) (*ui.Accoun
 		pin, confirm, err := ask(string(sec), tries)
 		return card.PIN(pin), confirm, err
 	}}
+	if consent != nil {
+		cs.Ask = func(_ context.Context, scopes []string) error { return consent(scopes) }
+	}
 	tok, err := c.Login(ctx, cs)
 	if err != nil {
 		return nil, err

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"slices"
 	"testing"
 
 	"madoguchi/auth/card"
@@ -32,10 +33,17 @@ func TestSignInServiceKeepsRestoresAndForgets(t *testing.T) {
 
 	s := &signInService{m: m, profile: profile, keep: true}
 	var asked []int
+	var consented []string
 	a, err := s.SignIn(ctx, func(sec string, tries int) ([]byte, bool, error) {
+		if consented == nil {
+			t.Error("PIN asked before consent")
+		}
 		asked = append(asked, tries)
 		return []byte("4321"), false, nil
-	})
+	}, func(sc []string) error { consented = sc; return nil })
+	if !slices.Equal(consented, []string{"certificates", "applications", "proxy"}) {
+		t.Fatalf("consent asked for %v", consented)
+	}
 	if err != nil || a.Name != "佐藤 ハナ" || s.Municipality("ja") != "テスト市" || !s.Persistent() {
 		t.Fatalf("%+v %v", a, err)
 	}
@@ -69,7 +77,7 @@ func TestSignInServiceKeepsRestoresAndForgets(t *testing.T) {
 		t.Fatal("still signed in")
 	}
 	// a wrong PIN is the card's typed error, with tries left
-	_, err = s.SignIn(ctx, func(string, int) ([]byte, bool, error) { return []byte("0000"), false, nil })
+	_, err = s.SignIn(ctx, func(string, int) ([]byte, bool, error) { return []byte("0000"), false, nil }, nil)
 	if card.CodeOf(err) != card.CodeWrongPIN {
 		t.Fatalf("wrong PIN: %v", err)
 	}

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"flag"
@@ -8,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 
 	"madoguchi/auth/card"
 	"madoguchi/auth/keystore"
@@ -35,11 +37,13 @@ func sandboxProfilePath(data string) string { return filepath.Join(data, "profil
 func defaultSandboxData() string { return filepath.Join(dataDir(), "sandbox") }
 
 type ssoFlags struct {
-	profile string
-	src     cardSource
-	stdin   bool
-	yesLast bool
-	json    bool
+	profile   string
+	src       cardSource
+	stdin     bool
+	yesLast   bool
+	json      bool
+	agree     bool
+	noKeyring bool
 }
 
 func (f *ssoFlags) register(fs *flag.FlagSet, withCard bool) {
@@ -49,6 +53,8 @@ func (f *ssoFlags) register(fs *flag.FlagSet, withCard bool) {
 		f.src.flags(fs)
 		fs.BoolVar(&f.stdin, "pin-stdin", false, "read the PIN from standard input")
 		fs.BoolVar(&f.yesLast, "yes-last-try", false, "agree to spend the PIN's last try")
+		fs.BoolVar(&f.agree, "agree", false, "agree to what the sign-in asks beyond name, address, birth date and sex (listed before the PIN; scripts)")
+		fs.BoolVar(&f.noKeyring, "no-keyring", false, "keep the session for this command only (nothing stored; ended at exit)")
 	}
 }
 
@@ -92,7 +98,7 @@ func loginCommand(ctx context.Context, args []string, env *Env) error {
 	}
 	defer done()
 	pr := newPINReader(env, f.stdin, f.yesLast)
-	tok, err := c.Login(ctx, sso.CardSigner{Session: s, Prompt: pr.prompt})
+	tok, err := c.Login(ctx, sso.CardSigner{Session: s, Prompt: pr.prompt, Ask: pr.consent(f.agree)})
 	if err != nil {
 		return err
 	}
@@ -102,10 +108,21 @@ func loginCommand(ctx context.Context, args []string, env *Env) error {
 			name = n
 		}
 	}
-	entry := keystore.Entry{RefreshToken: tok.RefreshToken, Subject: tok.Claims.Subject, Name: name}
-	if err := keystore.Save(c.Profile().ID, entry); err != nil {
-		// no keyring: never a plaintext file; this process's session only
-		fmt.Fprintln(env.Stderr, env.Tr.T("cli.keyring_unavailable"))
+	if f.noKeyring {
+		// asked for: a session for this command only. Nobody holds the
+		// refresh token after we exit, so it is revoked now.
+		defer c.Revoke(context.WithoutCancel(ctx), tok.RefreshToken, "refresh_token")
+		fmt.Fprintln(env.Stderr, env.Tr.T("cli.no_keyring_session"))
+	} else {
+		entry := keystore.Entry{RefreshToken: tok.RefreshToken, Subject: tok.Claims.Subject, Name: name}
+		if err := keystore.Save(c.Profile().ID, entry); err != nil {
+			// no keyring and not asked to go without: never a plaintext file,
+			// and no live 30-day token at the provider that nobody holds
+			if rerr := c.Revoke(context.WithoutCancel(ctx), tok.RefreshToken, "refresh_token"); rerr != nil {
+				reportFailure(env, rerr)
+			}
+			return err
+		}
 	}
 	if f.json {
 		return writeJSON(env.Stdout, map[string]any{"profile": c.Profile().ID, "subject": tok.Claims.Subject, "name": name, "acr": tok.Claims.ACR})
@@ -199,4 +216,34 @@ func (p *pinReader) prompt(ctx context.Context, sec card.Secret, tries int) (car
 		return nil, false, err
 	}
 	return pin, yes, nil
+}
+
+// consent asks, in plain language, to agree to the scopes beyond the basics
+// before the card step: on the terminal, or --agree for scripts.
+func (p *pinReader) consent(agreed bool) func(context.Context, []string) error {
+	return func(ctx context.Context, scopes []string) error {
+		tr := p.env.Tr
+		w := p.env.Prompt
+		if w == nil {
+			w = p.env.Stderr
+		}
+		fmt.Fprintln(w, tr.T("consent.intro"))
+		for _, sc := range scopes {
+			fmt.Fprintln(w, "  - "+tr.T("consent.scope."+sc))
+		}
+		if agreed {
+			fmt.Fprintln(w, tr.T("consent.agreed_by_flag"))
+			return nil
+		}
+		if p.fromStdin || p.env.TTY == nil {
+			return &sso.Error{Code: sso.CodeConsentDeclined, Detail: "no terminal to ask; pass --agree to agree"}
+		}
+		fmt.Fprint(w, tr.T("consent.question"))
+		ans, err := bufio.NewReader(p.env.TTY).ReadString('\n')
+		ans = strings.ToLower(strings.TrimSpace(ans))
+		if err != nil || !(ans == "yes" || ans == "y" || ans == tr.T("cli.yes")) {
+			return &sso.Error{Code: sso.CodeConsentDeclined}
+		}
+		return nil
+	}
 }

@@ -18,7 +18,7 @@ func TestCertificatesThroughRealParts(t *testing.T) {
 	t.Setenv("XDG_DATA_HOME", t.TempDir()) // the store goes here, not into $HOME
 	_, profile := startSandbox(t, "sandbox-certs")
 	_, r := insert(t, "yamada-taro")
-	if code, _, errs := cli(t, r.AuthPIN+"\n", "login", "--profile", profile, "--pin-stdin"); code != 0 {
+	if code, _, errs := cli(t, r.AuthPIN+"\n", "login", "--profile", profile, "--pin-stdin", "--agree"); code != 0 {
 		t.Fatalf("login: %s", errs)
 	}
 	ids := map[string]string{}

@@ -25,7 +25,7 @@ func TestSignInThroughPCSCAndSecretService(t *testing.T) {
 	s, profile := startSandbox(t, "sandbox-e2e")
 
 	_, r := insert(t, "sato-hana")
-	code, out, errs := cli(t, r.AuthPIN+"\n", "login", "--profile", profile, "--pin-stdin", "--json")
+	code, out, errs := cli(t, r.AuthPIN+"\n", "login", "--profile", profile, "--pin-stdin", "--agree", "--json")
 	if code != 0 {
 		t.Fatalf("login: %d %s %s", code, out, errs)
 	}
@@ -75,7 +75,7 @@ func TestSignInThroughPCSCAndSecretService(t *testing.T) {
 func TestSignInRefusedForLostCard(t *testing.T) {
 	_, profile := startSandbox(t, "sandbox-lost")
 	_, r := insert(t, "kato-lost")
-	code, _, errs := cli(t, r.AuthPIN+"\n", "login", "--profile", profile, "--pin-stdin")
+	code, _, errs := cli(t, r.AuthPIN+"\n", "login", "--profile", profile, "--pin-stdin", "--agree")
 	if code != 1 || !strings.Contains(errs, "SSO-LOGIN-REFUSED / AUTH-CERT-REVOKED") || !strings.Contains(errs, "re-issued") {
 		t.Fatalf("%d %s", code, errs)
 	}

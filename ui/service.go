@@ -101,6 +101,10 @@ type Account struct {
 	Name string
 }
 
+// ConsentAsker asks the person, in plain language and before the card step,
+// to agree to scopes beyond the basics; an error (ErrCancelled) stops.
+type ConsentAsker func(scopes []string) error
+
 // PINAsker asks the person for a secret with the tries left (read before
 // asking); it blocks until they answer or cancel.
 type PINAsker func(secret string, triesLeft int) (pin []byte, confirmLast bool, err error)
@@ -111,8 +115,9 @@ type SignInService interface {
 	Municipality(lang string) string
 	// Current is the signed-in account, nil when signed out.
 	Current() *Account
-	// SignIn signs in with the card, asking for the auth PIN through ask.
-	SignIn(ctx context.Context, ask PINAsker) (*Account, error)
+	// SignIn signs in with the card: consent first (for what goes beyond
+	// the basics), then the auth PIN through ask.
+	SignIn(ctx context.Context, ask PINAsker, consent ConsentAsker) (*Account, error)
 	// SignOut revokes the session and forgets it on this computer.
 	SignOut(ctx context.Context) error
 	// Persistent is false when no keyring is available (session only).

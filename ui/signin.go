@@ -5,6 +5,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
 	"madoguchi/i18n"
@@ -26,8 +27,9 @@ type SignInPanel struct {
 	async   func(func())
 	// askFn asks for the PIN (p.ask; tests replace it), shown is called once
 	// the dialog is up (tests).
-	askFn PINAsker
-	shown func()
+	askFn     PINAsker
+	consentFn ConsentAsker
+	shown     func()
 	// OnChange is called (main goroutine) when the signed-in state changes.
 	OnChange func()
 	// ctx ends a sign-in in progress when the panel is stopped (window
@@ -44,6 +46,7 @@ func NewSignInPanel(win fyne.Window, svc SignInService, tr *i18n.Localizer, lang
 	p := &SignInPanel{win: win, svc: svc, tr: tr, lang: lang, async: func(f func()) { go f() }}
 	p.ctx, p.cancel = context.WithCancel(context.Background())
 	p.askFn = p.ask
+	p.consentFn = p.consent
 	p.status = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	p.status.Wrapping = fyne.TextWrapWord
 	p.note = widget.NewLabel("")
@@ -105,12 +108,42 @@ func (p *SignInPanel) ask(secret string, tries int) ([]byte, bool, error) {
 	return a.pin, a.confirm, a.err
 }
 
+// consent shows what the sign-in allows beyond the basics and waits for
+// the person's answer (from the sign-in goroutine).
+func (p *SignInPanel) consent(scopes []string) error {
+	ch := make(chan error, 1)
+	fyne.DoAndWait(func() {
+		intro := widget.NewLabel(p.tr.T("consent.intro"))
+		intro.Wrapping = fyne.TextWrapWord
+		items := []fyne.CanvasObject{intro}
+		for _, sc := range scopes {
+			l := widget.NewLabel("・" + p.tr.T("consent.scope."+sc))
+			l.Wrapping = fyne.TextWrapWord
+			items = append(items, l)
+		}
+		d := dialog.NewCustomConfirm(p.tr.T("consent.title"), p.tr.T("consent.agree"), p.tr.T("common.cancel"),
+			container.NewVBox(items...), func(ok bool) {
+				if ok {
+					send(ch, error(nil))
+				} else {
+					send(ch, error(ErrCancelled))
+				}
+			}, p.win)
+		d.Show()
+		d.Resize(fyne.NewSize(520, d.MinSize().Height))
+	})
+	if p.shown != nil {
+		p.shown()
+	}
+	return <-ch
+}
+
 func (p *SignInPanel) signIn() {
 	p.failure.Hide()
 	p.button.Disable()
 	p.status.SetText(p.tr.T("signin.progress"))
 	p.async(func() {
-		a, err := p.svc.SignIn(p.ctx, p.askFn)
+		a, err := p.svc.SignIn(p.ctx, p.askFn, p.consentFn)
 		fyne.Do(func() {
 			if err != nil {
 				if err != ErrCancelled {

@@ -21,7 +21,10 @@ type fakeSignIn struct {
 func (f *fakeSignIn) Municipality(string) string { return "テスト市" }
 func (f *fakeSignIn) Current() *Account          { return f.account }
 func (f *fakeSignIn) Persistent() bool           { return true }
-func (f *fakeSignIn) SignIn(_ context.Context, ask PINAsker) (*Account, error) {
+func (f *fakeSignIn) SignIn(_ context.Context, ask PINAsker, consent ConsentAsker) (*Account, error) {
+	if err := consent([]string{"certificates"}); err != nil {
+		return nil, err
+	}
 	pin, _, err := ask("auth-pin", 2)
 	if err != nil {
 		return nil, err
@@ -51,6 +54,7 @@ func TestSignInPanel(t *testing.T) {
 	p := NewSignInPanel(w, svc, tr, "ja")
 	p.async = func(f func()) { f() }
 	p.askFn = func(string, int) ([]byte, bool, error) { return []byte("4321"), false, nil }
+	p.consentFn = func([]string) error { return nil }
 	w.SetContent(p.Object())
 	if p.status.Text != tr.T("signin.signed_out") {
 		t.Fatalf("%q", p.status.Text)
@@ -129,4 +133,23 @@ func (l *localized) Municipality(lang string) string {
 		return "fictional city"
 	}
 	return "架空の市"
+}
+
+// Declining the consent question stops before the PIN is asked.
+func TestSignInConsentDeclined(t *testing.T) {
+	test.NewTempApp(t)
+	tr := i18n.New("en")
+	svc := &fakeSignIn{}
+	w := test.NewTempWindow(t, nil)
+	p := NewSignInPanel(w, svc, tr, "en")
+	p.async = func(f func()) { f() }
+	asked := false
+	p.askFn = func(string, int) ([]byte, bool, error) { asked = true; return []byte("4321"), false, nil }
+	var shown []string
+	p.consentFn = func(sc []string) error { shown = sc; return ErrCancelled }
+	w.SetContent(p.Object())
+	test.Tap(p.button)
+	if asked || len(shown) != 1 || svc.account != nil || p.status.Text != tr.T("signin.signed_out") {
+		t.Fatalf("asked PIN %v, consent %v, account %v, status %q", asked, shown, svc.account, p.status.Text)
+	}
 }

@@ -28,7 +28,11 @@ func signIn(t *testing.T, resident string, scopes []string) (*idp.Server, *sso.C
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
-	c, err := sso.New(context.Background(), sso.Profile{Issuer: s.Issuer, ClientID: idp.AppClientID, Scopes: scopes, CAFile: s.CAFile})
+	client := idp.AppClientID
+	if slices.Contains(scopes, certs.MyNumberScope) {
+		client = idp.IntakeClientID // the only sandbox client registered for the My Number
+	}
+	c, err := sso.New(context.Background(), sso.Profile{Issuer: s.Issuer, ClientID: client, Scopes: scopes, CAFile: s.CAFile})
 	if err != nil {
 		t.Fatal(err)
 	}

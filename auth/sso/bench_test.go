@@ -15,10 +15,16 @@ type timedCard struct {
 	spent time.Duration
 }
 
-func (tc *timedCard) SignChallenge(ctx context.Context, ch []byte) ([]byte, []byte, error) {
+func (tc *timedCard) AuthCertificate(ctx context.Context) ([]byte, error) {
 	t0 := time.Now()
 	defer func() { tc.spent += time.Since(t0) }()
-	return tc.inner.SignChallenge(ctx, ch)
+	return tc.inner.AuthCertificate(ctx)
+}
+
+func (tc *timedCard) SignStatement(ctx context.Context, msg []byte) ([]byte, error) {
+	t0 := time.Now()
+	defer func() { tc.spent += time.Since(t0) }()
+	return tc.inner.SignStatement(ctx, msg)
 }
 
 func benchSetup(b *testing.B) *sso.Client {

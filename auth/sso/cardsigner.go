@@ -9,22 +9,45 @@ import (
 	"madoguchi/auth/card"
 )
 
-// CardSigner answers login challenges with a card session: it reads the
-// (freely readable) auth certificate, then has the card sign through
-// card.Signer, whose prompt shows the tries left before asking.
+// CardSigner is the card side of the login step: it reads the (freely
+// readable) auth certificate, then has the card sign the login statement
+// through card.Signer, whose prompt shows the tries left before asking.
 type CardSigner struct {
 	// Do runs fn with the card session (e.g. card.Monitor.Do, which marks the
 	// card busy); nil means use Session directly.
 	Do      func(fn func(*card.Session) error) error
 	Session *card.Session
 	Prompt  card.PINPrompt
+	// Ask, when set, asks the person's consent for scopes beyond the basics
+	// before the card step (Consenter).
+	Ask func(ctx context.Context, scopes []string) error
 }
 
-// SignChallenge implements CardLogin.
-func (cs CardSigner) SignChallenge(ctx context.Context, challenge []byte) ([]byte, []byte, error) {
-	var certDER, sig []byte
-	run := func(s *card.Session) error {
+func (cs CardSigner) with(fn func(*card.Session) error) error {
+	if cs.Do != nil {
+		return cs.Do(fn)
+	}
+	return fn(cs.Session)
+}
+
+// AuthCertificate implements CardLogin.
+func (cs CardSigner) AuthCertificate(ctx context.Context) ([]byte, error) {
+	var der []byte
+	err := cs.with(func(s *card.Session) error {
 		cert, err := s.ReadCertificate(ctx, card.CertAuth)
+		if err == nil {
+			der = cert.Raw
+		}
+		return err
+	})
+	return der, err
+}
+
+// SignStatement implements CardLogin.
+func (cs CardSigner) SignStatement(ctx context.Context, msg []byte) ([]byte, error) {
+	var sig []byte
+	err := cs.with(func(s *card.Session) error {
+		cert, err := s.ReadCertificate(ctx, card.CertAuth) // cached for the insertion
 		if err != nil {
 			return err
 		}
@@ -32,16 +55,17 @@ func (cs CardSigner) SignChallenge(ctx context.Context, challenge []byte) ([]byt
 		if err != nil {
 			return err
 		}
-		h := sha256.Sum256(challenge)
+		h := sha256.Sum256(msg)
 		sig, err = sg.Sign(rand.Reader, h[:], crypto.SHA256)
-		certDER = cert.Raw
 		return err
+	})
+	return sig, err
+}
+
+// Consent implements Consenter (no question when Ask is nil).
+func (cs CardSigner) Consent(ctx context.Context, scopes []string) error {
+	if cs.Ask == nil {
+		return nil
 	}
-	var err error
-	if cs.Do != nil {
-		err = cs.Do(run)
-	} else {
-		err = run(cs.Session)
-	}
-	return certDER, sig, err
+	return cs.Ask(ctx, scopes)
 }

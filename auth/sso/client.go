@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -12,6 +13,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -21,11 +23,38 @@ import (
 	"madoguchi/protocol/cardlogin"
 )
 
-// CardLogin signs a provider's login challenge on the card with the JPKI
-// user-authentication key (asking the person for the PIN, with tries left)
-// and returns the auth certificate (DER) and the signature.
+// CardLogin is the card side of the login step (protocol/cardlogin v2).
 type CardLogin interface {
-	SignChallenge(ctx context.Context, challenge []byte) (certDER, sig []byte, err error)
+	// AuthCertificate reads the user-authentication certificate (DER),
+	// freely readable: no PIN.
+	AuthCertificate(ctx context.Context) ([]byte, error)
+	// SignStatement has the card sign msg with the JPKI user-authentication
+	// key, asking the person for the PIN (with tries left).
+	SignStatement(ctx context.Context, msg []byte) ([]byte, error)
+}
+
+// Consenter is implemented by a CardLogin that asks the person, in plain
+// language and before the card step, to agree to scopes that reveal more
+// than the basics (certificates, applications, proxy, mynumber). An error
+// ends the sign-in before anything is sent to the card.
+type Consenter interface {
+	Consent(ctx context.Context, scopes []string) error
+}
+
+// BasicScopes are granted without a consent question (the four attributes,
+// OpenID and the refresh token).
+var BasicScopes = []string{"openid", "offline_access", "name", "address", "birthdate", "gender"}
+
+// SensitiveScopes returns the scopes of the list that need the person's
+// consent before the card step.
+func SensitiveScopes(scopes []string) []string {
+	var out []string
+	for _, s := range scopes {
+		if !slices.Contains(BasicScopes, s) {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // Client signs in against one municipality's provider.
@@ -116,6 +145,9 @@ type loginHooks struct {
 	verifier func(real string) string        // replaces the PKCE verifier at the token exchange
 	final    func(string) string             // rewrites the final redirect before delivery
 	answered func(loginURL string, body any) // sees the card-login answer
+	// statement replaces the statement the card signs (the answer still
+	// names the real one)
+	statement func(cardlogin.Statement) cardlogin.Statement
 	// code sees the authorization code; returning true stops the flow before
 	// our exchange (another relying party library takes over in a test)
 	code func(code, redirect, verifier, nonce string) bool
@@ -167,21 +199,55 @@ func (c *Client) login(ctx context.Context, cardLogin CardLogin, h loginHooks) (
 		}
 		return nil, fail(CodeForeignURL, "login page outside the provider: %s", loginURL)
 	}
+	lu, _ := url.Parse(loginURL)
+	reqID := lu.Query().Get("authRequestID")
+	if reqID == "" {
+		return nil, fail(CodeLoginRefused, "login page without an authorization request")
+	}
+	// consent for what reveals more than the basics, before the card
+	if sens := SensitiveScopes(c.p.Scopes); len(sens) > 0 {
+		if cs, ok := cardLogin.(Consenter); ok {
+			if err := cs.Consent(ctx, sens); err != nil {
+				return nil, err
+			}
+		}
+	}
+	// the certificate first: an expired card is refused here, and a revoked
+	// or unregistered one by the provider, before any PIN is asked
+	certDER, err := cardLogin.AuthCertificate(ctx)
+	if err != nil {
+		return nil, err // typed card errors pass through
+	}
+	if cert, perr := x509.ParseCertificate(certDER); perr == nil && c.Now().After(cert.NotAfter) {
+		return nil, &Error{Code: CodeLoginRefused, ProviderCode: "AUTH-CERT-EXPIRED", Detail: "checked on this computer: expired " + cert.NotAfter.Format(time.RFC3339)}
+	}
 	var ch cardlogin.Challenge
-	if err := c.doJSON(ctx, &ua, http.MethodGet, loginURL, nil, &ch); err != nil {
+	offer := cardlogin.Offer{Version: cardlogin.Version, AuthRequestID: reqID, Certificate: base64.StdEncoding.EncodeToString(certDER)}
+	if err := c.doJSON(ctx, &ua, http.MethodPost, loginURL, offer, &ch); err != nil {
 		return nil, err
 	}
-	raw, err := base64.RawURLEncoding.DecodeString(ch.Challenge)
-	if err != nil || len(raw) < 16 {
+	// sign only a statement for this provider, this client and this request
+	switch {
+	case ch.Version != cardlogin.Version:
+		return nil, &Error{Code: CodeLoginRefused, ProviderCode: cardlogin.CodeVersion, Detail: "provider speaks " + ch.Version}
+	case ch.Issuer != c.p.Issuer || ch.ClientID != c.p.ClientID || ch.AuthRequestID != reqID:
+		return nil, &Error{Code: CodeLoginRefused, ProviderCode: cardlogin.CodeStatementMismatch,
+			Detail: "the challenge names another provider, client or request"}
+	}
+	if raw, err := base64.RawURLEncoding.DecodeString(ch.Challenge); err != nil || len(raw) < 16 {
 		return nil, fail(CodeLoginRefused, "malformed challenge")
 	}
-	certDER, sig, err := cardLogin.SignChallenge(ctx, raw)
+	st := ch.Statement()
+	if h.statement != nil {
+		st = h.statement(st)
+	}
+	sig, err := cardLogin.SignStatement(ctx, st.Bytes())
 	if err != nil {
 		return nil, err // typed card errors (PIN-WRONG, CARD-REMOVED, …) pass through
 	}
 	var res cardlogin.Result
-	ans := cardlogin.Answer{AuthRequestID: ch.AuthRequestID, Challenge: ch.Challenge,
-		Certificate: base64.StdEncoding.EncodeToString(certDER), Signature: base64.StdEncoding.EncodeToString(sig)}
+	ans := cardlogin.Answer{Version: cardlogin.Version, AuthRequestID: reqID, Statement: ch.Statement(),
+		Signature: base64.StdEncoding.EncodeToString(sig)}
 	if err := c.doJSON(ctx, &ua, http.MethodPost, loginURL, ans, &res); err != nil {
 		return nil, err
 	}

@@ -20,12 +20,15 @@ const (
 	CodeForeignURL     Code = "SSO-FOREIGN-URL" // the provider sent us somewhere else
 	CodeSessionExpired Code = "SSO-SESSION-EXPIRED"
 	CodeProfile        Code = "SSO-PROFILE"
+	// CodeConsentDeclined: the person did not agree to what the sign-in asks
+	// beyond the basics; nothing was sent to the card.
+	CodeConsentDeclined Code = "SSO-CONSENT-DECLINED"
 )
 
 // Codes lists every sign-in failure code (each is explained in every
 // language; see the catalogue test).
 var Codes = []Code{CodeUnreachable, CodeStateMismatch, CodeIssuerMismatch, CodeNonceMismatch, CodeIDToken,
-	CodeLoginRefused, CodeAuthError, CodeTokenError, CodeForeignURL, CodeSessionExpired, CodeProfile}
+	CodeLoginRefused, CodeAuthError, CodeTokenError, CodeForeignURL, CodeSessionExpired, CodeProfile, CodeConsentDeclined}
 
 // Error is a sign-in failure.
 type Error struct {

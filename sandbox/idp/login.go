@@ -18,7 +18,12 @@ const ChallengeTTL = 2 * time.Minute
 
 type challenge struct {
 	AuthRequestID string    `json:"auth_request_id"`
+	ClientID      string    `json:"client_id"`
+	IssuedAt      int64     `json:"issued_at"`
 	Expires       time.Time `json:"expires"`
+	// Certificate is the offered auth certificate (DER): the answer must be
+	// signed with its key.
+	Certificate []byte `json:"certificate"`
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
@@ -33,59 +38,108 @@ func loginErr(w http.ResponseWriter, status int, code, desc string) {
 }
 
 func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
-	switch r.Method {
-	case http.MethodGet:
-		s.loginChallenge(w, r)
-	case http.MethodPost:
-		s.loginAnswer(w, r)
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		loginErr(w, http.StatusMethodNotAllowed, cardlogin.CodeVersion, "card login "+cardlogin.Version+": POST an offer, then an answer")
+		return
+	}
+	// one body type for both steps: an offer carries a certificate, an
+	// answer a signature
+	var m struct {
+		cardlogin.Answer
+		Certificate string `json:"certificate"`
+	}
+	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<10)).Decode(&m); err != nil {
+		loginErr(w, http.StatusBadRequest, cardlogin.CodeMalformed, "body is not a card-login message")
+		return
+	}
+	if m.Version != cardlogin.Version {
+		loginErr(w, http.StatusBadRequest, cardlogin.CodeVersion, "this provider speaks "+cardlogin.Version)
+		return
+	}
+	switch {
+	case m.Certificate != "" && m.Signature == "":
+		s.loginOffer(w, r, cardlogin.Offer{Version: m.Version, AuthRequestID: m.AuthRequestID, Certificate: m.Certificate})
+	case m.Signature != "" && m.Certificate == "":
+		s.loginAnswer(w, r, m.Answer)
 	default:
-		w.WriteHeader(http.StatusMethodNotAllowed)
+		loginErr(w, http.StatusBadRequest, cardlogin.CodeMalformed, "neither an offer nor an answer")
 	}
 }
 
-func (s *Server) loginChallenge(w http.ResponseWriter, r *http.Request) {
+// loginOffer checks the certificate before any PIN is asked, then issues a
+// challenge bound to the request and the certificate.
+func (s *Server) loginOffer(w http.ResponseWriter, r *http.Request, o cardlogin.Offer) {
 	ctx := r.Context()
-	id := r.URL.Query().Get("authRequestID")
-	req, err := s.storage.AuthRequestByID(ctx, id)
+	req, err := s.storage.AuthRequestByID(ctx, o.AuthRequestID)
 	if err != nil || req.Done() {
 		loginErr(w, http.StatusBadRequest, cardlogin.CodeUnknownRequest, "unknown or completed authorization request")
+		return
+	}
+	certDER, err := base64.StdEncoding.DecodeString(o.Certificate)
+	if err != nil {
+		loginErr(w, http.StatusBadRequest, cardlogin.CodeMalformed, "certificate is not base64")
+		return
+	}
+	cert, err := s.verifier.CheckCertificate(certDER)
+	if err != nil {
+		loginErr(w, http.StatusUnauthorized, string(jpki.CodeOf(err)), err.Error())
+		return
+	}
+	if _, err := s.residentFor(r, cert); err != nil {
+		loginErr(w, http.StatusUnauthorized, cardlogin.CodeNotRegistered, "this card is not registered with the municipality")
 		return
 	}
 	b := make([]byte, 32)
 	rand.Read(b)
 	ch := base64.RawURLEncoding.EncodeToString(b)
-	exp := s.storage.now().Add(ChallengeTTL)
-	if err := s.store.put(ctx, "challenges", ch, id, challenge{AuthRequestID: id, Expires: exp}, exp); err != nil {
+	now := s.storage.now()
+	exp := now.Add(ChallengeTTL)
+	rec := challenge{AuthRequestID: o.AuthRequestID, ClientID: req.GetClientID(), IssuedAt: now.Unix(), Expires: exp, Certificate: certDER}
+	if err := s.store.put(ctx, "challenges", ch, o.AuthRequestID, rec, exp); err != nil {
 		loginErr(w, http.StatusInternalServerError, "SERVER", "could not store the challenge")
 		return
 	}
-	writeJSON(w, http.StatusOK, cardlogin.Challenge{AuthRequestID: id, Challenge: ch, ExpiresIn: int(ChallengeTTL / time.Second)})
+	writeJSON(w, http.StatusOK, cardlogin.Challenge{Version: cardlogin.Version, Issuer: s.Issuer, ClientID: rec.ClientID,
+		AuthRequestID: o.AuthRequestID, Challenge: ch, IssuedAt: rec.IssuedAt, ExpiresIn: int(ChallengeTTL / time.Second)})
 }
 
-func (s *Server) loginAnswer(w http.ResponseWriter, r *http.Request) {
+// loginAnswer checks every field of the signed statement against what this
+// provider issued, then the signature over its own encoding of it.
+func (s *Server) loginAnswer(w http.ResponseWriter, r *http.Request, a cardlogin.Answer) {
 	ctx := r.Context()
-	var a cardlogin.Answer
-	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<10)).Decode(&a); err != nil {
-		loginErr(w, http.StatusBadRequest, cardlogin.CodeMalformed, "body is not a login answer")
-		return
-	}
 	var ch challenge
 	// take: a challenge answers at most once, whatever the outcome
-	if err := s.store.take(ctx, "challenges", a.Challenge, &ch); err != nil || ch.AuthRequestID != a.AuthRequestID || s.storage.now().After(ch.Expires) {
+	if err := s.store.take(ctx, "challenges", a.Statement.Challenge, &ch); err != nil || ch.AuthRequestID != a.AuthRequestID || s.storage.now().After(ch.Expires) {
 		loginErr(w, http.StatusBadRequest, cardlogin.CodeChallengeInvalid, "challenge unknown, expired, already used or for another request")
 		return
 	}
-	raw, _ := base64.RawURLEncoding.DecodeString(a.Challenge)
-	certDER, err1 := base64.StdEncoding.DecodeString(a.Certificate)
-	sig, err2 := base64.StdEncoding.DecodeString(a.Signature)
-	if err1 != nil || err2 != nil {
-		loginErr(w, http.StatusBadRequest, cardlogin.CodeMalformed, "certificate or signature is not base64")
+	want := cardlogin.Statement{Issuer: s.Issuer, ClientID: ch.ClientID, AuthRequestID: ch.AuthRequestID,
+		Challenge: a.Statement.Challenge, IssuedAt: ch.IssuedAt}
+	for _, f := range []struct{ name, got, want string }{
+		{"issuer", a.Statement.Issuer, want.Issuer},
+		{"client_id", a.Statement.ClientID, want.ClientID},
+		{"auth_request_id", a.Statement.AuthRequestID, want.AuthRequestID},
+	} {
+		if f.got != f.want {
+			loginErr(w, http.StatusUnauthorized, cardlogin.CodeStatementMismatch, "the signed statement names another "+f.name)
+			return
+		}
+	}
+	if a.Statement.IssuedAt != want.IssuedAt {
+		loginErr(w, http.StatusUnauthorized, cardlogin.CodeStatementMismatch, "the signed statement has another issue time")
 		return
 	}
-	cert, err := s.verifier.Verify(certDER, raw, sig)
+	sig, err := base64.StdEncoding.DecodeString(a.Signature)
 	if err != nil {
-		code := string(jpki.CodeOf(err))
-		loginErr(w, http.StatusUnauthorized, code, err.Error())
+		loginErr(w, http.StatusBadRequest, cardlogin.CodeMalformed, "signature is not base64")
+		return
+	}
+	// the provider's own encoding of the statement: whatever the client
+	// claims it signed, only this verifies
+	cert, err := s.verifier.Verify(ch.Certificate, want.Bytes(), sig)
+	if err != nil {
+		loginErr(w, http.StatusUnauthorized, string(jpki.CodeOf(err)), err.Error())
 		return
 	}
 	residentID, err := s.residentFor(r, cert)

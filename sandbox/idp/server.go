@@ -18,6 +18,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	jose "github.com/go-jose/go-jose/v4"
@@ -31,6 +32,17 @@ import (
 // AppClientID is the Madoguchi desktop app's client (public, native).
 const AppClientID = "madoguchi-app"
 
+// IntakeClientID is a second registered client of the sandbox, allowed the
+// mynumber scope (the municipality's own intake tool would be one). Public
+// clients get the My Number only where a municipality registered them so.
+const IntakeClientID = "sandbox-intake"
+
+// AppScopes are the scopes beyond the basics the app client is registered for.
+var AppScopes = []string{"certificates", "applications", "proxy"}
+
+// DefaultSessionTTL is the absolute lifetime of a sign-in.
+const DefaultSessionTTL = 30 * 24 * time.Hour
+
 // Config configures the sandbox provider.
 type Config struct {
 	// Addr to listen on (default 127.0.0.1:8443; port 0 picks a free one).
@@ -38,7 +50,10 @@ type Config struct {
 	// DataDir holds the SQLite database and the development TLS CA.
 	DataDir    string
 	AccessTTL  time.Duration // default 10 min
-	RefreshTTL time.Duration // default 30 days
+	RefreshTTL time.Duration // default 30 days (sliding: each refresh)
+	// SessionTTL is the absolute lifetime of a sign-in, whatever the
+	// refreshes (default 30 days; the profile states it to the app).
+	SessionTTL time.Duration
 	IDTokenTTL time.Duration // default 10 min
 	// Now is the clock (default time.Now).
 	Now func() time.Time
@@ -78,6 +93,9 @@ func Start(cfg Config) (*Server, error) {
 	if cfg.IDTokenTTL == 0 {
 		cfg.IDTokenTTL = 10 * time.Minute
 	}
+	if cfg.SessionTTL == 0 {
+		cfg.SessionTTL = DefaultSessionTTL
+	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -103,7 +121,7 @@ func Start(cfg Config) (*Server, error) {
 	}
 	s := &Server{Issuer: issuer, CAFile: caFile, store: st, ln: ln, done: make(chan struct{})}
 	fail := func(err error) (*Server, error) { ln.Close(); st.close(); return nil, err }
-	s.storage = &storage{st: st, now: cfg.Now, accessTTL: cfg.AccessTTL, refreshTTL: cfg.RefreshTTL, idTTL: cfg.IDTokenTTL,
+	s.storage = &storage{st: st, now: cfg.Now, accessTTL: cfg.AccessTTL, refreshTTL: cfg.RefreshTTL, sessionTTL: cfg.SessionTTL, idTTL: cfg.IDTokenTTL,
 		loginURL: func(id string) string { return issuer + "/login/card?authRequestID=" + id }}
 	ctx := context.Background()
 	if err := s.storage.loadSecrets(ctx); err != nil {
@@ -120,8 +138,21 @@ func Start(cfg Config) (*Server, error) {
 		return fail(err)
 	}
 	s.verifier.Now = cfg.Now
+	// zitadel's op decrypts presented tokens (revocation, userinfo) before
+	// anything else; its default adds a fallback decrypter without integrity
+	// check, so a random refresh token could "decrypt" to a bogus token ID
+	// and a revocation answer 200 without revoking. AES-GCM only, with a key
+	// of its own.
+	keyBytes, err := s.Secret(ctx, "op-token-crypto", func() ([]byte, error) {
+		b := make([]byte, 32)
+		_, err := rand.Read(b)
+		return b, err
+	})
+	if err != nil {
+		return fail(err)
+	}
 	var cryptoKey [32]byte
-	copy(cryptoKey[:], s.storage.pairwise) // opaque-token encryption key, persisted with the secrets
+	copy(cryptoKey[:], keyBytes)
 	s.provider, err = op.NewProvider(&op.Config{
 		CryptoKey:             cryptoKey,
 		CodeMethodS256:        true,
@@ -130,13 +161,14 @@ func Start(cfg Config) (*Server, error) {
 		SupportedScopes:       Scopes,
 		SupportedClaims: []string{"sub", "aud", "exp", "iat", "iss", "auth_time", "nonce", "acr", "amr", "azp",
 			"name", "address", "birthdate", "gender"},
-	}, s.storage, op.StaticIssuer(issuer)) // zitadel logs refused requests via slog.Default (error types only)
+	}, s.storage, op.StaticIssuer(issuer), // zitadel logs refused requests via slog.Default (error types only)
+		op.WithCrypto(op.NewAES256GCMCrypto(cryptoKey, "sandbox")))
 	if err != nil {
 		return fail(err)
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/login/card", s.handleLogin)
-	mux.Handle("/", s.provider)
+	mux.Handle("/", s.front(s.provider))
 	for _, m := range cfg.Mount {
 		if err := m(s, mux); err != nil {
 			return fail(err)
@@ -200,6 +232,16 @@ func (s *Server) CheckAccessToken(ctx context.Context, raw string) (*TokenInfo, 
 	return &TokenInfo{Subject: c.Sub, ClientID: at.ClientID, ResidentID: m.ResidentID, Scopes: at.Scopes}, nil
 }
 
+// LiveRefreshTokens counts the refresh tokens that would still be accepted
+// (sandbox diagnostics: tests check that nothing is left alive at the
+// provider that nobody holds).
+func (s *Server) LiveRefreshTokens(ctx context.Context) (int, error) {
+	var n int
+	err := s.store.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM refresh_tokens WHERE json_extract(data,'$.used')=0 AND (expires IS NULL OR expires > ?)`,
+		s.storage.now().Unix()).Scan(&n)
+	return n, err
+}
+
 // Resident returns a registered resident.
 func (s *Server) Resident(ctx context.Context, id string) (Resident, error) {
 	var r Resident
@@ -257,11 +299,14 @@ func (s *Server) RegisterCertificate(ctx context.Context, residentID string, cer
 // certificates) when missing. Residents are keyed by a registry ID, so a
 // renewed certificate maps to the same resident (and the same subject).
 func (s *Server) seed(ctx context.Context) error {
-	var c clientRecord
-	if err := s.store.get(ctx, "clients", AppClientID, &c); errors.Is(err, errNotFound) {
-		c = clientRecord{ID: AppClientID, Native: true,
+	for _, c := range []clientRecord{
+		{ID: AppClientID, Native: true, AllowedScopes: AppScopes,
 			RedirectURIs:           []string{"http://127.0.0.1/callback"},
-			PostLogoutRedirectURIs: []string{"http://127.0.0.1/signed-out"}}
+			PostLogoutRedirectURIs: []string{"http://127.0.0.1/signed-out"}},
+		{ID: IntakeClientID, Native: true, AllowedScopes: append(slices.Clone(AppScopes), "mynumber"),
+			RedirectURIs: []string{"http://127.0.0.1/callback"}},
+	} {
+		// registrations follow the code (the sandbox's data may predate them)
 		if err := s.store.put(ctx, "clients", c.ID, "", c, time.Time{}); err != nil {
 			return err
 		}

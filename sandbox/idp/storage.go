@@ -27,6 +27,11 @@ import (
 var Scopes = []string{oidc.ScopeOpenID, oidc.ScopeOfflineAccess, "name", "address", "birthdate", "gender",
 	"certificates", "applications", "proxy", "mynumber"}
 
+// BasicScopes any registered client may ask for; the others reveal more
+// (certificates, applications, proxy acts, the My Number) and are granted
+// only to clients registered for them (clientRecord.AllowedScopes).
+var BasicScopes = []string{oidc.ScopeOpenID, oidc.ScopeOfflineAccess, "name", "address", "birthdate", "gender"}
+
 // ACR and AMR report how the resident was authenticated: a hardware key on
 // a smart card, unlocked with a PIN, certificate checked against the CRL.
 const ACR = "aal3"
@@ -118,6 +123,8 @@ type clientRecord struct {
 	RedirectURIs           []string `json:"redirect_uris"`
 	PostLogoutRedirectURIs []string `json:"post_logout_redirect_uris"`
 	Native                 bool     `json:"native"`
+	// AllowedScopes are the scopes beyond BasicScopes this client may get.
+	AllowedScopes []string `json:"allowed_scopes,omitempty"`
 }
 
 // storage implements op.Storage over the SQLite store.
@@ -127,6 +134,7 @@ type storage struct {
 	now        func() time.Time
 	accessTTL  time.Duration
 	refreshTTL time.Duration
+	sessionTTL time.Duration // absolute: from the card login, whatever the refreshes
 	idTTL      time.Duration
 	key        *rsa.PrivateKey
 	keyID      string
@@ -200,6 +208,19 @@ func (s *storage) CreateAuthRequest(ctx context.Context, r *oidc.AuthRequest, _ 
 	if r.CodeChallenge == "" || r.CodeChallengeMethod != oidc.CodeChallengeMethodS256 {
 		return nil, oidc.ErrInvalidRequest().WithDescription("PKCE with S256 is required")
 	}
+	if slices.Contains(r.Prompt, oidc.PromptNone) {
+		// no provider session exists: every sign-in is a card login
+		return nil, oidc.ErrLoginRequired().WithDescription("a card login is required")
+	}
+	var c clientRecord
+	if err := s.st.get(ctx, "clients", r.ClientID, &c); err != nil {
+		return nil, oidc.ErrInvalidClient()
+	}
+	for _, sc := range r.Scopes {
+		if !slices.Contains(BasicScopes, sc) && !slices.Contains(c.AllowedScopes, sc) {
+			return nil, oidc.ErrInvalidScope().WithDescription("scope %s is not allowed for this client", sc)
+		}
+	}
 	a := &authRequest{
 		ID: randomID(16), ClientID: r.ClientID, RedirectURI: r.RedirectURI, State: r.State, Nonce: r.Nonce,
 		ResponseType: r.ResponseType, ResponseMode: r.ResponseMode, Scopes: r.Scopes,
@@ -217,13 +238,29 @@ func (s *storage) AuthRequestByID(ctx context.Context, id string) (op.AuthReques
 	return &a, nil
 }
 
+// usedCodeTTL is how long a redeemed code is remembered, so that a replay
+// revokes what was issued from it.
+const usedCodeTTL = 24 * time.Hour
+
+// AuthRequestByCode takes the code: it works once, also under concurrent
+// token requests (an atomic take). A replayed code revokes every token
+// issued from it (RFC 6749 §4.1.2).
 func (s *storage) AuthRequestByCode(ctx context.Context, code string) (op.AuthRequest, error) {
 	var a authRequest
-	if err := s.st.getByRef(ctx, "auth_requests", hashToken(code), &a); err != nil {
-		return nil, err
+	h := hashToken(code)
+	err := s.st.takeRef(ctx, "auth_requests", h, "used:"+h, s.now().Add(usedCodeTTL), &a)
+	if err == nil {
+		return &a, nil
 	}
-	return &a, nil
+	if gerr := s.st.getByRef(ctx, "auth_requests", "used:"+h, &a); gerr == nil {
+		s.revokeFamily(ctx, codeFamily(a.ID))
+		return nil, oidc.ErrInvalidGrant().WithDescription("authorization code already used: the tokens issued from it are revoked")
+	}
+	return nil, err
 }
+
+// codeFamily names the tokens issued from one authorization request.
+func codeFamily(authRequestID string) string { return "ar-" + authRequestID }
 
 func (s *storage) SaveAuthCode(ctx context.Context, id, code string) error {
 	var a authRequest
@@ -233,8 +270,10 @@ func (s *storage) SaveAuthCode(ctx context.Context, id, code string) error {
 	return s.st.put(ctx, "auth_requests", id, hashToken(code), &a, s.now().Add(5*time.Minute))
 }
 
+// DeleteAuthRequest forgets a request, except one whose code was redeemed:
+// that one stays (until usedCodeTTL) so a replay can be recognised.
 func (s *storage) DeleteAuthRequest(ctx context.Context, id string) error {
-	return s.st.del(ctx, "auth_requests", id)
+	return s.st.delWhere(ctx, "auth_requests", "id=? AND (ref IS NULL OR ref NOT LIKE 'used:%')", id)
 }
 
 // completeLogin marks the request authenticated as the resident.
@@ -275,12 +314,19 @@ func requestFields(req op.TokenRequest) (clientID string, authTime time.Time) {
 
 func (s *storage) CreateAccessToken(ctx context.Context, req op.TokenRequest) (string, time.Time, error) {
 	clientID, _ := requestFields(req)
-	return s.newAccessToken(ctx, clientID, req.GetSubject(), req.GetScopes(), req.GetAudience(), "")
+	family := ""
+	if a, ok := req.(*authRequest); ok {
+		family = codeFamily(a.ID)
+	}
+	return s.newAccessToken(ctx, clientID, req.GetSubject(), req.GetScopes(), req.GetAudience(), family)
 }
 
 func (s *storage) CreateAccessAndRefreshTokens(ctx context.Context, req op.TokenRequest, current string) (string, string, time.Time, error) {
 	clientID, authTime := requestFields(req)
 	family := randomID(12)
+	if a, ok := req.(*authRequest); ok {
+		family = codeFamily(a.ID)
+	}
 	if current != "" { // rotation: the presented token becomes used
 		var old refreshToken
 		if err := s.st.get(ctx, "refresh_tokens", hashToken(current), &old); err != nil {
@@ -293,8 +339,12 @@ func (s *storage) CreateAccessAndRefreshTokens(ctx context.Context, req op.Token
 		family, authTime = old.Family, old.AuthTime
 	}
 	tok := randomID(32)
+	exp := s.now().Add(s.refreshTTL)
+	if end := authTime.Add(s.sessionTTL); s.sessionTTL > 0 && !authTime.IsZero() && end.Before(exp) {
+		exp = end // the session's absolute end: a refresh never extends it
+	}
 	rt := refreshToken{ID: hashToken(tok), Family: family, ClientID: clientID, Subject: req.GetSubject(),
-		Scopes: req.GetScopes(), Audience: req.GetAudience(), AuthTime: authTime, Expires: s.now().Add(s.refreshTTL)}
+		Scopes: req.GetScopes(), Audience: req.GetAudience(), AuthTime: authTime, Expires: exp}
 	if err := s.st.put(ctx, "refresh_tokens", rt.ID, rt.Family, &rt, rt.Expires); err != nil {
 		return "", "", time.Time{}, err
 	}
@@ -310,6 +360,9 @@ func (s *storage) TokenRequestByRefreshToken(ctx context.Context, token string) 
 	if rt.Used { // replay of a rotated token: assume theft, revoke the family
 		s.revokeFamily(ctx, rt.Family)
 		return nil, op.ErrInvalidRefreshToken
+	}
+	if !s.now().Before(rt.Expires) || (s.sessionTTL > 0 && !s.now().Before(rt.AuthTime.Add(s.sessionTTL))) {
+		return nil, op.ErrInvalidRefreshToken // the session's absolute lifetime is over: sign in with the card again
 	}
 	return &rt, nil
 }
@@ -391,6 +444,9 @@ func (s *storage) KeySet(context.Context) ([]op.Key, error) {
 func (s *storage) GetClientByClientID(ctx context.Context, id string) (op.Client, error) {
 	var c clientRecord
 	if err := s.st.get(ctx, "clients", id, &c); err != nil {
+		if errors.Is(err, errNotFound) {
+			return nil, oidc.ErrInvalidClient().WithDescription("unknown client")
+		}
 		return nil, err
 	}
 	return &opClient{c: c, s: s}, nil
@@ -507,7 +563,11 @@ func (c *opClient) IDTokenLifetime() time.Duration       { return c.s.idTTL }
 func (c *opClient) DevMode() bool                        { return false }
 func (c *opClient) ClockSkew() time.Duration             { return 0 }
 func (c *opClient) IDTokenUserinfoClaimsAssertion() bool { return false }
-func (c *opClient) IsScopeAllowed(scope string) bool     { return slices.Contains(Scopes, scope) }
+
+// IsScopeAllowed keeps every known scope in the request; CreateAuthRequest
+// then refuses (invalid_scope) those this client is not registered for,
+// rather than granting less in silence.
+func (c *opClient) IsScopeAllowed(scope string) bool { return slices.Contains(Scopes, scope) }
 func (c *opClient) RestrictAdditionalIdTokenScopes() func([]string) []string {
 	return func(s []string) []string { return s }
 }

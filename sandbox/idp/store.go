@@ -107,6 +107,37 @@ func (s *store) take(ctx context.Context, kind, id string, v any) error {
 	return json.Unmarshal(b, v)
 }
 
+// takeRef atomically moves a record's ref from ref to newRef (and its expiry
+// to expires) and returns the record: of concurrent callers with the same
+// ref, exactly one succeeds.
+func (s *store) takeRef(ctx context.Context, kind, ref, newRef string, expires time.Time, v any) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var id string
+	var b []byte
+	err = tx.QueryRowContext(ctx, fmt.Sprintf(`SELECT id, data FROM %s WHERE ref=? AND (expires IS NULL OR expires > ?)`, kind), ref, time.Now().Unix()).Scan(&id, &b)
+	if errors.Is(err, sql.ErrNoRows) {
+		return notFound{kind}
+	}
+	if err != nil {
+		return err
+	}
+	res, err := tx.ExecContext(ctx, fmt.Sprintf(`UPDATE %s SET ref=?, expires=? WHERE id=? AND ref=?`, kind), newRef, expires.Unix(), id, ref)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return notFound{kind}
+	}
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	return json.Unmarshal(b, v)
+}
+
 func (s *store) del(ctx context.Context, kind, id string) error {
 	_, err := s.db.ExecContext(ctx, fmt.Sprintf(`DELETE FROM %s WHERE id=?`, kind), id)
 	return err

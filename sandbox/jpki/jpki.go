@@ -84,6 +84,24 @@ func NewVerifier(ca fixtures.CA) (*Verifier, error) {
 // certificate of the sandbox JPKI and that sig is its PKCS#1 v1.5 SHA-256
 // signature over challenge. It returns the certificate.
 func (v *Verifier) Verify(certDER, challenge, sig []byte) (*x509.Certificate, error) {
+	cert, err := v.CheckCertificate(certDER)
+	if err != nil {
+		return nil, err
+	}
+	pub, ok := cert.PublicKey.(*rsa.PublicKey)
+	if !ok {
+		return nil, &Error{CodeMalformed, "not an RSA key"}
+	}
+	h := sha256.Sum256(challenge)
+	if err := rsa.VerifyPKCS1v15(pub, crypto.SHA256, h[:], sig); err != nil {
+		return nil, &Error{CodeBadSignature, "signature does not verify"}
+	}
+	return cert, nil
+}
+
+// CheckCertificate checks an auth certificate alone (chain, validity, key
+// usage, CRL): what a provider can refuse before any PIN is asked.
+func (v *Verifier) CheckCertificate(certDER []byte) (*x509.Certificate, error) {
 	cert, err := x509.ParseCertificate(certDER)
 	if err != nil {
 		return nil, &Error{CodeMalformed, err.Error()}
@@ -114,14 +132,6 @@ func (v *Verifier) Verify(certDER, challenge, sig []byte) (*x509.Certificate, er
 		if e.SerialNumber.Cmp(cert.SerialNumber) == 0 {
 			return nil, &Error{CodeRevoked, "revoked " + e.RevocationTime.Format(time.RFC3339)}
 		}
-	}
-	pub, ok := cert.PublicKey.(*rsa.PublicKey)
-	if !ok {
-		return nil, &Error{CodeMalformed, "not an RSA key"}
-	}
-	h := sha256.Sum256(challenge)
-	if err := rsa.VerifyPKCS1v15(pub, crypto.SHA256, h[:], sig); err != nil {
-		return nil, &Error{CodeBadSignature, "signature does not verify"}
 	}
 	return cert, nil
 }
