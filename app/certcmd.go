@@ -246,7 +246,8 @@ func printCert(env *Env, asJSON bool, e wallet.Entry, v *sdjwt.Verified, showMyN
 	}
 	fmt.Fprintf(env.Stdout, "%s (%s) ✓ %s → %s\n", e.ID, e.Kind, v.IssuedAt.Format("2006-01-02"), v.Expires.Format("2006-01-02"))
 	for _, k := range wallet.Fields(v) {
-		fmt.Fprintf(env.Stdout, "  %s: %v\n", k, v.Claims[k])
+		val, _ := sdjwt.Lookup(v.Claims, k)
+		fmt.Fprintf(env.Stdout, "  %s: %v\n", k, val)
 	}
 	return nil
 }

@@ -144,7 +144,8 @@ func toView(e wallet.Entry, v *sdjwt.Verified, err error) ui.WalletCert {
 		maskMyNumber(v.Claims, false) // shown masked by default
 		c.IssuedAt, c.Expires = v.IssuedAt, v.Expires
 		for _, name := range wallet.Fields(v) {
-			c.Fields = append(c.Fields, ui.Field{Name: name, Value: display(v.Claims[name])})
+			val, _ := sdjwt.Lookup(v.Claims, name)
+			c.Fields = append(c.Fields, ui.Field{Name: name, Value: display(val)})
 		}
 	}
 	return c

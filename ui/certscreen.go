@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -119,11 +120,26 @@ func (s *CertScreen) showList(certs []WalletCert) {
 	s.list.Refresh()
 }
 
-func (s *CertScreen) fieldLabel(name string) string {
-	if s.tr.Has("field." + name) {
-		return s.tr.T("field." + name)
+// fieldLabel names a field for people; nested paths read
+// "Address (parts) › Prefecture", array elements "Household members 2".
+func (s *CertScreen) fieldLabel(path string) string {
+	var parts []string
+	for _, seg := range strings.Split(path, ".") {
+		name, idx, _ := strings.Cut(seg, "[")
+		label := name
+		if s.tr.Has("field." + name) {
+			label = s.tr.T("field." + name)
+		}
+		for idx != "" {
+			n, rest, _ := strings.Cut(idx, "]")
+			if i, err := strconv.Atoi(n); err == nil {
+				label += " " + strconv.Itoa(i+1)
+			}
+			idx = strings.TrimPrefix(rest, "[")
+		}
+		parts = append(parts, label)
 	}
-	return name
+	return strings.Join(parts, " › ")
 }
 
 func (s *CertScreen) showDetail(c WalletCert) {

@@ -151,8 +151,11 @@ func (sv *service) claims(ctx context.Context, vct string, r idp.Resident, year 
 	switch vct {
 	case certs.VCTResidenceRecord:
 		head, members := household(ctx, sv.srv, r)
+		// each household member, and each part of the address, can be shown
+		// alone (nested disclosures)
 		sd := map[string]any{"name": r.Name, "birth_date": isoDate(r.BirthDate), "sex": r.Sex, "address": r.Address,
-			"moved_in": "2020-04-01", "household_head": head.Name, "relationship": relationship(r, head),
+			"address_parts": addressParts(r.Address),
+			"moved_in":      "2020-04-01", "household_head": head.Name, "relationship": relationship(r, head),
 			"household_members": members}
 		return plain, sd
 	case certs.VCTTaxCertificate:
@@ -185,9 +188,35 @@ func household(ctx context.Context, s *idp.Server, r idp.Resident) (idp.Resident
 		if m.BirthDate < head.BirthDate {
 			head = m
 		}
-		members = append(members, map[string]any{"name": m.Name, "birth_date": isoDate(m.BirthDate)})
+		members = append(members, sdjwt.SD{Value: map[string]any{"name": m.Name, "birth_date": isoDate(m.BirthDate)}})
 	}
 	return head, members
+}
+
+// addressParts splits a Japanese address into prefecture, municipality (市区町村,
+// with a designated city's ward) and the rest, each selectively disclosable.
+func addressParts(addr string) map[string]any {
+	rs := []rune(addr)
+	cut := func(from int, marks string, max int) int {
+		for i := from; i < len(rs) && i < from+max; i++ {
+			if strings.ContainsRune(marks, rs[i]) {
+				return i + 1
+			}
+		}
+		return from
+	}
+	p := cut(0, "都道府県", 4)
+	m := cut(p, "市区町村郡", 8)
+	if m > p && rs[m-1] == '市' { // a designated city: its ward belongs to the municipality
+		m = cut(m, "区", 5)
+	}
+	parts := map[string]any{}
+	for k, v := range map[string]string{"prefecture": string(rs[:p]), "municipality": string(rs[p:m]), "street": strings.TrimSpace(string(rs[m:]))} {
+		if v != "" {
+			parts[k] = sdjwt.SD{Value: v}
+		}
+	}
+	return parts
 }
 
 func relationship(r, head idp.Resident) string {
