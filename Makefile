@@ -5,7 +5,7 @@ STATICCHECK_VERSION := v0.8.2
 TOOLS := $(CURDIR)/.tools/bin
 BIN := madoguchi
 
-.PHONY: all deps deps-build build run test unit lint fuzz bench screenshot windows clean
+.PHONY: all deps deps-build build run test unit lint fuzz bench screenshot windows clean soak interop-vectors
 
 all: build
 
@@ -58,6 +58,20 @@ bench: deps
 # A screenshot of the real window under Xvfb, in out/screenshots/.
 screenshot: deps build
 	$(GO) test -count=1 -run 'TestGUIWindow' -v ./integration
+
+# Regenerates the committed sd-jwt-js presentation the SD-JWT tests verify
+# without node (protocol/sdjwt/testdata/interop).
+interop-vectors: deps
+	echo '{"mode":"issue","nonce":"vector-nonce-1","aud":"https://verifier.example"}' | node protocol/sdjwt/interop/interop.mjs \
+	  > protocol/sdjwt/testdata/interop/sdjwt-js-presentation.json
+
+# The integration suite N times (default 20): passes and failures.
+SOAK ?= 20
+soak: deps
+	@mkdir -p out; pass=0; fail=0; for i in $$(seq 1 $(SOAK)); do \
+	  if $(GO) test -count=1 ./integration > out/soak-$$i.log 2>&1; then pass=$$((pass+1)); echo "run $$i: pass"; \
+	  else fail=$$((fail+1)); echo "run $$i: FAIL (out/soak-$$i.log)"; fi; done; \
+	  echo "soak: $$pass passed, $$fail failed of $(SOAK)"; [ $$fail -eq 0 ]
 
 windows:
 	CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=x86_64-w64-mingw32-gcc $(GO) build -ldflags "-H=windowsgui" -o $(BIN).exe .
