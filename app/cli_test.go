@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"madoguchi/sandbox/fixtures"
 )
@@ -224,5 +225,26 @@ func TestSandboxRefusesRemoteAddress(t *testing.T) {
 		if !loopbackAddr(addr) {
 			t.Errorf("%s refused", addr)
 		}
+	}
+}
+
+// One date formatter: the CA certificate's expiry (2044-01-01 00:00 JST,
+// still 2043 in UTC) is the same Japanese day in card certs, its JSON and
+// doctor, whatever the PC's time zone.
+func TestSameExpiryDateEverywhere(t *testing.T) {
+	old := time.Local
+	time.Local = time.UTC
+	defer func() { time.Local = old }()
+	_, out, _ := run(t, "", "card", "certs", "--virtual", "yamada-taro")
+	_, js, _ := run(t, "", "card", "certs", "--virtual", "yamada-taro", "--json")
+	_, doc, _ := run(t, "", "doctor", "--virtual", "yamada-taro")
+	if !strings.Contains(out, "CA certificate: Valid until 1 January 2044") || strings.Contains(out, "2043") {
+		t.Fatalf("card certs: %s", out)
+	}
+	if !strings.Contains(js, `"not_after": "2044-01-01T00:00:00+09:00"`) {
+		t.Fatalf("card certs --json: %s", js)
+	}
+	if !strings.Contains(doc, "CA certificate: Valid until 1 January 2044") {
+		t.Fatalf("doctor: %s", doc)
 	}
 }

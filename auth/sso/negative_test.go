@@ -167,13 +167,16 @@ func TestNegatives(t *testing.T) {
 	}
 
 	// certificate and card cases
+	// an expired or revoked card is refused before any PIN is asked
 	for _, tc := range []struct {
 		id, pin, provider string
 	}{{"tanaka-ichiro", "", "AUTH-CERT-EXPIRED"}, {"kato-lost", "", "AUTH-CERT-REVOKED"}} {
-		cs, _ := cardOf(t, tc.id, tc.pin)
+		cs, vc := cardOf(t, tc.id, tc.pin)
+		asked := false
+		cs.Prompt = func(context.Context, card.Secret, int) (card.PIN, bool, error) { asked = true; return nil, false, errors.New("no") }
 		_, err := c.Login(ctx, cs)
-		if CodeOf(err) != CodeLoginRefused || ProviderCodeOf(err) != tc.provider {
-			t.Errorf("%s: %v", tc.id, err)
+		if CodeOf(err) != CodeLoginRefused || ProviderCodeOf(err) != tc.provider || asked || vc.CommandCount(0x20) != 0 {
+			t.Errorf("%s: %v (PIN asked %v, VERIFY sent %d)", tc.id, err, asked, vc.CommandCount(0x20))
 		}
 	}
 	cs, _ = cardOf(t, "sato-hana", "9999")
