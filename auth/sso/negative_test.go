@@ -173,7 +173,10 @@ func TestNegatives(t *testing.T) {
 	}{{"tanaka-ichiro", "", "AUTH-CERT-EXPIRED"}, {"kato-lost", "", "AUTH-CERT-REVOKED"}} {
 		cs, vc := cardOf(t, tc.id, tc.pin)
 		asked := false
-		cs.Prompt = func(context.Context, card.Secret, int) (card.PIN, bool, error) { asked = true; return nil, false, errors.New("no") }
+		cs.Prompt = func(context.Context, card.Secret, int) (card.PIN, bool, error) {
+			asked = true
+			return nil, false, errors.New("no")
+		}
 		_, err := c.Login(ctx, cs)
 		if CodeOf(err) != CodeLoginRefused || ProviderCodeOf(err) != tc.provider || asked || vc.CommandCount(0x20) != 0 {
 			t.Errorf("%s: %v (PIN asked %v, VERIFY sent %d)", tc.id, err, asked, vc.CommandCount(0x20))
