@@ -352,12 +352,6 @@ func (m *Monitor) identify(reader string) {
 	m.apply(InIdentified, nil)
 }
 
-func closeTransport(t Transport) {
-	if c, ok := t.(Closer); ok {
-		_ = c.Close()
-	}
-}
-
 // dropSessionLocked closes the session; it never blocks on a transport an
 // abandoned operation still holds (Session.Close).
 func (m *Monitor) dropSessionLocked() {
