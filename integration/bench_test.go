@@ -62,16 +62,20 @@ func BenchmarkCardFlowPCSC(b *testing.B) {
 		b.ReportMetric(float64(st.BytesIn+st.BytesOut), "bytes/flow")
 		b.ReportMetric(float64(el.Microseconds())/1000/float64(apdus), "ms/APDU")
 	})
+	open := func() (*pcsc.Backend, card.Transport) {
+		be, err := pcsc.Open()
+		if err != nil {
+			b.Fatal(err)
+		}
+		tr, err := be.Connect(reader0)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return be, tr
+	}
 	b.Run("connect-disconnect", func(b *testing.B) {
 		for i := 0; i < b.N; i++ {
-			be, err := pcsc.Open()
-			if err != nil {
-				b.Fatal(err)
-			}
-			tr, err := be.Connect(reader0)
-			if err != nil {
-				b.Fatal(err)
-			}
+			be, tr := open()
 			tr.(card.Closer).Close()
 			be.Close()
 		}
@@ -79,14 +83,7 @@ func BenchmarkCardFlowPCSC(b *testing.B) {
 	b.Run("flow-fresh-connection", func(b *testing.B) {
 		var st card.Stats
 		for i := 0; i < b.N; i++ {
-			be, err := pcsc.Open()
-			if err != nil {
-				b.Fatal(err)
-			}
-			tr, err := be.Connect(reader0)
-			if err != nil {
-				b.Fatal(err)
-			}
+			be, tr := open()
 			s := card.NewSession(tr)
 			if err := flow(b.Context(), s); err != nil {
 				b.Fatal(err)

@@ -618,6 +618,15 @@ func (u *unfolder) enter(dg, path string) (restore func()) {
 	return func() { u.inside = prev }
 }
 
+// disclose records a disclosure as used at path and unfolds its value.
+func (u *unfolder) disclose(dg string, d Disclosure, path string) (any, error) {
+	u.used[dg] = true
+	u.paths = append(u.paths, path)
+	restore := u.enter(dg, path)
+	defer restore()
+	return u.unfold(d.Value, path)
+}
+
 func (u *unfolder) unfold(v any, path string) (any, error) {
 	switch x := v.(type) {
 	case map[string]any:
@@ -652,12 +661,7 @@ func (u *unfolder) unfold(v any, path string) (any, error) {
 				if _, clash := out[d.Name]; clash {
 					return nil, fail(CodeDisclosure, "disclosure of %q overrides a signed claim", d.Name)
 				}
-				u.used[dg] = true
-				p := join(path, d.Name)
-				u.paths = append(u.paths, p)
-				restore := u.enter(dg, p)
-				inner, err := u.unfold(d.Value, p)
-				restore()
+				inner, err := u.disclose(dg, d, join(path, d.Name))
 				if err != nil {
 					return nil, err
 				}
@@ -682,11 +686,7 @@ func (u *unfolder) unfold(v any, path string) (any, error) {
 					if !d.Element {
 						return nil, fail(CodeDisclosure, "an object-member disclosure used as an array element")
 					}
-					u.used[dg] = true
-					u.paths = append(u.paths, p)
-					restore := u.enter(dg, p)
-					inner, err := u.unfold(d.Value, p)
-					restore()
+					inner, err := u.disclose(dg, d, p)
 					if err != nil {
 						return nil, err
 					}
