@@ -4,6 +4,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"madoguchi/i18n"
@@ -56,7 +57,8 @@ func NewPINForm(tr *i18n.Localizer, secret string, triesLeft int, onSubmit func(
 			}
 		})
 		f.OK.Disable()
-		items = append(items, warn, f.Confirm)
+		// an icon and words, not colour alone
+		items = append(items, container.NewBorder(nil, nil, widget.NewIcon(theme.WarningIcon()), nil, warn), f.Confirm)
 	}
 	f.Entry.OnSubmitted = func(string) {
 		if !f.OK.Disabled() {
