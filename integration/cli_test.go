@@ -3,6 +3,7 @@ package integration
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"os"
 	"os/exec"
 	"strings"
@@ -120,16 +121,25 @@ func TestCLICtrlCReleasesCard(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, out.String())
 	}
 	vc.Unmute()
-	// the card is free: another program gets a transaction and an answer
+	// the card is free: another program gets a transaction and an answer.
+	// pcscd resets the card of a client that went away; a well-behaved
+	// program reconnects when told so (reset, or a protocol to renegotiate).
 	o := secondProgram(t)
 	done := make(chan error, 1)
 	go func() {
-		if err := o.c.BeginTransaction(); err != nil {
-			done <- err
-			return
+		var err error
+		for range 50 {
+			if err = o.c.BeginTransaction(); err == nil {
+				err = o.selectAuthPIN()
+				o.c.EndTransaction(scard.LeaveCard)
+			}
+			if !errors.Is(err, scard.ErrResetCard) && !errors.Is(err, scard.ErrProtoMismatch) {
+				break
+			}
+			o.c.Reconnect(scard.ShareShared, scard.ProtocolAny, scard.LeaveCard)
+			time.Sleep(100 * time.Millisecond)
 		}
-		defer o.c.EndTransaction(scard.LeaveCard)
-		done <- o.selectAuthPIN()
+		done <- err
 	}()
 	select {
 	case err := <-done:

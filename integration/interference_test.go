@@ -45,7 +45,7 @@ func (o *other) selectAuthPIN() error {
 		{0x00, 0xA4, 0x02, 0x0C, 0x02, 0x00, 0x18},
 	} {
 		r, err := o.c.Transmit(apdu)
-		if errors.Is(err, scard.ErrResetCard) {
+		if errors.Is(err, scard.ErrResetCard) || errors.Is(err, scard.ErrProtoMismatch) {
 			if err := o.c.Reconnect(scard.ShareShared, scard.ProtocolAny, scard.LeaveCard); err != nil {
 				return err
 			}

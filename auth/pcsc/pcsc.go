@@ -27,9 +27,11 @@ func mapErr(err error) error {
 	switch se {
 	case scard.ErrRemovedCard, scard.ErrNoSmartcard, scard.ErrUnpoweredCard:
 		return &card.Error{Code: card.CodeCardRemoved, Detail: se.Error()}
-	case scard.ErrResetCard:
-		// another program reset the card: the session reconnects and starts
-		// the operation again (card.Session.run)
+	case scard.ErrResetCard, scard.ErrProtoMismatch:
+		// another program reset the card (pcsclite may report it as a
+		// protocol mismatch when the reset renegotiated the protocol): the
+		// session reconnects and starts the operation again
+		// (card.Session.run)
 		return &card.Error{Code: card.CodeCardReset, Detail: se.Error()}
 	case scard.ErrUnresponsiveCard:
 		return &card.Error{Code: card.CodeTimeout, Detail: se.Error()}
