@@ -244,7 +244,7 @@ func (s *CardScreen) showCounters(cs []PINCounter, err error) {
 			row.Add(container.NewBorder(nil, nil, widget.NewIcon(theme.WarningIcon()), nil, w))
 		case c.Err == nil && c.TriesLeft == 0:
 			v.Importance = widget.DangerImportance
-			w := widget.NewLabel(s.tr.T("failure.PIN-BLOCKED.action"))
+			w := widget.NewLabel(s.tr.T("failure.PIN-BLOCKED.action", map[string]any{"Secret": c.Secret}))
 			w.Wrapping = fyne.TextWrapWord
 			row.Add(container.NewBorder(nil, nil, widget.NewIcon(theme.ErrorIcon()), nil, w))
 		}

@@ -391,3 +391,17 @@ func TestCardScreenStopCancels(t *testing.T) {
 		t.Fatal("the card operation outlived the screen")
 	}
 }
+
+// A blocked PIN's advice fits the PIN: the convenience-store reset is only
+// for the user-authentication PIN.
+func TestBlockedAdvicePerSecret(t *testing.T) {
+	for _, lang := range []string{"en", "ja"} {
+		tr := i18n.New(lang)
+		auth := tr.T("failure.PIN-BLOCKED.action", map[string]any{"Secret": "auth-pin"})
+		input := tr.T("failure.PIN-BLOCKED.action", map[string]any{"Secret": "input-pin"})
+		none := tr.T("failure.PIN-BLOCKED.action")
+		if auth == input || len(input) == 0 || input != none || strings.Contains(input, "{{") {
+			t.Errorf("%s: auth %q / input %q / none %q", lang, auth, input, none)
+		}
+	}
+}
