@@ -25,7 +25,20 @@ type cardCmd struct {
 	yesLast bool
 }
 
+const cardUsage = `madoguchi card <command> [flags]   (each command: -h for its flags)
+  readers      list the card readers and whether a card is in each
+  status       the card in the reader: kind and ATR
+  certs        the certificates readable without a PIN, with their expiry
+  pin-status   tries left for each PIN (spends none)
+  info         name, address, birth date and sex (input-support PIN); --mynumber only when needed
+  change-pin   change a PIN or the signing password
+  sign         sign a file with the auth or signature key
+`
+
 func cardCommand(ctx context.Context, args []string, env *Env) error {
+	if groupHelp(args, env, cardUsage) {
+		return nil
+	}
 	if len(args) == 0 {
 		return usageError{"card: which command? readers|status|certs|info|pin-status|change-pin|sign"}
 	}

@@ -72,7 +72,17 @@ func accessToken(ctx context.Context, c *sso.Client) (string, error) {
 	return sess.AccessToken(ctx)
 }
 
+const certUsage = `madoguchi cert <command> [flags]   (each command: -h for its flags)
+  fetch residence|tax|attributes   get an official certificate from the municipality
+  list | show ID | verify ID       the certificates kept on this computer
+  present ID --fields a,b          disclose only those fields, after your consent
+  export ID | delete ID | audit    export, delete, and the log of what was disclosed
+`
+
 func certCommand(ctx context.Context, args []string, env *Env) error {
+	if groupHelp(args, env, certUsage) {
+		return nil
+	}
 	if len(args) == 0 {
 		return usageError{"cert: which command? fetch|list|show|verify|present|export|delete|audit"}
 	}

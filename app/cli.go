@@ -117,6 +117,16 @@ func RunWith(args []string, env *Env) int {
 	return exitCode(err, env, jsonOut)
 }
 
+// groupHelp answers -h/--help/help for a command group: its usage on
+// stdout, exit 0.
+func groupHelp(args []string, env *Env, text string) bool {
+	if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
+		fmt.Fprint(env.Stdout, text)
+		return true
+	}
+	return false
+}
+
 // errSilent means: already reported, just exit non-zero.
 var errSilent = errors.New("reported")
 

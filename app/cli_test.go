@@ -248,3 +248,15 @@ func TestSameExpiryDateEverywhere(t *testing.T) {
 		t.Fatalf("doctor: %s", doc)
 	}
 }
+
+// --help at every level exits 0 and says something.
+func TestHelpEverywhere(t *testing.T) {
+	for _, args := range [][]string{{"--help"}, {"help"}, {"card", "--help"}, {"card", "-h"}, {"cert", "--help"},
+		{"card", "info", "--help"}, {"card", "sign", "-h"}, {"cert", "fetch", "--help"}, {"login", "--help"},
+		{"whoami", "--help"}, {"doctor", "--help"}, {"sandbox", "--help"}, {"sandbox", "card", "--help"}} {
+		code, out, errs := run(t, "", args...)
+		if code != 0 || len(out)+len(errs) == 0 {
+			t.Errorf("%v: exit %d", args, code)
+		}
+	}
+}
