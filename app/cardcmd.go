@@ -293,7 +293,7 @@ func (c *cardCmd) info(ctx context.Context, readMyNumber, show bool) error {
 	tr := c.env.Tr
 	fmt.Fprintf(c.env.Stdout, "%s: %s\n%s: %s\n%s: %s\n%s: %s\n",
 		tr.T("attrs.name"), j.Name, tr.T("attrs.address"), j.Address,
-		tr.T("attrs.birth"), tr.Date(a.BirthDate), tr.T("attrs.sex"), tr.T(fmt.Sprintf("sex.%d", j.Sex)))
+		tr.T("attrs.birth"), tr.DateWithEra(a.BirthDate), tr.T("attrs.sex"), tr.Sex(j.Sex))
 	if j.MyNumber != nil {
 		v := j.MyNumber.String()
 		if show {

@@ -13,6 +13,7 @@ import (
 	"madoguchi/auth/card"
 	"madoguchi/auth/keystore"
 	"madoguchi/auth/sso"
+	"madoguchi/i18n"
 	"madoguchi/protocol/sdjwt"
 	"madoguchi/store"
 	"madoguchi/wallet"
@@ -254,10 +255,14 @@ func printCert(env *Env, asJSON bool, e wallet.Entry, v *sdjwt.Verified, showMyN
 		return writeJSON(env.Stdout, map[string]any{"id": e.ID, "kind": e.Kind, "vct": e.VCT, "issuer": v.Issuer,
 			"issued_at": v.IssuedAt, "expires": v.Expires, "verified": true, "claims": v.Claims})
 	}
-	fmt.Fprintf(env.Stdout, "%s (%s) ✓ %s → %s\n", e.ID, e.Kind, v.IssuedAt.Format("2006-01-02"), v.Expires.Format("2006-01-02"))
-	for _, k := range wallet.Fields(v) {
+	expires := "-"
+	if !v.Expires.IsZero() {
+		expires = env.Tr.Date(v.Expires)
+	}
+	fmt.Fprintf(env.Stdout, "%s (%s) ✓ %s → %s\n", e.ID, e.Kind, env.Tr.Date(v.IssuedAt), expires)
+	for _, k := range i18n.OrderFields(wallet.Fields(v)) {
 		val, _ := sdjwt.Lookup(v.Claims, k)
-		fmt.Fprintf(env.Stdout, "  %s: %v\n", k, val)
+		fmt.Fprintf(env.Stdout, "  %s: %s\n", k, env.Tr.FieldValue(k, val))
 	}
 	return nil
 }

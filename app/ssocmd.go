@@ -227,18 +227,18 @@ func (p *pinReader) consent(agreed bool) func(context.Context, []string) error {
 		if w == nil {
 			w = p.env.Stderr
 		}
-		fmt.Fprintln(w, tr.T("consent.intro"))
+		fmt.Fprintln(w, tr.T("signin.consent.intro"))
 		for _, sc := range scopes {
-			fmt.Fprintln(w, "  - "+tr.T("consent.scope."+sc))
+			fmt.Fprintln(w, "  - "+tr.T("signin.consent.scope."+sc))
 		}
 		if agreed {
-			fmt.Fprintln(w, tr.T("consent.agreed_by_flag"))
+			fmt.Fprintln(w, tr.T("signin.consent.agreed_by_flag"))
 			return nil
 		}
 		if p.fromStdin || p.env.TTY == nil {
 			return &sso.Error{Code: sso.CodeConsentDeclined, Detail: "no terminal to ask; pass --agree to agree"}
 		}
-		fmt.Fprint(w, tr.T("consent.question"))
+		fmt.Fprint(w, tr.T("signin.consent.question"))
 		ans, err := bufio.NewReader(p.env.TTY).ReadString('\n')
 		ans = strings.ToLower(strings.TrimSpace(ans))
 		if err != nil || !(ans == "yes" || ans == "y" || ans == tr.T("cli.yes")) {

@@ -4,10 +4,8 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
-	"fmt"
 	"path/filepath"
 	"sort"
-	"strings"
 	"sync"
 
 	"madoguchi/auth/keystore"
@@ -100,44 +98,6 @@ func (ws *walletService) Close() {
 }
 
 // display renders a claim value for people.
-func display(v any) string {
-	switch x := v.(type) {
-	case string:
-		return x
-	case float64:
-		if x == float64(int64(x)) {
-			return groupDigits(int64(x))
-		}
-		return fmt.Sprint(x)
-	case []any:
-		var parts []string
-		for _, e := range x {
-			if m, ok := e.(map[string]any); ok {
-				parts = append(parts, fmt.Sprintf("%v（%v）", m["name"], m["birth_date"]))
-			} else {
-				parts = append(parts, display(e))
-			}
-		}
-		return strings.Join(parts, "、")
-	}
-	return fmt.Sprint(v)
-}
-
-func groupDigits(n int64) string {
-	s := fmt.Sprint(n)
-	if n < 10000 && n > -10000 {
-		return s
-	}
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
-}
-
 func toView(e wallet.Entry, v *sdjwt.Verified, err error) ui.WalletCert {
 	c := ui.WalletCert{ID: e.ID, Kind: e.Kind, Verified: err == nil, Err: err}
 	if v != nil {
@@ -145,7 +105,7 @@ func toView(e wallet.Entry, v *sdjwt.Verified, err error) ui.WalletCert {
 		c.IssuedAt, c.Expires = v.IssuedAt, v.Expires
 		for _, name := range wallet.Fields(v) {
 			val, _ := sdjwt.Lookup(v.Claims, name)
-			c.Fields = append(c.Fields, ui.Field{Name: name, Value: display(val)})
+			c.Fields = append(c.Fields, ui.Field{Name: name, Value: val})
 		}
 	}
 	return c

@@ -353,8 +353,8 @@ func (s *CardScreen) showAttributes(a Attributes) {
 	s.attrs.Objects = []fyne.CanvasObject{
 		row("attrs.name", a.Name),
 		row("attrs.address", a.Address),
-		row("attrs.birth", s.tr.Date(a.BirthDate)),
-		row("attrs.sex", s.tr.T(fmt.Sprintf("sex.%d", a.Sex))),
+		row("attrs.birth", s.tr.DateWithEra(a.BirthDate)),
+		row("attrs.sex", s.tr.Sex(a.Sex)),
 	}
 	s.attrs.Refresh()
 }

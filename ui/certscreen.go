@@ -120,6 +120,20 @@ func (s *CertScreen) showList(certs []WalletCert) {
 	s.list.Refresh()
 }
 
+// orderFields puts fields in the order a person reads them (name first).
+func orderFields(fs []Field) []Field {
+	names := make([]string, len(fs))
+	byName := map[string]Field{}
+	for i, f := range fs {
+		names[i], byName[f.Name] = f.Name, f
+	}
+	out := make([]Field, 0, len(fs))
+	for _, n := range i18n.OrderFields(names) {
+		out = append(out, byName[n])
+	}
+	return out
+}
+
 // fieldLabel names a field for people; nested paths read
 // "Address (parts) › Prefecture", array elements "Household members 2".
 func (s *CertScreen) fieldLabel(path string) string {
@@ -144,8 +158,8 @@ func (s *CertScreen) fieldLabel(path string) string {
 
 func (s *CertScreen) showDetail(c WalletCert) {
 	rows := []fyne.CanvasObject{widget.NewLabelWithStyle(s.tr.T("certkind."+c.Kind), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})}
-	for _, f := range c.Fields {
-		v := widget.NewLabel(f.Value)
+	for _, f := range orderFields(c.Fields) {
+		v := widget.NewLabel(s.tr.FieldValue(f.Name, f.Value))
 		v.Wrapping = fyne.TextWrapWord
 		rows = append(rows, container.NewVBox(widget.NewLabelWithStyle(s.fieldLabel(f.Name), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), v))
 	}
@@ -186,8 +200,8 @@ func NewConsentForm(tr *i18n.Localizer, c WalletCert, recipient, purpose string,
 			f.Agree.Disable()
 		}
 	}
-	for _, fl := range c.Fields {
-		ch := widget.NewCheck(label(fl.Name)+"："+fl.Value, update)
+	for _, fl := range orderFields(c.Fields) {
+		ch := widget.NewCheck(label(fl.Name)+"："+tr.FieldValue(fl.Name, fl.Value), update)
 		f.Checks[fl.Name] = ch
 		items = append(items, ch)
 	}

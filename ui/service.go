@@ -140,8 +140,10 @@ type WalletCert struct {
 
 // Field is one certificate field.
 type Field struct {
-	Name  string
-	Value string
+	Name string // a path: "name", "address_parts.prefecture", "household_members[1]"
+	// Value as the certificate holds it (string, number, object, list); the
+	// screen formats it (i18n.Localizer.FieldValue).
+	Value any
 }
 
 // AuditRow is one disclosure in the audit log.

@@ -113,15 +113,15 @@ func (p *SignInPanel) ask(secret string, tries int) ([]byte, bool, error) {
 func (p *SignInPanel) consent(scopes []string) error {
 	ch := make(chan error, 1)
 	fyne.DoAndWait(func() {
-		intro := widget.NewLabel(p.tr.T("consent.intro"))
+		intro := widget.NewLabel(p.tr.T("signin.consent.intro"))
 		intro.Wrapping = fyne.TextWrapWord
 		items := []fyne.CanvasObject{intro}
 		for _, sc := range scopes {
-			l := widget.NewLabel("・" + p.tr.T("consent.scope."+sc))
+			l := widget.NewLabel("・" + p.tr.T("signin.consent.scope."+sc))
 			l.Wrapping = fyne.TextWrapWord
 			items = append(items, l)
 		}
-		d := dialog.NewCustomConfirm(p.tr.T("consent.title"), p.tr.T("consent.agree"), p.tr.T("common.cancel"),
+		d := dialog.NewCustomConfirm(p.tr.T("signin.consent.title"), p.tr.T("signin.consent.agree"), p.tr.T("common.cancel"),
 			container.NewVBox(items...), func(ok bool) {
 				if ok {
 					send(ch, error(nil))
