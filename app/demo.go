@@ -1,6 +1,8 @@
 package app
 
 import (
+	"madoguchi/sandbox/card/inproc"
+
 	"sync"
 
 	vcard "madoguchi/sandbox/card"
@@ -10,7 +12,7 @@ import (
 
 // demoControls lets the demo swap fictional cards in the in-process reader.
 type demoControls struct {
-	reader  *vcard.Reader
+	reader  *inproc.Reader
 	mu      sync.Mutex
 	current string
 }
@@ -23,7 +25,7 @@ func newDemoReader(id string) (*demoControls, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &demoControls{reader: vcard.NewReader(c), current: id}, nil
+	return &demoControls{reader: inproc.NewReader(c), current: id}, nil
 }
 
 func (d *demoControls) Residents() []ui.DemoResident {

@@ -52,7 +52,7 @@ func TestPCSCPINCountersWrongThenRight(t *testing.T) {
 	if err := s.Verify(context.Background(), card.SecretAuthPIN, card.PIN(r.AuthPIN), false); err != nil {
 		t.Fatal(err)
 	}
-	if n := vc.TriesLeft(card.SecretAuthPIN); n != 3 {
+	if n := vc.TriesLeft(string(card.SecretAuthPIN)); n != 3 {
 		t.Fatalf("counter after right PIN: %d", n)
 	}
 }
@@ -68,7 +68,7 @@ func TestPCSCLockoutAndLastTryGuard(t *testing.T) {
 	if err := s.Verify(context.Background(), card.SecretAuthPIN, card.PIN(r.AuthPIN), false); card.CodeOf(err) != card.CodeLastTryUnconfirmed {
 		t.Fatalf("guard: %v", err)
 	}
-	if vc.TriesLeft(card.SecretAuthPIN) != 1 {
+	if vc.TriesLeft(string(card.SecretAuthPIN)) != 1 {
 		t.Fatal("guard spent a try")
 	}
 	if err := s.Verify(context.Background(), card.SecretAuthPIN, card.PIN("1111"), true); !errors.Is(err, card.ErrPINBlocked) {

@@ -1,6 +1,8 @@
 package integration
 
 import (
+	"madoguchi/protocol/mynacard"
+
 	"bytes"
 	"context"
 	"errors"
@@ -42,7 +44,7 @@ func secondProgram(t testing.TB) *other {
 // selectAuthPIN selects the JPKI AP and its auth-PIN file.
 func (o *other) selectAuthPIN() error {
 	for _, apdu := range [][]byte{
-		append([]byte{0x00, 0xA4, 0x04, 0x0C, byte(len(card.AIDJPKI))}, card.AIDJPKI...),
+		append([]byte{0x00, 0xA4, 0x04, 0x0C, byte(len(mynacard.AIDJPKI))}, mynacard.AIDJPKI...),
 		{0x00, 0xA4, 0x02, 0x0C, 0x02, 0x00, 0x18},
 	} {
 		r, err := o.c.Transmit(apdu)
@@ -85,7 +87,7 @@ func TestSecondProgramBetweenOperations(t *testing.T) {
 	if _, err := s.ReadAttributes(ctx, card.PIN(r.InputPIN), false); err != nil {
 		t.Fatalf("attributes: %v", err)
 	}
-	if n := vc.TriesLeft(card.SecretAuthPIN); n != 3 {
+	if n := vc.TriesLeft(string(card.SecretAuthPIN)); n != 3 {
 		t.Fatalf("auth counter %d: a VERIFY went to the wrong file", n)
 	}
 	// the guard reads the counter of the file it guards
@@ -103,7 +105,7 @@ func TestSecondProgramBetweenOperations(t *testing.T) {
 	if err := s.Verify(ctx, card.SecretInputPIN, card.PIN(r.InputPIN), false); err != nil {
 		t.Fatalf("input-support PIN refused (guard read the auth counter?): %v", err)
 	}
-	if n := vc.TriesLeft(card.SecretAuthPIN); n != 1 {
+	if n := vc.TriesLeft(string(card.SecretAuthPIN)); n != 1 {
 		t.Fatalf("auth counter %d", n)
 	}
 }
@@ -150,10 +152,10 @@ func TestSecondProgramConcurrently(t *testing.T) {
 	if rounds.Load() == 0 {
 		t.Fatal("the second program never ran")
 	}
-	if n := vc.TriesLeft(card.SecretAuthPIN); n != 3 {
+	if n := vc.TriesLeft(string(card.SecretAuthPIN)); n != 3 {
 		t.Fatalf("auth counter %d after %d interleaved rounds", n, rounds.Load())
 	}
-	if n := vc.TriesLeft(card.SecretInputPIN); n != 3 {
+	if n := vc.TriesLeft(string(card.SecretInputPIN)); n != 3 {
 		t.Fatalf("input counter %d", n)
 	}
 }
@@ -202,7 +204,7 @@ func TestPulledAtEveryAPDU(t *testing.T) {
 		vc.Insert()
 		waitPresence(t, true)
 	}
-	if n := vc.TriesLeft(card.SecretInputPIN); n != 3 {
+	if n := vc.TriesLeft(string(card.SecretInputPIN)); n != 3 {
 		t.Fatalf("counter %d", n)
 	}
 }

@@ -1,6 +1,8 @@
 package wallet
 
 import (
+	"madoguchi/sandbox/card/inproc"
+
 	"context"
 	"crypto/rand"
 	"errors"
@@ -38,7 +40,7 @@ func signIn(t *testing.T, resident string, scopes []string) (*idp.Server, *sso.C
 	}
 	r, _ := fixtures.ByID(resident)
 	vc, _ := vcard.New(r)
-	tok, err := c.Login(context.Background(), sso.CardSigner{Session: card.NewSession(vcard.NewTransport(vc)),
+	tok, err := c.Login(context.Background(), sso.CardSigner{Session: card.NewSession(inproc.NewTransport(vc)),
 		Prompt: func(context.Context, card.Secret, int) (card.PIN, bool, error) {
 			return card.PIN(r.AuthPIN), false, nil
 		}})

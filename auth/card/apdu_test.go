@@ -1,6 +1,8 @@
 package card
 
 import (
+	"madoguchi/protocol/mynacard"
+
 	"bytes"
 	"crypto"
 	"encoding/hex"
@@ -15,40 +17,6 @@ func h(s string) []byte {
 		panic(err)
 	}
 	return b
-}
-
-// The exact APDUs of shared/CARD.md.
-func TestCommandBytes(t *testing.T) {
-	for _, c := range []struct {
-		name string
-		cmd  Command
-		want string
-	}{
-		{"select JPKI AP", SelectDF(AIDJPKI), "00 A4 04 0C 0A D3 92 F0 00 26 01 00 00 00 01"},
-		{"select input-support AP", SelectDF(AIDInputSupport), "00 A4 04 0C 0A D3 92 10 00 31 00 01 01 04 08"},
-		{"select common AP", SelectDF(AIDCommon), "00 A4 04 0C 0A D3 92 10 00 31 00 01 01 01 00"},
-		{"select EF auth cert", SelectEF(EFAuthCert), "00 A4 02 0C 02 00 0A"},
-		{"select EF sign PIN", SelectEF(EFSignPIN), "00 A4 02 0C 02 00 1B"},
-		{"read binary 256", ReadBinary(0, 256), "00 B0 00 00 00"},
-		{"read binary at 0x100, 17", ReadBinary(0x100, 17), "00 B0 01 00 11"},
-		{"verify", VerifyPIN([]byte("1234")), "00 20 00 80 04 31 32 33 34"},
-		{"tries left", VerifyStatus(), "00 20 00 80"},
-		{"change PIN", ChangeReferenceData([]byte("5678")), "00 24 01 80 04 35 36 37 38"},
-		{"sign", ComputeSignature([]byte{0xAA, 0xBB}), "80 2A 00 80 02 AA BB 00"},
-		{"read record 1 SFI 1", ReadRecord(1, 1), "00 B2 01 0C 00"},
-		{"get response", GetResponse(0x10), "00 C0 00 00 10"},
-	} {
-		got, err := c.cmd.Bytes()
-		if err != nil {
-			t.Fatalf("%s: %v", c.name, err)
-		}
-		if !bytes.Equal(got, h(c.want)) {
-			t.Errorf("%s: % X, want %s", c.name, got, c.want)
-		}
-	}
-	if _, err := (Command{Data: make([]byte, 256), Le: -1}).Bytes(); err == nil {
-		t.Error("256 data bytes accepted in a short APDU")
-	}
 }
 
 func TestStatusWords(t *testing.T) {
@@ -79,11 +47,11 @@ func TestStatusWords(t *testing.T) {
 	if !errors.Is(swError(0x63C0, "x"), ErrPINBlocked) || errors.Is(swError(0x63C1, "x"), ErrPINBlocked) {
 		t.Error("errors.Is does not match by code")
 	}
-	r, err := ParseResponse([]byte{0x01, 0x90, 0x00})
-	if err != nil || r.SW != SWOK || !bytes.Equal(r.Data, []byte{1}) {
+	r, err := mynacard.ParseResponse([]byte{0x01, 0x90, 0x00})
+	if err != nil || r.SW != mynacard.SWOK || !bytes.Equal(r.Data, []byte{1}) {
 		t.Fatalf("%v %v", r, err)
 	}
-	if _, err := ParseResponse([]byte{0x90}); CodeOf(err) != CodeProtocol {
+	if _, err := mynacard.ParseResponse([]byte{0x90}); CodeOf(wireErr(err)) != CodeProtocol {
 		t.Fatalf("1-byte response: %v", err)
 	}
 }
@@ -219,33 +187,5 @@ func TestDigestInfo(t *testing.T) {
 	}
 	if _, err := DigestInfo(crypto.SHA256, make([]byte, 20)); err == nil {
 		t.Error("short digest accepted")
-	}
-}
-
-func TestTLV(t *testing.T) {
-	b := h("FF20 0B DF21 01 01 DF22 04 41424344")
-	objs, err := ParseTLVs(b)
-	if err != nil || len(objs) != 1 || objs[0].Tag != 0xFF20 || len(objs[0].Children) != 2 {
-		t.Fatalf("%+v %v", objs, err)
-	}
-	if c, ok := objs[0].Find(0xDF22); !ok || string(c.Value) != "ABCD" {
-		t.Fatalf("%+v", c)
-	}
-	if n, err := DERLength(h("30 82 01 00 00")); err != nil || n != 0x104 {
-		t.Fatalf("DER length %d %v", n, err)
-	}
-	for _, bad := range []string{"30", "31 02 00 00", "30 80", "30 84 00 00 00 01"} {
-		if _, err := DERLength(h(bad)); err == nil {
-			t.Errorf("%s accepted", bad)
-		}
-	}
-	if _, err := ParseTLVs(h("DF22 05 4142")); err == nil {
-		t.Error("truncated value accepted")
-	}
-	if ParseToken([]byte("JPKIAPICCTOKEN2                 ")) != KindMyNumberCard ||
-		ParseToken([]byte("JPKIAPICCTOKEN\x00\x00")) != KindJukiCard ||
-		ParseToken([]byte("JPKIAPGPSETOKEN")) != KindSmartphoneJPKI ||
-		ParseToken([]byte("OTHER")) != KindUnknown {
-		t.Error("token kinds")
 	}
 }

@@ -1,6 +1,7 @@
 package card
 
 import (
+	"madoguchi/protocol/mynacard"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -15,30 +16,16 @@ type Attributes struct {
 	Sex int `json:"sex"`
 }
 
-// Tags of the attributes file.
-const (
-	TagAttributes   = 0xFF20
-	TagAttrHeader   = 0xDF21
-	TagAttrName     = 0xDF22
-	TagAttrAddress  = 0xDF23
-	TagAttrBirth    = 0xDF24
-	TagAttrSex      = 0xDF25
-	TagMyNumber     = 0xD0
-	TagDigests      = 0xFF30
-	TagBasicInfo    = 0xFF40
-	MyNumberFileLen = 17 // read size of EF 0001: D0 0C + 12 digits, padded
-)
-
 // ParseAttributes decodes EF 0002 of the input-support AP.
 func ParseAttributes(b []byte) (Attributes, error) {
-	objs, err := ParseTLVs(b)
+	objs, err := mynacard.ParseTLVs(b)
 	if err != nil {
-		return Attributes{}, err
+		return Attributes{}, wireErr(err)
 	}
-	var root TLV
+	var root mynacard.TLV
 	found := false
 	for _, o := range objs {
-		if o.Tag == TagAttributes {
+		if o.Tag == mynacard.TagAttributes {
 			root, found = o, true
 			break
 		}
@@ -57,20 +44,20 @@ func ParseAttributes(b []byte) (Attributes, error) {
 		}
 		return strings.TrimRight(string(t.Value), " \x00"), nil
 	}
-	if a.Name, err = get(TagAttrName); err != nil {
+	if a.Name, err = get(mynacard.TagAttrName); err != nil {
 		return a, err
 	}
-	if a.Address, err = get(TagAttrAddress); err != nil {
+	if a.Address, err = get(mynacard.TagAttrAddress); err != nil {
 		return a, err
 	}
-	birth, err := get(TagAttrBirth)
+	birth, err := get(mynacard.TagAttrBirth)
 	if err != nil {
 		return a, err
 	}
 	if a.BirthDate, err = time.Parse("20060102", birth); err != nil {
 		return a, dataErr("attributes: birth date not YYYYMMDD")
 	}
-	sex, err := get(TagAttrSex)
+	sex, err := get(mynacard.TagAttrSex)
 	if err != nil {
 		return a, err
 	}
@@ -148,12 +135,12 @@ func MyNumberCheckDigit(first11 string) byte {
 
 // ParseMyNumber decodes EF 0001 of the input-support AP (D0 0C + 12 digits).
 func ParseMyNumber(b []byte) (MyNumber, error) {
-	objs, err := ParseTLVs(b)
+	objs, err := mynacard.ParseTLVs(b)
 	if err != nil {
-		return MyNumber{}, err
+		return MyNumber{}, wireErr(err)
 	}
 	for _, o := range objs {
-		if o.Tag == TagMyNumber {
+		if o.Tag == mynacard.TagMyNumber {
 			return NewMyNumber(string(o.Value))
 		}
 	}

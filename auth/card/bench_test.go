@@ -1,11 +1,12 @@
 package card_test
 
 import (
+	"madoguchi/sandbox/card/inproc"
+
 	"context"
 	"testing"
 
 	"madoguchi/auth/card"
-	vcard "madoguchi/sandbox/card"
 	"madoguchi/sandbox/fixtures"
 )
 
@@ -62,7 +63,7 @@ func BenchmarkCardOpsInProcess(b *testing.B) {
 		b.Run(op.Name, func(b *testing.B) {
 			var st card.Stats
 			for i := 0; i < b.N; i++ {
-				s := card.NewSession(vcard.NewTransport(c))
+				s := card.NewSession(inproc.NewTransport(c))
 				if err := op.Run(b.Context(), s); err != nil {
 					b.Fatal(err)
 				}
@@ -85,7 +86,7 @@ func TestAPDUEconomy(t *testing.T) {
 		if op.Target == 0 {
 			continue
 		}
-		s := card.NewSession(vcard.NewTransport(c))
+		s := card.NewSession(inproc.NewTransport(c))
 		if err := op.Run(t.Context(), s); err != nil {
 			t.Fatal(op.Name, err)
 		}
@@ -95,7 +96,7 @@ func TestAPDUEconomy(t *testing.T) {
 	}
 	// one VERIFY for attributes and My Number together
 	before := c.CommandCount(0x20)
-	s := card.NewSession(vcard.NewTransport(c))
+	s := card.NewSession(inproc.NewTransport(c))
 	if _, _, err := s.ReadInputSupport(t.Context(), card.PIN(r.InputPIN), false, true); err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,8 @@
 package card
 
 import (
+	"madoguchi/protocol/mynacard"
+
 	"errors"
 	"fmt"
 	"strings"
@@ -144,13 +146,30 @@ func swError(sw uint16, op string) error {
 			return &Error{Code: CodePINBlocked, SW: sw, Detail: op}
 		}
 		return &Error{Code: CodeWrongPIN, SW: sw, TriesLeft: n, Detail: op}
-	case sw == SWAuthBlocked || sw == SWRefDataInvalidated:
+	case sw == mynacard.SWAuthBlocked || sw == mynacard.SWRefDataInvalidated:
 		return &Error{Code: CodePINBlocked, SW: sw, Detail: op}
-	case sw == SWFileNotFound || sw == SWRefDataNotFound:
+	case sw == mynacard.SWFileNotFound || sw == mynacard.SWRefDataNotFound:
 		return &Error{Code: CodeFileNotFound, SW: sw, Detail: op}
-	case sw == SWSecurityNotSatisfied:
+	case sw == mynacard.SWSecurityNotSatisfied:
 		return &Error{Code: CodeSecurityStatus, SW: sw, Detail: op}
 	default:
 		return &Error{Code: CodeProtocol, SW: sw, Detail: op}
 	}
+}
+
+func dataErr(format string, a ...any) error {
+	return &Error{Code: CodeCardData, Detail: fmt.Sprintf(format, a...)}
+}
+
+// wireErr gives a protocol/mynacard format error its failure code:
+// CARD-PROTOCOL for a malformed response, CARD-DATA for malformed data.
+func wireErr(err error) error {
+	var fe *mynacard.FormatError
+	if !errors.As(err, &fe) {
+		return err
+	}
+	if fe.Response {
+		return &Error{Code: CodeProtocol, Detail: fe.Detail}
+	}
+	return &Error{Code: CodeCardData, Detail: fe.Detail}
 }

@@ -1,6 +1,8 @@
 package card_test
 
 import (
+	"madoguchi/sandbox/card/inproc"
+
 	"context"
 	"errors"
 	"sync"
@@ -11,7 +13,7 @@ import (
 	vcard "madoguchi/sandbox/card"
 )
 
-func startMonitor(t *testing.T, r *vcard.Reader) (*card.Monitor, <-chan card.Event) {
+func startMonitor(t *testing.T, r *inproc.Reader) (*card.Monitor, <-chan card.Event) {
 	t.Helper()
 	m := card.NewMonitor(r, "")
 	ev := m.Subscribe()
@@ -48,11 +50,11 @@ func vc(t *testing.T, id string) *vcard.Card {
 
 func TestMonitorFollowsTheCard(t *testing.T) {
 	c := vc(t, "yamada-taro")
-	reader := vcard.NewReader(c)
+	reader := inproc.NewReader(c)
 	m, events := startMonitor(t, reader)
 	expect(t, events, card.StateNoReader)
 	ev := expect(t, events, card.StateEmpty, card.StatePresent, card.StateIdentified)
-	if ev.Kind != card.KindMyNumberCard || ev.Reader != vcard.DemoReaderName {
+	if ev.Kind != card.KindMyNumberCard || ev.Reader != inproc.DemoReaderName {
 		t.Fatalf("%+v", ev)
 	}
 	// an operation marks the card busy, then identified again
@@ -93,7 +95,7 @@ func TestMonitorFollowsTheCard(t *testing.T) {
 
 func TestMonitorCardPulledDuringOperation(t *testing.T) {
 	c := vc(t, "yamada-taro")
-	m, events := startMonitor(t, vcard.NewReader(c))
+	m, events := startMonitor(t, inproc.NewReader(c))
 	expect(t, events, card.StateNoReader, card.StateEmpty, card.StatePresent, card.StateIdentified)
 	c.RemoveAfter(2)
 	err := m.Do(func(s *card.Session) error {
@@ -144,7 +146,7 @@ func (silentCard) Reader() string                  { return "other" }
 // retried; when it comes back, the card is found again.
 func TestMonitorReportsAndRetriesAFailingBackend(t *testing.T) {
 	c := vc(t, "yamada-taro")
-	fb := &flakyBackend{Reader: vcard.NewReader(c), fail: 2}
+	fb := &flakyBackend{Reader: inproc.NewReader(c), fail: 2}
 	m := card.NewMonitor(fb, "")
 	m.RetryEvery = time.Millisecond
 	events := m.Subscribe()
@@ -160,7 +162,7 @@ func TestMonitorReportsAndRetriesAFailingBackend(t *testing.T) {
 }
 
 type flakyBackend struct {
-	*vcard.Reader
+	*inproc.Reader
 	fail int
 }
 
@@ -176,7 +178,7 @@ func (f *flakyBackend) Wait(ctx context.Context, prev []card.ReaderStatus) ([]ca
 // then the first with a card.
 func TestMonitorReaderHotPlug(t *testing.T) {
 	c := vc(t, "sato-kenji")
-	hb := &hotplugBackend{Reader: vcard.NewReader(c), change: make(chan struct{}, 8)}
+	hb := &hotplugBackend{Reader: inproc.NewReader(c), change: make(chan struct{}, 8)}
 	m := card.NewMonitor(hb, "")
 	events := m.Subscribe()
 	ctx, cancel := context.WithCancel(context.Background())
@@ -185,7 +187,7 @@ func TestMonitorReaderHotPlug(t *testing.T) {
 	expect(t, events, card.StateNoReader) // nothing plugged in
 	hb.set(true)
 	ev := expect(t, events, card.StateEmpty, card.StatePresent, card.StateIdentified)
-	if ev.Reader != vcard.DemoReaderName {
+	if ev.Reader != inproc.DemoReaderName {
 		t.Fatalf("reader %q", ev.Reader)
 	}
 	hb.set(false) // unplugged with the card in it
@@ -199,7 +201,7 @@ func TestMonitorReaderHotPlug(t *testing.T) {
 
 // hotplugBackend shows or hides the demo reader.
 type hotplugBackend struct {
-	*vcard.Reader
+	*inproc.Reader
 	mu      sync.Mutex
 	plugged bool
 	change  chan struct{}
@@ -235,7 +237,7 @@ func (h *hotplugBackend) Wait(ctx context.Context, prev []card.ReaderStatus) ([]
 }
 
 // twoReaders is a backend with two demo readers (each may hold a card).
-type twoReaders struct{ a, b *vcard.Reader }
+type twoReaders struct{ a, b *inproc.Reader }
 
 func (r twoReaders) Wait(ctx context.Context, prev []card.ReaderStatus) ([]card.ReaderStatus, error) {
 	for {
@@ -257,8 +259,8 @@ func (r twoReaders) Wait(ctx context.Context, prev []card.ReaderStatus) ([]card.
 }
 
 func (r twoReaders) Connect(name string) (card.Transport, error) {
-	if name == vcard.DemoReaderName+" 2" {
-		return r.b.Connect(vcard.DemoReaderName)
+	if name == inproc.DemoReaderName+" 2" {
+		return r.b.Connect(inproc.DemoReaderName)
 	}
 	return r.a.Connect(name)
 }
@@ -266,7 +268,7 @@ func (r twoReaders) Connect(name string) (card.Transport, error) {
 // Cards in two readers: the monitor says so (the UI asks which to use) and
 // follows the one chosen.
 func TestMonitorAsksWhichCard(t *testing.T) {
-	b := twoReaders{vcard.NewReader(vc(t, "yamada-taro")), vcard.NewReader(vc(t, "sato-hana"))}
+	b := twoReaders{inproc.NewReader(vc(t, "yamada-taro")), inproc.NewReader(vc(t, "sato-hana"))}
 	m2 := card.NewMonitor(b, "")
 	ch := m2.Subscribe()
 	ctx, cancel := context.WithCancel(context.Background())
@@ -277,11 +279,11 @@ func TestMonitorAsksWhichCard(t *testing.T) {
 		select {
 		case ev := <-ch:
 			if len(ev.CardReaders) == 2 {
-				m2.Choose(vcard.DemoReaderName + " 2")
+				m2.Choose(inproc.DemoReaderName + " 2")
 				for {
 					select {
 					case ev := <-ch:
-						if ev.State == card.StateIdentified && ev.Reader == vcard.DemoReaderName+" 2" {
+						if ev.State == card.StateIdentified && ev.Reader == inproc.DemoReaderName+" 2" {
 							if len(ev.CardReaders) != 0 {
 								t.Fatalf("still asking after the choice: %+v", ev)
 							}

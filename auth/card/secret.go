@@ -2,6 +2,7 @@ package card
 
 import (
 	"fmt"
+	"madoguchi/protocol/mynacard"
 )
 
 // Secret names one of the card's three secrets.
@@ -43,19 +44,19 @@ func ParseSecret(name string) (Secret, error) {
 
 func (s Secret) app() []byte {
 	if s == SecretInputPIN {
-		return AIDInputSupport
+		return mynacard.AIDInputSupport
 	}
-	return AIDJPKI
+	return mynacard.AIDJPKI
 }
 
 func (s Secret) pinEF() uint16 {
 	switch s {
 	case SecretAuthPIN:
-		return EFAuthPIN
+		return mynacard.EFAuthPIN
 	case SecretSignPassword:
-		return EFSignPIN
+		return mynacard.EFSignPIN
 	}
-	return EFInputPIN
+	return mynacard.EFInputPIN
 }
 
 // PIN holds a secret's bytes. Wipe it as soon as it has been used; the card

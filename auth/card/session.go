@@ -1,6 +1,8 @@
 package card
 
 import (
+	"madoguchi/protocol/mynacard"
+
 	"bytes"
 	"context"
 	"crypto/x509"
@@ -9,44 +11,6 @@ import (
 	"fmt"
 	"sync"
 	"time"
-)
-
-// Application identifiers (shared/CARD.md).
-var (
-	AIDJPKI         = []byte{0xD3, 0x92, 0xF0, 0x00, 0x26, 0x01, 0x00, 0x00, 0x00, 0x01}
-	AIDInputSupport = []byte{0xD3, 0x92, 0x10, 0x00, 0x31, 0x00, 0x01, 0x01, 0x04, 0x08}
-	AIDCardFace     = []byte{0xD3, 0x92, 0x10, 0x00, 0x31, 0x00, 0x01, 0x01, 0x04, 0x02}
-	AIDCommon       = []byte{0xD3, 0x92, 0x10, 0x00, 0x31, 0x00, 0x01, 0x01, 0x01, 0x00}
-)
-
-// Elementary files.
-const (
-	// JPKI AP
-	EFSignCert   uint16 = 0x0001
-	EFSignCACert uint16 = 0x0002
-	EFToken      uint16 = 0x0006
-	EFAuthCert   uint16 = 0x000A
-	EFAuthCACert uint16 = 0x000B
-	EFAuthKey    uint16 = 0x0017
-	EFAuthPIN    uint16 = 0x0018
-	EFSignKey    uint16 = 0x001A
-	EFSignPIN    uint16 = 0x001B
-	// input-support AP
-	EFMyNumber   uint16 = 0x0001
-	EFAttributes uint16 = 0x0002
-	EFDigests    uint16 = 0x0003
-	EFBasicInfo  uint16 = 0x0005
-	EFInputPIN   uint16 = 0x0011
-)
-
-// Common AP record holding the card manufacture number.
-const (
-	CommonSerialSFI = 1
-	CommonSerialRec = 1
-	// CommonSerialOffset: the serial starts after a 2-byte header (one source only:
-	// unverified against a real card).
-	CommonSerialOffset = 2
-	TokenLen           = 0x20
 )
 
 // Transport sends one command APDU and returns the raw response APDU.
@@ -262,10 +226,10 @@ func (s *Session) Released() <-chan struct{} {
 
 // transmit sends a command, following 61xx (GET RESPONSE) and 6Cxx (wrong Le).
 // The encoded command is wiped after sending (it may carry a PIN).
-func (s *Session) transmit(c Command) (Response, error) {
+func (s *Session) transmit(c mynacard.Command) (mynacard.Response, error) {
 	raw, err := c.Bytes()
 	if err != nil {
-		return Response{}, err
+		return mynacard.Response{}, err
 	}
 	defer func() { wipe(raw) }()
 	var data []byte
@@ -280,12 +244,12 @@ func (s *Session) transmit(c Command) (Response, error) {
 		})
 		if err != nil {
 			s.forget()
-			return Response{}, err
+			return mynacard.Response{}, err
 		}
 		s.stats.BytesIn += len(out)
-		r, err := ParseResponse(out)
+		r, err := mynacard.ParseResponse(out)
 		if err != nil {
-			return Response{}, err
+			return mynacard.Response{}, wireErr(err)
 		}
 		switch r.SW1() {
 		case 0x61:
@@ -295,7 +259,7 @@ func (s *Session) transmit(c Command) (Response, error) {
 				le = 256
 			}
 			wipe(raw)
-			raw, _ = GetResponse(le).Bytes()
+			raw, _ = mynacard.GetResponse(le).Bytes()
 			continue
 		case 0x6C:
 			c.Le = int(r.SW2())
@@ -309,7 +273,7 @@ func (s *Session) transmit(c Command) (Response, error) {
 		r.Data = append(data, r.Data...)
 		return r, nil
 	}
-	return Response{}, &Error{Code: CodeProtocol, Detail: "response chaining did not end"}
+	return mynacard.Response{}, &Error{Code: CodeProtocol, Detail: "response chaining did not end"}
 }
 
 // forget drops the selection state: at the start of every transaction, and
@@ -323,13 +287,13 @@ func (s *Session) selectApp(aid []byte) error {
 	if bytes.Equal(s.app, aid) {
 		return nil
 	}
-	r, err := s.transmit(SelectDF(aid))
+	r, err := s.transmit(mynacard.SelectDF(aid))
 	if err != nil {
 		return err
 	}
-	if r.SW != SWOK {
+	if r.SW != mynacard.SWOK {
 		s.forget()
-		if r.SW == SWFileNotFound {
+		if r.SW == mynacard.SWFileNotFound {
 			// the application is not on this card: not a My Number card
 			return &Error{Code: CodeUnsupportedCard, SW: r.SW, Detail: "no application " + hex.EncodeToString(aid)}
 		}
@@ -346,11 +310,11 @@ func (s *Session) selectEF(aid []byte, fid uint16) error {
 	if s.ef == fid {
 		return nil
 	}
-	r, err := s.transmit(SelectEF(fid))
+	r, err := s.transmit(mynacard.SelectEF(fid))
 	if err != nil {
 		return err
 	}
-	if r.SW != SWOK {
+	if r.SW != mynacard.SWOK {
 		s.ef = 0
 		return swError(r.SW, fmt.Sprintf("select EF %04X", fid))
 	}
@@ -396,14 +360,14 @@ func (s *Session) readBinary(off, le int, allowShort bool) ([]byte, error) {
 	if off > 0x7FFF {
 		return nil, dataErr("offset %d beyond short READ BINARY", off)
 	}
-	r, err := s.transmit(ReadBinary(uint16(off), le))
+	r, err := s.transmit(mynacard.ReadBinary(uint16(off), le))
 	if err != nil {
 		return nil, err
 	}
-	if r.SW == SWEndOfFile && allowShort {
+	if r.SW == mynacard.SWEndOfFile && allowShort {
 		return r.Data, nil
 	}
-	if r.SW != SWOK {
+	if r.SW != mynacard.SWOK {
 		return nil, swError(r.SW, fmt.Sprintf("read binary at %d", off))
 	}
 	return r.Data, nil
@@ -429,17 +393,17 @@ func (s *Session) identifyLocked() (Kind, error) {
 	if s.kind != KindUnknown {
 		return s.kind, nil
 	}
-	if err := s.selectEF(AIDJPKI, EFToken); err != nil {
+	if err := s.selectEF(mynacard.AIDJPKI, mynacard.EFToken); err != nil {
 		if c := CodeOf(err); c == CodeFileNotFound || c == CodeUnsupportedCard {
 			return KindUnknown, nil
 		}
 		return KindUnknown, err
 	}
-	b, err := s.readFixed(TokenLen)
+	b, err := s.readFixed(mynacard.TokenLen)
 	if err != nil {
 		return KindUnknown, err
 	}
-	s.kind = ParseToken(b)
+	s.kind = mynacard.ParseToken(b)
 	return s.kind, nil
 }
 
@@ -447,10 +411,10 @@ func (s *Session) identifyLocked() (Kind, error) {
 type CertFile uint16
 
 const (
-	CertAuth   = CertFile(EFAuthCert)
-	CertAuthCA = CertFile(EFAuthCACert)
-	CertSign   = CertFile(EFSignCert)
-	CertSignCA = CertFile(EFSignCACert)
+	CertAuth   = CertFile(mynacard.EFAuthCert)
+	CertAuthCA = CertFile(mynacard.EFAuthCACert)
+	CertSign   = CertFile(mynacard.EFSignCert)
+	CertSignCA = CertFile(mynacard.EFSignCACert)
 )
 
 func (c CertFile) String() string {
@@ -491,13 +455,13 @@ func (s *Session) readCertLocked(which CertFile) (*x509.Certificate, error) {
 	if c := s.certs[which]; cacheable && c != nil {
 		return c, nil
 	}
-	if err := s.selectEF(AIDJPKI, uint16(which)); err != nil {
+	if err := s.selectEF(mynacard.AIDJPKI, uint16(which)); err != nil {
 		if CodeOf(err) == CodeFileNotFound && (which == CertSign || which == CertSignCA) {
-			return nil, &Error{Code: CodeNoSignCert, SW: SWFileNotFound, Detail: "no signature certificate on this card"}
+			return nil, &Error{Code: CodeNoSignCert, SW: mynacard.SWFileNotFound, Detail: "no signature certificate on this card"}
 		}
 		return nil, err
 	}
-	der, err := s.readFile(DERLength, maxCertSize)
+	der, err := s.readFile(derSize, maxCertSize)
 	if err != nil {
 		return nil, err
 	}
@@ -580,20 +544,20 @@ func (s *Session) PINCounters(ctx context.Context) ([]Counter, error) {
 func (s *Session) triesLeftLocked(sec Secret) (int, error) {
 	if err := s.selectEF(sec.app(), sec.pinEF()); err != nil {
 		if CodeOf(err) == CodeFileNotFound && sec == SecretSignPassword {
-			return 0, &Error{Code: CodeNoSignCert, SW: SWFileNotFound, Secret: sec, Detail: "no signing password on this card"}
+			return 0, &Error{Code: CodeNoSignCert, SW: mynacard.SWFileNotFound, Secret: sec, Detail: "no signing password on this card"}
 		}
 		return 0, err
 	}
-	r, err := s.transmit(VerifyStatus())
+	r, err := s.transmit(mynacard.VerifyStatus())
 	if err != nil {
 		return 0, err
 	}
 	switch {
 	case r.SW&0xFFF0 == 0x63C0:
 		return int(r.SW & 0xF), nil
-	case r.SW == SWAuthBlocked || r.SW == SWRefDataInvalidated:
+	case r.SW == mynacard.SWAuthBlocked || r.SW == mynacard.SWRefDataInvalidated:
 		return 0, nil
-	case r.SW == SWOK: // already verified (the card keeps security status until reset)
+	case r.SW == mynacard.SWOK:
 		return sec.MaxTries(), nil
 	}
 	return 0, swError(r.SW, "retry counter")
@@ -626,11 +590,11 @@ func (s *Session) verifyLocked(sec Secret, pin PIN, confirmLastTry bool) error {
 		return &Error{Code: CodeLastTryUnconfirmed, Secret: sec, TriesLeft: 1}
 	}
 	s.verifies++
-	r, err := s.transmit(VerifyPIN(pin))
+	r, err := s.transmit(mynacard.VerifyPIN(pin))
 	if err != nil {
 		return err
 	}
-	if r.SW != SWOK {
+	if r.SW != mynacard.SWOK {
 		e := swError(r.SW, "verify")
 		var ce *Error
 		if errors.As(e, &ce) {
@@ -652,11 +616,11 @@ func (s *Session) ChangePIN(ctx context.Context, sec Secret, old, newPIN PIN, co
 		if err := s.verifyLocked(sec, old, confirmLastTry); err != nil {
 			return err
 		}
-		r, err := s.transmit(ChangeReferenceData(newPIN))
+		r, err := s.transmit(mynacard.ChangeReferenceData(newPIN))
 		if err != nil {
 			return err
 		}
-		if r.SW != SWOK {
+		if r.SW != mynacard.SWOK {
 			return swError(r.SW, "change reference data")
 		}
 		return nil
@@ -697,7 +661,7 @@ func (s *Session) ReadInputSupport(ctx context.Context, pin PIN, confirmLastTry,
 		if err := s.verifyLocked(SecretInputPIN, pin, confirmLastTry); err != nil {
 			return err
 		}
-		if err := s.selectEF(AIDInputSupport, EFAttributes); err != nil {
+		if err := s.selectEF(mynacard.AIDInputSupport, mynacard.EFAttributes); err != nil {
 			return err
 		}
 		b, err := s.readFile(tlvSize, 4096)
@@ -720,10 +684,10 @@ func (s *Session) ReadInputSupport(ctx context.Context, pin PIN, confirmLastTry,
 }
 
 func (s *Session) readMyNumberLocked() (MyNumber, error) {
-	if err := s.selectEF(AIDInputSupport, EFMyNumber); err != nil {
+	if err := s.selectEF(mynacard.AIDInputSupport, mynacard.EFMyNumber); err != nil {
 		return MyNumber{}, err
 	}
-	b, err := s.readFixed(MyNumberFileLen)
+	b, err := s.readFixed(mynacard.MyNumberFileLen)
 	if err != nil {
 		return MyNumber{}, err
 	}
@@ -738,8 +702,13 @@ func wipe(b []byte) {
 }
 
 func tlvSize(b []byte) (int, error) {
-	_, l, h, err := ParseTLVHeader(b)
-	return h + l, err
+	_, l, h, err := mynacard.ParseTLVHeader(b)
+	return h + l, wireErr(err)
+}
+
+func derSize(b []byte) (int, error) {
+	n, err := mynacard.DERLength(b)
+	return n, wireErr(err)
 }
 
 // Key names a JPKI private key.
@@ -769,9 +738,9 @@ func (k Key) Secret() Secret { return k.secret() }
 
 func (k Key) ef() uint16 {
 	if k == KeySign {
-		return EFSignKey
+		return mynacard.EFSignKey
 	}
-	return EFAuthKey
+	return mynacard.EFAuthKey
 }
 
 // Cert is the certificate matching the key.
@@ -807,14 +776,14 @@ func (s *Session) Sign(ctx context.Context, key Key, digestInfo []byte, pin PIN,
 				return err
 			}
 		}
-		if err := s.selectEF(AIDJPKI, key.ef()); err != nil {
+		if err := s.selectEF(mynacard.AIDJPKI, key.ef()); err != nil {
 			return err
 		}
-		r, err := s.transmit(ComputeSignature(digestInfo))
+		r, err := s.transmit(mynacard.ComputeSignature(digestInfo))
 		if err != nil {
 			return err
 		}
-		if r.SW != SWOK {
+		if r.SW != mynacard.SWOK {
 			return swError(r.SW, "compute digital signature")
 		}
 		if len(r.Data) != 256 {

@@ -1,6 +1,8 @@
 package card_test
 
 import (
+	"madoguchi/sandbox/card/inproc"
+
 	"context"
 	"crypto"
 	"crypto/rand"
@@ -25,7 +27,7 @@ func newCard(t testing.TB, id string) (*vcard.Card, *card.Session, fixtures.Resi
 	if err != nil {
 		t.Fatal(err)
 	}
-	return c, card.NewSession(vcard.NewTransport(c)), r
+	return c, card.NewSession(inproc.NewTransport(c)), r
 }
 
 func pin(s string) card.PIN { return card.PIN(s) }
@@ -74,7 +76,7 @@ func TestCertificatesCachedPerInsertion(t *testing.T) {
 	if again := c.APDUCount() - before; again != 0 {
 		t.Fatalf("second read in the same insertion sent %d APDUs", again)
 	}
-	s2 := card.NewSession(vcard.NewTransport(c))
+	s2 := card.NewSession(inproc.NewTransport(c))
 	before = c.APDUCount()
 	if _, err := s2.ReadCertificate(ctx, card.CertAuth); err != nil {
 		t.Fatal(err)
@@ -100,7 +102,7 @@ func TestWrongThenRightPINResetsCounter(t *testing.T) {
 	if err := s.Verify(context.Background(), card.SecretAuthPIN, pin(r.AuthPIN), false); err != nil {
 		t.Fatal(err)
 	}
-	if n := vc.TriesLeft(card.SecretAuthPIN); n != 3 {
+	if n := vc.TriesLeft(string(card.SecretAuthPIN)); n != 3 {
 		t.Fatalf("counter not reset: %d", n)
 	}
 }
@@ -112,13 +114,13 @@ func TestLastTryGuardAndLockout(t *testing.T) {
 			t.Fatalf("try %d: %v", i, err)
 		}
 	}
-	before := vc.TriesLeft(card.SecretInputPIN)
+	before := vc.TriesLeft(string(card.SecretInputPIN))
 	// The right PIN is refused too without the explicit confirmation: the guard
 	// is about the last try, not about the PIN being wrong.
 	if err := s.Verify(context.Background(), card.SecretInputPIN, pin(r.InputPIN), false); card.CodeOf(err) != card.CodeLastTryUnconfirmed {
 		t.Fatalf("last try without confirmation: %v", err)
 	}
-	if vc.TriesLeft(card.SecretInputPIN) != before {
+	if vc.TriesLeft(string(card.SecretInputPIN)) != before {
 		t.Fatal("the guard spent a try")
 	}
 	if err := s.Verify(context.Background(), card.SecretInputPIN, pin("9999"), true); !errors.Is(err, card.ErrPINBlocked) {
@@ -280,7 +282,7 @@ func TestCardRemovedMidRead(t *testing.T) {
 		t.Fatalf("removed: %v", err)
 	}
 	vc.Insert()
-	s2 := card.NewSession(vcard.NewTransport(vc))
+	s2 := card.NewSession(inproc.NewTransport(vc))
 	if _, err := s2.ReadCertificate(context.Background(), card.CertAuth); err != nil {
 		t.Fatalf("after re-insert: %v", err)
 	}

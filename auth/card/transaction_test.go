@@ -1,6 +1,10 @@
 package card_test
 
 import (
+	"madoguchi/protocol/mynacard"
+
+	"madoguchi/sandbox/card/inproc"
+
 	"bytes"
 	"context"
 	"errors"
@@ -17,7 +21,7 @@ import (
 func otherProgram(t *testing.T, c *vcard.Card) {
 	t.Helper()
 	for _, apdu := range [][]byte{
-		append([]byte{0x00, 0xA4, 0x04, 0x0C, byte(len(card.AIDJPKI))}, card.AIDJPKI...),
+		append([]byte{0x00, 0xA4, 0x04, 0x0C, byte(len(mynacard.AIDJPKI))}, mynacard.AIDJPKI...),
 		{0x00, 0xA4, 0x02, 0x0C, 0x02, 0x00, 0x18},
 	} {
 		r, err := c.Process(apdu)
@@ -39,7 +43,7 @@ func TestSelectionNotTrustedAcrossOperations(t *testing.T) {
 	if _, err := s.ReadAttributes(ctx, card.PIN(r.InputPIN), false); err != nil {
 		t.Fatalf("attributes after another program selected the auth PIN: %v", err)
 	}
-	if n := c.TriesLeft(card.SecretAuthPIN); n != 3 {
+	if n := c.TriesLeft(string(card.SecretAuthPIN)); n != 3 {
 		t.Fatalf("auth PIN counter %d: the input-support PIN went to the auth-PIN file", n)
 	}
 }
@@ -60,7 +64,7 @@ func TestLastTryGuardReadsTheVerifiedFile(t *testing.T) {
 	if err := s.Verify(ctx, card.SecretInputPIN, card.PIN(r.InputPIN), false); err != nil {
 		t.Fatalf("input-support PIN with 3 tries refused: %v", err)
 	}
-	if n := c.TriesLeft(card.SecretAuthPIN); n != 1 {
+	if n := c.TriesLeft(string(card.SecretAuthPIN)); n != 1 {
 		t.Fatalf("auth PIN counter moved to %d", n)
 	}
 }
@@ -68,7 +72,7 @@ func TestLastTryGuardReadsTheVerifiedFile(t *testing.T) {
 // resetTransport is a PC/SC-like transport over the in-process card: it has
 // transactions, and another program resets the card before chosen APDUs.
 type resetTransport struct {
-	*vcard.Transport
+	*inproc.Transport
 	c *vcard.Card
 
 	mu         sync.Mutex
@@ -125,7 +129,7 @@ func (t *resetTransport) Reconnect() error {
 // VERIFY) reconnects and restarts the operation once, transparently.
 func TestResetByAnotherProgramRestartsOnce(t *testing.T) {
 	c, _, r := newCard(t, "yamada-taro")
-	tr := &resetTransport{Transport: vcard.NewTransport(c), c: c, resetAt: map[int]bool{5: true}}
+	tr := &resetTransport{Transport: inproc.NewTransport(c), c: c, resetAt: map[int]bool{5: true}}
 	s := card.NewSession(tr)
 	pin := card.PIN(r.InputPIN)
 	a, err := s.ReadAttributes(t.Context(), pin, false)
@@ -135,7 +139,7 @@ func TestResetByAnotherProgramRestartsOnce(t *testing.T) {
 	if tr.reconnects != 1 {
 		t.Fatalf("%d reconnects", tr.reconnects)
 	}
-	if n := c.TriesLeft(card.SecretInputPIN); n != 3 {
+	if n := c.TriesLeft(string(card.SecretInputPIN)); n != 3 {
 		t.Fatalf("counter %d after the restarted operation", n)
 	}
 	if !bytes.Equal(pin, make([]byte, len(pin))) {
@@ -150,13 +154,13 @@ func TestResetByAnotherProgramRestartsOnce(t *testing.T) {
 // the PIN was not spent.
 func TestSecondResetIsCardReset(t *testing.T) {
 	c, _, r := newCard(t, "yamada-taro")
-	tr := &resetTransport{Transport: vcard.NewTransport(c), c: c, resetAt: map[int]bool{2: true, 4: true}}
+	tr := &resetTransport{Transport: inproc.NewTransport(c), c: c, resetAt: map[int]bool{2: true, 4: true}}
 	s := card.NewSession(tr)
 	_, err := s.ReadAttributes(t.Context(), card.PIN(r.InputPIN), false)
 	if card.CodeOf(err) != card.CodeCardReset {
 		t.Fatalf("want CARD-RESET, got %v", err)
 	}
-	if n := c.TriesLeft(card.SecretInputPIN); n != 3 {
+	if n := c.TriesLeft(string(card.SecretInputPIN)); n != 3 {
 		t.Fatalf("counter %d", n)
 	}
 	// the next operation works again
@@ -168,7 +172,7 @@ func TestSecondResetIsCardReset(t *testing.T) {
 // The buffer that carried the PIN to the transport is wiped after sending.
 func TestPINBufferWipedAfterTransmit(t *testing.T) {
 	c, _, r := newCard(t, "yamada-taro")
-	tr := &resetTransport{Transport: vcard.NewTransport(c), c: c}
+	tr := &resetTransport{Transport: inproc.NewTransport(c), c: c}
 	s := card.NewSession(tr)
 	if err := s.Verify(t.Context(), card.SecretAuthPIN, card.PIN(r.AuthPIN), false); err != nil {
 		t.Fatal(err)

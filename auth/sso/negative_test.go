@@ -1,6 +1,8 @@
 package sso
 
 import (
+	"madoguchi/sandbox/card/inproc"
+
 	"bytes"
 	"context"
 	"encoding/base64"
@@ -45,7 +47,7 @@ func cardOf(t *testing.T, id, pin string) (CardSigner, *vcard.Card) {
 	if pin == "" {
 		pin = r.AuthPIN
 	}
-	return CardSigner{Session: card.NewSession(vcard.NewTransport(vc)),
+	return CardSigner{Session: card.NewSession(inproc.NewTransport(vc)),
 		Prompt: func(context.Context, card.Secret, int) (card.PIN, bool, error) { return card.PIN(pin), false, nil }}, vc
 }
 

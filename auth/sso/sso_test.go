@@ -1,6 +1,8 @@
 package sso_test
 
 import (
+	"madoguchi/sandbox/card/inproc"
+
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
@@ -54,7 +56,7 @@ func signer(t testing.TB, id, pin string) (sso.CardSigner, *vcard.Card) {
 		r, _ := fixtures.ByID(id)
 		pin = r.AuthPIN
 	}
-	return sso.CardSigner{Session: card.NewSession(vcard.NewTransport(c)),
+	return sso.CardSigner{Session: card.NewSession(inproc.NewTransport(c)),
 		Prompt: func(_ context.Context, _ card.Secret, tries int) (card.PIN, bool, error) {
 			return card.PIN(pin), false, nil
 		}}, c
@@ -229,7 +231,7 @@ func TestSubjectStableAcrossRenewal(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	newCard := sso.CardSigner{Session: card.NewSession(vcard.NewTransport(vc)),
+	newCard := sso.CardSigner{Session: card.NewSession(inproc.NewTransport(vc)),
 		Prompt: func(context.Context, card.Secret, int) (card.PIN, bool, error) {
 			return card.PIN(r.AuthPIN), false, nil
 		}}

@@ -6,15 +6,43 @@ import (
 	"crypto/rsa"
 	"crypto/sha256"
 	"crypto/subtle"
+	"errors"
 	"fmt"
 	"sync"
 
-	"madoguchi/auth/card"
+	"madoguchi/protocol/mynacard"
 	"madoguchi/sandbox/fixtures"
 )
 
 // ATR of the My Number card as seen by OpenSC.
 var ATR = []byte{0x3B, 0xE0, 0x00, 0xFF, 0x81, 0x31, 0xFE, 0x45, 0x14}
+
+// secret names the card's three secrets inside the emulator (the card's
+// own bookkeeping, independent of the client's names).
+type secret string
+
+const (
+	authPIN      secret = "auth-pin"      // JPKI user-authentication PIN, 4 digits, 3 tries
+	signPassword secret = "sign-password" // JPKI signing password, 6-16 A-Z0-9, 5 tries
+	inputPIN     secret = "input-pin"     // input-support PIN, 4 digits, 3 tries
+)
+
+// acceptable is the card's own rule for a new PIN (CHANGE REFERENCE DATA).
+func acceptable(s secret, p []byte) bool {
+	lo, hi, letters := 4, 4, false
+	if s == signPassword {
+		lo, hi, letters = 6, 16, true
+	}
+	if len(p) < lo || len(p) > hi {
+		return false
+	}
+	for _, c := range p {
+		if !(c >= '0' && c <= '9' || letters && c >= 'A' && c <= 'Z') {
+			return false
+		}
+	}
+	return true
+}
 
 type fileKind int
 
@@ -28,9 +56,9 @@ type file struct {
 	kind fileKind
 	data []byte
 	// read needs this secret verified in the current application ("" = free)
-	read card.Secret
+	read secret
 	// for fPIN / fKey: the secret
-	secret card.Secret
+	secret secret
 	key    *rsa.PrivateKey
 }
 
@@ -51,11 +79,11 @@ type pinState struct {
 type Card struct {
 	mu   sync.Mutex
 	apps []*application
-	pins map[card.Secret]*pinState
+	pins map[secret]*pinState
 
 	cur      *application
 	curEF    *file
-	verified map[card.Secret]bool
+	verified map[secret]bool
 
 	present bool
 	// removeAfter > 0: the card is pulled out instead of answering the
@@ -89,52 +117,52 @@ func NewWithKeys(r fixtures.Resident, keys fixtures.Keys) (*Card, error) {
 	if err != nil {
 		return nil, err
 	}
-	token := make([]byte, card.TokenLen)
-	copy(token, card.TokenMyNumberCard)
-	for i := len(card.TokenMyNumberCard); i < len(token); i++ {
+	token := make([]byte, mynacard.TokenLen)
+	copy(token, mynacard.TokenMyNumberCard)
+	for i := len(mynacard.TokenMyNumberCard); i < len(token); i++ {
 		token[i] = ' '
 	}
-	jpki := &application{aid: card.AIDJPKI, files: map[uint16]*file{
-		card.EFToken:      {kind: fBinary, data: token},
-		card.EFAuthCert:   {kind: fBinary, data: keys.AuthCert},
-		card.EFAuthCACert: {kind: fBinary, data: ca.AuthCACert},
-		card.EFAuthKey:    {kind: fKey, secret: card.SecretAuthPIN, key: keys.AuthKey},
-		card.EFAuthPIN:    {kind: fPIN, secret: card.SecretAuthPIN},
+	jpki := &application{aid: mynacard.AIDJPKI, files: map[uint16]*file{
+		mynacard.EFToken:      {kind: fBinary, data: token},
+		mynacard.EFAuthCert:   {kind: fBinary, data: keys.AuthCert},
+		mynacard.EFAuthCACert: {kind: fBinary, data: ca.AuthCACert},
+		mynacard.EFAuthKey:    {kind: fKey, secret: authPIN, key: keys.AuthKey},
+		mynacard.EFAuthPIN:    {kind: fPIN, secret: authPIN},
 	}}
-	pins := map[card.Secret]*pinState{
-		card.SecretAuthPIN:  {value: []byte(r.AuthPIN), tries: 3, max: 3},
-		card.SecretInputPIN: {value: []byte(r.InputPIN), tries: 3, max: 3},
+	pins := map[secret]*pinState{
+		authPIN:  {value: []byte(r.AuthPIN), tries: 3, max: 3},
+		inputPIN: {value: []byte(r.InputPIN), tries: 3, max: 3},
 	}
 	if r.HasSignCert {
-		jpki.files[card.EFSignCert] = &file{kind: fBinary, data: keys.SignCert, read: card.SecretSignPassword}
-		jpki.files[card.EFSignCACert] = &file{kind: fBinary, data: ca.SignCACert}
-		jpki.files[card.EFSignKey] = &file{kind: fKey, secret: card.SecretSignPassword, key: keys.SignKey}
-		jpki.files[card.EFSignPIN] = &file{kind: fPIN, secret: card.SecretSignPassword}
-		pins[card.SecretSignPassword] = &pinState{value: []byte(r.SignPassword), tries: 5, max: 5}
+		jpki.files[mynacard.EFSignCert] = &file{kind: fBinary, data: keys.SignCert, read: signPassword}
+		jpki.files[mynacard.EFSignCACert] = &file{kind: fBinary, data: ca.SignCACert}
+		jpki.files[mynacard.EFSignKey] = &file{kind: fKey, secret: signPassword, key: keys.SignKey}
+		jpki.files[mynacard.EFSignPIN] = &file{kind: fPIN, secret: signPassword}
+		pins[signPassword] = &pinState{value: []byte(r.SignPassword), tries: 5, max: 5}
 	}
-	myNumber := append([]byte{card.TagMyNumber, 12}, r.MyNumber...)
+	myNumber := append([]byte{mynacard.TagMyNumber, 12}, r.MyNumber...)
 	myNumber = append(myNumber, 0xFF, 0xFF, 0xFF) // padded to the 17 bytes readers ask for
 	attrs := encodeAttributes(r)
-	digests := tlv(card.TagDigests, cat(
+	digests := tlv(mynacard.TagDigests, cat(
 		tlv(0xDF31, sha(myNumber[:14])),
 		tlv(0xDF32, sha(attrs)),
 		tlv(0xDF33, mustSign(ca.AuthCAKey, append(sha(myNumber[:14]), sha(attrs)...))),
 	))
-	basic := tlv(card.TagBasicInfo, cat(tlv(0xDF41, []byte{0x01, 0x00, 0x00, 0x00}), tlv(0xDF42, sha(keys.AuthCert)[:16])))
-	isp := &application{aid: card.AIDInputSupport, files: map[uint16]*file{
-		card.EFInputPIN:   {kind: fPIN, secret: card.SecretInputPIN},
-		card.EFMyNumber:   {kind: fBinary, data: myNumber, read: card.SecretInputPIN},
-		card.EFAttributes: {kind: fBinary, data: attrs, read: card.SecretInputPIN},
-		card.EFDigests:    {kind: fBinary, data: digests, read: card.SecretInputPIN},
-		card.EFBasicInfo:  {kind: fBinary, data: basic},
+	basic := tlv(mynacard.TagBasicInfo, cat(tlv(0xDF41, []byte{0x01, 0x00, 0x00, 0x00}), tlv(0xDF42, sha(keys.AuthCert)[:16])))
+	isp := &application{aid: mynacard.AIDInputSupport, files: map[uint16]*file{
+		mynacard.EFInputPIN:   {kind: fPIN, secret: inputPIN},
+		mynacard.EFMyNumber:   {kind: fBinary, data: myNumber, read: inputPIN},
+		mynacard.EFAttributes: {kind: fBinary, data: attrs, read: inputPIN},
+		mynacard.EFDigests:    {kind: fBinary, data: digests, read: inputPIN},
+		mynacard.EFBasicInfo:  {kind: fBinary, data: basic},
 	}}
 	serialRec := append([]byte{0xC1, byte(len(r.Serial))}, r.Serial...)
-	common := &application{aid: card.AIDCommon, files: map[uint16]*file{},
-		records: map[byte][][]byte{card.CommonSerialSFI: {serialRec}}}
+	common := &application{aid: mynacard.AIDCommon, files: map[uint16]*file{},
+		records: map[byte][][]byte{mynacard.CommonSerialSFI: {serialRec}}}
 	return &Card{
 		apps:     []*application{jpki, isp, common},
 		pins:     pins,
-		verified: map[card.Secret]bool{},
+		verified: map[secret]bool{},
 		present:  true,
 		changed:  make(chan struct{}),
 		counts:   map[byte]int{},
@@ -187,12 +215,12 @@ func tlv(tag uint32, v []byte) []byte {
 }
 
 func encodeAttributes(r fixtures.Resident) []byte {
-	return tlv(card.TagAttributes, cat(
-		tlv(card.TagAttrHeader, []byte{0x01, 0x02, 0x03}),
-		tlv(card.TagAttrName, []byte(r.Name)),
-		tlv(card.TagAttrAddress, []byte(r.Address)),
-		tlv(card.TagAttrBirth, []byte(r.BirthDate)),
-		tlv(card.TagAttrSex, []byte(fmt.Sprint(r.Sex))),
+	return tlv(mynacard.TagAttributes, cat(
+		tlv(mynacard.TagAttrHeader, []byte{0x01, 0x02, 0x03}),
+		tlv(mynacard.TagAttrName, []byte(r.Name)),
+		tlv(mynacard.TagAttrAddress, []byte(r.Address)),
+		tlv(mynacard.TagAttrBirth, []byte(r.BirthDate)),
+		tlv(mynacard.TagAttrSex, []byte(fmt.Sprint(r.Sex))),
 	))
 }
 
@@ -265,7 +293,7 @@ func (c *Card) Reset() {
 
 func (c *Card) resetLocked() {
 	c.cur, c.curEF = nil, nil
-	c.verified = map[card.Secret]bool{}
+	c.verified = map[secret]bool{}
 }
 
 // APDUCount is the number of APDUs answered.
@@ -276,7 +304,8 @@ func (c *Card) APDUCount() int {
 }
 
 // TriesLeft reads a counter directly (test helper; the host uses VERIFY).
-func (c *Card) TriesLeft(s card.Secret) int {
+func (c *Card) TriesLeft(name string) int {
+	s := secret(name)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if p := c.pins[s]; p != nil {
@@ -286,7 +315,10 @@ func (c *Card) TriesLeft(s card.Secret) int {
 }
 
 // errRemoved is returned by Process when the card is not (or no longer) there.
-var errRemoved = card.ErrCardRemoved
+var errRemoved = ErrRemoved
+
+// ErrRemoved: the card is not (or no longer) in the reader.
+var ErrRemoved = errors.New("vcard: the card is not in the reader")
 
 // Mute makes the card stop answering: commands block until Unmute or removal.
 func (c *Card) Mute() {
@@ -393,13 +425,13 @@ func parse(a []byte) (parsed, bool) {
 func (c *Card) process(a []byte) []byte {
 	p, ok := parse(a)
 	if !ok {
-		return sw(card.SWWrongLength)
+		return sw(mynacard.SWWrongLength)
 	}
 	if p.cla != 0x00 && p.cla != 0x80 {
-		return sw(card.SWCLANotSupported)
+		return sw(mynacard.SWCLANotSupported)
 	}
 	if p.cla == 0x80 && p.ins != 0x2A {
-		return sw(card.SWCLANotSupported)
+		return sw(mynacard.SWCLANotSupported)
 	}
 	switch p.ins {
 	case 0xA4:
@@ -412,15 +444,15 @@ func (c *Card) process(a []byte) []byte {
 		return c.doChange(p)
 	case 0x2A:
 		if p.cla != 0x80 {
-			return sw(card.SWCLANotSupported)
+			return sw(mynacard.SWCLANotSupported)
 		}
 		return c.doSign(p)
 	case 0xB2:
 		return c.doReadRecord(p)
 	case 0xCA, 0xCB:
-		return sw(card.SWRefDataNotFound)
+		return sw(mynacard.SWRefDataNotFound)
 	}
-	return sw(card.SWINSNotSupported)
+	return sw(mynacard.SWINSNotSupported)
 }
 
 func (c *Card) doSelect(p parsed) []byte {
@@ -429,47 +461,47 @@ func (c *Card) doSelect(p parsed) []byte {
 		for _, app := range c.apps {
 			if bytes.Equal(app.aid, p.data) {
 				c.cur, c.curEF = app, nil
-				c.verified = map[card.Secret]bool{} // security status is per DF
-				return sw(card.SWOK)
+				c.verified = map[secret]bool{} // security status is per DF
+				return sw(mynacard.SWOK)
 			}
 		}
-		return sw(card.SWFileNotFound)
+		return sw(mynacard.SWFileNotFound)
 	case 0x02:
 		if len(p.data) != 2 {
-			return sw(card.SWWrongLength)
+			return sw(mynacard.SWWrongLength)
 		}
 		if c.cur == nil {
-			return sw(card.SWFileNotFound)
+			return sw(mynacard.SWFileNotFound)
 		}
 		f := c.cur.files[uint16(p.data[0])<<8|uint16(p.data[1])]
 		if f == nil {
-			return sw(card.SWFileNotFound)
+			return sw(mynacard.SWFileNotFound)
 		}
 		c.curEF = f
-		return sw(card.SWOK)
+		return sw(mynacard.SWOK)
 	case 0x00, 0x08, 0x09:
-		return sw(card.SWFileNotFound)
+		return sw(mynacard.SWFileNotFound)
 	}
-	return sw(card.SWIncorrectP1P2)
+	return sw(mynacard.SWIncorrectP1P2)
 }
 
 func (c *Card) doReadBinary(p parsed) []byte {
 	if p.p1&0x80 != 0 { // short-EF addressing is not supported by this card
-		return sw(card.SWIncorrectP1P2)
+		return sw(mynacard.SWIncorrectP1P2)
 	}
 	if c.curEF == nil {
-		return sw(card.SWNoCurrentEF)
+		return sw(mynacard.SWNoCurrentEF)
 	}
 	f := c.curEF
 	if f.kind != fBinary {
-		return sw(card.SWIncompatibleFile)
+		return sw(mynacard.SWIncompatibleFile)
 	}
 	if f.read != "" && !c.verified[f.read] {
-		return sw(card.SWSecurityNotSatisfied)
+		return sw(mynacard.SWSecurityNotSatisfied)
 	}
 	off := int(p.p1)<<8 | int(p.p2)
 	if off > len(f.data) {
-		return sw(card.SWWrongP1P2)
+		return sw(mynacard.SWWrongP1P2)
 	}
 	le := p.le
 	if le < 0 {
@@ -478,28 +510,28 @@ func (c *Card) doReadBinary(p parsed) []byte {
 	end := min(off+le, len(f.data))
 	out := append([]byte(nil), f.data[off:end]...)
 	if end-off < le {
-		return append(out, sw(card.SWEndOfFile)...)
+		return append(out, sw(mynacard.SWEndOfFile)...)
 	}
-	return append(out, sw(card.SWOK)...)
+	return append(out, sw(mynacard.SWOK)...)
 }
 
-func (c *Card) pinFile() (*pinState, card.Secret, []byte) {
+func (c *Card) pinFile() (*pinState, secret, []byte) {
 	if c.curEF == nil {
-		return nil, "", sw(card.SWNoCurrentEF)
+		return nil, "", sw(mynacard.SWNoCurrentEF)
 	}
 	if c.curEF.kind != fPIN {
-		return nil, "", sw(card.SWIncompatibleFile)
+		return nil, "", sw(mynacard.SWIncompatibleFile)
 	}
 	ps := c.pins[c.curEF.secret]
 	if ps == nil {
-		return nil, "", sw(card.SWRefDataNotFound)
+		return nil, "", sw(mynacard.SWRefDataNotFound)
 	}
 	return ps, c.curEF.secret, nil
 }
 
 func (c *Card) doVerify(p parsed) []byte {
 	if p.p1 != 0x00 || p.p2 != 0x80 {
-		return sw(card.SWIncorrectP1P2)
+		return sw(mynacard.SWIncorrectP1P2)
 	}
 	ps, sec, fail := c.pinFile()
 	if fail != nil {
@@ -509,12 +541,12 @@ func (c *Card) doVerify(p parsed) []byte {
 		return sw(0x63C0 | uint16(ps.tries))
 	}
 	if ps.tries == 0 {
-		return sw(card.SWAuthBlocked)
+		return sw(mynacard.SWAuthBlocked)
 	}
 	if len(p.data) == len(ps.value) && subtle.ConstantTimeCompare(p.data, ps.value) == 1 {
 		ps.tries = ps.max
 		c.verified[sec] = true
-		return sw(card.SWOK)
+		return sw(mynacard.SWOK)
 	}
 	ps.tries--
 	c.verified[sec] = false
@@ -523,59 +555,59 @@ func (c *Card) doVerify(p parsed) []byte {
 
 func (c *Card) doChange(p parsed) []byte {
 	if p.p1 != 0x01 || p.p2 != 0x80 {
-		return sw(card.SWIncorrectP1P2)
+		return sw(mynacard.SWIncorrectP1P2)
 	}
 	ps, sec, fail := c.pinFile()
 	if fail != nil {
 		return fail
 	}
 	if !c.verified[sec] {
-		return sw(card.SWSecurityNotSatisfied)
+		return sw(mynacard.SWSecurityNotSatisfied)
 	}
-	if err := card.PIN(append([]byte(nil), p.data...)).Validate(sec); err != nil {
-		return sw(card.SWWrongData)
+	if !acceptable(sec, p.data) {
+		return sw(mynacard.SWWrongData)
 	}
 	ps.value = append([]byte(nil), p.data...)
-	return sw(card.SWOK)
+	return sw(mynacard.SWOK)
 }
 
 func (c *Card) doSign(p parsed) []byte {
 	if p.p1 != 0x00 || p.p2 != 0x80 {
-		return sw(card.SWIncorrectP1P2)
+		return sw(mynacard.SWIncorrectP1P2)
 	}
 	if c.curEF == nil {
-		return sw(card.SWNoCurrentEF)
+		return sw(mynacard.SWNoCurrentEF)
 	}
 	f := c.curEF
 	if f.kind != fKey {
-		return sw(card.SWConditionsNotMet)
+		return sw(mynacard.SWConditionsNotMet)
 	}
 	if !c.verified[f.secret] {
-		return sw(card.SWSecurityNotSatisfied)
+		return sw(mynacard.SWSecurityNotSatisfied)
 	}
 	if len(p.data) == 0 || len(p.data) > f.key.Size()-11 {
-		return sw(card.SWWrongLength)
+		return sw(mynacard.SWWrongLength)
 	}
 	sig, err := rsa.SignPKCS1v15(nil, f.key, 0, p.data) // data is the DigestInfo
 	if err != nil {
-		return sw(card.SWUnknown)
+		return sw(mynacard.SWUnknown)
 	}
-	return append(sig, sw(card.SWOK)...)
+	return append(sig, sw(mynacard.SWOK)...)
 }
 
 func (c *Card) doReadRecord(p parsed) []byte {
 	if c.cur == nil || c.cur.records == nil {
-		return sw(card.SWFileNotFound)
+		return sw(mynacard.SWFileNotFound)
 	}
 	if p.p2&0x07 != 0x04 {
-		return sw(card.SWIncorrectP1P2)
+		return sw(mynacard.SWIncorrectP1P2)
 	}
 	recs := c.cur.records[p.p2>>3]
 	if recs == nil {
-		return sw(card.SWFileNotFound)
+		return sw(mynacard.SWFileNotFound)
 	}
 	if p.p1 == 0 || int(p.p1) > len(recs) {
 		return sw(0x6A83) // record not found
 	}
-	return append(append([]byte(nil), recs[p.p1-1]...), sw(card.SWOK)...)
+	return append(append([]byte(nil), recs[p.p1-1]...), sw(mynacard.SWOK)...)
 }

@@ -118,7 +118,7 @@ func TestLockoutPersistsAcrossReset(t *testing.T) {
 	if sw := swOf(send(t, c, "00 20 00 80 04 "+hex.EncodeToString([]byte(r.InputPIN)))); sw != 0x6983 {
 		t.Fatalf("right PIN on a blocked card: %04X", sw)
 	}
-	if c.TriesLeft(card.SecretAuthPIN) != 3 {
+	if c.TriesLeft(string(card.SecretAuthPIN)) != 3 {
 		t.Fatal("other counters changed")
 	}
 }

@@ -1,6 +1,8 @@
 package jpki
 
 import (
+	"madoguchi/sandbox/card/inproc"
+
 	"context"
 	"crypto"
 	"crypto/rand"
@@ -22,7 +24,7 @@ func login(t *testing.T, id string, challenge []byte) ([]byte, []byte) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := card.NewSession(vcard.NewTransport(c))
+	s := card.NewSession(inproc.NewTransport(c))
 	cert, err := s.ReadCertificate(context.Background(), card.CertAuth)
 	if err != nil {
 		t.Fatal(err)

@@ -1,4 +1,4 @@
-package card
+package mynacard
 
 import (
 	"fmt"
@@ -35,8 +35,18 @@ func (t TLV) Find(tag uint32) (TLV, bool) {
 	return TLV{}, false
 }
 
+// FormatError is malformed card data (a TLV, a DER header) or a response
+// APDU without a status word. The card client maps it to its failure codes.
+type FormatError struct {
+	// Response is set for a malformed response APDU, unset for malformed data.
+	Response bool
+	Detail   string
+}
+
+func (e *FormatError) Error() string { return "mynacard: " + e.Detail }
+
 func dataErr(format string, a ...any) error {
-	return &Error{Code: CodeCardData, Detail: fmt.Sprintf(format, a...)}
+	return &FormatError{Detail: fmt.Sprintf(format, a...)}
 }
 
 // ParseTLVHeader reads the tag and length at the start of b and returns them

@@ -1,10 +1,16 @@
-package vcard
+// Package inproc puts the virtual card (sandbox/card) in an in-process
+// reader for the card client (auth/card): a card.Transport and a
+// card.Backend without pcscd, for the zero-setup demo and fast unit tests.
+// It is the only place where the emulator meets the client's types.
+package inproc
 
 import (
 	"context"
+	"errors"
 	"sync"
 
 	"madoguchi/auth/card"
+	vcard "madoguchi/sandbox/card"
 )
 
 // DemoReaderName is the reader the in-process card sits in.
@@ -12,15 +18,21 @@ const DemoReaderName = "Madoguchi demo reader"
 
 // Transport connects the host to the emulator in-process.
 type Transport struct {
-	c      *Card
+	c      *vcard.Card
 	reader string
 }
 
 // NewTransport returns an in-process transport to c.
-func NewTransport(c *Card) *Transport { return &Transport{c: c, reader: DemoReaderName} }
+func NewTransport(c *vcard.Card) *Transport { return &Transport{c: c, reader: DemoReaderName} }
 
 // Transmit implements card.Transport.
-func (t *Transport) Transmit(apdu []byte) ([]byte, error) { return t.c.Process(apdu) }
+func (t *Transport) Transmit(apdu []byte) ([]byte, error) {
+	r, err := t.c.Process(apdu)
+	if errors.Is(err, vcard.ErrRemoved) {
+		return nil, card.ErrCardRemoved
+	}
+	return r, err
+}
 
 // ATR implements card.Transport.
 func (t *Transport) ATR() []byte { return t.c.ATR() }
@@ -35,7 +47,7 @@ func (t *Transport) Close() error { return nil }
 // (which can be swapped, removed and inserted).
 type Reader struct {
 	mu   sync.Mutex
-	card *Card
+	card *vcard.Card
 	// swapped is closed when SetCard changes the card
 	swapped chan struct{}
 	// generation counts SetCard calls, so a swap shows in the event counter
@@ -43,10 +55,10 @@ type Reader struct {
 }
 
 // NewReader returns a demo reader holding c (nil for an empty reader).
-func NewReader(c *Card) *Reader { return &Reader{card: c, swapped: make(chan struct{})} }
+func NewReader(c *vcard.Card) *Reader { return &Reader{card: c, swapped: make(chan struct{})} }
 
 // SetCard puts another card in the reader (nil: empty).
-func (r *Reader) SetCard(c *Card) {
+func (r *Reader) SetCard(c *vcard.Card) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.card = c
@@ -56,7 +68,7 @@ func (r *Reader) SetCard(c *Card) {
 }
 
 // Card returns the card in the reader.
-func (r *Reader) Card() *Card {
+func (r *Reader) Card() *vcard.Card {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.card

@@ -1,4 +1,4 @@
-package card
+package mynacard
 
 import (
 	"fmt"
@@ -42,7 +42,7 @@ type Response struct {
 // ParseResponse splits a raw response APDU.
 func ParseResponse(raw []byte) (Response, error) {
 	if len(raw) < 2 {
-		return Response{}, &Error{Code: CodeProtocol, Detail: fmt.Sprintf("response of %d bytes has no status word", len(raw))}
+		return Response{}, &FormatError{Response: true, Detail: fmt.Sprintf("response of %d bytes has no status word", len(raw))}
 	}
 	n := len(raw) - 2
 	return Response{Data: raw[:n], SW: uint16(raw[n])<<8 | uint16(raw[n+1])}, nil
