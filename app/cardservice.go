@@ -111,3 +111,9 @@ func (c *cardService) ReadAttributes(ctx context.Context, pin []byte, confirmLas
 }
 
 func (c *cardService) UseReader(name string) { c.m.Choose(name) }
+
+// PINFormatOK is the card layer's format rule (ui.PINRule).
+func (c *cardService) PINFormatOK(secret string, pin []byte) bool {
+	sec, err := card.ParseSecret(secret)
+	return err == nil && card.FormatOK(sec, pin)
+}

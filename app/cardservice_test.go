@@ -79,3 +79,20 @@ func waitView(t *testing.T, views <-chan ui.CardView, state string) {
 		}
 	}
 }
+
+// The PIN dialog's check is the card layer's one rule, lower case included.
+func TestPINFormatRuleIsTheCardLayers(t *testing.T) {
+	c := &cardService{}
+	for _, tc := range []struct {
+		secret, pin string
+		ok          bool
+	}{
+		{"auth-pin", "1234", true}, {"auth-pin", "123", false}, {"auth-pin", "12a4", false},
+		{"sign-password", "YAMADA2025", true}, {"sign-password", "yamada2025", true},
+		{"sign-password", "AB-12", false}, {"sign-password", "ABC12", false}, {"nope", "1234", false},
+	} {
+		if got := c.PINFormatOK(tc.secret, []byte(tc.pin)); got != tc.ok {
+			t.Errorf("%s %q: %v", tc.secret, tc.pin, got)
+		}
+	}
+}

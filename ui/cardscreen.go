@@ -316,7 +316,7 @@ func (s *CardScreen) onReadAttributes() {
 				s.showAttrError(&uiFailure{code: "PIN-BLOCKED", data: map[string]any{"Secret": secret}})
 				return
 			}
-			AskPIN(s.win, s.tr, secret, tries, func(pin []byte, confirmLast bool) {
+			AskPIN(s.win, s.tr, secret, tries, s.svc.PINFormatOK, func(pin []byte, confirmLast bool) {
 				s.readAttrs.Disable()
 				s.async(func() {
 					a, err := s.svc.ReadAttributes(s.ctx, pin, confirmLast)

@@ -13,6 +13,11 @@ import (
 // PINForm is the content of the PIN dialog: it shows which secret, the tries
 // left (read before asking), checks the format before anything reaches the
 // card, and on the last try requires an explicit confirmation.
+// PINRule tells whether what the person typed fits the secret's format (the
+// card layer's one rule, injected by the app); nil accepts anything and
+// leaves the check to the card layer, which still refuses before sending.
+type PINRule func(secret string, pin []byte) bool
+
 type PINForm struct {
 	Entry    *widget.Entry
 	Confirm  *widget.Check // nil unless this is the last try
@@ -21,6 +26,7 @@ type PINForm struct {
 	Cancel   *widget.Button
 	Content  fyne.CanvasObject
 	secret   string
+	rule     PINRule
 	tr       *i18n.Localizer
 	onSubmit func(pin []byte, confirmLast bool)
 	onClose  func()
@@ -28,8 +34,8 @@ type PINForm struct {
 
 // NewPINForm builds the form. onSubmit receives the PIN bytes (the caller
 // wipes them after use); onClose is called when the form is done either way.
-func NewPINForm(tr *i18n.Localizer, secret string, triesLeft int, onSubmit func(pin []byte, confirmLast bool), onClose func()) *PINForm {
-	f := &PINForm{tr: tr, secret: secret, onSubmit: onSubmit, onClose: onClose}
+func NewPINForm(tr *i18n.Localizer, secret string, triesLeft int, rule PINRule, onSubmit func(pin []byte, confirmLast bool), onClose func()) *PINForm {
+	f := &PINForm{tr: tr, secret: secret, rule: rule, onSubmit: onSubmit, onClose: onClose}
 	f.Entry = widget.NewPasswordEntry()
 	f.Entry.SetPlaceHolder(tr.T(formatKey(secret)))
 	f.Error = widget.NewLabel("")
@@ -77,36 +83,12 @@ func formatKey(secret string) string {
 	return "pin.format.digits4"
 }
 
-// valid applies the same rule as the card layer so a typo never costs a try.
-func valid(secret string, p []byte) bool {
-	if secret == "sign-password" {
-		if len(p) < 6 || len(p) > 16 {
-			return false
-		}
-		for _, c := range p {
-			if !(c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z') {
-				return false
-			}
-		}
-		return true
-	}
-	if len(p) != 4 {
-		return false
-	}
-	for _, c := range p {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return true
-}
-
 func (f *PINForm) submit() {
 	pin := []byte(f.Entry.Text)
 	// Go strings cannot be wiped: clear the entry at once so the text lives
 	// as briefly as possible; the byte copy is wiped by the card layer.
 	f.Entry.SetText("")
-	if !valid(f.secret, pin) {
+	if f.rule != nil && !f.rule(f.secret, pin) {
 		for i := range pin {
 			pin[i] = 0
 		}
@@ -119,15 +101,15 @@ func (f *PINForm) submit() {
 }
 
 // AskPIN shows the PIN dialog over win.
-func AskPIN(win fyne.Window, tr *i18n.Localizer, secret string, triesLeft int, onSubmit func(pin []byte, confirmLast bool)) {
-	askPIN(win, tr, secret, triesLeft, onSubmit, nil)
+func AskPIN(win fyne.Window, tr *i18n.Localizer, secret string, triesLeft int, rule PINRule, onSubmit func(pin []byte, confirmLast bool)) {
+	askPIN(win, tr, secret, triesLeft, rule, onSubmit, nil)
 }
 
 // askPIN is AskPIN with a cancel callback.
-func askPIN(win fyne.Window, tr *i18n.Localizer, secret string, triesLeft int, onSubmit func(pin []byte, confirmLast bool), onCancel func()) {
+func askPIN(win fyne.Window, tr *i18n.Localizer, secret string, triesLeft int, rule PINRule, onSubmit func(pin []byte, confirmLast bool), onCancel func()) {
 	var d dialog.Dialog
 	submitted := false
-	f := NewPINForm(tr, secret, triesLeft, func(pin []byte, c bool) { submitted = true; onSubmit(pin, c) }, func() { d.Hide() })
+	f := NewPINForm(tr, secret, triesLeft, rule, func(pin []byte, c bool) { submitted = true; onSubmit(pin, c) }, func() { d.Hide() })
 	f.Cancel.OnTapped = func() {
 		f.Entry.SetText("")
 		d.Hide()

@@ -62,6 +62,8 @@ type CardService interface {
 	ReadAttributes(ctx context.Context, pin []byte, confirmLastTry bool) (Attributes, error)
 	// UseReader follows the card in this reader (the person's choice).
 	UseReader(name string)
+	// PINFormatOK is the card layer's format rule for a secret (PINRule).
+	PINFormatOK(secret string, pin []byte) bool
 }
 
 // DemoResident is a fixture card the demo can put in the reader.

@@ -107,6 +107,7 @@ func (s *Shell) SetLanguage(lang string) {
 	}
 	if s.signIn != nil {
 		s.panel = NewSignInPanel(s.win, s.signIn, s.tr, lang)
+		s.panel.Rule = s.svc.PINFormatOK
 		top = append(top, s.panel.Object())
 	}
 	s.card = NewCardScreen(s.win, s.svc, s.demo, s.tr)

@@ -32,6 +32,8 @@ type SignInPanel struct {
 	shown     func()
 	// OnChange is called (main goroutine) when the signed-in state changes.
 	OnChange func()
+	// Rule checks the PIN's format as typed (from the card service).
+	Rule PINRule
 	// ctx ends a sign-in in progress when the panel is stopped (window
 	// closed): the card operation and the provider requests are cancelled.
 	ctx    context.Context
@@ -97,7 +99,7 @@ func (p *SignInPanel) ask(secret string, tries int) ([]byte, bool, error) {
 	}
 	ch := make(chan answer, 1)
 	fyne.DoAndWait(func() {
-		askPIN(p.win, p.tr, secret, tries,
+		askPIN(p.win, p.tr, secret, tries, p.Rule,
 			func(pin []byte, confirm bool) { send(ch, answer{pin, confirm, nil}) },
 			func() { send(ch, answer{err: ErrCancelled}) })
 	})

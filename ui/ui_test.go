@@ -42,6 +42,16 @@ type fakeCard struct {
 	counterReads int
 }
 
+// PINFormatOK: the tests' stand-in for the card layer's rule (digits only).
+func (f *fakeCard) PINFormatOK(_ string, pin []byte) bool {
+	for _, c := range pin {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return len(pin) >= 4
+}
+
 func (f *fakeCard) UseReader(name string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -269,7 +279,7 @@ func TestLastTryNeedsConfirmation(t *testing.T) {
 	var submitted []string
 	var confirmed bool
 	closed := 0
-	f := NewPINForm(tr, "auth-pin", 1, func(p []byte, c bool) { submitted = append(submitted, string(p)); confirmed = c }, func() { closed++ })
+	f := NewPINForm(tr, "auth-pin", 1, (&fakeCard{}).PINFormatOK, func(p []byte, c bool) { submitted = append(submitted, string(p)); confirmed = c }, func() { closed++ })
 	w := test.NewTempWindow(t, f.Content)
 	_ = w
 	if f.Confirm == nil || !f.OK.Disabled() {
@@ -289,7 +299,7 @@ func TestLastTryNeedsConfirmation(t *testing.T) {
 		t.Fatalf("submitted %v confirmed %v closed %d", submitted, confirmed, closed)
 	}
 
-	g := NewPINForm(tr, "sign-password", 5, func([]byte, bool) { t.Fatal("bad format submitted") }, func() {})
+	g := NewPINForm(tr, "sign-password", 5, (&fakeCard{}).PINFormatOK, func([]byte, bool) { t.Fatal("bad format submitted") }, func() {})
 	if g.Confirm != nil {
 		t.Fatal("confirmation asked with 5 tries left")
 	}

@@ -74,47 +74,45 @@ func (p PIN) Wipe() {
 func (p PIN) String() string   { return "<redacted>" }
 func (p PIN) GoString() string { return "card.PIN(<redacted>)" }
 
-// Normalize prepares user input for the secret in place: the signing password
-// is upper-case only on the card, so lower-case letters typed by the user are
-// upper-cased. Nothing else is changed.
-func (p PIN) Normalize(s Secret) {
-	if s != SecretSignPassword {
-		return
+// format is the secret's format on the card (protocol/mynacard).
+func (s Secret) format() (mynacard.PINFormat, bool) {
+	switch s {
+	case SecretAuthPIN, SecretInputPIN:
+		return mynacard.FormatPIN4, true
+	case SecretSignPassword:
+		return mynacard.FormatSignPassword, true
 	}
-	for i, c := range p {
-		if c >= 'a' && c <= 'z' {
-			p[i] = c - 'a' + 'A'
-		}
+	return mynacard.PINFormat{}, false
+}
+
+// Normalize prepares user input for the secret in place: the signing
+// password is upper-case only on the card, so lower-case letters typed by
+// the person are upper-cased. Nothing else is changed.
+func (p PIN) Normalize(s Secret) {
+	if f, ok := s.format(); ok {
+		f.Normalize(p)
 	}
 }
 
 // Validate checks the PIN against the secret's rule before anything is sent
 // to the card, so a typing mistake never costs a try.
 func (p PIN) Validate(s Secret) error {
-	fail := func(rule string) error {
-		return &Error{Code: CodePINFormat, Secret: s, Detail: rule}
+	f, ok := s.format()
+	if !ok {
+		return &Error{Code: CodePINFormat, Secret: s, Detail: "unknown secret"}
 	}
-	switch s {
-	case SecretAuthPIN, SecretInputPIN:
-		if len(p) != 4 {
-			return fail("4 digits")
-		}
-		for _, c := range p {
-			if c < '0' || c > '9' {
-				return fail("4 digits")
-			}
-		}
-	case SecretSignPassword:
-		if len(p) < 6 || len(p) > 16 {
-			return fail("6-16 upper-case letters and digits")
-		}
-		for _, c := range p {
-			if !(c >= '0' && c <= '9' || c >= 'A' && c <= 'Z') {
-				return fail("6-16 upper-case letters and digits")
-			}
-		}
-	default:
-		return fail("unknown secret")
+	if !f.Accepts(p) {
+		return &Error{Code: CodePINFormat, Secret: s, Detail: f.Rule}
 	}
 	return nil
+}
+
+// FormatOK reports whether what the person typed is acceptable for the
+// secret once normalized — the one rule, for forms that check as people type.
+// pin is not changed.
+func FormatOK(s Secret, pin []byte) bool {
+	p := append(PIN(nil), pin...)
+	defer p.Wipe()
+	p.Normalize(s)
+	return p.Validate(s) == nil
 }

@@ -576,6 +576,7 @@ func (s *Session) Verify(ctx context.Context, sec Secret, pin PIN, confirmLastTr
 // all inside the caller's transaction. The caller wipes pin (an operation
 // restarted after a reset needs it again).
 func (s *Session) verifyLocked(sec Secret, pin PIN, confirmLastTry bool) error {
+	pin.Normalize(sec)
 	if err := pin.Validate(sec); err != nil {
 		return err
 	}
@@ -609,6 +610,7 @@ func (s *Session) verifyLocked(sec Secret, pin PIN, confirmLastTry bool) error {
 func (s *Session) ChangePIN(ctx context.Context, sec Secret, old, newPIN PIN, confirmLastTry bool) error {
 	defer old.Wipe()
 	defer newPIN.Wipe()
+	newPIN.Normalize(sec)
 	if err := newPIN.Validate(sec); err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package card_test
 
 import (
 	"madoguchi/sandbox/card/inproc"
+	"strings"
 
 	"context"
 	"crypto"
@@ -285,5 +286,18 @@ func TestCardRemovedMidRead(t *testing.T) {
 	s2 := card.NewSession(inproc.NewTransport(vc))
 	if _, err := s2.ReadCertificate(context.Background(), card.CertAuth); err != nil {
 		t.Fatalf("after re-insert: %v", err)
+	}
+}
+
+// The signing password typed in lower case is accepted: the card layer
+// normalizes before its one format check (no try spent on case).
+func TestSignPasswordLowerCase(t *testing.T) {
+	vc, s, r := newCard(t, "yamada-taro")
+	lower := []byte(strings.ToLower(r.SignPassword))
+	if _, err := s.ReadSignCertificate(t.Context(), card.PIN(lower), false); err != nil {
+		t.Fatalf("lower-case signing password: %v", err)
+	}
+	if n := vc.TriesLeft(string(card.SecretSignPassword)); n != 5 {
+		t.Fatalf("counter %d", n)
 	}
 }

@@ -27,21 +27,12 @@ const (
 	inputPIN     secret = "input-pin"     // input-support PIN, 4 digits, 3 tries
 )
 
-// acceptable is the card's own rule for a new PIN (CHANGE REFERENCE DATA).
+// acceptable is the card's rule for a new PIN (CHANGE REFERENCE DATA).
 func acceptable(s secret, p []byte) bool {
-	lo, hi, letters := 4, 4, false
 	if s == signPassword {
-		lo, hi, letters = 6, 16, true
+		return mynacard.FormatSignPassword.Accepts(p)
 	}
-	if len(p) < lo || len(p) > hi {
-		return false
-	}
-	for _, c := range p {
-		if !(c >= '0' && c <= '9' || letters && c >= 'A' && c <= 'Z') {
-			return false
-		}
-	}
-	return true
+	return mynacard.FormatPIN4.Accepts(p)
 }
 
 type fileKind int
