@@ -97,6 +97,7 @@ func certCommand(ctx context.Context, args []string, env *Env) error {
 	showMN := fs.Bool("show-mynumber", false, "show: print the My Number unmasked")
 	fields := fs.String("fields", "", "present: comma-separated fields to disclose")
 	yes := fs.Bool("yes", false, "present: consent given beforehand (scripts)")
+	toID := fs.String("to", "", "present: the recipient, by its id in the municipality profile (default: the only one listed)")
 	// the certificate (or kind) may come before or after the flags
 	rest, arg := args[1:], ""
 	if len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
@@ -206,14 +207,22 @@ func certCommand(ctx context.Context, args []string, env *Env) error {
 		if err := need(); err != nil {
 			return err
 		}
-		return presentToSandbox(ctx, env, w, arg, *fields, *yes)
+		r, ok := c.Profile().RecipientByID(*toID)
+		if !ok {
+			var ids []string
+			for _, r := range c.Profile().Recipients {
+				ids = append(ids, r.ID)
+			}
+			return usageError{fmt.Sprintf("cert present: choose a recipient with --to (the profile lists: %s)", strings.Join(ids, ", "))}
+		}
+		return present(ctx, env, w, arg, *fields, *yes, wallet.Recipient{Name: r.ID, Purpose: r.Purpose, URL: r.URL})
 	}
 	return usageError{"cert: unknown command " + cmd}
 }
 
-// presentToSandbox discloses fields to the sandbox verifier after the
-// person agreed to exactly those fields going to that recipient.
-func presentToSandbox(ctx context.Context, env *Env, w *wallet.Wallet, id, fieldList string, yes bool) error {
+// present discloses fields to the recipient after the person agreed to
+// exactly those fields going to it.
+func present(ctx context.Context, env *Env, w *wallet.Wallet, id, fieldList string, yes bool, to wallet.Recipient) error {
 	v, err := w.Verify(ctx, id)
 	if err != nil {
 		return err
@@ -232,7 +241,6 @@ func presentToSandbox(ctx context.Context, env *Env, w *wallet.Wallet, id, field
 			return usageError{fmt.Sprintf("no field %q; this certificate has: %s", f, strings.Join(wallet.Fields(v), ", "))}
 		}
 	}
-	to := wallet.Recipient{Name: "sandbox-verifier", Purpose: "demo"} // the same ids as the GUI's
 	fmt.Fprintf(env.Stderr, "%s\n", env.Tr.T("cli.consent", map[string]any{"Recipient": env.Tr.T("recipient." + to.Name), "Fields": strings.Join(fields, ", ")}))
 	if !yes {
 		ans, _ := bufio.NewReader(env.Stdin).ReadString('\n')
@@ -242,7 +250,7 @@ func presentToSandbox(ctx context.Context, env *Env, w *wallet.Wallet, id, field
 			return errSilent
 		}
 	}
-	res, err := w.PresentToSandboxVerifier(ctx, id, fields, to)
+	res, err := w.PresentTo(ctx, id, fields, to)
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"madoguchi/auth/sso"
 	"madoguchi/sandbox/card/inproc"
 
 	"sync"
@@ -66,4 +67,10 @@ func (d *demoControls) Remove() {
 	if c := d.reader.Card(); c != nil {
 		c.Remove()
 	}
+}
+
+// sandboxRecipients lists the sandbox verifier (mounted beside the issuer)
+// as the recipient a sandbox municipality profile offers for presentations.
+func sandboxRecipients(base string) []sso.Recipient {
+	return []sso.Recipient{{ID: "sandbox-verifier", URL: base, Purpose: "demo"}}
 }

@@ -85,7 +85,8 @@ func runGUI(args []string, env *Env) int {
 		defer srv.Close()
 		signIn = &signInService{m: monitor, profile: sso.Profile{ID: "sandbox-demo", Issuer: srv.Issuer, ClientID: idp.AppClientID,
 			Scopes: sso.DefaultScopes, CAFile: srv.CAFile,
-			DisplayName: map[string]string{"ja": "架空のサンドボックス市", "en": "fictional Sandbox City"}}}
+			DisplayName: map[string]string{"ja": "架空のサンドボックス市", "en": "fictional Sandbox City"},
+			Recipients:  sandboxRecipients(srv.Issuer)}}
 	} else if *profile != "" {
 		p, err := sso.LoadProfile(*profile)
 		if err != nil {

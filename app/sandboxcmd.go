@@ -96,7 +96,8 @@ func sandboxServe(ctx context.Context, args []string, env *Env) error {
 	}
 	defer s.Close()
 	p := sso.Profile{ID: "sandbox", Issuer: s.Issuer, ClientID: idp.AppClientID, Scopes: sso.DefaultScopes, CAFile: s.CAFile,
-		DisplayName: map[string]string{"ja": "架空のサンドボックス市", "en": "fictional Sandbox City"}}
+		DisplayName: map[string]string{"ja": "架空のサンドボックス市", "en": "fictional Sandbox City"},
+		Recipients:  sandboxRecipients(s.Issuer)}
 	b, _ := json.MarshalIndent(p, "", "  ")
 	if err := os.WriteFile(sandboxProfilePath(*data), append(b, '\n'), 0o644); err != nil {
 		return err

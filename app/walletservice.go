@@ -147,15 +147,22 @@ func (ws *walletService) Fetch(ctx context.Context, kind string) (ui.WalletCert,
 	return toView(e, v, nil), nil
 }
 
-func (ws *walletService) Recipient() (string, string) { return "sandbox-verifier", "demo" }
+// Recipient is the municipality profile's recipient for presentations.
+func (ws *walletService) Recipient() (string, string) {
+	r, _ := ws.signIn.profile.RecipientByID("")
+	return r.ID, r.Purpose
+}
 
 func (ws *walletService) Present(ctx context.Context, id string, fields []string) error {
 	w, err := ws.wallet(ctx)
 	if err != nil {
 		return err
 	}
-	rid, pid := ws.Recipient()
-	_, err = w.PresentToSandboxVerifier(ctx, id, fields, wallet.Recipient{Name: rid, Purpose: pid})
+	r, ok := ws.signIn.profile.RecipientByID("")
+	if !ok {
+		return &wallet.Error{Code: wallet.CodeFetch, Detail: "the municipality profile lists no recipient"}
+	}
+	_, err = w.PresentTo(ctx, id, fields, wallet.Recipient{Name: r.ID, Purpose: r.Purpose, URL: r.URL})
 	return err
 }
 

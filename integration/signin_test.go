@@ -92,7 +92,8 @@ func startSandbox(t *testing.T, id string) (*idp.Server, string) {
 	}
 	t.Cleanup(func() { s.Close() })
 	profile := filepath.Join(data, "profile.json")
-	b, _ := json.Marshal(sso.Profile{ID: id, Issuer: s.Issuer, ClientID: idp.AppClientID, CAFile: s.CAFile})
+	b, _ := json.Marshal(sso.Profile{ID: id, Issuer: s.Issuer, ClientID: idp.AppClientID, CAFile: s.CAFile,
+		Recipients: []sso.Recipient{{ID: "sandbox-verifier", URL: s.Issuer, Purpose: "demo"}}})
 	if err := os.WriteFile(profile, b, 0o644); err != nil {
 		t.Fatal(err)
 	}

@@ -80,6 +80,9 @@ type Recipient struct {
 	Name     string `json:"name"`     // shown to the person and in the audit log
 	Audience string `json:"audience"` // the verifier's identifier (KB-JWT aud)
 	Purpose  string `json:"purpose"`  // why, in the person's words
+	// URL is the base of the verifier's exchange (protocol/certs: nonce,
+	// then the presentation); from the profile or the request.
+	URL string `json:"url,omitempty"`
 }
 
 // AuditEntry records one disclosure.
@@ -119,12 +122,16 @@ func Open(ctx context.Context, st *store.Store, account, issuer string, hc *http
 }
 
 func (w *Wallet) do(ctx context.Context, method, path, token string, in, out any) error {
+	return w.doURL(ctx, method, w.issuer+path, token, in, out)
+}
+
+func (w *Wallet) doURL(ctx context.Context, method, url, token string, in, out any) error {
 	var body io.Reader
 	if in != nil {
 		b, _ := json.Marshal(in)
 		body = bytes.NewReader(b)
 	}
-	req, err := http.NewRequestWithContext(ctx, method, w.issuer+path, body)
+	req, err := http.NewRequestWithContext(ctx, method, url, body)
 	if err != nil {
 		return err
 	}
@@ -330,24 +337,27 @@ func (w *Wallet) Audit(ctx context.Context) ([]AuditEntry, error) {
 	return out, nil
 }
 
-// Nonce asks the sandbox verifier for a challenge (stands in for a recipient).
-func (w *Wallet) Nonce(ctx context.Context) (certs.NonceResponse, error) {
+// NonceFrom asks a verifier (protocol/certs exchange at url) for a challenge.
+func (w *Wallet) NonceFrom(ctx context.Context, url string) (certs.NonceResponse, error) {
 	var n certs.NonceResponse
-	return n, w.do(ctx, http.MethodGet, certs.NoncePath, "", nil, &n)
+	return n, w.doURL(ctx, http.MethodGet, url+certs.NoncePath, "", nil, &n)
 }
 
-// SubmitToSandboxVerifier hands a presentation to the sandbox verifier.
-func (w *Wallet) SubmitToSandboxVerifier(ctx context.Context, presentation string) (certs.PresentResponse, error) {
+// Submit hands a presentation to a verifier.
+func (w *Wallet) Submit(ctx context.Context, url, presentation string) (certs.PresentResponse, error) {
 	var r certs.PresentResponse
-	return r, w.do(ctx, http.MethodPost, certs.PresentPath, "", certs.PresentRequest{Presentation: presentation}, &r)
+	return r, w.doURL(ctx, http.MethodPost, url+certs.PresentPath, "", certs.PresentRequest{Presentation: presentation}, &r)
 }
 
-// PresentToSandboxVerifier runs the whole exchange with the sandbox
-// verifier: its nonce, the presentation of exactly fields (audited), and
-// its verdict; a refusal comes back as an error with the verifier's code.
-// to.Audience is filled in from the verifier.
-func (w *Wallet) PresentToSandboxVerifier(ctx context.Context, id string, fields []string, to Recipient) (certs.PresentResponse, error) {
-	n, err := w.Nonce(ctx)
+// PresentTo runs the whole exchange with the recipient's verifier (to.URL):
+// its nonce, the presentation of exactly fields (audited), and its verdict;
+// a refusal comes back as an error with the verifier's code. to.Audience is
+// filled in from the verifier.
+func (w *Wallet) PresentTo(ctx context.Context, id string, fields []string, to Recipient) (certs.PresentResponse, error) {
+	if to.URL == "" {
+		return certs.PresentResponse{}, &Error{Code: CodeFetch, Detail: "no recipient address: choose a recipient listed by the municipality"}
+	}
+	n, err := w.NonceFrom(ctx, to.URL)
 	if err != nil {
 		return certs.PresentResponse{}, err
 	}
@@ -356,7 +366,7 @@ func (w *Wallet) PresentToSandboxVerifier(ctx context.Context, id string, fields
 	if err != nil {
 		return certs.PresentResponse{}, err
 	}
-	res, err := w.SubmitToSandboxVerifier(ctx, p)
+	res, err := w.Submit(ctx, to.URL, p)
 	if err != nil {
 		return res, err
 	}

@@ -114,7 +114,7 @@ func TestFetchVerifyStoreReopenPresent(t *testing.T) {
 	}
 }
 
-func TestPresentToSandboxVerifier(t *testing.T) {
+func TestPresentToVerifier(t *testing.T) {
 	ctx := context.Background()
 	s, _, tok := signIn(t, "sato-kenji", sso.DefaultScopes)
 	key := make([]byte, 32)
@@ -132,7 +132,7 @@ func TestPresentToSandboxVerifier(t *testing.T) {
 	if v.Claims["fiscal_year"] != float64(2025) || !slices.Contains(Fields(v), "income") {
 		t.Fatalf("%v", v.Claims)
 	}
-	n, err := w.Nonce(ctx)
+	n, err := w.NonceFrom(ctx, s.Issuer)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -141,14 +141,14 @@ func TestPresentToSandboxVerifier(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := w.SubmitToSandboxVerifier(ctx, p)
+	res, err := w.Submit(ctx, s.Issuer, p)
 	if err != nil || !res.Verified {
 		t.Fatalf("%+v %v", res, err)
 	}
 	if _, leaked := res.Claims["taxable_income"]; leaked || res.Claims["name"] != "佐藤 健二" {
 		t.Fatalf("verifier saw %v", res.Claims)
 	}
-	again, _ := w.SubmitToSandboxVerifier(ctx, p)
+	again, _ := w.Submit(ctx, s.Issuer, p)
 	if again.Verified || again.Code != sdjwt.CodeReplay {
 		t.Fatalf("replayed presentation: %+v", again)
 	}

@@ -25,6 +25,31 @@ type Profile struct {
 	DisplayName map[string]string `json:"display_name"`
 	// Services maps a service (certificates, applications, proxy) to its URL.
 	Services map[string]string `json:"services,omitempty"`
+	// Recipients are the places this municipality lists for presenting a
+	// certificate (verifiers speaking protocol/certs' nonce + present
+	// exchange at URL). A presentation goes only to one named here or in
+	// the request, never to a built-in one.
+	Recipients []Recipient `json:"recipients,omitempty"`
+}
+
+// Recipient is a verifier a certificate can be presented to.
+type Recipient struct {
+	ID      string `json:"id"`      // names it (the UI's text: recipient.<id>)
+	URL     string `json:"url"`     // base URL of its exchange
+	Purpose string `json:"purpose"` // why (the UI's text: purpose.<purpose>)
+}
+
+// RecipientByID finds a listed recipient; "" picks the only one.
+func (p Profile) RecipientByID(id string) (Recipient, bool) {
+	if id == "" && len(p.Recipients) == 1 {
+		return p.Recipients[0], true
+	}
+	for _, r := range p.Recipients {
+		if r.ID == id {
+			return r, true
+		}
+	}
+	return Recipient{}, false
 }
 
 // DefaultScopes asks for the four attributes and the service scopes.

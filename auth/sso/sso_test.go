@@ -247,3 +247,22 @@ func TestSubjectStableAcrossRenewal(t *testing.T) {
 		t.Fatalf("after renewal: %v, subject %q want %q", err, after.Claims.Subject, before.Claims.Subject)
 	}
 }
+
+// A presentation goes to a recipient the profile lists, never a built-in one.
+func TestProfileRecipients(t *testing.T) {
+	var p sso.Profile
+	if _, ok := p.RecipientByID(""); ok {
+		t.Fatal("a recipient out of nowhere")
+	}
+	p.Recipients = []sso.Recipient{{ID: "employer", URL: "https://employer.example"}}
+	if r, ok := p.RecipientByID(""); !ok || r.ID != "employer" {
+		t.Fatal("the only recipient is not the default")
+	}
+	p.Recipients = append(p.Recipients, sso.Recipient{ID: "school", URL: "https://school.example"})
+	if _, ok := p.RecipientByID(""); ok {
+		t.Fatal("guessed among two recipients")
+	}
+	if r, ok := p.RecipientByID("school"); !ok || r.URL != "https://school.example" {
+		t.Fatal("by id")
+	}
+}
