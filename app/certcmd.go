@@ -26,7 +26,7 @@ func openWallet(ctx context.Context, f *ssoFlags, env *Env) (*wallet.Wallet, *ss
 	if err != nil {
 		return nil, nil, "", nil, err
 	}
-	e, err := keystore.Load(c.Profile().ID)
+	e, err := env.keys().Load(c.Profile().ID)
 	if errors.Is(err, keystore.ErrNotFound) {
 		fmt.Fprintln(env.Stderr, env.Tr.T("cli.not_signed_in"))
 		return nil, nil, "", nil, errSilent
@@ -34,7 +34,7 @@ func openWallet(ctx context.Context, f *ssoFlags, env *Env) (*wallet.Wallet, *ss
 	if err != nil {
 		return nil, nil, "", nil, err
 	}
-	key, err := keystore.DataKey("store")
+	key, err := env.keys().DataKey("store")
 	if err != nil {
 		return nil, nil, "", nil, err
 	}
@@ -63,13 +63,13 @@ func openWallet(ctx context.Context, f *ssoFlags, env *Env) (*wallet.Wallet, *ss
 }
 
 // accessToken refreshes the kept session (rotating the stored token).
-func accessToken(ctx context.Context, c *sso.Client) (string, error) {
-	e, err := keystore.Load(c.Profile().ID)
+func accessToken(ctx context.Context, env *Env, c *sso.Client) (string, error) {
+	e, err := env.keys().Load(c.Profile().ID)
 	if err != nil {
 		return "", err
 	}
 	sess := sso.NewSession(c, &sso.Tokens{RefreshToken: e.RefreshToken, Claims: sso.IDClaims{Subject: e.Subject}})
-	sess.Persist = func(rt string) error { e.RefreshToken = rt; return keystore.Save(c.Profile().ID, e) }
+	sess.Persist = func(rt string) error { e.RefreshToken = rt; return env.keys().Save(c.Profile().ID, e) }
 	return sess.AccessToken(ctx)
 }
 
@@ -125,7 +125,7 @@ func certCommand(ctx context.Context, args []string, env *Env) error {
 		if arg == "" {
 			return usageError{"cert fetch residence|tax|attributes"}
 		}
-		at, err := accessToken(ctx, c)
+		at, err := accessToken(ctx, env, c)
 		if err != nil {
 			return err
 		}

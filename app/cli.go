@@ -16,6 +16,7 @@ import (
 	"golang.org/x/term"
 
 	"madoguchi/auth/card"
+	"madoguchi/auth/keystore"
 	"madoguchi/auth/pcsc"
 	"madoguchi/i18n"
 )
@@ -29,6 +30,17 @@ type Env struct {
 	// Prompt is where prompts go (the terminal; stderr when TTY is stdin).
 	Prompt io.Writer
 	Tr     *i18n.Localizer
+	// Keys is where secrets live (refresh tokens, the store's data key);
+	// nil: the OS keyring.
+	Keys *keystore.Store
+}
+
+// keys returns the secret store (the OS keyring unless injected).
+func (e *Env) keys() *keystore.Store {
+	if e.Keys == nil {
+		e.Keys = keystore.New(nil)
+	}
+	return e.Keys
 }
 
 const usage = `madoguchi — the municipal service counter on your PC

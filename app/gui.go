@@ -83,7 +83,7 @@ func runGUI(args []string, env *Env) int {
 			return 1
 		}
 		defer srv.Close()
-		signIn = &signInService{m: monitor, profile: sso.Profile{ID: "sandbox-demo", Issuer: srv.Issuer, ClientID: idp.AppClientID,
+		signIn = &signInService{m: monitor, keys: env.keys(), profile: sso.Profile{ID: "sandbox-demo", Issuer: srv.Issuer, ClientID: idp.AppClientID,
 			Scopes: sso.DefaultScopes, CAFile: srv.CAFile,
 			DisplayName: map[string]string{"ja": "架空のサンドボックス市", "en": "fictional Sandbox City"},
 			Recipients:  sandboxRecipients(srv.Issuer)}}
@@ -93,7 +93,7 @@ func runGUI(args []string, env *Env) int {
 			reportFailure(env, err)
 			return 1
 		}
-		signIn = &signInService{m: monitor, profile: p, keep: true}
+		signIn = &signInService{m: monitor, profile: p, keep: true, keys: env.keys()}
 	}
 
 	a := fyneapp.NewWithID(appID)
@@ -148,7 +148,7 @@ func demoShowAttributes(m *card.Monitor, svc *cardService, shell *ui.Shell, resi
 	}
 	a, err := svc.ReadAttributes(context.Background(), []byte(r.InputPIN), false)
 	if err == nil {
-		fyne.Do(func() { shell.CardScreen().ShowAttributesForTest(a) })
+		fyne.Do(func() { shell.CardScreen().ShowAttributes(a) })
 	}
 }
 

@@ -18,6 +18,9 @@ type signInService struct {
 	// keep: store the refresh token in the OS keyring (false in the demo and
 	// kiosk mode: nothing is left on the computer).
 	keep bool
+	// keys is where the refresh token is kept (injected: OS keyring, or
+	// memory for kiosk mode and tests).
+	keys *keystore.Store
 
 	mu         sync.Mutex
 	client     *sso.Client
@@ -66,12 +69,12 @@ func (s *signInService) getClient(ctx context.Context) (*sso.Client, error) {
 
 func (s *signInService) persistFunc() func(string) error {
 	return func(rt string) error {
-		e, err := keystore.Load(s.profile.ID)
+		e, err := s.keys.Load(s.profile.ID)
 		if err != nil {
 			return err
 		}
 		e.RefreshToken = rt
-		return keystore.Save(s.profile.ID, e)
+		return s.keys.Save(s.profile.ID, e)
 	}
 }
 
@@ -102,7 +105,7 @@ func (s *signInService) SignIn(ctx context.Context, ask ui.PINAsker, consent ui.
 	sess := sso.NewSession(c, tok)
 	persistent := false
 	if s.keep {
-		err := keystore.Save(s.profile.ID, keystore.Entry{RefreshToken: tok.RefreshToken, Subject: tok.Claims.Subject, Name: name})
+		err := s.keys.Save(s.profile.ID, keystore.Entry{RefreshToken: tok.RefreshToken, Subject: tok.Claims.Subject, Name: name})
 		if err == nil {
 			persistent = true
 			sess.Persist = s.persistFunc()
@@ -126,7 +129,7 @@ func (s *signInService) SignOut(ctx context.Context) error {
 		err = sess.SignOut(ctx)
 	}
 	if s.keep {
-		if derr := keystore.Delete(s.profile.ID); err == nil {
+		if derr := s.keys.Delete(s.profile.ID); err == nil {
 			err = derr
 		}
 	}
@@ -139,7 +142,7 @@ func (s *signInService) restore(ctx context.Context) error {
 	if !s.keep {
 		return nil
 	}
-	e, err := keystore.Load(s.profile.ID)
+	e, err := s.keys.Load(s.profile.ID)
 	if err != nil {
 		if errors.Is(err, keystore.ErrNotFound) {
 			return nil
@@ -154,7 +157,7 @@ func (s *signInService) restore(ctx context.Context) error {
 	sess.Persist = s.persistFunc()
 	if _, err := sess.AccessToken(ctx); err != nil {
 		if sso.CodeOf(err) == sso.CodeSessionExpired {
-			keystore.Delete(s.profile.ID)
+			s.keys.Delete(s.profile.ID)
 		}
 		return err
 	}

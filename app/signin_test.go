@@ -13,7 +13,7 @@ import (
 )
 
 func TestSignInServiceKeepsRestoresAndForgets(t *testing.T) {
-	keystore.UseMemory()
+	keys := keystore.New(keystore.NewMemory())
 	srv, err := idp.Start(idp.Config{Addr: "127.0.0.1:0", DataDir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
@@ -31,7 +31,7 @@ func TestSignInServiceKeepsRestoresAndForgets(t *testing.T) {
 	go m.Run(ctx)
 	waitIdentified(m)
 
-	s := &signInService{m: m, profile: profile, keep: true}
+	s := &signInService{m: m, profile: profile, keep: true, keys: keys}
 	var asked []int
 	var consented []string
 	a, err := s.SignIn(ctx, func(sec string, tries int) ([]byte, bool, error) {
@@ -50,23 +50,23 @@ func TestSignInServiceKeepsRestoresAndForgets(t *testing.T) {
 	if len(asked) != 1 || asked[0] != 3 {
 		t.Fatalf("tries shown %v", asked)
 	}
-	kept, err := keystore.Load("test-city")
+	kept, err := keys.Load("test-city")
 	if err != nil || kept.Name != "佐藤 ハナ" {
 		t.Fatalf("%+v %v", kept, err)
 	}
 
 	// the app starts again: the kept session resumes without the card
-	s2 := &signInService{m: m, profile: profile, keep: true}
+	s2 := &signInService{m: m, profile: profile, keep: true, keys: keys}
 	if err := s2.restore(ctx); err != nil || s2.Current() == nil || s2.Current().Name != "佐藤 ハナ" {
 		t.Fatalf("restore: %v %+v", err, s2.Current())
 	}
-	if again, _ := keystore.Load("test-city"); again.RefreshToken == kept.RefreshToken {
+	if again, _ := keys.Load("test-city"); again.RefreshToken == kept.RefreshToken {
 		t.Fatal("restore did not rotate the kept refresh token")
 	}
 	if err := s2.SignOut(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := keystore.Load("test-city"); !errors.Is(err, keystore.ErrNotFound) {
+	if _, err := keys.Load("test-city"); !errors.Is(err, keystore.ErrNotFound) {
 		t.Fatalf("entry left after sign-out: %v", err)
 	}
 	// the first instance signs out too

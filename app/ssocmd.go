@@ -115,7 +115,7 @@ func loginCommand(ctx context.Context, args []string, env *Env) error {
 		fmt.Fprintln(env.Stderr, env.Tr.T("cli.no_keyring_session"))
 	} else {
 		entry := keystore.Entry{RefreshToken: tok.RefreshToken, Subject: tok.Claims.Subject, Name: name}
-		if err := keystore.Save(c.Profile().ID, entry); err != nil {
+		if err := env.keys().Save(c.Profile().ID, entry); err != nil {
 			// no keyring and not asked to go without: never a plaintext file,
 			// and no live 30-day token at the provider that nobody holds
 			if rerr := c.Revoke(context.WithoutCancel(ctx), tok.RefreshToken, "refresh_token"); rerr != nil {
@@ -140,7 +140,7 @@ func current(ctx context.Context, name string, args []string, env *Env) (f *ssoF
 	if c, err = f.client(ctx); err != nil {
 		return
 	}
-	e, err = keystore.Load(c.Profile().ID)
+	e, err = env.keys().Load(c.Profile().ID)
 	if errors.Is(err, keystore.ErrNotFound) {
 		return f, c, e, false, nil
 	}
@@ -160,12 +160,12 @@ func whoamiCommand(ctx context.Context, args []string, env *Env) error {
 	tok, err := c.Refresh(ctx, e.RefreshToken)
 	if err != nil {
 		if sso.CodeOf(err) == sso.CodeSessionExpired {
-			keystore.Delete(c.Profile().ID)
+			env.keys().Delete(c.Profile().ID)
 		}
 		return err
 	}
 	e.RefreshToken = tok.RefreshToken
-	if err := keystore.Save(c.Profile().ID, e); err != nil {
+	if err := env.keys().Save(c.Profile().ID, e); err != nil {
 		return err
 	}
 	out := map[string]any{"profile": c.Profile().ID, "issuer": c.Profile().Issuer, "subject": e.Subject, "name": e.Name,
@@ -188,7 +188,7 @@ func logoutCommand(ctx context.Context, args []string, env *Env) error {
 	}
 	rerr := c.Revoke(ctx, e.RefreshToken, "refresh_token")
 	// the local entry goes either way: signing out must not depend on the network
-	if err := keystore.Delete(c.Profile().ID); err != nil {
+	if err := env.keys().Delete(c.Profile().ID); err != nil {
 		return err
 	}
 	if rerr != nil {

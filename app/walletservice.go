@@ -8,7 +8,6 @@ import (
 	"sort"
 	"sync"
 
-	"madoguchi/auth/keystore"
 	"madoguchi/protocol/certs"
 	"madoguchi/protocol/sdjwt"
 	"madoguchi/store"
@@ -56,7 +55,7 @@ func (ws *walletService) wallet(ctx context.Context) (*wallet.Wallet, error) {
 		// on disk only when the sign-in itself is kept in the keyring; without
 		// a keyring (or in the demo/kiosk) the store lives in memory
 		if ws.signIn.keep && ws.signIn.Persistent() {
-			key, kerr := keystore.DataKey("store")
+			key, kerr := ws.signIn.keys.DataKey("store")
 			if kerr != nil {
 				return nil, kerr
 			}

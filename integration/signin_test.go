@@ -34,7 +34,7 @@ func TestSignInThroughPCSCAndSecretService(t *testing.T) {
 	if who["name"] != r.Name || who["acr"] != idp.ACR {
 		t.Fatalf("login answer %v", who)
 	}
-	stored, err := keystore.Load("sandbox-e2e")
+	stored, err := keystore.New(nil).Load("sandbox-e2e")
 	if err != nil || stored.RefreshToken == "" || stored.Subject != who["subject"] {
 		t.Fatalf("keyring entry: %+v %v", stored, err)
 	}
@@ -46,7 +46,7 @@ func TestSignInThroughPCSCAndSecretService(t *testing.T) {
 	if code != 0 || !strings.Contains(out, r.Name) {
 		t.Fatalf("whoami: %d %s %s", code, out, errs)
 	}
-	rotated, _ := keystore.Load("sandbox-e2e")
+	rotated, _ := keystore.New(nil).Load("sandbox-e2e")
 	if rotated.RefreshToken == stored.RefreshToken {
 		t.Fatal("silent refresh did not rotate the stored refresh token")
 	}

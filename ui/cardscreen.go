@@ -397,6 +397,6 @@ func (f *uiFailure) Error() string               { return f.code }
 func (f *uiFailure) FailureCode() string         { return f.code }
 func (f *uiFailure) FailureData() map[string]any { return f.data }
 
-// ShowAttributesForTest shows attributes as if read after the PIN (demo
+// ShowAttributes shows attributes read after the PIN elsewhere (the demo
 // screenshots and tests). Main goroutine only.
-func (s *CardScreen) ShowAttributesForTest(a Attributes) { s.showAttributes(a) }
+func (s *CardScreen) ShowAttributes(a Attributes) { s.showAttributes(a) }

@@ -1,9 +1,10 @@
-// Package keystore owns what the app keeps in the OS keyring through
-// github.com/zalando/go-keyring (Secret Service on Linux, Keychain on macOS,
-// Credential Manager on Windows): one small entry per municipality profile
-// holding the refresh token and the signed-in subject. Never a PIN, never a
-// file: when no keyring is available the caller keeps the session in memory
-// only and tells the person.
+// Package keystore owns what the app keeps as secrets: one small entry per
+// municipality profile and account holding the refresh token and the
+// signed-in subject, and the data key that seals the local store. Never a
+// PIN, never a file. Where the secrets live is injected (Backend): the OS
+// keyring through github.com/zalando/go-keyring (Secret Service on Linux,
+// Keychain on macOS, Credential Manager on Windows), or memory for kiosk mode
+// and tests.
 package keystore
 
 import (
@@ -12,6 +13,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/zalando/go-keyring"
 )
@@ -53,8 +55,80 @@ func unavailable(err error) error { return &Error{Code: CodeUnavailable, Err: er
 
 func accountKey(profile, subject string) string { return profile + "/" + subject }
 
+// Backend holds secrets by service and user.
+type Backend interface {
+	Get(service, user string) (string, error) // ErrNotFound when absent
+	Set(service, user, value string) error
+	Delete(service, user string) error // absent is not an error
+}
+
+// OS is the operating system's keyring (go-keyring).
+type OS struct{}
+
+func (OS) Get(service, user string) (string, error) {
+	s, err := keyring.Get(service, user)
+	if errors.Is(err, keyring.ErrNotFound) {
+		return "", ErrNotFound
+	}
+	return s, err
+}
+
+func (OS) Set(service, user, value string) error { return keyring.Set(service, user, value) }
+
+func (OS) Delete(service, user string) error {
+	if err := keyring.Delete(service, user); err != nil && !errors.Is(err, keyring.ErrNotFound) {
+		return err
+	}
+	return nil
+}
+
+// Memory keeps secrets in this process only (kiosk mode: nothing is left
+// behind; tests).
+type Memory struct {
+	mu sync.Mutex
+	m  map[string]string
+}
+
+// NewMemory returns an empty in-memory backend.
+func NewMemory() *Memory { return &Memory{m: map[string]string{}} }
+
+func (m *Memory) Get(service, user string) (string, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	s, ok := m.m[service+"\x00"+user]
+	if !ok {
+		return "", ErrNotFound
+	}
+	return s, nil
+}
+
+func (m *Memory) Set(service, user, value string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.m[service+"\x00"+user] = value
+	return nil
+}
+
+func (m *Memory) Delete(service, user string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	delete(m.m, service+"\x00"+user)
+	return nil
+}
+
+// Store is the app's secrets over a backend.
+type Store struct{ b Backend }
+
+// New returns a store over b (nil: the OS keyring).
+func New(b Backend) *Store {
+	if b == nil {
+		b = OS{}
+	}
+	return &Store{b: b}
+}
+
 // Save stores the account's entry and makes it the profile's current one.
-func Save(profile string, e Entry) error {
+func (k *Store) Save(profile string, e Entry) error {
 	if e.Subject == "" {
 		return errors.New("keystore: entry without subject")
 	}
@@ -65,10 +139,10 @@ func Save(profile string, e Entry) error {
 	if len(b) > maxEntry {
 		return fmt.Errorf("keystore: entry of %d bytes exceeds %d", len(b), maxEntry)
 	}
-	if err := keyring.Set(Service, accountKey(profile, e.Subject), string(b)); err != nil {
+	if err := k.b.Set(Service, accountKey(profile, e.Subject), string(b)); err != nil {
 		return unavailable(err)
 	}
-	if err := keyring.Set(Service, profile, e.Subject); err != nil {
+	if err := k.b.Set(Service, profile, e.Subject); err != nil {
 		return unavailable(err)
 	}
 	return nil
@@ -76,13 +150,13 @@ func Save(profile string, e Entry) error {
 
 // Load returns the profile's current account entry, ErrNotFound when
 // signed out.
-func Load(profile string) (Entry, error) {
+func (k *Store) Load(profile string) (Entry, error) {
 	var e Entry
-	sub, err := get(profile)
+	sub, err := k.get(profile)
 	if err != nil {
 		return e, err
 	}
-	s, err := get(accountKey(profile, sub))
+	s, err := k.get(accountKey(profile, sub))
 	if err != nil {
 		return e, err
 	}
@@ -92,9 +166,9 @@ func Load(profile string) (Entry, error) {
 	return e, nil
 }
 
-func get(user string) (string, error) {
-	s, err := keyring.Get(Service, user)
-	if errors.Is(err, keyring.ErrNotFound) {
+func (k *Store) get(user string) (string, error) {
+	s, err := k.b.Get(Service, user)
+	if errors.Is(err, ErrNotFound) {
 		return "", ErrNotFound
 	}
 	if err != nil {
@@ -104,8 +178,8 @@ func get(user string) (string, error) {
 }
 
 // Delete removes the profile's current account (sign-out); absent is fine.
-func Delete(profile string) error {
-	sub, err := get(profile)
+func (k *Store) Delete(profile string) error {
+	sub, err := k.get(profile)
 	if errors.Is(err, ErrNotFound) {
 		return nil
 	}
@@ -113,44 +187,41 @@ func Delete(profile string) error {
 		return err
 	}
 	for _, user := range []string{accountKey(profile, sub), profile} {
-		if err := keyring.Delete(Service, user); err != nil && !errors.Is(err, keyring.ErrNotFound) {
+		if err := k.b.Delete(Service, user); err != nil {
 			return unavailable(err)
 		}
 	}
 	return nil
 }
 
-// UseMemory switches to an in-process store (tests without a keyring).
-func UseMemory() { keyring.MockInit() }
-
 // DataKey returns the 32-byte key that seals the local store, creating it
 // in the keyring on first use. It never touches the disk.
-func DataKey(name string) ([]byte, error) {
+func (k *Store) DataKey(name string) ([]byte, error) {
 	user := "data-key/" + name
-	s, err := get(user)
+	s, err := k.get(user)
 	if err == nil {
-		k, derr := base64.StdEncoding.DecodeString(s)
-		if derr != nil || len(k) != 32 {
+		key, derr := base64.StdEncoding.DecodeString(s)
+		if derr != nil || len(key) != 32 {
 			return nil, fmt.Errorf("keystore: data key %q is malformed", name)
 		}
-		return k, nil
+		return key, nil
 	}
 	if !errors.Is(err, ErrNotFound) {
 		return nil, err
 	}
-	k := make([]byte, 32)
-	if _, err := rand.Read(k); err != nil {
+	key := make([]byte, 32)
+	if _, err := rand.Read(key); err != nil {
 		return nil, err
 	}
-	if err := keyring.Set(Service, user, base64.StdEncoding.EncodeToString(k)); err != nil {
+	if err := k.b.Set(Service, user, base64.StdEncoding.EncodeToString(key)); err != nil {
 		return nil, unavailable(err)
 	}
-	return k, nil
+	return key, nil
 }
 
 // DeleteDataKey forgets the data key (kiosk reset: the store becomes unreadable).
-func DeleteDataKey(name string) error {
-	if err := keyring.Delete(Service, "data-key/"+name); err != nil && !errors.Is(err, keyring.ErrNotFound) {
+func (k *Store) DeleteDataKey(name string) error {
+	if err := k.b.Delete(Service, "data-key/"+name); err != nil {
 		return unavailable(err)
 	}
 	return nil
