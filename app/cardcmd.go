@@ -271,13 +271,15 @@ func (c *cardCmd) info(ctx context.Context, readMyNumber, show bool) error {
 	}
 	defer done()
 	pr := newPINReader(c.env, c.stdin, c.yesLast)
-	pin, yes, err := pr.ask(ctx, s, card.SecretInputPIN)
-	if err != nil {
+	var a card.Attributes
+	var mn *card.MyNumber
+	// PIN first; then one VERIFY serves the attributes and the number, in
+	// one transaction
+	if err := card.PINFirst(ctx, card.Direct(s), card.SecretInputPIN, pr.prompt, func(s *card.Session, pin card.PIN, yes bool) error {
+		var err error
+		a, mn, err = s.ReadInputSupport(ctx, pin, yes, readMyNumber)
 		return err
-	}
-	// one VERIFY serves the attributes and the number, in one transaction
-	a, mn, err := s.ReadInputSupport(ctx, pin, yes, readMyNumber)
-	if err != nil {
+	}); err != nil {
 		return err
 	}
 	j := infoJSON{Name: a.Name, Address: a.Address, BirthDate: a.BirthDate.Format("2006-01-02"), Sex: a.Sex}
@@ -315,29 +317,38 @@ func (c *cardCmd) changePIN(ctx context.Context, secret string) error {
 	}
 	defer done()
 	pr := newPINReader(c.env, c.stdin, c.yesLast)
-	old, yes, err := pr.ask(ctx, s, sec)
-	if err != nil {
-		return err
-	}
-	defer old.Wipe()
 	name := c.env.Tr.T("secret." + string(sec))
-	newPIN, err := pr.line(ctx, c.env.Tr.T("cli.enter_new_pin", map[string]any{"SecretName": name}))
-	if err != nil {
-		return err
+	var newPIN card.PIN
+	defer func() { newPIN.Wipe() }()
+	// PIN first: the old secret, then the new one twice, all before the
+	// card is touched again
+	ask := func(ctx context.Context, sec card.Secret, tries int) (card.PIN, bool, error) {
+		old, yes, err := pr.prompt(ctx, sec, tries)
+		if err != nil {
+			return nil, false, err
+		}
+		if newPIN, err = pr.line(ctx, c.env.Tr.T("cli.enter_new_pin", map[string]any{"SecretName": name})); err != nil {
+			old.Wipe()
+			return nil, false, err
+		}
+		again, err := pr.line(ctx, c.env.Tr.T("cli.repeat_new_pin"))
+		if err != nil {
+			old.Wipe()
+			return nil, false, err
+		}
+		defer again.Wipe()
+		newPIN.Normalize(sec)
+		again.Normalize(sec)
+		if string(newPIN) != string(again) {
+			old.Wipe()
+			fmt.Fprintln(c.env.Stderr, c.env.Tr.T("cli.pin_mismatch"))
+			return nil, false, errSilent
+		}
+		return old, yes, nil
 	}
-	defer newPIN.Wipe()
-	again, err := pr.line(ctx, c.env.Tr.T("cli.repeat_new_pin"))
-	if err != nil {
-		return err
-	}
-	defer again.Wipe()
-	newPIN.Normalize(sec)
-	again.Normalize(sec)
-	if string(newPIN) != string(again) {
-		fmt.Fprintln(c.env.Stderr, c.env.Tr.T("cli.pin_mismatch"))
-		return errSilent
-	}
-	if err := s.ChangePIN(ctx, sec, old, newPIN, yes); err != nil {
+	if err := card.PINFirst(ctx, card.Direct(s), sec, ask, func(s *card.Session, old card.PIN, yes bool) error {
+		return s.ChangePIN(ctx, sec, old, newPIN, yes)
+	}); err != nil {
 		return err
 	}
 	if c.json {
@@ -378,16 +389,17 @@ func (c *cardCmd) sign(ctx context.Context, key, in, out string) error {
 	}
 	defer done()
 	pr := newPINReader(c.env, c.stdin, c.yesLast)
-	pin, yes, err := pr.ask(ctx, s, k.Secret())
-	if err != nil {
-		return err
-	}
 	h := sha256.Sum256(data)
 	di, _ := card.DigestInfo(crypto.SHA256, h[:])
-	// one VERIFY: the certificate (for the signature key, readable only after
-	// the password) and the signature in one transaction
-	sig, cert, err := s.Sign(ctx, k, di, pin, yes, true)
-	if err != nil {
+	var sig []byte
+	var cert *x509.Certificate
+	// PIN first; then one VERIFY: the certificate (for the signature key,
+	// readable only after the password) and the signature in one transaction
+	if err := card.PINFirst(ctx, card.Direct(s), k.Secret(), pr.prompt, func(s *card.Session, pin card.PIN, yes bool) error {
+		var err error
+		sig, cert, err = s.Sign(ctx, k, di, pin, yes, true)
+		return err
+	}); err != nil {
 		return err
 	}
 	if out != "" {

@@ -102,15 +102,3 @@ func (p *pinReader) confirmLast(tries int) (bool, error) {
 	ans = strings.ToLower(strings.TrimSpace(ans))
 	return ans == "yes" || ans == "y" || ans == p.env.Tr.T("cli.yes"), nil
 }
-
-// ask shows tries left (read without spending one), then reads the secret.
-func (p *pinReader) ask(ctx context.Context, s *card.Session, sec card.Secret) (card.PIN, bool, error) {
-	tries, err := s.TriesLeft(ctx, sec)
-	if err != nil {
-		return nil, false, err
-	}
-	if tries == 0 {
-		return nil, false, &card.Error{Code: card.CodePINBlocked, Secret: sec}
-	}
-	return p.prompt(ctx, sec, tries)
-}

@@ -38,6 +38,10 @@ func TestSignInServiceKeepsRestoresAndForgets(t *testing.T) {
 		if consented == nil {
 			t.Error("PIN asked before consent")
 		}
+		// PIN first: the card is not held busy while the person types
+		if st := m.Current().State; st == card.StateBusy {
+			t.Errorf("PIN asked while the card is %v", st)
+		}
 		asked = append(asked, tries)
 		return []byte("4321"), false, nil
 	}, func(sc []string) error { consented = sc; return nil })

@@ -38,7 +38,7 @@ type PINPrompt func(ctx context.Context, sec Secret, triesLeft int) (pin PIN, co
 // X.509 and JOSE code can sign with the card. Only RSA PKCS#1 v1.5 with
 // SHA-256/384/512 is possible (the card pads PKCS#1 v1.5 itself).
 type Signer struct {
-	s      *Session
+	run    Runner
 	key    Key
 	cert   *x509.Certificate
 	prompt PINPrompt
@@ -52,7 +52,16 @@ func NewSigner(ctx context.Context, s *Session, key Key, cert *x509.Certificate,
 	if _, ok := cert.PublicKey.(*rsa.PublicKey); !ok {
 		return nil, dataErr("certificate key is not RSA")
 	}
-	return &Signer{s: s, key: key, cert: cert, prompt: prompt, ctx: ctx}, nil
+	return &Signer{run: Direct(s), key: key, cert: cert, prompt: prompt, ctx: ctx}, nil
+}
+
+// NewSignerWith is NewSigner for a card reached through run (Monitor.Do):
+// the card is busy only while it works, not while the person types.
+func NewSignerWith(ctx context.Context, run Runner, key Key, cert *x509.Certificate, prompt PINPrompt) (*Signer, error) {
+	if _, ok := cert.PublicKey.(*rsa.PublicKey); !ok {
+		return nil, dataErr("certificate key is not RSA")
+	}
+	return &Signer{run: run, key: key, cert: cert, prompt: prompt, ctx: ctx}, nil
 }
 
 // Public returns the key's public key from its certificate.
@@ -70,16 +79,11 @@ func (sg *Signer) Sign(_ io.Reader, digest []byte, opts crypto.SignerOpts) ([]by
 	if err != nil {
 		return nil, err
 	}
-	tries, err := sg.s.TriesLeft(sg.ctx, sg.key.secret())
-	if err != nil {
-		return nil, err
-	}
-	if tries == 0 {
-		return nil, &Error{Code: CodePINBlocked, Secret: sg.key.secret()}
-	}
-	pin, confirm, err := sg.prompt(sg.ctx, sg.key.secret(), tries)
-	if err != nil {
-		return nil, err
-	}
-	return sg.s.SignDigestInfo(sg.ctx, sg.key, di, pin, confirm)
+	var sig []byte
+	err = PINFirst(sg.ctx, sg.run, sg.key.secret(), sg.prompt, func(s *Session, pin PIN, confirm bool) error {
+		var err error
+		sig, err = s.SignDigestInfo(sg.ctx, sg.key, di, pin, confirm)
+		return err
+	})
+	return sig, err
 }

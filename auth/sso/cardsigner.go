@@ -5,6 +5,7 @@ import (
 	"crypto"
 	"crypto/rand"
 	"crypto/sha256"
+	"crypto/x509"
 
 	"madoguchi/auth/card"
 )
@@ -43,23 +44,23 @@ func (cs CardSigner) AuthCertificate(ctx context.Context) ([]byte, error) {
 	return der, err
 }
 
-// SignStatement implements CardLogin.
+// SignStatement implements CardLogin: PIN first (card.PINFirst), so the
+// card is not held busy while the person types.
 func (cs CardSigner) SignStatement(ctx context.Context, msg []byte) ([]byte, error) {
-	var sig []byte
-	err := cs.with(func(s *card.Session) error {
-		cert, err := s.ReadCertificate(ctx, card.CertAuth) // cached for the insertion
-		if err != nil {
-			return err
-		}
-		sg, err := card.NewSigner(ctx, s, card.KeyAuth, cert, cs.Prompt)
-		if err != nil {
-			return err
-		}
-		h := sha256.Sum256(msg)
-		sig, err = sg.Sign(rand.Reader, h[:], crypto.SHA256)
+	var cert *x509.Certificate
+	if err := cs.with(func(s *card.Session) error {
+		var err error
+		cert, err = s.ReadCertificate(ctx, card.CertAuth) // cached for the insertion
 		return err
-	})
-	return sig, err
+	}); err != nil {
+		return nil, err
+	}
+	sg, err := card.NewSignerWith(ctx, cs.with, card.KeyAuth, cert, cs.Prompt)
+	if err != nil {
+		return nil, err
+	}
+	h := sha256.Sum256(msg)
+	return sg.Sign(rand.Reader, h[:], crypto.SHA256)
 }
 
 // Consent implements Consenter (no question when Ask is nil).
