@@ -46,7 +46,7 @@ func (e *Env) keys() *keystore.Store {
 const usage = `madoguchi — the municipal service counter on your PC
 
 Usage:
-  madoguchi [--demo] [--pcsc] [--lang ja|en] [--resident ID] [--scale N]   open the app
+  madoguchi [--demo] [--profile FILE] [--lang ja|en] [--resident ID] [--scale N]   open the app (real readers; --demo: fictional cards)
   madoguchi card readers|status|certs|info|pin-status|change-pin|sign [flags]
   madoguchi doctor [--json] [--virtual ID]
   madoguchi login [--profile FILE] [--virtual ID] [--pin-stdin]

@@ -2,10 +2,16 @@ package app
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
+	"net"
 	"net/http"
+	"net/url"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -22,18 +28,18 @@ import (
 
 const appID = "jp.madoguchi.app"
 
-func runGUI(args []string, env *Env) int {
+func runGUI(args []string, env *Env) (code int) {
 	fs := flag.NewFlagSet("madoguchi", flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
-	demo := fs.Bool("demo", false, "demo mode with a fictional card (the default until a municipality profile is configured)")
-	usePCSC := fs.Bool("pcsc", false, "use the PC/SC card readers instead of the demo card")
+	demo := fs.Bool("demo", false, "demo mode: fictional residents' cards and the sandbox municipality, always bannered")
+	_ = fs.Bool("pcsc", true, "use the PC/SC card readers (the default; kept for older scripts)")
 	resident := fs.String("resident", "yamada-taro", "demo: the sandbox resident whose card is in the reader")
 	reader := fs.String("reader", "", "PC/SC reader to follow (default: the first with a card)")
 	scale := fs.Float64("scale", 1, "text scale (2 for large text)")
 	showAttrs := fs.Bool("demo-show-attributes", false, "demo: enter the fictional resident's input-support PIN once the card is identified (for screenshots and training)")
 	demoSignIn := fs.Bool("demo-sign-in", false, "demo: sign in with the fictional resident's auth PIN once the card is identified (for screenshots and training)")
 	demoCert := fs.String("demo-certificate", "", "demo: after --demo-sign-in, fetch this certificate (residence, tax, attributes) and show it")
-	profile := fs.String("profile", "", "municipality profile `file` (with --pcsc); the demo runs its own sandbox municipality")
+	profile := fs.String("profile", "", "municipality profile `file` (default: the one chosen at first start); the demo runs its own sandbox municipality")
 	if err := fs.Parse(args); err != nil {
 		if err == flag.ErrHelp {
 			fmt.Fprint(env.Stdout, usage)
@@ -41,7 +47,12 @@ func runGUI(args []string, env *Env) int {
 		}
 		return 2
 	}
-	demoMode := *demo || !*usePCSC
+	demoMode := *demo
+	if *profile == "" && !demoMode {
+		if _, err := os.Stat(userProfilePath()); err == nil {
+			*profile = userProfilePath()
+		}
+	}
 
 	var backend card.Backend
 	var controls *demoControls
@@ -53,11 +64,9 @@ func runGUI(args []string, env *Env) int {
 		}
 		controls, backend = d, d.reader
 	} else {
-		b, err := pcsc.Open()
-		if err != nil {
-			reportFailure(env, err)
-			return 1
-		}
+		// connects when it can: without a running PC/SC service the window
+		// still opens and shows PCSC-UNAVAILABLE until the service is up
+		b := &pcsc.Lazy{}
 		defer b.Close()
 		backend = b
 	}
@@ -96,6 +105,14 @@ func runGUI(args []string, env *Env) int {
 		signIn = &signInService{m: monitor, profile: p, keep: true, keys: env.keys()}
 	}
 
+	// a window-system failure at start-up is a coded, plain message, never
+	// a stack trace
+	defer func() {
+		if r := recover(); r != nil {
+			reportFailure(env, &appFailure{code: "GUI-START", err: fmt.Errorf("%v", r)})
+			code = 1
+		}
+	}()
 	a := fyneapp.NewWithID(appID)
 	a.Settings().SetTheme(ui.NewTheme(float32(*scale)))
 	w := a.NewWindow("Madoguchi")
@@ -113,6 +130,10 @@ func runGUI(args []string, env *Env) int {
 	}
 	shell := ui.NewShell(w, svc, si, wl, dc, env.Tr.Lang())
 	defer shell.Stop()
+	if !demoMode && signIn == nil {
+		// first start: no municipality yet
+		shell.SetWelcome(&welcome{app: a, args: args})
+	}
 	// closing the window cancels card operations and a sign-in in progress
 	w.SetOnClosed(func() { shell.Stop(); cancel() })
 	if signIn != nil && signIn.keep {
@@ -178,4 +199,73 @@ func waitIdentified(m *card.Monitor) {
 			return
 		}
 	}
+}
+
+// userProfilePath is where the municipality profile chosen at first start
+// is kept.
+func userProfilePath() string { return filepath.Join(dataDir(), "profile.json") }
+
+// appFailure is a failure of the app's own (start-up, profile import).
+type appFailure struct {
+	code string
+	err  error
+}
+
+func (f *appFailure) Error() string               { return f.code + ": " + f.err.Error() }
+func (f *appFailure) Unwrap() error               { return f.err }
+func (f *appFailure) FailureCode() string         { return f.code }
+func (f *appFailure) FailureData() map[string]any { return nil }
+
+// welcome implements ui.Welcome: each choice restarts the app with it.
+type welcome struct {
+	app  fyne.App
+	args []string
+}
+
+func (w *welcome) restart(demo bool) error {
+	exe, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	var args []string
+	for _, a := range w.args {
+		if a != "--demo" && a != "-demo" {
+			args = append(args, a)
+		}
+	}
+	if demo {
+		args = append(args, "--demo")
+	}
+	cmd := exec.Command(exe, args...)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	w.app.Quit()
+	return nil
+}
+
+func (w *welcome) TryDemo() error { return w.restart(true) }
+
+func (w *welcome) ImportProfile(data []byte) error {
+	if err := installProfile(data, userProfilePath()); err != nil {
+		return err
+	}
+	return w.restart(false)
+}
+
+// installProfile checks a municipality profile and keeps it at path.
+func installProfile(data []byte, path string) error {
+	var p sso.Profile
+	if err := json.Unmarshal(data, &p); err != nil {
+		return &appFailure{code: "PROFILE-INVALID", err: err}
+	}
+	u, err := url.Parse(p.Issuer)
+	if err != nil || p.ClientID == "" || u.Host == "" || (u.Scheme != "https" && !loopbackAddr(net.JoinHostPort(u.Hostname(), "0"))) {
+		return &appFailure{code: "PROFILE-INVALID", err: errors.New("a profile names an https issuer and a client_id")}
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return err
+	}
+	return os.WriteFile(path, data, 0o600)
 }

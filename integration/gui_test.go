@@ -2,7 +2,9 @@ package integration
 
 import (
 	"fmt"
+	"image/color"
 	"image/png"
+	"madoguchi/ui"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,6 +13,9 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 )
 
 // TestGUIWindowUnderXvfb opens the real app (GLFW window, demo card) on an
@@ -67,6 +72,77 @@ func TestGUIWindowUnderXvfb(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A resident's first start: real readers by default, no municipality yet,
+// and no PC/SC service running. The window opens anyway (welcome: demo or
+// municipality) and says what is wrong, instead of exiting with a message
+// on a terminal nobody sees.
+func TestGUIFirstStartWithoutPCSC(t *testing.T) {
+	bin := madoguchiBinary(t)
+	display := startXvfb(t)
+	shots := filepath.Join(repoRoot(t), "out", "screenshots")
+	os.MkdirAll(shots, 0o755)
+	home := t.TempDir()
+	cmd := exec.Command(bin)
+	cmd.Env = append(os.Environ(), "DISPLAY="+display, "HOME="+home, "XDG_CACHE_HOME="+home, "XDG_CONFIG_HOME="+home,
+		"XDG_DATA_HOME="+filepath.Join(home, "data"), "LANG=en_US.UTF-8", "LC_ALL=", "WAYLAND_DISPLAY=",
+		"PCSCLITE_CSOCK_NAME="+filepath.Join(home, "no-pcscd.comm")) // the client library finds no service
+	logf, _ := os.Create(filepath.Join(home, "app.log"))
+	cmd.Stdout, cmd.Stderr = logf, logf
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited, werr := watchChild(cmd)
+	defer func() { stopChild(cmd, exited); logf.Close() }()
+	test.NewTempApp(t) // the theme's colours need an app
+	primary := ui.NewTheme(1).Color(theme.ColorNamePrimary, theme.VariantDark)
+	out := filepath.Join(shots, "first-start-no-pcsc-en.png")
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		select {
+		case <-exited:
+			b, _ := os.ReadFile(filepath.Join(home, "app.log"))
+			t.Fatalf("app exited: %v\n%s", *werr, b)
+		default:
+		}
+		if err := exec.Command("import", "-display", display, "-window", "root", out).Run(); err == nil {
+			if n := colourPixels(out, primary); n > 2000 { // the "Choose your municipality" button
+				t.Logf("screenshot %s (%d button pixels)", out, n)
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the window never showed the welcome; last screenshot at %s", out)
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+}
+
+// colourPixels counts pixels within a small distance of c.
+func colourPixels(path string, c color.Color) int {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		return 0
+	}
+	cr, cg, cb, _ := c.RGBA()
+	near := func(a, b uint32) bool { return int(a>>8)-int(b>>8) < 12 && int(b>>8)-int(a>>8) < 12 }
+	n := 0
+	bd := img.Bounds()
+	for y := bd.Min.Y; y < bd.Max.Y; y++ {
+		for x := bd.Min.X; x < bd.Max.X; x++ {
+			r, g, b, _ := img.At(x, y).RGBA()
+			if near(r, cr) && near(g, cg) && near(b, cb) {
+				n++
+			}
+		}
+	}
+	return n
 }
 
 // amberPixels counts pixels of the demo banner's colour (#FFC107).

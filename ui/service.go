@@ -171,3 +171,14 @@ type WalletService interface {
 	Present(ctx context.Context, id string, fields []string) error
 	Audit(ctx context.Context) ([]AuditRow, error)
 }
+
+// Welcome is offered on first start, before any municipality is chosen
+// (implemented in app): try the demo, or choose the municipality by
+// importing the profile file it publishes.
+type Welcome interface {
+	// TryDemo restarts the app in demo mode.
+	TryDemo() error
+	// ImportProfile checks and installs a municipality profile, then
+	// restarts the app with it.
+	ImportProfile(data []byte) error
+}

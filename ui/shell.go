@@ -2,10 +2,13 @@ package ui
 
 import (
 	"image/color"
+	"io"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 
 	"madoguchi/i18n"
@@ -26,6 +29,15 @@ type Shell struct {
 	tr     *i18n.Localizer
 	card   *CardScreen
 	stop   func()
+	// welcome is set on first start (no municipality yet)
+	welcome Welcome
+}
+
+// SetWelcome shows the first-start choices (demo or municipality) above the
+// card screen. Main goroutine only.
+func (s *Shell) SetWelcome(w Welcome) {
+	s.welcome = w
+	s.SetLanguage(s.tr.Lang())
 }
 
 // NewShell builds the shell in lang; demo is nil outside demo mode, signIn
@@ -105,6 +117,9 @@ func (s *Shell) SetLanguage(lang string) {
 	if s.demo != nil {
 		top = append(top, banner(s.tr.T("app.demo_banner")))
 	}
+	if s.welcome != nil && s.signIn == nil && s.demo == nil {
+		top = append(top, s.welcomeCard())
+	}
 	if s.signIn != nil {
 		s.panel = NewSignInPanel(s.win, s.signIn, s.tr, lang)
 		s.panel.Rule = s.svc.PINFormatOK
@@ -143,4 +158,35 @@ func banner(text string) fyne.CanvasObject {
 	t.TextStyle = fyne.TextStyle{Bold: true}
 	t.Alignment = fyne.TextAlignCenter
 	return container.NewStack(bg, container.NewPadded(t))
+}
+
+// welcomeCard: what Madoguchi is for, and the two ways to start.
+func (s *Shell) welcomeCard() fyne.CanvasObject {
+	text := widget.NewLabel(s.tr.T("welcome.text"))
+	text.Wrapping = fyne.TextWrapWord
+	failure := NewFailureBox(s.tr)
+	demo := widget.NewButton(s.tr.T("welcome.demo"), func() {
+		if err := s.welcome.TryDemo(); err != nil {
+			failure.Show(err)
+		}
+	})
+	choose := widget.NewButton(s.tr.T("welcome.choose"), func() {
+		d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+			if err != nil || r == nil {
+				return
+			}
+			defer r.Close()
+			data, err := io.ReadAll(io.LimitReader(r, 1<<20))
+			if err == nil {
+				err = s.welcome.ImportProfile(data)
+			}
+			if err != nil {
+				failure.Show(err)
+			}
+		}, s.win)
+		d.SetFilter(storage.NewExtensionFileFilter([]string{".json"}))
+		d.Show()
+	})
+	choose.Importance = widget.HighImportance
+	return widget.NewCard(s.tr.T("welcome.title"), "", container.NewVBox(text, container.NewGridWithColumns(2, demo, choose), failure.Object()))
 }

@@ -415,3 +415,49 @@ func TestBlockedAdvicePerSecret(t *testing.T) {
 		}
 	}
 }
+
+type fakeWelcome struct{ demo, imported int }
+
+func (f *fakeWelcome) TryDemo() error              { f.demo++; return nil }
+func (f *fakeWelcome) ImportProfile([]byte) error { f.imported++; return nil }
+
+// First start without a municipality: the shell offers the demo or the
+// choice of municipality.
+func TestShellWelcome(t *testing.T) {
+	test.NewTempApp(t)
+	tr := i18n.New("en")
+	w := test.NewTempWindow(t, nil)
+	sh := NewShell(w, &fakeCard{tries: map[string]int{}}, nil, nil, nil, "en")
+	w.SetContent(sh.Object())
+	if strings.Contains(texts(t, sh.Object()), tr.T("welcome.title")) {
+		t.Fatal("welcome shown without being asked")
+	}
+	wel := &fakeWelcome{}
+	sh.SetWelcome(wel)
+	if !strings.Contains(texts(t, sh.Object()), tr.T("welcome.title")) {
+		t.Fatal("no welcome")
+	}
+	var tapped bool
+	var walk func(fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		switch x := o.(type) {
+		case *widget.Button:
+			if x.Text == tr.T("welcome.demo") {
+				test.Tap(x)
+				tapped = true
+			}
+		case *fyne.Container:
+			for _, c := range x.Objects {
+				walk(c)
+			}
+		case *widget.Card:
+			if x.Content != nil {
+				walk(x.Content)
+			}
+		}
+	}
+	walk(sh.Object())
+	if !tapped || wel.demo != 1 {
+		t.Fatalf("try the demo: tapped %v, calls %d", tapped, wel.demo)
+	}
+}

@@ -370,3 +370,77 @@ func (b *Backend) Connect(reader string) (card.Transport, error) {
 	}
 	return &Transport{c: c, reader: reader, atr: st.Atr}, nil
 }
+
+// Lazy is a card.Backend that connects to the PC/SC service when first
+// needed and again after it failed: a GUI started while the service is not
+// running opens anyway, shows PCSC-UNAVAILABLE (the code doctor gives), and
+// recovers by itself once the service is up.
+type Lazy struct {
+	mu sync.Mutex
+	b  *Backend
+}
+
+func (l *Lazy) backend() (*Backend, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.b != nil {
+		return l.b, nil
+	}
+	b, err := Open()
+	if err != nil {
+		return nil, err
+	}
+	l.b = b
+	return b, nil
+}
+
+// drop forgets a backend whose service went away, so the next call reopens.
+func (l *Lazy) drop(b *Backend, err error) {
+	if card.CodeOf(err) != card.CodePCSCUnavailable {
+		return
+	}
+	l.mu.Lock()
+	if l.b == b {
+		l.b = nil
+	}
+	l.mu.Unlock()
+	go b.Close()
+}
+
+// Wait implements card.Backend.
+func (l *Lazy) Wait(ctx context.Context, prev []card.ReaderStatus) ([]card.ReaderStatus, error) {
+	b, err := l.backend()
+	if err != nil {
+		return nil, err
+	}
+	rs, err := b.Wait(ctx, prev)
+	if err != nil {
+		l.drop(b, err)
+	}
+	return rs, err
+}
+
+// Connect implements card.Backend.
+func (l *Lazy) Connect(reader string) (card.Transport, error) {
+	b, err := l.backend()
+	if err != nil {
+		return nil, err
+	}
+	t, err := b.Connect(reader)
+	if err != nil {
+		l.drop(b, err)
+	}
+	return t, err
+}
+
+// Close releases the backend, if one was opened.
+func (l *Lazy) Close() error {
+	l.mu.Lock()
+	b := l.b
+	l.b = nil
+	l.mu.Unlock()
+	if b == nil {
+		return nil
+	}
+	return b.Close()
+}
