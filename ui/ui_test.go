@@ -418,7 +418,7 @@ func TestBlockedAdvicePerSecret(t *testing.T) {
 
 type fakeWelcome struct{ demo, imported int }
 
-func (f *fakeWelcome) TryDemo() error              { f.demo++; return nil }
+func (f *fakeWelcome) TryDemo() error             { f.demo++; return nil }
 func (f *fakeWelcome) ImportProfile([]byte) error { f.imported++; return nil }
 
 // First start without a municipality: the shell offers the demo or the
