@@ -36,6 +36,7 @@ lint: deps-build $(TOOLS)/staticcheck
 	  if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 	$(TOOLS)/staticcheck ./...
+	@echo "build without the sandbox (-tags nosandbox, ADR 0010)"; $(GO) build -tags nosandbox -o /dev/null .
 	@if command -v govulncheck >/dev/null 2>&1; then \
 	  govulncheck ./... || echo "govulncheck could not complete (it needs the vulnerability database online)"; \
 	else echo "govulncheck not installed: skipped (it needs the online vulnerability database)"; fi

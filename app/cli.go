@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"os/signal"
 	"slices"
@@ -340,4 +341,17 @@ func (cs *cardSource) openIdentified(ctx context.Context) (*card.Session, func()
 		return nil, nil, &card.Error{Code: card.CodeUnsupportedCard, Detail: "card kind " + kind.String()}
 	}
 	return s, cleanup, nil
+}
+
+// loopbackAddr reports whether a listen address stays on this computer.
+func loopbackAddr(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }

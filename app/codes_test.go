@@ -25,7 +25,7 @@ func TestFailureCodesAreExplained(t *testing.T) {
 		codes = append(codes, string(c))
 	}
 	codes = append(codes, cardlogin.Codes...)
-	codes = append(codes, keystore.CodeUnavailable, "CERT-EXPIRED", "GUI-START", "PROFILE-INVALID")
+	codes = append(codes, keystore.CodeUnavailable, "CERT-EXPIRED", "GUI-START", "PROFILE-INVALID", "NO-DEMO")
 	codes = append(codes, sdjwt.CodeMalformed, sdjwt.CodeSignature, sdjwt.CodeDisclosure, sdjwt.CodeExpired,
 		sdjwt.CodeType, sdjwt.CodeIssuer, sdjwt.CodeKeyBinding, sdjwt.CodeReplay,
 		store.CodeCorrupt, store.CodeUnavailable, store.CodeKeyMismatch, wallet.CodeFetch)

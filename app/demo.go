@@ -1,14 +1,25 @@
+//go:build !nosandbox
+
 package app
 
 import (
+	"context"
+	"fmt"
+	"madoguchi/auth/card"
 	"madoguchi/auth/sso"
 	"madoguchi/sandbox/card/inproc"
+	"madoguchi/sandbox/idp"
+	"madoguchi/sandbox/issuer"
+	"net/http"
+	"os"
 
 	"sync"
 
 	vcard "madoguchi/sandbox/card"
 	"madoguchi/sandbox/fixtures"
 	"madoguchi/ui"
+
+	"fyne.io/fyne/v2"
 )
 
 // demoControls lets the demo swap fictional cards in the in-process reader.
@@ -73,4 +84,54 @@ func (d *demoControls) Remove() {
 // as the recipient a sandbox municipality profile offers for presentations.
 func sandboxRecipients(base string) []sso.Recipient {
 	return []sso.Recipient{{ID: "sandbox-verifier", URL: base, Purpose: "demo"}}
+}
+
+// startDemoMunicipality runs the sandbox municipality in-process on a free
+// loopback port with throwaway data, and returns its profile.
+func startDemoMunicipality() (sso.Profile, func(), error) {
+	dir, err := os.MkdirTemp("", "madoguchi-demo-")
+	if err != nil {
+		return sso.Profile{}, nil, err
+	}
+	srv, err := idp.Start(idp.Config{Addr: "127.0.0.1:0", DataDir: dir, Mount: []func(*idp.Server, *http.ServeMux) error{issuer.Mount}})
+	if err != nil {
+		os.RemoveAll(dir)
+		return sso.Profile{}, nil, fmt.Errorf("sandbox: %w", err)
+	}
+	p := sso.Profile{ID: "sandbox-demo", Issuer: srv.Issuer, ClientID: idp.AppClientID, Scopes: sso.DefaultScopes, CAFile: srv.CAFile,
+		DisplayName: map[string]string{"ja": "架空のサンドボックス市", "en": "fictional Sandbox City"},
+		Recipients:  sandboxRecipients(srv.Issuer)}
+	return p, func() { srv.Close(); os.RemoveAll(dir) }, nil
+}
+
+// demoShowAttributes waits for the demo card and reads its attributes with
+// the fictional resident's PIN, as if typed: used to look at that screen.
+func demoShowAttributes(m *card.Monitor, svc *cardService, shell *ui.Shell, resident string) {
+	waitIdentified(m)
+	r, err := fixtures.ByID(resident)
+	if err != nil {
+		return
+	}
+	a, err := svc.ReadAttributes(context.Background(), []byte(r.InputPIN), false)
+	if err == nil {
+		fyne.Do(func() { shell.CardScreen().ShowAttributes(a) })
+	}
+}
+
+// demoSignInNow signs in with the fictional resident's auth PIN, as if typed.
+func demoSignInNow(m *card.Monitor, s *signInService, shell *ui.Shell, resident, cert string) {
+	waitIdentified(m)
+	r, err := fixtures.ByID(resident)
+	if err != nil {
+		return
+	}
+	_, err = s.SignIn(context.Background(), func(string, int) ([]byte, bool, error) { return []byte(r.AuthPIN), false, nil }, nil) // the demo agrees as the person would
+	if err == nil {
+		fyne.Do(func() {
+			shell.SignInPanel().Reload()
+			if cert != "" {
+				shell.ShowCertificates(cert)
+			}
+		})
+	}
 }

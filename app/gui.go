@@ -7,7 +7,6 @@ import (
 	"flag"
 	"fmt"
 	"net"
-	"net/http"
 	"net/url"
 	"os"
 	"os/exec"
@@ -20,9 +19,6 @@ import (
 	"madoguchi/auth/card"
 	"madoguchi/auth/pcsc"
 	"madoguchi/auth/sso"
-	"madoguchi/sandbox/fixtures"
-	"madoguchi/sandbox/idp"
-	"madoguchi/sandbox/issuer"
 	"madoguchi/ui"
 )
 
@@ -80,22 +76,13 @@ func runGUI(args []string, env *Env) (code int) {
 	if demoMode {
 		// the sandbox municipality in-process on a free loopback port, with
 		// throwaway data: the demo leaves nothing behind
-		dir, err := os.MkdirTemp("", "madoguchi-demo-")
+		p, stop, err := startDemoMunicipality()
 		if err != nil {
-			fmt.Fprintln(env.Stderr, "madoguchi:", err)
+			reportFailure(env, err)
 			return 1
 		}
-		defer os.RemoveAll(dir)
-		srv, err := idp.Start(idp.Config{Addr: "127.0.0.1:0", DataDir: dir, Mount: []func(*idp.Server, *http.ServeMux) error{issuer.Mount}})
-		if err != nil {
-			fmt.Fprintln(env.Stderr, "madoguchi: sandbox:", err)
-			return 1
-		}
-		defer srv.Close()
-		signIn = &signInService{m: monitor, keys: env.keys(), profile: sso.Profile{ID: "sandbox-demo", Issuer: srv.Issuer, ClientID: idp.AppClientID,
-			Scopes: sso.DefaultScopes, CAFile: srv.CAFile,
-			DisplayName: map[string]string{"ja": "架空のサンドボックス市", "en": "fictional Sandbox City"},
-			Recipients:  sandboxRecipients(srv.Issuer)}}
+		defer stop()
+		signIn = &signInService{m: monitor, keys: env.keys(), profile: p}
 	} else if *profile != "" {
 		p, err := sso.LoadProfile(*profile)
 		if err != nil {
@@ -157,38 +144,6 @@ func runGUI(args []string, env *Env) (code int) {
 	}
 	w.ShowAndRun()
 	return 0
-}
-
-// demoShowAttributes waits for the demo card and reads its attributes with
-// the fictional resident's PIN, as if typed: used to look at that screen.
-func demoShowAttributes(m *card.Monitor, svc *cardService, shell *ui.Shell, resident string) {
-	waitIdentified(m)
-	r, err := fixtures.ByID(resident)
-	if err != nil {
-		return
-	}
-	a, err := svc.ReadAttributes(context.Background(), []byte(r.InputPIN), false)
-	if err == nil {
-		fyne.Do(func() { shell.CardScreen().ShowAttributes(a) })
-	}
-}
-
-// demoSignInNow signs in with the fictional resident's auth PIN, as if typed.
-func demoSignInNow(m *card.Monitor, s *signInService, shell *ui.Shell, resident, cert string) {
-	waitIdentified(m)
-	r, err := fixtures.ByID(resident)
-	if err != nil {
-		return
-	}
-	_, err = s.SignIn(context.Background(), func(string, int) ([]byte, bool, error) { return []byte(r.AuthPIN), false, nil }, nil) // the demo agrees as the person would
-	if err == nil {
-		fyne.Do(func() {
-			shell.SignInPanel().Reload()
-			if cert != "" {
-				shell.ShowCertificates(cert)
-			}
-		})
-	}
 }
 
 func waitIdentified(m *card.Monitor) {

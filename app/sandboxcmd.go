@@ -1,10 +1,11 @@
+//go:build !nosandbox
+
 package app
 
 import (
 	"context"
 	"flag"
 	"fmt"
-	"net"
 	"net/http"
 	"strings"
 	"text/tabwriter"
@@ -106,17 +107,4 @@ func sandboxServe(ctx context.Context, args []string, env *Env) error {
 		s.Issuer, s.CAFile, sandboxProfilePath(*data))
 	<-ctx.Done()
 	return nil
-}
-
-// loopbackAddr reports whether a listen address stays on this computer.
-func loopbackAddr(addr string) bool {
-	host, _, err := net.SplitHostPort(addr)
-	if err != nil {
-		return false
-	}
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
