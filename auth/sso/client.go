@@ -136,26 +136,6 @@ type callback struct {
 // itself (ADR 0006): authorize → the provider's card login page → challenge
 // signed on the card → the provider's callback → our loopback redirect.
 func (c *Client) Login(ctx context.Context, cardLogin CardLogin) (*Tokens, error) {
-	return c.login(ctx, cardLogin, loginHooks{})
-}
-
-// loginHooks let this package's tests reach inside the flow (negative
-// cases); all nil in use.
-type loginHooks struct {
-	verifier func(real string) string        // replaces the PKCE verifier at the token exchange
-	final    func(string) string             // rewrites the final redirect before delivery
-	answered func(loginURL string, body any) // sees the card-login answer
-	// statement replaces the statement the card signs (the answer still
-	// names the real one)
-	statement func(cardlogin.Statement) cardlogin.Statement
-	// code sees the authorization code; returning true stops the flow before
-	// our exchange (another relying party library takes over in a test)
-	code func(code, redirect, verifier, nonce string) bool
-}
-
-var errTakenOver = errors.New("sso: flow taken over by a test hook")
-
-func (c *Client) login(ctx context.Context, cardLogin CardLogin, h loginHooks) (*Tokens, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
@@ -237,11 +217,7 @@ func (c *Client) login(ctx context.Context, cardLogin CardLogin, h loginHooks) (
 	if raw, err := base64.RawURLEncoding.DecodeString(ch.Challenge); err != nil || len(raw) < 16 {
 		return nil, fail(CodeLoginRefused, "malformed challenge")
 	}
-	st := ch.Statement()
-	if h.statement != nil {
-		st = h.statement(st)
-	}
-	sig, err := cardLogin.SignStatement(ctx, st.Bytes())
+	sig, err := cardLogin.SignStatement(ctx, ch.Statement().Bytes())
 	if err != nil {
 		return nil, err // typed card errors (PIN-WRONG, CARD-REMOVED, …) pass through
 	}
@@ -250,9 +226,6 @@ func (c *Client) login(ctx context.Context, cardLogin CardLogin, h loginHooks) (
 		Signature: base64.StdEncoding.EncodeToString(sig)}
 	if err := c.doJSON(ctx, &ua, http.MethodPost, loginURL, ans, &res); err != nil {
 		return nil, err
-	}
-	if h.answered != nil {
-		h.answered(loginURL, ans)
 	}
 	if !c.sameOrigin(res.Redirect) {
 		return nil, fail(CodeForeignURL, "callback outside the provider")
@@ -264,19 +237,10 @@ func (c *Client) login(ctx context.Context, cardLogin CardLogin, h loginHooks) (
 	if !strings.HasPrefix(final, redirect+"?") {
 		return nil, fail(CodeForeignURL, "the provider redirected elsewhere than our loopback address")
 	}
-	if h.final != nil {
-		final = h.final(final)
-	}
 	if err := c.deliver(ctx, final, got, state); err != nil {
 		return nil, err
 	}
 	cb := <-got
-	if h.code != nil && h.code(cb.query.Get("code"), redirect, verifier, nonce) {
-		return nil, errTakenOver
-	}
-	if h.verifier != nil {
-		verifier = h.verifier(verifier)
-	}
 	tok, err := conf.Exchange(c.ctx(ctx), cb.query.Get("code"), oauth2.VerifierOption(verifier))
 	if err != nil {
 		return nil, tokenErr(err)

@@ -107,46 +107,58 @@ func TestNegatives(t *testing.T) {
 		}
 	}
 
+	// a man in the middle (the tests' transport) changes what crosses
+	tp := tap(t, c)
+
 	// wrong PKCE verifier at the token exchange
 	cs, _ := cardOf(t, "yamada-taro", "")
-	_, err = c.login(ctx, cs, loginHooks{verifier: func(string) string { return oauth2.GenerateVerifier() }})
+	tp.token = func(f url.Values) bool { f.Set("code_verifier", oauth2.GenerateVerifier()); return true }
+	_, err = c.Login(ctx, cs)
 	if CodeOf(err) != CodeTokenError || ProviderCodeOf(err) != "invalid_grant" {
 		t.Errorf("wrong PKCE verifier: %v", err)
 	}
+	tp.token = nil
 
 	// state mismatch in the redirect
 	cs, _ = cardOf(t, "yamada-taro", "")
-	_, err = c.login(ctx, cs, loginHooks{final: func(u string) string { return replaceParam(u, "state", "forged") }})
+	tp.final = func(u string) string { return replaceParam(u, "state", "forged") }
+	_, err = c.Login(ctx, cs)
 	if CodeOf(err) != CodeStateMismatch {
 		t.Errorf("state mismatch: %v", err)
 	}
 
 	// iss (RFC 9207) of another provider in the redirect
 	cs, _ = cardOf(t, "yamada-taro", "")
-	_, err = c.login(ctx, cs, loginHooks{final: func(u string) string { return replaceParam(u, "iss", "https://evil.example") }})
+	tp.final = func(u string) string { return replaceParam(u, "iss", "https://evil.example") }
+	_, err = c.Login(ctx, cs)
 	if CodeOf(err) != CodeIssuerMismatch {
 		t.Errorf("iss mismatch: %v", err)
 	}
+	tp.final = nil
 
 	// code replay: the code works once
-	var code, redirect, verifier string
 	cs, _ = cardOf(t, "yamada-taro", "")
-	if _, err := c.login(ctx, cs, loginHooks{code: func(cd, r, v, _ string) bool { code, redirect, verifier = cd, r, v; return false }}); err != nil {
+	if _, err := c.Login(ctx, cs); err != nil {
 		t.Fatal(err)
 	}
+	code, redirect, verifier := tp.tokenForm.Get("code"), tp.tokenForm.Get("redirect_uri"), tp.tokenForm.Get("code_verifier")
 	_, err = c.oauth(redirect).Exchange(c.ctx(ctx), code, oauth2.VerifierOption(verifier))
 	if e := tokenErr(err); ProviderCodeOf(e) != "invalid_grant" {
 		t.Errorf("code replay: %v", err)
 	}
 
 	// challenge (login nonce) replay: the same signed answer is refused
-	var loginURL string
-	var answer any
 	cs, _ = cardOf(t, "yamada-taro", "")
-	if _, err := c.login(ctx, cs, loginHooks{answered: func(u string, a any) { loginURL, answer = u, a }}); err != nil {
+	tp.loginBodies = nil
+	if _, err := c.Login(ctx, cs); err != nil {
 		t.Fatal(err)
 	}
-	if code := postAnswer(t, c, loginURL, answer); code != cardlogin.CodeChallengeInvalid {
+	if len(tp.loginBodies) != 2 {
+		t.Fatalf("login step bodies: %v", tp.loginBodies)
+	}
+	var answer map[string]any
+	json.Unmarshal([]byte(tp.loginBodies[1]), &answer)
+	if code := postAnswer(t, c, tp.loginURL, answer); code != cardlogin.CodeChallengeInvalid {
 		t.Errorf("challenge replay: %q", code)
 	}
 
