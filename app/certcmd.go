@@ -6,71 +6,37 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"path/filepath"
 	"slices"
 	"strings"
 
+	"madoguchi/account"
 	"madoguchi/auth/card"
-	"madoguchi/auth/keystore"
-	"madoguchi/auth/sso"
 	"madoguchi/i18n"
 	"madoguchi/protocol/sdjwt"
-	"madoguchi/store"
 	"madoguchi/wallet"
 )
 
-// openWallet signs in silently (kept session), opens the sealed store with
-// the data key from the keyring, and the account's wallet.
-func openWallet(ctx context.Context, f *ssoFlags, env *Env) (*wallet.Wallet, *sso.Client, string, func(), error) {
+// openWallet takes up the kept session and opens its wallet (the sealed
+// store on disk, with the keystore's data key).
+func openWallet(ctx context.Context, f *ssoFlags, env *Env) (*wallet.Wallet, *account.Account, error) {
 	c, err := f.client(ctx)
 	if err != nil {
-		return nil, nil, "", nil, err
+		return nil, nil, err
 	}
-	e, err := env.keys().Load(c.Profile().ID)
-	if errors.Is(err, keystore.ErrNotFound) {
+	a, err := account.Resume(c, accountOptions(env))
+	if errors.Is(err, account.ErrNotSignedIn) {
 		fmt.Fprintln(env.Stderr, env.Tr.T("cli.not_signed_in"))
-		return nil, nil, "", nil, errSilent
+		return nil, nil, errSilent
 	}
 	if err != nil {
-		return nil, nil, "", nil, err
+		return nil, nil, err
 	}
-	key, err := env.keys().DataKey("store")
+	w, err := a.Wallet(ctx)
 	if err != nil {
-		return nil, nil, "", nil, err
+		a.Close()
+		return nil, nil, err
 	}
-	st, err := store.Open(filepath.Join(dataDir(), "madoguchi.sqlite"), key)
-	for i := range key {
-		key[i] = 0
-	}
-	if err != nil {
-		return nil, nil, "", nil, err
-	}
-	hc, err := c.Profile().HTTPClient()
-	if err != nil {
-		st.Close()
-		return nil, nil, "", nil, err
-	}
-	issuer := c.Profile().Services["certificates"]
-	if issuer == "" {
-		issuer = c.Profile().Issuer
-	}
-	w, err := wallet.Open(ctx, st, c.Profile().ID+"/"+e.Subject, issuer, hc)
-	if err != nil {
-		st.Close()
-		return nil, nil, "", nil, err
-	}
-	return w, c, e.RefreshToken, func() { st.Close() }, nil
-}
-
-// accessToken refreshes the kept session (rotating the stored token).
-func accessToken(ctx context.Context, env *Env, c *sso.Client) (string, error) {
-	e, err := env.keys().Load(c.Profile().ID)
-	if err != nil {
-		return "", err
-	}
-	sess := sso.NewSession(c, &sso.Tokens{RefreshToken: e.RefreshToken, Claims: sso.IDClaims{Subject: e.Subject}})
-	sess.Persist = func(rt string) error { e.RefreshToken = rt; return env.keys().Save(c.Profile().ID, e) }
-	return sess.AccessToken(ctx)
+	return w, a, nil
 }
 
 const certUsage = `madoguchi cert <command> [flags]   (each command: -h for its flags)
@@ -109,11 +75,11 @@ func certCommand(ctx context.Context, args []string, env *Env) error {
 	if arg == "" {
 		arg = fs.Arg(0)
 	}
-	w, c, _, done, err := openWallet(ctx, f, env)
+	w, a, err := openWallet(ctx, f, env)
 	if err != nil {
 		return err
 	}
-	defer done()
+	defer a.Close()
 	need := func() error {
 		if arg == "" {
 			return usageError{"cert " + cmd + ": which certificate? (see `madoguchi cert list`)"}
@@ -125,7 +91,7 @@ func certCommand(ctx context.Context, args []string, env *Env) error {
 		if arg == "" {
 			return usageError{"cert fetch residence|tax|attributes"}
 		}
-		at, err := accessToken(ctx, env, c)
+		at, err := a.AccessToken(ctx)
 		if err != nil {
 			return err
 		}
@@ -207,10 +173,10 @@ func certCommand(ctx context.Context, args []string, env *Env) error {
 		if err := need(); err != nil {
 			return err
 		}
-		r, ok := c.Profile().RecipientByID(*toID)
+		r, ok := a.Profile().RecipientByID(*toID)
 		if !ok {
 			var ids []string
-			for _, r := range c.Profile().Recipients {
+			for _, r := range a.Profile().Recipients {
 				ids = append(ids, r.ID)
 			}
 			return usageError{fmt.Sprintf("cert present: choose a recipient with --to (the profile lists: %s)", strings.Join(ids, ", "))}

@@ -5,31 +5,38 @@ import (
 	"errors"
 	"sync"
 
+	"madoguchi/account"
 	"madoguchi/auth/card"
 	"madoguchi/auth/keystore"
 	"madoguchi/auth/sso"
 	"madoguchi/ui"
 )
 
-// signInService adapts sso and the keystore to the UI's sign-in panel.
+// signInService adapts the account service to the UI's sign-in panel.
 type signInService struct {
 	profile sso.Profile
 	m       *card.Monitor
-	// keep: store the refresh token in the OS keyring (false in the demo and
-	// kiosk mode: nothing is left on the computer).
+	// keep: keep the session and the store (false in the demo and kiosk
+	// mode: nothing is left on the computer).
 	keep bool
 	// keys is where the refresh token is kept (injected: OS keyring, or
 	// memory for kiosk mode and tests).
 	keys *keystore.Store
 
-	mu         sync.Mutex
-	client     *sso.Client
-	session    *sso.Session
-	account    *ui.Account
-	persistent bool
+	mu      sync.Mutex
+	client  *sso.Client
+	account *account.Account
 }
 
 var _ ui.SignInService = (*signInService)(nil)
+
+func (s *signInService) options() account.Options {
+	o := account.Options{Keys: s.keys, Keep: s.keep}
+	if s.keep {
+		o.DataDir = dataDir()
+	}
+	return o
+}
 
 func (s *signInService) Municipality(lang string) string {
 	if n := s.profile.DisplayName[lang]; n != "" {
@@ -41,16 +48,26 @@ func (s *signInService) Municipality(lang string) string {
 	return s.profile.ID
 }
 
-func (s *signInService) Current() *ui.Account {
+// Profile is the municipality.
+func (s *signInService) Profile() sso.Profile { return s.profile }
+
+// Account is the signed-in person (nil when signed out).
+func (s *signInService) Account() *account.Account {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.account
 }
 
+func (s *signInService) Current() *ui.Account {
+	if a := s.Account(); a != nil {
+		return &ui.Account{Name: a.Name()}
+	}
+	return nil
+}
+
 func (s *signInService) Persistent() bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.persistent
+	a := s.Account()
+	return a != nil && a.Kept()
 }
 
 func (s *signInService) getClient(ctx context.Context) (*sso.Client, error) {
@@ -67,19 +84,8 @@ func (s *signInService) getClient(ctx context.Context) (*sso.Client, error) {
 	return c, nil
 }
 
-func (s *signInService) persistFunc() func(string) error {
-	return func(rt string) error {
-		e, err := s.keys.Load(s.profile.ID)
-		if err != nil {
-			return err
-		}
-		e.RefreshToken = rt
-		return s.keys.Save(s.profile.ID, e)
-	}
-}
-
-// SignIn runs the card sign-in; the auth PIN is asked through ask, with the
-// tries left read from the card first.
+// SignIn runs the card sign-in; consent first, then the auth PIN through
+// ask, with the tries left read from the card first.
 func (s *signInService) SignIn(ctx context.Context, ask ui.PINAsker, consent ui.ConsentAsker) (*ui.Account, error) {
 	c, err := s.getClient(ctx)
 	if err != nil {
@@ -92,78 +98,62 @@ func (s *signInService) SignIn(ctx context.Context, ask ui.PINAsker, consent ui.
 	if consent != nil {
 		cs.Ask = func(_ context.Context, scopes []string) error { return consent(scopes) }
 	}
-	tok, err := c.Login(ctx, cs)
+	// without a keyring the GUI goes on for this session only and says so
+	a, err := account.SignIn(ctx, c, cs, s.options())
 	if err != nil {
 		return nil, err
 	}
-	name := tok.Claims.Name
-	if info, err := c.UserInfo(ctx, tok.AccessToken); err == nil {
-		if n, ok := info["name"].(string); ok {
-			name = n
-		}
-	}
-	sess := sso.NewSession(c, tok)
-	persistent := false
-	if s.keep {
-		err := s.keys.Save(s.profile.ID, keystore.Entry{RefreshToken: tok.RefreshToken, Subject: tok.Claims.Subject, Name: name})
-		if err == nil {
-			persistent = true
-			sess.Persist = s.persistFunc()
-		}
-	}
-	a := &ui.Account{Name: name}
 	s.mu.Lock()
-	s.session, s.account, s.persistent = sess, a, persistent
+	old := s.account
+	s.account = a
 	s.mu.Unlock()
-	return a, nil
+	if old != nil {
+		old.Close()
+	}
+	return &ui.Account{Name: a.Name()}, nil
 }
 
 // SignOut revokes at the provider and forgets locally, whatever the network says.
 func (s *signInService) SignOut(ctx context.Context) error {
 	s.mu.Lock()
-	sess := s.session
-	s.session, s.account = nil, nil
+	a := s.account
+	s.account = nil
 	s.mu.Unlock()
-	var err error
-	if sess != nil {
-		err = sess.SignOut(ctx)
+	if a == nil {
+		return nil
 	}
-	if s.keep {
-		if derr := s.keys.Delete(s.profile.ID); err == nil {
-			err = derr
-		}
-	}
-	return err
+	return a.SignOut(ctx)
 }
 
-// restore resumes a session kept in the keyring (silent refresh); an
-// expired or revoked one is forgotten.
+// restore resumes a kept session (silent refresh); an expired or revoked
+// one is forgotten.
 func (s *signInService) restore(ctx context.Context) error {
 	if !s.keep {
 		return nil
-	}
-	e, err := s.keys.Load(s.profile.ID)
-	if err != nil {
-		if errors.Is(err, keystore.ErrNotFound) {
-			return nil
-		}
-		return err
 	}
 	c, err := s.getClient(ctx)
 	if err != nil {
 		return err
 	}
-	sess := sso.NewSession(c, &sso.Tokens{RefreshToken: e.RefreshToken, Claims: sso.IDClaims{Subject: e.Subject}})
-	sess.Persist = s.persistFunc()
-	if _, err := sess.AccessToken(ctx); err != nil {
-		if sso.CodeOf(err) == sso.CodeSessionExpired {
-			s.keys.Delete(s.profile.ID)
-		}
+	a, err := account.Resume(c, s.options())
+	if errors.Is(err, account.ErrNotSignedIn) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if _, err := a.AccessToken(ctx); err != nil {
 		return err
 	}
 	s.mu.Lock()
-	s.session, s.persistent = sess, true
-	s.account = &ui.Account{Name: e.Name}
+	s.account = a
 	s.mu.Unlock()
 	return nil
+}
+
+// Close closes the signed-in account's store.
+func (s *signInService) Close() {
+	if a := s.Account(); a != nil {
+		a.Close()
+	}
 }

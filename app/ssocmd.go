@@ -11,8 +11,8 @@ import (
 	"runtime"
 	"strings"
 
+	"madoguchi/account"
 	"madoguchi/auth/card"
-	"madoguchi/auth/keystore"
 	"madoguchi/auth/sso"
 )
 
@@ -83,6 +83,12 @@ func parseSSO(name string, args []string, env *Env, withCard bool) (*ssoFlags, e
 	return f, nil
 }
 
+// accountOptions: the CLI keeps sessions in the keystore and the store on
+// disk, in the per-user data folder.
+func accountOptions(env *Env) account.Options {
+	return account.Options{Keys: env.keys(), Keep: true, RequireKept: true, DataDir: dataDir()}
+}
+
 func loginCommand(ctx context.Context, args []string, env *Env) error {
 	f, err := parseSSO("login", args, env, true)
 	if err != nil {
@@ -98,101 +104,78 @@ func loginCommand(ctx context.Context, args []string, env *Env) error {
 	}
 	defer done()
 	pr := newPINReader(env, f.stdin, f.yesLast)
-	tok, err := c.Login(ctx, sso.CardSigner{Session: s, Prompt: pr.prompt, Ask: pr.consent(f.agree)})
+	o := accountOptions(env)
+	if f.noKeyring {
+		o.Keep, o.RequireKept = false, false
+	}
+	a, err := account.SignIn(ctx, c, sso.CardSigner{Session: s, Prompt: pr.prompt, Ask: pr.consent(f.agree)}, o)
 	if err != nil {
 		return err
 	}
-	name := tok.Claims.Name
-	if ui, err := c.UserInfo(ctx, tok.AccessToken); err == nil {
-		if n, ok := ui["name"].(string); ok {
-			name = n
-		}
-	}
+	defer a.Close()
 	if f.noKeyring {
 		// asked for: a session for this command only. Nobody holds the
-		// refresh token after we exit, so it is revoked now.
-		defer c.Revoke(context.WithoutCancel(ctx), tok.RefreshToken, "refresh_token")
+		// refresh token after we exit, so it is ended now.
+		defer a.SignOut(context.WithoutCancel(ctx))
 		fmt.Fprintln(env.Stderr, env.Tr.T("cli.no_keyring_session"))
-	} else {
-		entry := keystore.Entry{RefreshToken: tok.RefreshToken, Subject: tok.Claims.Subject, Name: name}
-		if err := env.keys().Save(c.Profile().ID, entry); err != nil {
-			// no keyring and not asked to go without: never a plaintext file,
-			// and no live 30-day token at the provider that nobody holds
-			if rerr := c.Revoke(context.WithoutCancel(ctx), tok.RefreshToken, "refresh_token"); rerr != nil {
-				reportFailure(env, rerr)
-			}
-			return err
-		}
 	}
 	if f.json {
-		return writeJSON(env.Stdout, map[string]any{"profile": c.Profile().ID, "subject": tok.Claims.Subject, "name": name, "acr": tok.Claims.ACR})
+		return writeJSON(env.Stdout, map[string]any{"profile": a.Profile().ID, "subject": a.Subject(), "name": a.Name(), "acr": a.ACR()})
 	}
-	fmt.Fprintln(env.Stdout, env.Tr.T("cli.signed_in", map[string]any{"Name": name, "Profile": c.Profile().ID}))
+	fmt.Fprintln(env.Stdout, env.Tr.T("cli.signed_in", map[string]any{"Name": a.Name(), "Profile": a.Profile().ID}))
 	return nil
 }
 
-// current parses the flags of a command that works on the kept session and
-// loads it; signedIn is false when nobody is signed in.
-func current(ctx context.Context, name string, args []string, env *Env) (f *ssoFlags, c *sso.Client, e keystore.Entry, signedIn bool, err error) {
-	if f, err = parseSSO(name, args, env, false); err != nil {
-		return
+// resume parses the flags of a command that works on the kept session and
+// takes it up; a nil account means nobody is signed in.
+func resume(ctx context.Context, name string, args []string, env *Env) (*ssoFlags, *account.Account, error) {
+	f, err := parseSSO(name, args, env, false)
+	if err != nil {
+		return nil, nil, err
 	}
-	if c, err = f.client(ctx); err != nil {
-		return
+	c, err := f.client(ctx)
+	if err != nil {
+		return nil, nil, err
 	}
-	e, err = env.keys().Load(c.Profile().ID)
-	if errors.Is(err, keystore.ErrNotFound) {
-		return f, c, e, false, nil
+	a, err := account.Resume(c, accountOptions(env))
+	if errors.Is(err, account.ErrNotSignedIn) {
+		return f, nil, nil
 	}
-	return f, c, e, err == nil, err
+	return f, a, err
 }
 
 func whoamiCommand(ctx context.Context, args []string, env *Env) error {
-	f, c, e, signedIn, err := current(ctx, "whoami", args, env)
+	f, a, err := resume(ctx, "whoami", args, env)
 	if err != nil {
 		return err
 	}
-	if !signedIn {
+	if a == nil {
 		fmt.Fprintln(env.Stderr, env.Tr.T("cli.not_signed_in"))
 		return errSilent
 	}
+	defer a.Close()
 	// silent refresh: proves the session is alive, rotates the token
-	tok, err := c.Refresh(ctx, e.RefreshToken)
-	if err != nil {
-		if sso.CodeOf(err) == sso.CodeSessionExpired {
-			env.keys().Delete(c.Profile().ID)
-		}
+	if _, err := a.AccessToken(ctx); err != nil {
 		return err
 	}
-	e.RefreshToken = tok.RefreshToken
-	if err := env.keys().Save(c.Profile().ID, e); err != nil {
-		return err
-	}
-	out := map[string]any{"profile": c.Profile().ID, "issuer": c.Profile().Issuer, "subject": e.Subject, "name": e.Name,
-		"access_token_expiry": tok.Expiry}
 	if f.json {
-		return writeJSON(env.Stdout, out)
+		return writeJSON(env.Stdout, map[string]any{"profile": a.Profile().ID, "issuer": a.Profile().Issuer, "subject": a.Subject(), "name": a.Name()})
 	}
-	fmt.Fprintln(env.Stdout, env.Tr.T("cli.signed_in", map[string]any{"Name": e.Name, "Profile": c.Profile().ID}))
+	fmt.Fprintln(env.Stdout, env.Tr.T("cli.signed_in", map[string]any{"Name": a.Name(), "Profile": a.Profile().ID}))
 	return nil
 }
 
 func logoutCommand(ctx context.Context, args []string, env *Env) error {
-	_, c, e, signedIn, err := current(ctx, "logout", args, env)
+	_, a, err := resume(ctx, "logout", args, env)
 	if err != nil {
 		return err
 	}
-	if !signedIn {
-		fmt.Fprintln(env.Stdout, env.Tr.T("cli.signed_out"))
-		return nil
-	}
-	rerr := c.Revoke(ctx, e.RefreshToken, "refresh_token")
-	// the local entry goes either way: signing out must not depend on the network
-	if err := env.keys().Delete(c.Profile().ID); err != nil {
-		return err
-	}
-	if rerr != nil {
-		reportFailure(env, rerr)
+	if a != nil {
+		// forgotten here whatever the network says; a failed revocation is
+		// reported after
+		if err := a.SignOut(ctx); err != nil {
+			reportFailure(env, err)
+		}
 	}
 	fmt.Fprintln(env.Stdout, env.Tr.T("cli.signed_out"))
 	return nil

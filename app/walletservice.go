@@ -2,101 +2,38 @@ package app
 
 import (
 	"context"
-	"crypto/rand"
-	"errors"
-	"path/filepath"
 	"sort"
-	"sync"
 
+	"madoguchi/auth/sso"
 	"madoguchi/protocol/certs"
 	"madoguchi/protocol/sdjwt"
-	"madoguchi/store"
 	"madoguchi/ui"
 	"madoguchi/wallet"
 )
 
-// walletService adapts the wallet to the certificates screen. The store is
-// session-only (in memory, random key) when the sign-in is not kept (demo,
-// kiosk), otherwise on disk sealed with the keyring's data key.
+// walletService adapts the signed-in account's wallet to the certificates
+// screen. Where the store lives is the account's business (on disk when the
+// sign-in is kept, in memory in the demo and kiosk mode).
 type walletService struct {
 	signIn *signInService
-
-	mu      sync.Mutex
-	st      *store.Store
-	w       *wallet.Wallet
-	account string
 }
 
 var _ ui.WalletService = (*walletService)(nil)
 
-func (ws *walletService) Ready() bool {
-	ws.signIn.mu.Lock()
-	defer ws.signIn.mu.Unlock()
-	return ws.signIn.session != nil
-}
+func (ws *walletService) Ready() bool { return ws.signIn.Account() != nil }
 
-// wallet opens (or reuses) the wallet of the signed-in account.
+// wallet is the signed-in account's wallet.
 func (ws *walletService) wallet(ctx context.Context) (*wallet.Wallet, error) {
-	ws.signIn.mu.Lock()
-	sess, client := ws.signIn.session, ws.signIn.client
-	ws.signIn.mu.Unlock()
-	if sess == nil {
-		return nil, errors.New("not signed in")
+	a := ws.signIn.Account()
+	if a == nil {
+		return nil, &sso.Error{Code: sso.CodeSessionExpired, Detail: "not signed in"}
 	}
-	p := ws.signIn.profile
-	account := p.ID + "/" + sess.Subject()
-	ws.mu.Lock()
-	defer ws.mu.Unlock()
-	if ws.w != nil && ws.account == account {
-		return ws.w, nil
-	}
-	if ws.st == nil {
-		var err error
-		// on disk only when the sign-in itself is kept in the keyring; without
-		// a keyring (or in the demo/kiosk) the store lives in memory
-		if ws.signIn.keep && ws.signIn.Persistent() {
-			key, kerr := ws.signIn.keys.DataKey("store")
-			if kerr != nil {
-				return nil, kerr
-			}
-			ws.st, err = store.Open(filepath.Join(dataDir(), "madoguchi.sqlite"), key)
-			clear(key)
-		} else {
-			key := make([]byte, 32)
-			rand.Read(key)
-			ws.st, err = store.Open(":memory:", key)
-			clear(key)
-		}
-		if err != nil {
-			return nil, err
-		}
-	}
-	hc, err := client.Profile().HTTPClient()
-	if err != nil {
-		return nil, err
-	}
-	issuer := p.Services["certificates"]
-	if issuer == "" {
-		issuer = p.Issuer
-	}
-	w, err := wallet.Open(ctx, ws.st, account, issuer, hc)
-	if err != nil {
-		return nil, err
-	}
-	ws.w, ws.account = w, account
-	return w, nil
+	return a.Wallet(ctx)
 }
 
 // Close closes the store.
-func (ws *walletService) Close() {
-	ws.mu.Lock()
-	defer ws.mu.Unlock()
-	if ws.st != nil {
-		ws.st.Close()
-	}
-}
+func (ws *walletService) Close() { ws.signIn.Close() }
 
-// display renders a claim value for people.
 func toView(e wallet.Entry, v *sdjwt.Verified, err error) ui.WalletCert {
 	c := ui.WalletCert{ID: e.ID, Kind: e.Kind, Verified: err == nil, Err: err}
 	if v != nil {
@@ -128,14 +65,15 @@ func (ws *walletService) List(ctx context.Context) ([]ui.WalletCert, error) {
 }
 
 func (ws *walletService) Fetch(ctx context.Context, kind string) (ui.WalletCert, error) {
-	w, err := ws.wallet(ctx)
+	a := ws.signIn.Account()
+	if a == nil {
+		return ui.WalletCert{}, &sso.Error{Code: sso.CodeSessionExpired, Detail: "not signed in"}
+	}
+	w, err := a.Wallet(ctx)
 	if err != nil {
 		return ui.WalletCert{}, err
 	}
-	ws.signIn.mu.Lock()
-	sess := ws.signIn.session
-	ws.signIn.mu.Unlock()
-	at, err := sess.AccessToken(ctx)
+	at, err := a.AccessToken(ctx)
 	if err != nil {
 		return ui.WalletCert{}, err
 	}
@@ -148,7 +86,7 @@ func (ws *walletService) Fetch(ctx context.Context, kind string) (ui.WalletCert,
 
 // Recipient is the municipality profile's recipient for presentations.
 func (ws *walletService) Recipient() (string, string) {
-	r, _ := ws.signIn.profile.RecipientByID("")
+	r, _ := ws.signIn.Profile().RecipientByID("")
 	return r.ID, r.Purpose
 }
 
@@ -157,7 +95,7 @@ func (ws *walletService) Present(ctx context.Context, id string, fields []string
 	if err != nil {
 		return err
 	}
-	r, ok := ws.signIn.profile.RecipientByID("")
+	r, ok := ws.signIn.Profile().RecipientByID("")
 	if !ok {
 		return &wallet.Error{Code: wallet.CodeFetch, Detail: "the municipality profile lists no recipient"}
 	}

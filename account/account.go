@@ -1,0 +1,213 @@
+// Package account owns one signed-in person at one municipality: the
+// profile, the session (silent refresh, every rotated refresh token
+// persisted), where its secrets live (injected keystore), the sealed local
+// store, the wallet and its audit log. The CLI and the GUI both go through
+// it; nothing else reads its state. A person is a subject, optionally acting
+// for a principal (Actor, for registered proxies).
+package account
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"path/filepath"
+	"sync"
+
+	"madoguchi/auth/keystore"
+	"madoguchi/auth/sso"
+	"madoguchi/store"
+	"madoguchi/wallet"
+)
+
+// Options say where a person's state lives.
+type Options struct {
+	// Keys holds the refresh token and the store's data key.
+	Keys *keystore.Store
+	// Keep: keep the session in Keys, so it survives a restart (false in the
+	// demo and kiosk mode: nothing is left on the computer).
+	Keep bool
+	// RequireKept: when the session cannot be kept, revoke what was just
+	// issued and fail (KEYRING-UNAVAILABLE) rather than go on in memory.
+	RequireKept bool
+	// DataDir holds the sealed store of a kept account ("" or not kept: the
+	// store lives in memory with a random key).
+	DataDir string
+}
+
+// ErrNotSignedIn: nobody is signed in at this municipality on this computer.
+var ErrNotSignedIn = keystore.ErrNotFound
+
+// Account is a signed-in person.
+type Account struct {
+	opts   Options
+	client *sso.Client
+	sess   *sso.Session
+	name   string
+	// actor is the principal's subject this person acts for ("" : for
+	// themselves). Set by the proxies' token exchange.
+	actor string
+	kept  bool
+	// acr: how the sign-in authenticated the person (from the ID token; ""
+	// for a resumed session)
+	acr string
+
+	mu sync.Mutex
+	st *store.Store
+	w  *wallet.Wallet
+}
+
+// SignIn signs in with the card (consent and PIN through cl) and keeps the
+// session as the options say.
+func SignIn(ctx context.Context, c *sso.Client, cl sso.CardLogin, o Options) (*Account, error) {
+	tok, err := c.Login(ctx, cl)
+	if err != nil {
+		return nil, err
+	}
+	name := tok.Claims.Name
+	if info, err := c.UserInfo(ctx, tok.AccessToken); err == nil {
+		if n, ok := info["name"].(string); ok {
+			name = n
+		}
+	}
+	a := &Account{opts: o, client: c, sess: sso.NewSession(c, tok), name: name, acr: tok.Claims.ACR}
+	if o.Keep {
+		err := o.Keys.Save(c.Profile().ID, keystore.Entry{RefreshToken: tok.RefreshToken, Subject: tok.Claims.Subject, Name: name})
+		switch {
+		case err == nil:
+			a.kept = true
+			a.sess.Persist = a.persist
+		case o.RequireKept:
+			// no live session at the provider that nobody holds
+			_ = c.Revoke(context.WithoutCancel(ctx), tok.RefreshToken, "refresh_token")
+			return nil, err
+		}
+	}
+	return a, nil
+}
+
+// Resume takes up the session kept for the profile (no network: the first
+// AccessToken refreshes). ErrNotSignedIn when none is kept.
+func Resume(c *sso.Client, o Options) (*Account, error) {
+	e, err := o.Keys.Load(c.Profile().ID)
+	if err != nil {
+		return nil, err
+	}
+	a := &Account{opts: o, client: c, name: e.Name, kept: true,
+		sess: sso.NewSession(c, &sso.Tokens{RefreshToken: e.RefreshToken, Claims: sso.IDClaims{Subject: e.Subject}})}
+	a.sess.Persist = a.persist
+	return a, nil
+}
+
+func (a *Account) persist(rt string) error {
+	e, err := a.opts.Keys.Load(a.client.Profile().ID)
+	if err != nil {
+		return err
+	}
+	e.RefreshToken = rt
+	return a.opts.Keys.Save(a.client.Profile().ID, e)
+}
+
+// Profile is the municipality.
+func (a *Account) Profile() sso.Profile { return a.client.Profile() }
+
+// Subject is the person's pairwise subject at the municipality.
+func (a *Account) Subject() string { return a.sess.Subject() }
+
+// Actor is the principal this person acts for ("" : themselves).
+func (a *Account) Actor() string { return a.actor }
+
+// Name is the display name from the municipality.
+func (a *Account) Name() string { return a.name }
+
+// ACR is the authentication context of the sign-in ("" when resumed).
+func (a *Account) ACR() string { return a.acr }
+
+// Kept reports whether the session survives a restart (in the keystore).
+func (a *Account) Kept() bool { return a.kept }
+
+// ID names the account in the store and the audit log: profile/subject.
+func (a *Account) ID() string { return a.Profile().ID + "/" + a.Subject() }
+
+// AccessToken returns a valid access token, refreshing silently (the
+// rotated refresh token is persisted). An expired or revoked session is
+// forgotten here and reported as SSO-SESSION-EXPIRED.
+func (a *Account) AccessToken(ctx context.Context) (string, error) {
+	at, err := a.sess.AccessToken(ctx)
+	if sso.CodeOf(err) == sso.CodeSessionExpired && a.kept {
+		_ = a.opts.Keys.Delete(a.Profile().ID)
+	}
+	return at, err
+}
+
+// Wallet opens (once) the account's wallet over its sealed store: on disk
+// with the keystore's data key when the account is kept, else in memory.
+func (a *Account) Wallet(ctx context.Context) (*wallet.Wallet, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.w != nil {
+		return a.w, nil
+	}
+	if a.st == nil {
+		var key []byte
+		path := ":memory:"
+		if a.kept && a.opts.DataDir != "" {
+			var err error
+			if key, err = a.opts.Keys.DataKey("store"); err != nil {
+				return nil, err
+			}
+			path = filepath.Join(a.opts.DataDir, "madoguchi.sqlite")
+		} else {
+			key = make([]byte, 32)
+			if _, err := rand.Read(key); err != nil {
+				return nil, err
+			}
+		}
+		st, err := store.Open(path, key)
+		clear(key)
+		if err != nil {
+			return nil, err
+		}
+		a.st = st
+	}
+	p := a.Profile()
+	hc, err := p.HTTPClient()
+	if err != nil {
+		return nil, err
+	}
+	issuer := p.Services["certificates"]
+	if issuer == "" {
+		issuer = p.Issuer
+	}
+	w, err := wallet.Open(ctx, a.st, a.ID(), issuer, hc)
+	if err != nil {
+		return nil, err
+	}
+	a.w = w
+	return w, nil
+}
+
+// SignOut revokes the session at the provider and forgets it here, whatever
+// the network says (the revocation error is returned after forgetting).
+func (a *Account) SignOut(ctx context.Context) error {
+	err := a.sess.SignOut(ctx)
+	if a.kept {
+		if derr := a.opts.Keys.Delete(a.Profile().ID); derr != nil && !errors.Is(derr, keystore.ErrNotFound) && err == nil {
+			err = derr
+		}
+	}
+	a.Close()
+	return err
+}
+
+// Close closes the store (the session stays kept, if it was).
+func (a *Account) Close() error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.w = nil
+	if a.st == nil {
+		return nil
+	}
+	err := a.st.Close()
+	a.st = nil
+	return err
+}
