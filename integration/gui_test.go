@@ -51,25 +51,8 @@ func TestGUIWindowUnderXvfb(t *testing.T) {
 			exited, werr := watchChild(cmd)
 			defer func() { stopChild(cmd, exited); logf.Close() }()
 			out := filepath.Join(shots, c.file)
-			deadline := time.Now().Add(60 * time.Second)
-			for {
-				select {
-				case <-exited:
-					b, _ := os.ReadFile(filepath.Join(home, "app.log"))
-					t.Fatalf("app exited: %v\n%s", *werr, b)
-				default:
-				}
-				if err := exec.Command("import", "-display", display, "-window", "root", out).Run(); err == nil {
-					if n := amberPixels(t, out); n > 2000 {
-						t.Logf("screenshot %s (%d banner pixels)", out, n)
-						return
-					}
-				}
-				if time.Now().After(deadline) {
-					t.Fatalf("the window never showed the demo banner; last screenshot at %s", out)
-				}
-				time.Sleep(250 * time.Millisecond)
-			}
+			n := screenshotUntil(t, display, out, exited, werr, filepath.Join(home, "app.log"), func(p string) int { return amberPixels(t, p) })
+			t.Logf("screenshot %s (%d banner pixels)", out, n)
 		})
 	}
 }
@@ -98,22 +81,31 @@ func TestGUIFirstStartWithoutPCSC(t *testing.T) {
 	test.NewTempApp(t) // the theme's colours need an app
 	primary := ui.NewTheme(1).Color(theme.ColorNamePrimary, theme.VariantDark)
 	out := filepath.Join(shots, "first-start-no-pcsc-en.png")
+	// the "Choose your municipality" button's colour
+	n := screenshotUntil(t, display, out, exited, werr, filepath.Join(home, "app.log"), func(p string) int { return colourPixels(p, primary) })
+	t.Logf("screenshot %s (%d button pixels)", out, n)
+}
+
+// screenshotUntil takes screenshots of the display into out until count
+// finds more than 2000 pixels of what it looks for (our window drew), and
+// returns that count; it fails if the app exits or a minute passes.
+func screenshotUntil(t *testing.T, display, out string, exited <-chan struct{}, werr *error, logPath string, count func(string) int) int {
+	t.Helper()
 	deadline := time.Now().Add(60 * time.Second)
 	for {
 		select {
 		case <-exited:
-			b, _ := os.ReadFile(filepath.Join(home, "app.log"))
+			b, _ := os.ReadFile(logPath)
 			t.Fatalf("app exited: %v\n%s", *werr, b)
 		default:
 		}
 		if err := exec.Command("import", "-display", display, "-window", "root", out).Run(); err == nil {
-			if n := colourPixels(out, primary); n > 2000 { // the "Choose your municipality" button
-				t.Logf("screenshot %s (%d button pixels)", out, n)
-				return
+			if n := count(out); n > 2000 {
+				return n
 			}
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("the window never showed the welcome; last screenshot at %s", out)
+			t.Fatalf("the window never showed what was expected; last screenshot at %s", out)
 		}
 		time.Sleep(250 * time.Millisecond)
 	}
