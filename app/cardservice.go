@@ -84,29 +84,18 @@ func readCertViews(ctx context.Context, s *card.Session, now time.Time) []ui.Cer
 	return out
 }
 
-func (c *cardService) TriesLeft(ctx context.Context, secret string) (int, error) {
-	sec, err := card.ParseSecret(secret)
-	if err != nil {
-		return 0, err
-	}
-	var n int
-	err = c.m.Do(func(s *card.Session) error {
-		var e error
-		n, e = s.TriesLeft(ctx, sec)
-		return e
-	})
-	return n, err
-}
-
-func (c *cardService) ReadAttributes(ctx context.Context, pin []byte, confirmLast bool) (ui.Attributes, error) {
-	p := card.PIN(pin)
-	defer p.Wipe()
+func (c *cardService) ReadAttributes(ctx context.Context, ask ui.PINAsker) (ui.Attributes, error) {
 	var a card.Attributes
-	err := c.m.Do(func(s *card.Session) error {
-		var e error
-		a, e = s.ReadAttributes(ctx, p, confirmLast)
-		return e
-	})
+	err := card.PINFirst(ctx, c.m.Do, card.SecretInputPIN,
+		func(_ context.Context, sec card.Secret, tries int) (card.PIN, bool, error) {
+			pin, confirm, err := ask(string(sec), tries)
+			return card.PIN(pin), confirm, err
+		},
+		func(s *card.Session, pin card.PIN, confirm bool) error {
+			var err error
+			a, err = s.ReadAttributes(ctx, pin, confirm)
+			return err
+		})
 	return ui.Attributes{Name: a.Name, Address: a.Address, BirthDate: a.BirthDate, Sex: a.Sex}, err
 }
 

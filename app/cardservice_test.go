@@ -37,14 +37,21 @@ func TestCardServiceOverMonitor(t *testing.T) {
 	if got := certs[0].NotAfter.Format("2006-01-02 15:04"); got != "2024-01-10 23:59" {
 		t.Fatalf("expiry shown as %s", got)
 	}
-	if n, err := svc.TriesLeft(ctx, "input-pin"); n != 3 || err != nil {
-		t.Fatalf("%d %v", n, err)
+	pin := func(p string, shown *int) ui.PINAsker {
+		return func(sec string, tries int) ([]byte, bool, error) {
+			if sec != "input-pin" {
+				t.Fatalf("asked for %s", sec)
+			}
+			*shown = tries
+			return []byte(p), false, nil
+		}
 	}
-	a, err := svc.ReadAttributes(ctx, []byte("8427"), false)
-	if err != nil || a.Name != "田中 一郎" || a.Sex != 1 {
-		t.Fatalf("%+v %v", a, err)
+	var shown int
+	a, err := svc.ReadAttributes(ctx, pin("8427", &shown))
+	if err != nil || a.Name != "田中 一郎" || a.Sex != 1 || shown != 3 {
+		t.Fatalf("%+v %v (tries shown %d)", a, err, shown)
 	}
-	if _, err := svc.ReadAttributes(ctx, []byte("0000"), false); card.CodeOf(err) != card.CodeWrongPIN {
+	if _, err := svc.ReadAttributes(ctx, pin("0000", &shown)); card.CodeOf(err) != card.CodeWrongPIN {
 		t.Fatalf("wrong PIN: %v", err)
 	}
 	counters, _ := svc.PINCounters(ctx)

@@ -112,7 +112,7 @@ func demoShowAttributes(m *card.Monitor, svc *cardService, shell *ui.Shell, resi
 	if err != nil {
 		return
 	}
-	a, err := svc.ReadAttributes(context.Background(), []byte(r.InputPIN), false)
+	a, err := svc.ReadAttributes(context.Background(), func(string, int) ([]byte, bool, error) { return []byte(r.InputPIN), false, nil })
 	if err == nil {
 		fyne.Do(func() { shell.CardScreen().ShowAttributes(a) })
 	}

@@ -43,6 +43,9 @@ type CardScreen struct {
 	// async runs slow work (card I/O) off the UI goroutine; results come back
 	// through fyne.Do. Tests run it inline.
 	async func(func())
+	// askFn asks for a PIN from the background work and waits (the PIN
+	// dialog over the window; tests drive a form of their own).
+	askFn PINAsker
 
 	mu      sync.Mutex
 	view    CardView
@@ -53,6 +56,9 @@ type CardScreen struct {
 func NewCardScreen(win fyne.Window, svc CardService, demo DemoControls, tr *i18n.Localizer) *CardScreen {
 	s := &CardScreen{win: win, svc: svc, demo: demo, tr: tr, async: func(f func()) { go f() }}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
+	s.askFn = func(secret string, tries int) ([]byte, bool, error) {
+		return askAndWait(s.win, s.tr, s.svc.PINFormatOK, secret, tries, nil)
+	}
 	s.choose = container.NewVBox()
 	s.stateTitle = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	s.stateTitle.Wrapping = fyne.TextWrapWord
@@ -296,43 +302,26 @@ func (s *CardScreen) showCerts(cs []CertView, err error) {
 }
 
 func (s *CardScreen) onReadAttributes() {
-	const secret = "input-pin"
 	s.readAttrs.Disable()
 	s.mu.Lock()
 	gen := s.loadGen
 	s.mu.Unlock()
 	s.async(func() {
-		tries, err := s.svc.TriesLeft(s.ctx, secret)
+		// PIN first: the service reads the tries left, the dialog asks with
+		// the card free, then VERIFY and the read run in one go
+		a, err := s.svc.ReadAttributes(s.ctx, s.askFn)
 		fyne.Do(func() {
 			if !s.current(gen) {
 				return
 			}
 			s.readAttrs.Enable()
 			if err != nil {
-				s.showAttrError(err)
+				if err != ErrCancelled {
+					s.showAttrError(err)
+				}
 				return
 			}
-			if tries == 0 {
-				s.showAttrError(&uiFailure{code: "PIN-BLOCKED", data: map[string]any{"Secret": secret}})
-				return
-			}
-			AskPIN(s.win, s.tr, secret, tries, s.svc.PINFormatOK, func(pin []byte, confirmLast bool) {
-				s.readAttrs.Disable()
-				s.async(func() {
-					a, err := s.svc.ReadAttributes(s.ctx, pin, confirmLast)
-					fyne.Do(func() {
-						if !s.current(gen) {
-							return
-						}
-						s.readAttrs.Enable()
-						if err != nil {
-							s.showAttrError(err)
-							return
-						}
-						s.showAttributes(a)
-					})
-				})
-			})
+			s.showAttributes(a)
 		})
 	})
 }

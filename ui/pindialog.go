@@ -125,3 +125,25 @@ func askPIN(win fyne.Window, tr *i18n.Localizer, secret string, triesLeft int, r
 	d.Resize(fyne.NewSize(460, d.MinSize().Height))
 	win.Canvas().Focus(f.Entry)
 }
+
+// askAndWait shows the PIN dialog from a background goroutine and waits for
+// the answer (ErrCancelled when the dialog is closed); shown, if set, is
+// called once the dialog is up.
+func askAndWait(win fyne.Window, tr *i18n.Localizer, rule PINRule, secret string, tries int, shown func()) ([]byte, bool, error) {
+	type answer struct {
+		pin     []byte
+		confirm bool
+		err     error
+	}
+	ch := make(chan answer, 1)
+	fyne.DoAndWait(func() {
+		askPIN(win, tr, secret, tries, rule,
+			func(pin []byte, confirm bool) { send(ch, answer{pin, confirm, nil}) },
+			func() { send(ch, answer{err: ErrCancelled}) })
+	})
+	if shown != nil {
+		shown()
+	}
+	a := <-ch
+	return a.pin, a.confirm, a.err
+}

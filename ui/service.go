@@ -55,11 +55,9 @@ type CardService interface {
 	Watch(fn func(CardView)) (stop func())
 	PINCounters(ctx context.Context) ([]PINCounter, error)
 	Certificates(ctx context.Context) ([]CertView, error)
-	// TriesLeft reads one counter (asked right before a PIN prompt).
-	TriesLeft(ctx context.Context, secret string) (int, error)
-	// ReadAttributes verifies the input-support PIN (wiping pin) and reads
-	// the four attributes.
-	ReadAttributes(ctx context.Context, pin []byte, confirmLastTry bool) (Attributes, error)
+	// ReadAttributes reads the four attributes, PIN first: the tries left,
+	// then ask (with the card free), then VERIFY and the read in one go.
+	ReadAttributes(ctx context.Context, ask PINAsker) (Attributes, error)
 	// UseReader follows the card in this reader (the person's choice).
 	UseReader(name string)
 	// PINFormatOK is the card layer's format rule for a secret (PINRule).

@@ -92,22 +92,7 @@ func (p *SignInPanel) show(a *Account) {
 
 // ask shows the PIN dialog from the sign-in goroutine and waits.
 func (p *SignInPanel) ask(secret string, tries int) ([]byte, bool, error) {
-	type answer struct {
-		pin     []byte
-		confirm bool
-		err     error
-	}
-	ch := make(chan answer, 1)
-	fyne.DoAndWait(func() {
-		askPIN(p.win, p.tr, secret, tries, p.Rule,
-			func(pin []byte, confirm bool) { send(ch, answer{pin, confirm, nil}) },
-			func() { send(ch, answer{err: ErrCancelled}) })
-	})
-	if p.shown != nil {
-		p.shown()
-	}
-	a := <-ch
-	return a.pin, a.confirm, a.err
+	return askAndWait(p.win, p.tr, p.Rule, secret, tries, p.shown)
 }
 
 // consent shows what the sign-in allows beyond the basics and waits for

@@ -97,13 +97,15 @@ func (f *fakeCard) Certificates(context.Context) ([]CertView, error) {
 	}, nil
 }
 
-func (f *fakeCard) TriesLeft(_ context.Context, s string) (int, error) {
+// ReadAttributes: PIN first, like the card layer (tries, ask, read).
+func (f *fakeCard) ReadAttributes(_ context.Context, ask PINAsker) (Attributes, error) {
 	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.tries[s], nil
-}
-
-func (f *fakeCard) ReadAttributes(_ context.Context, pin []byte, _ bool) (Attributes, error) {
+	tries := f.tries["input-pin"]
+	f.mu.Unlock()
+	pin, _, err := ask("input-pin", tries)
+	if err != nil {
+		return Attributes{}, err
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.gotPIN = string(pin)
@@ -216,26 +218,29 @@ func TestReadAttributesThroughThePINDialog(t *testing.T) {
 	w.Resize(fyne.NewSize(1000, 800))
 	s := NewCardScreen(w, svc, nil, tr)
 	s.async = func(f func()) { f() } // the test driver has no UI goroutine to hop to
+	// the PIN form as the dialog shows it, typed into on this goroutine
+	var entry *widget.Entry
+	var shownTries string
+	s.askFn = func(secret string, tries int) ([]byte, bool, error) {
+		var got []byte
+		f := NewPINForm(tr, secret, tries, svc.PINFormatOK, func(p []byte, c bool) { got = append([]byte(nil), p...) }, func() {})
+		entry, shownTries = f.Entry, texts(t, f.Content)
+		test.Type(f.Entry, "12")
+		f.Entry.OnSubmitted(f.Entry.Text)
+		if got != nil {
+			t.Fatal("a malformed PIN was submitted")
+		}
+		test.Type(f.Entry, "2468")
+		f.Entry.OnSubmitted(f.Entry.Text)
+		return got, false, nil
+	}
 	w.SetContent(s.Object())
 	s.Start()
 	svc.push(CardView{State: "card-identified", Reader: "R", Kind: "mynumber"})
 	test.Tap(s.readAttrs)
-	var entry *widget.Entry
-	eventually(t, "PIN dialog", func() bool {
-		ov := w.Canvas().Overlays().Top()
-		if ov == nil {
-			return false
-		}
-		entry = findEntry(t, ov)
-		return entry != nil && strings.Contains(texts(t, ov), "Tries left: 3.")
-	})
-	test.Type(entry, "12")
-	entry.OnSubmitted(entry.Text)
-	if svc.gotPIN != "" {
-		t.Fatal("a malformed PIN reached the service")
+	if !strings.Contains(shownTries, "Tries left: 3.") {
+		t.Fatalf("tries not shown before asking: %q", shownTries)
 	}
-	test.Type(entry, "2468")
-	entry.OnSubmitted(entry.Text)
 	eventually(t, "attributes shown", func() bool {
 		all := texts(t, s.Object())
 		return strings.Contains(all, "NGUYEN VAN AN") && strings.Contains(all, "15 July 1996") && strings.Contains(all, "Male")
