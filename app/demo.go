@@ -5,21 +5,20 @@ package app
 import (
 	"context"
 	"fmt"
-	"madoguchi/auth/card"
-	"madoguchi/auth/sso"
-	"madoguchi/sandbox/card/inproc"
-	"madoguchi/sandbox/idp"
-	"madoguchi/sandbox/issuer"
 	"net/http"
 	"os"
-
 	"sync"
 
-	vcard "madoguchi/sandbox/card"
-	"madoguchi/sandbox/fixtures"
-	"madoguchi/ui"
-
 	"fyne.io/fyne/v2"
+
+	"madoguchi/auth/card"
+	"madoguchi/auth/sso"
+	vcard "madoguchi/sandbox/card"
+	"madoguchi/sandbox/card/inproc"
+	"madoguchi/sandbox/fixtures"
+	"madoguchi/sandbox/idp"
+	"madoguchi/sandbox/issuer"
+	"madoguchi/ui"
 )
 
 // demoControls lets the demo swap fictional cards in the in-process reader.

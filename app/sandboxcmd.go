@@ -4,14 +4,13 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"net/http"
+	"os"
 	"strings"
 	"text/tabwriter"
-
-	"encoding/json"
-	"os"
 
 	"madoguchi/auth/sso"
 	vcard "madoguchi/sandbox/card"

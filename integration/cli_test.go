@@ -10,9 +10,9 @@ import (
 	"testing"
 	"time"
 
-	"madoguchi/app"
-
 	"github.com/ebfe/scard"
+
+	"madoguchi/app"
 )
 
 func cli(t *testing.T, stdin string, args ...string) (int, string, string) {

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"image/color"
 	"image/png"
-	"madoguchi/ui"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,6 +15,8 @@ import (
 
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
+
+	"madoguchi/ui"
 )
 
 // TestGUIWindowUnderXvfb opens the real app (GLFW window, demo card) on an

@@ -1,8 +1,6 @@
 package integration
 
 import (
-	"madoguchi/protocol/mynacard"
-
 	"bytes"
 	"context"
 	"errors"
@@ -15,6 +13,7 @@ import (
 	"github.com/ebfe/scard"
 
 	"madoguchi/auth/card"
+	"madoguchi/protocol/mynacard"
 )
 
 // other is a second program on the reader (a browser with OpenSC's PKCS#11

@@ -1,8 +1,6 @@
 package wallet
 
 import (
-	"madoguchi/sandbox/card/inproc"
-
 	"context"
 	"crypto/rand"
 	"errors"
@@ -17,6 +15,7 @@ import (
 	"madoguchi/protocol/certs"
 	"madoguchi/protocol/sdjwt"
 	vcard "madoguchi/sandbox/card"
+	"madoguchi/sandbox/card/inproc"
 	"madoguchi/sandbox/fixtures"
 	"madoguchi/sandbox/idp"
 	"madoguchi/sandbox/issuer"

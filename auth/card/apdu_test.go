@@ -1,14 +1,14 @@
 package card
 
 import (
-	"madoguchi/protocol/mynacard"
-
 	"bytes"
 	"crypto"
 	"encoding/hex"
 	"errors"
 	"strings"
 	"testing"
+
+	"madoguchi/protocol/mynacard"
 )
 
 func h(s string) []byte {

@@ -1,10 +1,11 @@
 package card
 
 import (
-	"madoguchi/protocol/mynacard"
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"madoguchi/protocol/mynacard"
 )
 
 // Attributes are the four attributes (基本4情報) of the input-support AP, EF 0002.

@@ -1,12 +1,11 @@
 package card_test
 
 import (
-	"madoguchi/sandbox/card/inproc"
-
 	"context"
 	"testing"
 
 	"madoguchi/auth/card"
+	"madoguchi/sandbox/card/inproc"
 	"madoguchi/sandbox/fixtures"
 )
 

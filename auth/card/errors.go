@@ -1,11 +1,11 @@
 package card
 
 import (
-	"madoguchi/protocol/mynacard"
-
 	"errors"
 	"fmt"
 	"strings"
+
+	"madoguchi/protocol/mynacard"
 )
 
 // Code is a stable failure code. Codes never change meaning once released: the

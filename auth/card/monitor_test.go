@@ -1,8 +1,6 @@
 package card_test
 
 import (
-	"madoguchi/sandbox/card/inproc"
-
 	"context"
 	"errors"
 	"sync"
@@ -11,6 +9,7 @@ import (
 
 	"madoguchi/auth/card"
 	vcard "madoguchi/sandbox/card"
+	"madoguchi/sandbox/card/inproc"
 )
 
 func startMonitor(t *testing.T, r *inproc.Reader) (*card.Monitor, <-chan card.Event) {

@@ -2,6 +2,7 @@ package card
 
 import (
 	"fmt"
+
 	"madoguchi/protocol/mynacard"
 )
 

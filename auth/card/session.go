@@ -1,8 +1,6 @@
 package card
 
 import (
-	"madoguchi/protocol/mynacard"
-
 	"bytes"
 	"context"
 	"crypto/x509"
@@ -11,6 +9,8 @@ import (
 	"fmt"
 	"sync"
 	"time"
+
+	"madoguchi/protocol/mynacard"
 )
 
 // Transport sends one command APDU and returns the raw response APDU.

@@ -1,9 +1,6 @@
 package card_test
 
 import (
-	"madoguchi/sandbox/card/inproc"
-	"strings"
-
 	"context"
 	"crypto"
 	"crypto/rand"
@@ -11,10 +8,12 @@ import (
 	"crypto/sha256"
 	"crypto/x509"
 	"errors"
+	"strings"
 	"testing"
 
 	"madoguchi/auth/card"
 	vcard "madoguchi/sandbox/card"
+	"madoguchi/sandbox/card/inproc"
 	"madoguchi/sandbox/fixtures"
 )
 

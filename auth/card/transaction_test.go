@@ -1,10 +1,6 @@
 package card_test
 
 import (
-	"madoguchi/protocol/mynacard"
-
-	"madoguchi/sandbox/card/inproc"
-
 	"bytes"
 	"context"
 	"errors"
@@ -13,7 +9,9 @@ import (
 	"time"
 
 	"madoguchi/auth/card"
+	"madoguchi/protocol/mynacard"
 	vcard "madoguchi/sandbox/card"
+	"madoguchi/sandbox/card/inproc"
 )
 
 // otherProgram is a second program on the same card: it selects the JPKI AP

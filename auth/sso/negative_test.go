@@ -1,8 +1,6 @@
 package sso
 
 import (
-	"madoguchi/sandbox/card/inproc"
-
 	"bytes"
 	"context"
 	"encoding/base64"
@@ -19,6 +17,7 @@ import (
 	"madoguchi/auth/card"
 	"madoguchi/protocol/cardlogin"
 	vcard "madoguchi/sandbox/card"
+	"madoguchi/sandbox/card/inproc"
 	"madoguchi/sandbox/fixtures"
 	"madoguchi/sandbox/idp"
 )

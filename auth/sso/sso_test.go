@@ -1,8 +1,6 @@
 package sso_test
 
 import (
-	"madoguchi/sandbox/card/inproc"
-
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
@@ -15,6 +13,7 @@ import (
 	"madoguchi/auth/card"
 	"madoguchi/auth/sso"
 	vcard "madoguchi/sandbox/card"
+	"madoguchi/sandbox/card/inproc"
 	"madoguchi/sandbox/fixtures"
 	"madoguchi/sandbox/idp"
 )

@@ -1,8 +1,6 @@
 package jpki
 
 import (
-	"madoguchi/sandbox/card/inproc"
-
 	"context"
 	"crypto"
 	"crypto/rand"
@@ -12,6 +10,7 @@ import (
 
 	"madoguchi/auth/card"
 	vcard "madoguchi/sandbox/card"
+	"madoguchi/sandbox/card/inproc"
 	"madoguchi/sandbox/fixtures"
 )
 
