@@ -176,8 +176,9 @@ func (c *cardCmd) certs(ctx context.Context, pemOut bool) error {
 	defer done()
 	var out []certJSON
 	now := time.Now()
-	for _, f := range publicCerts {
-		cert, err := s.ReadCertificate(ctx, f)
+	certs, errs := s.ReadCertificates(ctx, publicCerts...)
+	for i, f := range publicCerts {
+		cert, err := certs[i], errs[i]
 		if err != nil && !(f == card.CertSignCA && card.CodeOf(err) == card.CodeNoSignCert) {
 			// a card fault (pulled out, reset, timeout) fails the command:
 			// a partial list must not look like a complete one

@@ -70,9 +70,10 @@ var publicCerts = []card.CertFile{card.CertAuth, card.CertAuthCA, card.CertSignC
 
 func readCertViews(ctx context.Context, s *card.Session, now time.Time) []ui.CertView {
 	var out []ui.CertView
-	for _, f := range publicCerts {
+	certs, errs := s.ReadCertificates(ctx, publicCerts...)
+	for i, f := range publicCerts {
 		v := ui.CertView{Which: f.String()}
-		cert, err := s.ReadCertificate(ctx, f)
+		cert, err := certs[i], errs[i]
 		if err != nil {
 			v.Err = err
 		} else {

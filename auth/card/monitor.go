@@ -258,15 +258,11 @@ func (m *Monitor) pick(rs []ReaderStatus) (ReaderStatus, bool) {
 func (m *Monitor) update(rs []ReaderStatus) {
 	m.mu.Lock()
 	var withCard []string
+	preferredHasCard := false
 	for _, r := range rs {
 		if r.CardPresent {
 			withCard = append(withCard, r.Name)
-		}
-	}
-	preferredHasCard := false
-	for _, r := range rs {
-		if r.Name == m.preferred && r.CardPresent {
-			preferredHasCard = true
+			preferredHasCard = preferredHasCard || r.Name == m.preferred
 		}
 	}
 	prevChoices := len(m.choices)

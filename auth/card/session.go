@@ -67,7 +67,7 @@ type Session struct {
 	// broken is set when an operation was abandoned with the transport still
 	// blocked (timeout, cancellation): later operations fail with it.
 	broken error
-	// closing is set once Close was called.
+	// closed is set once Close was called.
 	closed bool
 	// abandoned is closed when the abandoned call has returned and the
 	// transport was released.
@@ -446,6 +446,38 @@ func (s *Session) ReadCertificate(ctx context.Context, which CertFile) (*x509.Ce
 		return err
 	})
 	return cert, err
+}
+
+// ReadCertificates reads several freely readable certificates in one
+// transaction (one SELECT of the JPKI AP). errs[i] is set for a certificate
+// that could not be read; a card fault (pulled out, reset, timeout) is the
+// error of that certificate and of every one after it.
+func (s *Session) ReadCertificates(ctx context.Context, which ...CertFile) (certs []*x509.Certificate, errs []error) {
+	certs, errs = make([]*x509.Certificate, len(which)), make([]error, len(which))
+	err := s.run(ctx, func() error {
+		for i, f := range which {
+			if f == CertSign {
+				errs[i] = &Error{Code: CodeSecurityStatus, Detail: "the signature certificate needs the signing password"}
+				continue
+			}
+			c, err := s.readCertLocked(f)
+			switch CodeOf(err) {
+			case "", CodeNoSignCert, CodeFileNotFound, CodeCardData:
+				certs[i], errs[i] = c, err
+			default:
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		for i := range errs {
+			if certs[i] == nil && errs[i] == nil {
+				errs[i] = err
+			}
+		}
+	}
+	return certs, errs
 }
 
 func (s *Session) readCertLocked(which CertFile) (*x509.Certificate, error) {

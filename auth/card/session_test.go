@@ -300,3 +300,31 @@ func TestSignPasswordLowerCase(t *testing.T) {
 		t.Fatalf("counter %d", n)
 	}
 }
+
+// The free certificates are read in one transaction: one SELECT of the JPKI
+// AP for all of them; a child's card lacks only the signature CA.
+func TestReadCertificatesInOneTransaction(t *testing.T) {
+	ctx := t.Context()
+	c, one, _ := newCard(t, "yamada-taro")
+	files := []card.CertFile{card.CertAuth, card.CertAuthCA, card.CertSignCA}
+	for _, f := range files {
+		if _, err := one.ReadCertificate(ctx, f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	all := card.NewSession(inproc.NewTransport(c))
+	certs, errs := all.ReadCertificates(ctx, files...)
+	for i := range files {
+		if errs[i] != nil || certs[i] == nil {
+			t.Fatalf("%v: %v", files[i], errs[i])
+		}
+	}
+	if a, b := one.Stats().APDUs, all.Stats().APDUs; b != a-2 {
+		t.Fatalf("%d APDUs together, %d one by one", b, a)
+	}
+	_, child, _ := newCard(t, "yamada-yui")
+	certs, errs = child.ReadCertificates(ctx, files...)
+	if certs[0] == nil || certs[1] == nil || card.CodeOf(errs[2]) != card.CodeNoSignCert {
+		t.Fatalf("child's card: %v", errs)
+	}
+}

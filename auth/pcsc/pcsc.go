@@ -235,14 +235,14 @@ func (b *Backend) Close() error {
 		if err == nil {
 			err = cerr
 		}
-	case <-time.After(CloseWait):
+	case <-time.After(closeWait):
 	}
 	return mapErr(err)
 }
 
-// CloseWait is how long Backend.Close waits for the card context to be
+// closeWait is how long Backend.Close waits for the card context to be
 // released before leaving it to a background goroutine.
-var CloseWait = time.Second
+const closeWait = time.Second
 
 // enter registers a Wait; false once closed.
 func (b *Backend) enter() bool {
