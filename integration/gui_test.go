@@ -40,19 +40,9 @@ func TestGUIWindowUnderXvfb(t *testing.T) {
 		{"en_US.UTF-8", "nguyen-van-an", "card-status-en.png"},
 	} {
 		t.Run(c.file, func(t *testing.T) {
-			home := t.TempDir()
-			cmd := exec.Command(bin, "--demo", "--resident", c.resident, "--demo-show-attributes", "--demo-sign-in")
-			cmd.Env = append(os.Environ(), "DISPLAY="+display, "HOME="+home, "XDG_CACHE_HOME="+home,
-				"XDG_CONFIG_HOME="+home, "LANG="+c.lang, "LC_ALL=", "WAYLAND_DISPLAY=")
-			logf, _ := os.Create(filepath.Join(home, "app.log"))
-			cmd.Stdout, cmd.Stderr = logf, logf
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
-			exited, werr := watchChild(cmd)
-			defer func() { stopChild(cmd, exited); logf.Close() }()
+			shot := startApp(t, bin, display, c.lang, nil, "--demo", "--resident", c.resident, "--demo-show-attributes", "--demo-sign-in")
 			out := filepath.Join(shots, c.file)
-			n := screenshotUntil(t, display, out, exited, werr, filepath.Join(home, "app.log"), func(p string) int { return amberPixels(t, p) })
+			n := shot(out, func(p string) int { return amberPixels(t, p) })
 			t.Logf("screenshot %s (%d banner pixels)", out, n)
 		})
 	}
@@ -67,24 +57,35 @@ func TestGUIFirstStartWithoutPCSC(t *testing.T) {
 	display := startXvfb(t)
 	shots := filepath.Join(repoRoot(t), "out", "screenshots")
 	os.MkdirAll(shots, 0o755)
+	// the client library finds no service
+	shot := startApp(t, bin, display, "en_US.UTF-8", []string{"PCSCLITE_CSOCK_NAME=" + filepath.Join(t.TempDir(), "no-pcscd.comm")})
+	test.NewTempApp(t) // the theme's colours need an app
+	primary := ui.NewTheme(1).Color(theme.ColorNamePrimary, theme.VariantDark)
+	out := filepath.Join(shots, "first-start-no-pcsc-en.png")
+	// the "Choose your municipality" button's colour
+	n := shot(out, func(p string) int { return colourPixels(p, primary) })
+	t.Logf("screenshot %s (%d button pixels)", out, n)
+}
+
+// startApp starts the app on the display with a home of its own, stopped at
+// the end of the test, and returns its screenshot-until function.
+func startApp(t *testing.T, bin, display, lang string, env []string, args ...string) func(out string, count func(string) int) int {
+	t.Helper()
 	home := t.TempDir()
-	cmd := exec.Command(bin)
-	cmd.Env = append(os.Environ(), "DISPLAY="+display, "HOME="+home, "XDG_CACHE_HOME="+home, "XDG_CONFIG_HOME="+home,
-		"XDG_DATA_HOME="+filepath.Join(home, "data"), "LANG=en_US.UTF-8", "LC_ALL=", "WAYLAND_DISPLAY=",
-		"PCSCLITE_CSOCK_NAME="+filepath.Join(home, "no-pcscd.comm")) // the client library finds no service
-	logf, _ := os.Create(filepath.Join(home, "app.log"))
+	cmd := exec.Command(bin, args...)
+	cmd.Env = append(append(os.Environ(), "DISPLAY="+display, "HOME="+home, "XDG_CACHE_HOME="+home, "XDG_CONFIG_HOME="+home,
+		"XDG_DATA_HOME="+filepath.Join(home, "data"), "LANG="+lang, "LC_ALL=", "WAYLAND_DISPLAY="), env...)
+	logPath := filepath.Join(home, "app.log")
+	logf, _ := os.Create(logPath)
 	cmd.Stdout, cmd.Stderr = logf, logf
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	exited, werr := watchChild(cmd)
-	defer func() { stopChild(cmd, exited); logf.Close() }()
-	test.NewTempApp(t) // the theme's colours need an app
-	primary := ui.NewTheme(1).Color(theme.ColorNamePrimary, theme.VariantDark)
-	out := filepath.Join(shots, "first-start-no-pcsc-en.png")
-	// the "Choose your municipality" button's colour
-	n := screenshotUntil(t, display, out, exited, werr, filepath.Join(home, "app.log"), func(p string) int { return colourPixels(p, primary) })
-	t.Logf("screenshot %s (%d button pixels)", out, n)
+	t.Cleanup(func() { stopChild(cmd, exited); logf.Close() })
+	return func(out string, count func(string) int) int {
+		return screenshotUntil(t, display, out, exited, werr, logPath, count)
+	}
 }
 
 // screenshotUntil takes screenshots of the display into out until count
