@@ -134,3 +134,14 @@ func demoSignInNow(m *card.Monitor, s *signInService, shell *ui.Shell, resident,
 		})
 	}
 }
+
+// waitIdentified waits until the monitor has identified a card.
+func waitIdentified(m *card.Monitor) {
+	ch, cancel := m.SubscribeCancel()
+	defer cancel()
+	for ev := range ch {
+		if ev.State == card.StateIdentified {
+			return
+		}
+	}
+}

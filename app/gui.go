@@ -146,16 +146,6 @@ func runGUI(args []string, env *Env) (code int) {
 	return 0
 }
 
-func waitIdentified(m *card.Monitor) {
-	ch, cancel := m.SubscribeCancel()
-	defer cancel()
-	for ev := range ch {
-		if ev.State == card.StateIdentified {
-			return
-		}
-	}
-}
-
 // userProfilePath is where the municipality profile chosen at first start
 // is kept.
 func userProfilePath() string { return filepath.Join(dataDir(), "profile.json") }
