@@ -15,6 +15,7 @@ import (
 
 	"madoguchi/auth/keystore"
 	"madoguchi/auth/sso"
+	"madoguchi/i18n/failure"
 	"madoguchi/store"
 	"madoguchi/wallet"
 )
@@ -133,7 +134,7 @@ func (a *Account) ID() string { return a.Profile().ID + "/" + a.Subject() }
 // forgotten here and reported as SSO-SESSION-EXPIRED.
 func (a *Account) AccessToken(ctx context.Context) (string, error) {
 	at, err := a.sess.AccessToken(ctx)
-	if sso.CodeOf(err) == sso.CodeSessionExpired && a.kept {
+	if failure.CodeOf(err) == sso.CodeSessionExpired && a.kept {
 		_ = a.opts.Keys.Delete(a.Profile().ID)
 	}
 	return at, err

@@ -10,6 +10,7 @@ import (
 	"madoguchi/auth/card"
 	"madoguchi/auth/keystore"
 	"madoguchi/auth/sso"
+	"madoguchi/i18n/failure"
 	vcard "madoguchi/sandbox/card"
 	"madoguchi/sandbox/card/inproc"
 	"madoguchi/sandbox/fixtures"
@@ -99,7 +100,7 @@ func TestKeptAccountLifecycle(t *testing.T) {
 	if _, err := account.Resume(client(t, s), o); !errors.Is(err, account.ErrNotSignedIn) {
 		t.Fatalf("after sign-out: %v", err)
 	}
-	if _, err := c.Refresh(ctx, kept.RefreshToken); sso.CodeOf(err) != sso.CodeSessionExpired {
+	if _, err := c.Refresh(ctx, kept.RefreshToken); failure.CodeOf(err) != sso.CodeSessionExpired {
 		t.Fatalf("refresh token alive after sign-out: %v", err)
 	}
 }
@@ -133,8 +134,7 @@ func TestRequireKeptRevokes(t *testing.T) {
 	s, c := sandbox(t)
 	_, err := account.SignIn(context.Background(), c, cardLogin(t, "nguyen-van-an"),
 		account.Options{Keys: keystore.New(brokenKeys{}), Keep: true, RequireKept: true})
-	var ke *keystore.Error
-	if !errors.As(err, &ke) || ke.Code != keystore.CodeUnavailable {
+	if failure.CodeOf(err) != keystore.CodeUnavailable {
 		t.Fatalf("want KEYRING-UNAVAILABLE, got %v", err)
 	}
 	if n, _ := s.LiveRefreshTokens(context.Background()); n != 0 {

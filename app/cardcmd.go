@@ -14,6 +14,7 @@ import (
 
 	"madoguchi/auth/card"
 	"madoguchi/i18n"
+	"madoguchi/i18n/failure"
 )
 
 type cardCmd struct {
@@ -155,7 +156,7 @@ type certJSON struct {
 func certInfo(which card.CertFile, cert *x509.Certificate, err error, now time.Time) certJSON {
 	j := certJSON{Which: which.String()}
 	if err != nil {
-		j.Error = string(card.CodeOf(err))
+		j.Error = string(failure.CodeOf(err))
 		if j.Error == "" {
 			j.Error = err.Error()
 		}
@@ -179,7 +180,7 @@ func (c *cardCmd) certs(ctx context.Context, pemOut bool) error {
 	certs, errs := s.ReadCertificates(ctx, publicCerts...)
 	for i, f := range publicCerts {
 		cert, err := certs[i], errs[i]
-		if err != nil && !(f == card.CertSignCA && card.CodeOf(err) == card.CodeNoSignCert) {
+		if err != nil && !(f == card.CertSignCA && failure.CodeOf(err) == card.CodeNoSignCert) {
 			// a card fault (pulled out, reset, timeout) fails the command:
 			// a partial list must not look like a complete one
 			return err
@@ -231,7 +232,7 @@ func (c *cardCmd) pinStatus(ctx context.Context) error {
 	for _, pc := range counters {
 		j := counterJSON{Secret: pc.Secret, TriesLeft: pc.TriesLeft, Max: pc.Max, Blocked: pc.Err == nil && pc.TriesLeft == 0}
 		if pc.Err != nil {
-			j.Error = string(card.CodeOf(pc.Err))
+			j.Error = string(failure.CodeOf(pc.Err))
 		}
 		out = append(out, j)
 	}

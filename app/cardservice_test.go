@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"madoguchi/auth/card"
+	"madoguchi/i18n/failure"
 	"madoguchi/ui"
 )
 
@@ -51,7 +52,7 @@ func TestCardServiceOverMonitor(t *testing.T) {
 	if err != nil || a.Name != "田中 一郎" || a.Sex != 1 || shown != 3 {
 		t.Fatalf("%+v %v (tries shown %d)", a, err, shown)
 	}
-	if _, err := svc.ReadAttributes(ctx, pin("0000", &shown)); card.CodeOf(err) != card.CodeWrongPIN {
+	if _, err := svc.ReadAttributes(ctx, pin("0000", &shown)); failure.CodeOf(err) != card.CodeWrongPIN {
 		t.Fatalf("wrong PIN: %v", err)
 	}
 	counters, _ := svc.PINCounters(ctx)
@@ -65,7 +66,7 @@ func TestCardServiceOverMonitor(t *testing.T) {
 	waitView(t, views, "reader-empty")
 	waitView(t, views, "card-identified")
 	counters, _ = svc.PINCounters(ctx)
-	if card.CodeOf(counters[1].Err) != card.CodeNoSignCert {
+	if failure.CodeOf(counters[1].Err) != card.CodeNoSignCert {
 		t.Fatalf("child's signing password: %+v", counters[1])
 	}
 	d.Remove()

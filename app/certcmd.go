@@ -12,6 +12,7 @@ import (
 	"madoguchi/account"
 	"madoguchi/auth/card"
 	"madoguchi/i18n"
+	"madoguchi/i18n/failure"
 	"madoguchi/protocol/sdjwt"
 	"madoguchi/wallet"
 )
@@ -113,7 +114,7 @@ func certCommand(ctx context.Context, args []string, env *Env) error {
 		var rows []row
 		for _, e := range list {
 			_, verr := w.Verify(ctx, e.ID)
-			r := row{Entry: e, Verified: verr == nil, Code: sdjwt.CodeOf(verr)}
+			r := row{Entry: e, Verified: verr == nil, Code: string(failure.CodeOf(verr))}
 			r.Credential = ""
 			rows = append(rows, r)
 		}

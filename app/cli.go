@@ -20,6 +20,7 @@ import (
 	"madoguchi/auth/keystore"
 	"madoguchi/auth/pcsc"
 	"madoguchi/i18n"
+	"madoguchi/i18n/failure"
 )
 
 // Env is what a command runs with; tests substitute the streams.
@@ -170,11 +171,8 @@ func exitCode(err error, env *Env, jsonOut bool) int {
 		return ExitUsage
 	}
 	code := ExitFailure
-	if errors.Is(err, context.Canceled) || card.CodeOf(err) == card.CodeCancelled {
+	if failure.From(err).Code == failure.Cancelled {
 		code = ExitInterrupted
-		if card.CodeOf(err) == "" {
-			err = &card.Error{Code: card.CodeCancelled, Err: err}
-		}
 	}
 	if jsonOut {
 		reportFailureJSON(env, err)
@@ -197,31 +195,15 @@ type failureJSON struct {
 
 func reportFailureJSON(env *Env, err error) {
 	var j failureJSON
-	var f interface {
-		FailureCode() string
-		FailureData() map[string]any
-	}
-	if errors.As(err, &f) {
-		fl := env.Tr.Explain(f.FailureCode(), f.FailureData())
-		j.Error.Code, j.Error.Title, j.Error.Cause, j.Error.Action = fl.Code, fl.Title, fl.Cause, fl.Action
-	} else {
-		j.Error.Code = "UNKNOWN"
-	}
+	fl := env.Tr.Explain(err)
+	j.Error.Code, j.Error.Title, j.Error.Cause, j.Error.Action = fl.Code, fl.Title, fl.Cause, fl.Action
 	j.Error.Detail = err.Error()
 	_ = writeJSON(env.Stdout, j)
 }
 
 // reportFailure prints a failure with its code, cause and action.
 func reportFailure(env *Env, err error) {
-	var f interface {
-		FailureCode() string
-		FailureData() map[string]any
-	}
-	if !errors.As(err, &f) {
-		fmt.Fprintln(env.Stderr, "madoguchi:", err)
-		return
-	}
-	fl := env.Tr.Explain(f.FailureCode(), f.FailureData())
+	fl := env.Tr.Explain(err)
 	fmt.Fprintf(env.Stderr, "%s [%s]\n  %s\n  %s\n", fl.Title, fl.Code, fl.Cause, fl.Action)
 }
 
@@ -282,7 +264,7 @@ func pickReader(rs []card.ReaderStatus, want string) (string, error) {
 				return r.Name, nil
 			}
 		}
-		return "", &card.Error{Code: card.CodeReaderUnknown, Reader: want, Readers: names}
+		return "", failure.New(card.CodeReaderUnknown, "").With(card.DataReader, want).With(card.DataReaders, strings.Join(names, ", "))
 	}
 	switch len(withCard) {
 	case 0:
@@ -290,7 +272,7 @@ func pickReader(rs []card.ReaderStatus, want string) (string, error) {
 	case 1:
 		return withCard[0], nil
 	}
-	return "", &card.Error{Code: card.CodeReaderChoice, Readers: withCard}
+	return "", failure.New(card.CodeReaderChoice, "").With(card.DataReaders, strings.Join(withCard, ", "))
 }
 
 // open connects to the card in the chosen reader. It does not identify the
@@ -338,7 +320,7 @@ func (cs *cardSource) openIdentified(ctx context.Context) (*card.Session, func()
 	}
 	if kind != card.KindMyNumberCard {
 		cleanup()
-		return nil, nil, &card.Error{Code: card.CodeUnsupportedCard, Detail: "card kind " + kind.String()}
+		return nil, nil, &failure.Error{Code: card.CodeUnsupportedCard, Detail: "card kind " + kind.String()}
 	}
 	return s, cleanup, nil
 }

@@ -9,6 +9,7 @@ import (
 
 	"madoguchi/auth/card"
 	"madoguchi/i18n"
+	"madoguchi/i18n/failure"
 )
 
 // check is one line of `madoguchi doctor`.
@@ -18,8 +19,8 @@ type check struct {
 	Detail string `json:"detail,omitempty"`
 	Code   string `json:"code,omitempty"`
 	// Warn marks a passing check that deserves attention (e.g. one try left).
-	Warn bool `json:"warn,omitempty"`
-	data map[string]any
+	Warn bool  `json:"warn,omitempty"`
+	err  error // the failure of a failed check
 	// text is Detail for people, in their language ("" : Detail as is).
 	text string
 }
@@ -28,27 +29,23 @@ type check struct {
 func diagnose(ctx context.Context, src *cardSource, loc *i18n.Localizer, now time.Time) []check {
 	tr := loc.T
 	var out []check
-	fail := func(name string, err error, data map[string]any) {
-		code := string(card.CodeOf(err))
-		if code == "" {
-			code = "UNKNOWN"
-		}
-		out = append(out, check{Name: name, Code: code, Detail: err.Error(), data: data})
+	fail := func(name string, err error) {
+		out = append(out, check{Name: name, Code: string(failure.From(err).Code), Detail: err.Error(), err: err})
 	}
 	b, closeB, err := src.backend()
 	if err != nil {
-		fail("pcsc", err, nil)
+		fail("pcsc", err)
 		return out
 	}
 	defer closeB()
 	out = append(out, check{Name: "pcsc", OK: true})
 	rs, err := b.Wait(ctx, nil)
 	if err != nil {
-		fail("readers", err, nil)
+		fail("readers", err)
 		return out
 	}
 	if len(rs) == 0 {
-		fail("readers", card.ErrNoReader, nil)
+		fail("readers", card.ErrNoReader)
 		return out
 	}
 	var names []string
@@ -58,26 +55,25 @@ func diagnose(ctx context.Context, src *cardSource, loc *i18n.Localizer, now tim
 	out = append(out, check{Name: "readers", OK: true, Detail: strings.Join(names, ", ")})
 	s, done, err := src.openIdentified(ctx)
 	if err != nil {
-		fail("card", err, nil)
+		fail("card", err)
 		return out
 	}
 	defer done()
 	out = append(out, check{Name: "card", OK: true, Detail: s.Transport().Reader() + ": " + card.KindMyNumberCard.String()})
 	counters, err := readCounters(ctx, s)
 	if err != nil {
-		fail("counters", err, nil)
+		fail("counters", err)
 		return out
 	}
 	for _, pc := range counters {
 		name := "counter." + pc.Secret
 		switch {
-		case pc.Err != nil && card.CodeOf(pc.Err) == card.CodeNoSignCert:
+		case pc.Err != nil && failure.CodeOf(pc.Err) == card.CodeNoSignCert:
 			out = append(out, check{Name: name, OK: true, Detail: "none on this card", text: tr("pins.none")})
 		case pc.Err != nil:
-			fail(name, pc.Err, nil)
+			fail(name, pc.Err)
 		case pc.TriesLeft == 0:
-			fail(name, &card.Error{Code: card.CodePINBlocked, Secret: card.Secret(pc.Secret)},
-				map[string]any{"Secret": pc.Secret})
+			fail(name, failure.New(card.CodePINBlocked, "").With(card.DataSecret, pc.Secret))
 		default:
 			out = append(out, check{Name: name, OK: true, Warn: pc.TriesLeft == 1,
 				Detail: fmt.Sprintf("%d/%d", pc.TriesLeft, pc.Max),
@@ -87,13 +83,13 @@ func diagnose(ctx context.Context, src *cardSource, loc *i18n.Localizer, now tim
 	for _, cv := range readCertViews(ctx, s, now) {
 		name := "cert." + cv.Which
 		switch {
-		case cv.Err != nil && card.CodeOf(cv.Err) == card.CodeNoSignCert:
+		case cv.Err != nil && failure.CodeOf(cv.Err) == card.CodeNoSignCert:
 			out = append(out, check{Name: name, OK: true, Detail: "none on this card", text: tr("cert.none")})
 		case cv.Err != nil:
-			fail(name, cv.Err, nil)
+			fail(name, cv.Err)
 		case cv.Expired:
-			out = append(out, check{Name: name, Code: "CERT-EXPIRED", Detail: "expired " + cv.NotAfter.Format(time.DateOnly),
-				data: map[string]any{"Cert": tr("cert." + cv.Which), "Date": loc.Date(cv.NotAfter)}})
+			fail(name, failure.New(CodeCertExpired, "expired "+cv.NotAfter.Format(time.DateOnly)).
+				With("Cert", tr("cert."+cv.Which)).With("Date", loc.Date(cv.NotAfter)))
 		default:
 			out = append(out, check{Name: name, OK: true, Detail: "valid until " + cv.NotAfter.Format(time.DateOnly),
 				text: tr("cert.valid_until", map[string]any{"Date": loc.Date(cv.NotAfter)}),
@@ -138,14 +134,7 @@ func doctorCommand(ctx context.Context, args []string, env *Env) error {
 				}
 				fmt.Fprintf(env.Stdout, "✓ %s: %s\n", label, d)
 			default:
-				data := c.data
-				if data == nil {
-					data = map[string]any{}
-				}
-				if sec, ok := data["Secret"].(string); ok {
-					data["SecretName"] = tr.T("secret." + sec)
-				}
-				f := tr.Failure(c.Code, data)
+				f := tr.Explain(c.err)
 				fmt.Fprintf(env.Stdout, "✗ %s: %s [%s]\n    %s\n    %s\n", label, f.Title, c.Code, f.Cause, f.Action)
 			}
 		}

@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"net"
@@ -19,6 +18,7 @@ import (
 	"madoguchi/auth/card"
 	"madoguchi/auth/pcsc"
 	"madoguchi/auth/sso"
+	"madoguchi/i18n/failure"
 	"madoguchi/ui"
 )
 
@@ -96,7 +96,7 @@ func runGUI(args []string, env *Env) (code int) {
 	// a stack trace
 	defer func() {
 		if r := recover(); r != nil {
-			reportFailure(env, &appFailure{code: "GUI-START", err: fmt.Errorf("%v", r)})
+			reportFailure(env, failure.Newf(CodeGUIStart, "%v", r))
 			code = 1
 		}
 	}()
@@ -150,17 +150,6 @@ func runGUI(args []string, env *Env) (code int) {
 // is kept.
 func userProfilePath() string { return filepath.Join(dataDir(), "profile.json") }
 
-// appFailure is a failure of the app's own (start-up, profile import).
-type appFailure struct {
-	code string
-	err  error
-}
-
-func (f *appFailure) Error() string               { return f.code + ": " + f.err.Error() }
-func (f *appFailure) Unwrap() error               { return f.err }
-func (f *appFailure) FailureCode() string         { return f.code }
-func (f *appFailure) FailureData() map[string]any { return nil }
-
 // welcome implements ui.Welcome: each choice restarts the app with it.
 type welcome struct {
 	app  fyne.App
@@ -203,11 +192,11 @@ func (w *welcome) ImportProfile(data []byte) error {
 func installProfile(data []byte, path string) error {
 	var p sso.Profile
 	if err := json.Unmarshal(data, &p); err != nil {
-		return &appFailure{code: "PROFILE-INVALID", err: err}
+		return &failure.Error{Code: CodeProfileInvalid, Err: err}
 	}
 	u, err := url.Parse(p.Issuer)
 	if err != nil || p.ClientID == "" || u.Host == "" || (u.Scheme != "https" && !loopbackAddr(net.JoinHostPort(u.Hostname(), "0"))) {
-		return &appFailure{code: "PROFILE-INVALID", err: errors.New("a profile names an https issuer and a client_id")}
+		return failure.New(CodeProfileInvalid, "a profile names an https issuer and a client_id")
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return err

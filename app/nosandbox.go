@@ -4,10 +4,10 @@ package app
 
 import (
 	"context"
-	"errors"
 
 	"madoguchi/auth/card"
 	"madoguchi/auth/sso"
+	"madoguchi/i18n/failure"
 	"madoguchi/ui"
 )
 
@@ -15,7 +15,7 @@ import (
 // cards (go build -tags nosandbox; ADR 0010): no demo, no `sandbox`
 // command, no --virtual cards.
 
-var errNoSandbox = &appFailure{code: "NO-DEMO", err: errors.New("this build of Madoguchi has no demo or sandbox")}
+var errNoSandbox = failure.New(CodeNoDemo, "this build of Madoguchi has no demo or sandbox")
 
 type demoControls struct{ reader card.Backend }
 

@@ -11,6 +11,7 @@ import (
 	"golang.org/x/term"
 
 	"madoguchi/auth/card"
+	"madoguchi/i18n/failure"
 )
 
 // pinReader obtains secrets for CLI commands: from the terminal without echo,
@@ -78,7 +79,7 @@ func (p *pinReader) line(ctx context.Context, prompt string) (card.PIN, error) {
 		// terminal gets its echo back now
 		_ = term.Restore(fd, saved)
 		fmt.Fprintln(p.env.Prompt)
-		return nil, &card.Error{Code: card.CodeCancelled, Err: ctx.Err()}
+		return nil, &failure.Error{Code: card.CodeCancelled, Err: ctx.Err()}
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"madoguchi/auth/sso"
 	"madoguchi/i18n"
+	"madoguchi/i18n/failure"
 )
 
 // `madoguchi sandbox` creates its development CA, writes the profile the app
@@ -45,7 +46,7 @@ func TestSandboxServe(t *testing.T) {
 	}
 	// without the dev CA the server is not trusted: verification is never off
 	p.CAFile = ""
-	if _, err := sso.New(context.Background(), p); sso.CodeOf(err) != sso.CodeUnreachable {
+	if _, err := sso.New(context.Background(), p); failure.CodeOf(err) != sso.CodeUnreachable {
 		t.Fatalf("untrusted server accepted: %v", err)
 	}
 	cancel()

@@ -9,6 +9,7 @@ import (
 	"madoguchi/auth/card"
 	"madoguchi/auth/keystore"
 	"madoguchi/auth/sso"
+	"madoguchi/i18n/failure"
 	"madoguchi/sandbox/idp"
 )
 
@@ -82,7 +83,7 @@ func TestSignInServiceKeepsRestoresAndForgets(t *testing.T) {
 	}
 	// a wrong PIN is the card's typed error, with tries left
 	_, err = s.SignIn(ctx, func(string, int) ([]byte, bool, error) { return []byte("0000"), false, nil }, nil)
-	if card.CodeOf(err) != card.CodeWrongPIN {
+	if failure.CodeOf(err) != card.CodeWrongPIN {
 		t.Fatalf("wrong PIN: %v", err)
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"madoguchi/account"
 	"madoguchi/auth/card"
 	"madoguchi/auth/sso"
+	"madoguchi/i18n/failure"
 )
 
 // dataDir is the per-user data folder (XDG on Linux).
@@ -219,13 +220,13 @@ func (p *pinReader) consent(agreed bool) func(context.Context, []string) error {
 			return nil
 		}
 		if p.fromStdin || p.env.TTY == nil {
-			return &sso.Error{Code: sso.CodeConsentDeclined, Detail: "no terminal to ask; pass --agree to agree"}
+			return &failure.Error{Code: sso.CodeConsentDeclined, Detail: "no terminal to ask; pass --agree to agree"}
 		}
 		fmt.Fprint(w, tr.T("signin.consent.question"))
 		ans, err := bufio.NewReader(p.env.TTY).ReadString('\n')
 		ans = strings.ToLower(strings.TrimSpace(ans))
 		if err != nil || !(ans == "yes" || ans == "y" || ans == tr.T("cli.yes")) {
-			return &sso.Error{Code: sso.CodeConsentDeclined}
+			return &failure.Error{Code: sso.CodeConsentDeclined}
 		}
 		return nil
 	}

@@ -5,6 +5,7 @@ import (
 	"sort"
 
 	"madoguchi/auth/sso"
+	"madoguchi/i18n/failure"
 	"madoguchi/protocol/certs"
 	"madoguchi/protocol/sdjwt"
 	"madoguchi/ui"
@@ -26,7 +27,7 @@ func (ws *walletService) Ready() bool { return ws.signIn.Account() != nil }
 func (ws *walletService) wallet(ctx context.Context) (*wallet.Wallet, error) {
 	a := ws.signIn.Account()
 	if a == nil {
-		return nil, &sso.Error{Code: sso.CodeSessionExpired, Detail: "not signed in"}
+		return nil, &failure.Error{Code: sso.CodeSessionExpired, Detail: "not signed in"}
 	}
 	return a.Wallet(ctx)
 }
@@ -67,7 +68,7 @@ func (ws *walletService) List(ctx context.Context) ([]ui.WalletCert, error) {
 func (ws *walletService) Fetch(ctx context.Context, kind string) (ui.WalletCert, error) {
 	a := ws.signIn.Account()
 	if a == nil {
-		return ui.WalletCert{}, &sso.Error{Code: sso.CodeSessionExpired, Detail: "not signed in"}
+		return ui.WalletCert{}, &failure.Error{Code: sso.CodeSessionExpired, Detail: "not signed in"}
 	}
 	w, err := a.Wallet(ctx)
 	if err != nil {
@@ -97,7 +98,7 @@ func (ws *walletService) Present(ctx context.Context, id string, fields []string
 	}
 	r, ok := ws.signIn.Profile().RecipientByID("")
 	if !ok {
-		return &wallet.Error{Code: wallet.CodeFetch, Detail: "the municipality profile lists no recipient"}
+		return failure.New(wallet.CodeFetch, "the municipality profile lists no recipient")
 	}
 	_, err = w.PresentTo(ctx, id, fields, wallet.Recipient{Name: r.ID, Purpose: r.Purpose, URL: r.URL})
 	return err

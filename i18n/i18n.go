@@ -12,6 +12,8 @@ import (
 
 	"github.com/nicksnyder/go-i18n/v2/i18n"
 	"golang.org/x/text/language"
+
+	"madoguchi/i18n/failure"
 )
 
 //go:embed locales/*.json
@@ -143,7 +145,10 @@ type Failure struct {
 // Failure explains a stable failure code (e.g. "PIN-WRONG") with data such as
 // {"TriesLeft": 2, "Secret": "..."}; unknown codes get the generic text.
 func (l *Localizer) Failure(code string, data map[string]any) Failure {
-	key := "failure." + code
+	return l.explain(code, "failure."+code, data)
+}
+
+func (l *Localizer) explain(code, key string, data map[string]any) Failure {
 	if !l.Has(key + ".cause") {
 		key = "failure.UNKNOWN"
 	}
@@ -155,19 +160,24 @@ func (l *Localizer) Failure(code string, data map[string]any) Failure {
 	}
 }
 
-// Explain is Failure for what a person sees: it names the secret concerned
-// (data["Secret"] → SecretName) and, when a provider gave its own reason
+// Explain is what a person sees of err, at the CLI and in the GUI alike: the
+// failure in it (failure.From: CANCELLED for a cancelled context, UNKNOWN
+// for an uncoded error — a defect) in its texts, naming the secret concerned
+// (data["Secret"] → SecretName). When a provider gave its own reason
 // (data["ProviderCode"], e.g. AUTH-CERT-REVOKED) that the catalogue knows,
-// explains that reason; Code then reads "SSO-LOGIN-REFUSED / AUTH-CERT-REVOKED".
-func (l *Localizer) Explain(code string, data map[string]any) Failure {
+// that reason is explained; Code then reads "SSO-LOGIN-REFUSED /
+// AUTH-CERT-REVOKED".
+func (l *Localizer) Explain(err error) Failure {
+	e := failure.From(err)
+	code := string(e.Code)
 	d := map[string]any{}
-	for k, v := range data {
+	for k, v := range e.Data {
 		d[k] = v
 	}
 	if sec, ok := d["Secret"].(string); ok && sec != "" {
 		d["SecretName"] = l.T("secret." + sec)
 	}
-	f := l.Failure(code, d)
+	f := l.explain(code, e.MessageKey(), d)
 	if pc, _ := d["ProviderCode"].(string); pc != "" {
 		if l.Has("failure." + pc + ".cause") {
 			f = l.Failure(pc, d)

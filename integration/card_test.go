@@ -12,6 +12,7 @@ import (
 
 	"madoguchi/auth/card"
 	"madoguchi/auth/pcsc"
+	"madoguchi/i18n/failure"
 )
 
 func TestPCSCIdentifyAndCertificates(t *testing.T) {
@@ -45,8 +46,7 @@ func TestPCSCPINCountersWrongThenRight(t *testing.T) {
 		}
 	}
 	err := s.Verify(context.Background(), card.SecretAuthPIN, card.PIN("0000"), false)
-	var ce *card.Error
-	if !errors.As(err, &ce) || ce.Code != card.CodeWrongPIN || ce.TriesLeft != 2 {
+	if failure.CodeOf(err) != card.CodeWrongPIN || card.TriesLeftOf(err) != 2 {
 		t.Fatalf("wrong PIN: %v", err)
 	}
 	if err := s.Verify(context.Background(), card.SecretAuthPIN, card.PIN(r.AuthPIN), false); err != nil {
@@ -61,11 +61,11 @@ func TestPCSCLockoutAndLastTryGuard(t *testing.T) {
 	vc, r := insert(t, "sato-hana")
 	s := connect(t)
 	for i := 0; i < 2; i++ {
-		if err := s.Verify(context.Background(), card.SecretAuthPIN, card.PIN("1111"), false); card.CodeOf(err) != card.CodeWrongPIN {
+		if err := s.Verify(context.Background(), card.SecretAuthPIN, card.PIN("1111"), false); failure.CodeOf(err) != card.CodeWrongPIN {
 			t.Fatal(err)
 		}
 	}
-	if err := s.Verify(context.Background(), card.SecretAuthPIN, card.PIN(r.AuthPIN), false); card.CodeOf(err) != card.CodeLastTryUnconfirmed {
+	if err := s.Verify(context.Background(), card.SecretAuthPIN, card.PIN(r.AuthPIN), false); failure.CodeOf(err) != card.CodeLastTryUnconfirmed {
 		t.Fatalf("guard: %v", err)
 	}
 	if vc.TriesLeft(string(card.SecretAuthPIN)) != 1 {

@@ -13,6 +13,7 @@ import (
 	"github.com/ebfe/scard"
 
 	"madoguchi/auth/card"
+	"madoguchi/i18n/failure"
 	"madoguchi/protocol/mynacard"
 )
 
@@ -91,7 +92,7 @@ func TestSecondProgramBetweenOperations(t *testing.T) {
 	}
 	// the guard reads the counter of the file it guards
 	for range 2 {
-		if err := s.Verify(ctx, card.SecretAuthPIN, card.PIN("0000"), false); card.CodeOf(err) != card.CodeWrongPIN {
+		if err := s.Verify(ctx, card.SecretAuthPIN, card.PIN("0000"), false); failure.CodeOf(err) != card.CodeWrongPIN {
 			t.Fatal(err)
 		}
 	}
@@ -193,7 +194,7 @@ func TestPulledAtEveryAPDU(t *testing.T) {
 		}()
 		select {
 		case err := <-errc:
-			if card.CodeOf(err) != card.CodeCardRemoved {
+			if failure.CodeOf(err) != card.CodeCardRemoved {
 				t.Fatalf("pulled at APDU %d: %v", k, err)
 			}
 		case <-time.After(30 * time.Second):
@@ -218,7 +219,7 @@ func TestMuteCardThroughPCSC(t *testing.T) {
 	go func() { _, err := s.PINCounters(context.Background()); errc <- err }()
 	select {
 	case err := <-errc:
-		if card.CodeOf(err) != card.CodeTimeout {
+		if failure.CodeOf(err) != card.CodeTimeout {
 			t.Fatalf("want CARD-TIMEOUT, got %v", err)
 		}
 	case <-time.After(60 * time.Second):

@@ -13,6 +13,7 @@ import (
 
 	"madoguchi/auth/keystore"
 	"madoguchi/auth/sso"
+	"madoguchi/i18n/failure"
 	"madoguchi/sandbox/idp"
 	"madoguchi/sandbox/issuer"
 )
@@ -62,7 +63,7 @@ func TestSignInThroughPCSCAndSecretService(t *testing.T) {
 	}
 	// the revoked token is dead at the provider too
 	c, _ := sso.New(t.Context(), sso.Profile{Issuer: s.Issuer, ClientID: idp.AppClientID, CAFile: s.CAFile, Scopes: sso.DefaultScopes})
-	if _, err := c.Refresh(t.Context(), rotated.RefreshToken); sso.CodeOf(err) != sso.CodeSessionExpired {
+	if _, err := c.Refresh(t.Context(), rotated.RefreshToken); failure.CodeOf(err) != sso.CodeSessionExpired {
 		t.Fatalf("refresh after logout: %v", err)
 	}
 	code, _, errs = cli(t, "", "whoami", "--profile", profile)

@@ -22,36 +22,22 @@ import (
 	"time"
 
 	_ "modernc.org/sqlite" // the "sqlite" driver
+
+	"madoguchi/i18n/failure"
 )
 
-// Failure codes.
+// Failure codes of the local store.
 const (
-	CodeCorrupt     = "STORE-CORRUPT"     // integrity check failed: quarantined
-	CodeUnavailable = "STORE-UNAVAILABLE" // cannot open or write
-	CodeKeyMismatch = "STORE-KEY"         // a sealed record does not open with this key
+	CodeCorrupt     failure.Code = "STORE-CORRUPT"     // integrity check failed: quarantined (data Path)
+	CodeUnavailable failure.Code = "STORE-UNAVAILABLE" // cannot open or write
+	CodeKeyMismatch failure.Code = "STORE-KEY"         // a sealed record does not open with this key
 )
 
-// Error is a store failure with a stable code.
-type Error struct {
-	Code string
-	// Quarantined is where a corrupt database was moved (CodeCorrupt).
-	Quarantined string
-	Err         error
-}
+// Codes lists the store's failure codes.
+var Codes = failure.Register("store", CodeCorrupt, CodeUnavailable, CodeKeyMismatch)
 
-func (e *Error) Error() string {
-	s := e.Code
-	if e.Quarantined != "" {
-		s += " (moved to " + e.Quarantined + ")"
-	}
-	if e.Err != nil {
-		s += ": " + e.Err.Error()
-	}
-	return s
-}
-func (e *Error) Unwrap() error               { return e.Err }
-func (e *Error) FailureCode() string         { return e.Code }
-func (e *Error) FailureData() map[string]any { return map[string]any{"Path": e.Quarantined} }
+// DataPath is the data key of where a corrupt database was moved.
+const DataPath = "Path"
 
 // ErrNotFound is returned for a missing record.
 var ErrNotFound = errors.New("store: not found")
@@ -98,13 +84,13 @@ func Open(path string, key []byte) (*Store, error) {
 	dsn := "file::memory:?cache=private"
 	if path != ":memory:" {
 		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-			return nil, &Error{Code: CodeUnavailable, Err: err}
+			return nil, &failure.Error{Code: CodeUnavailable, Err: err}
 		}
 		dsn = "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=busy_timeout(5000)"
 	}
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
-		return nil, &Error{Code: CodeUnavailable, Err: err}
+		return nil, &failure.Error{Code: CodeUnavailable, Err: err}
 	}
 	db.SetMaxOpenConns(1)
 	s := &Store{db: db, aead: aead, path: path}
@@ -117,7 +103,7 @@ func Open(path string, key []byte) (*Store, error) {
 	}
 	if err := s.migrate(); err != nil {
 		db.Close()
-		return nil, &Error{Code: CodeUnavailable, Err: err}
+		return nil, &failure.Error{Code: CodeUnavailable, Err: err}
 	}
 	return s, nil
 }
@@ -141,11 +127,11 @@ func quarantine(path string, cause error) error {
 	for _, suffix := range []string{"", "-wal", "-shm"} {
 		if _, err := os.Stat(path + suffix); err == nil {
 			if err := os.Rename(path+suffix, dest+suffix); err != nil {
-				return &Error{Code: CodeUnavailable, Err: fmt.Errorf("corrupt database could not be moved aside: %w (cause: %v)", err, cause)}
+				return &failure.Error{Code: CodeUnavailable, Err: fmt.Errorf("corrupt database could not be moved aside: %w (cause: %v)", err, cause)}
 			}
 		}
 	}
-	return &Error{Code: CodeCorrupt, Quarantined: dest, Err: cause}
+	return (&failure.Error{Code: CodeCorrupt, Err: cause}).With(DataPath, dest)
 }
 
 func (s *Store) migrate() error {
@@ -193,11 +179,11 @@ func (s *Store) seal(plain, ad []byte) []byte {
 func (s *Store) open(sealed, ad []byte) ([]byte, error) {
 	n := s.aead.NonceSize()
 	if len(sealed) < n {
-		return nil, &Error{Code: CodeKeyMismatch, Err: errors.New("sealed record too short")}
+		return nil, &failure.Error{Code: CodeKeyMismatch, Err: errors.New("sealed record too short")}
 	}
 	p, err := s.aead.Open(nil, sealed[:n], sealed[n:], ad)
 	if err != nil {
-		return nil, &Error{Code: CodeKeyMismatch, Err: err}
+		return nil, &failure.Error{Code: CodeKeyMismatch, Err: err}
 	}
 	return p, nil
 }
@@ -209,7 +195,7 @@ func (s *Store) Put(ctx context.Context, account, kind, id string, plain []byte)
 		ON CONFLICT(account, kind, id) DO UPDATE SET sealed=excluded.sealed, updated=excluded.updated`,
 		account, kind, id, s.seal(plain, aad(account, kind, id)), now, now)
 	if err != nil {
-		return &Error{Code: CodeUnavailable, Err: err}
+		return &failure.Error{Code: CodeUnavailable, Err: err}
 	}
 	return nil
 }
@@ -222,7 +208,7 @@ func (s *Store) Get(ctx context.Context, account, kind, id string) ([]byte, erro
 		return nil, ErrNotFound
 	}
 	if err != nil {
-		return nil, &Error{Code: CodeUnavailable, Err: err}
+		return nil, &failure.Error{Code: CodeUnavailable, Err: err}
 	}
 	return s.open(sealed, aad(account, kind, id))
 }
@@ -231,7 +217,7 @@ func (s *Store) Get(ctx context.Context, account, kind, id string) ([]byte, erro
 func (s *Store) List(ctx context.Context, account, kind string) ([]string, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT id FROM records WHERE account=? AND kind=? ORDER BY created, id`, account, kind)
 	if err != nil {
-		return nil, &Error{Code: CodeUnavailable, Err: err}
+		return nil, &failure.Error{Code: CodeUnavailable, Err: err}
 	}
 	defer rows.Close()
 	var ids []string
@@ -249,7 +235,7 @@ func (s *Store) List(ctx context.Context, account, kind string) ([]string, error
 func (s *Store) Delete(ctx context.Context, account, kind, id string) error {
 	_, err := s.db.ExecContext(ctx, `DELETE FROM records WHERE account=? AND kind=? AND id=?`, account, kind, id)
 	if err != nil {
-		return &Error{Code: CodeUnavailable, Err: err}
+		return &failure.Error{Code: CodeUnavailable, Err: err}
 	}
 	return nil
 }
@@ -260,7 +246,7 @@ func (s *Store) Audit(ctx context.Context, account string, entry []byte) error {
 	_, err := s.db.ExecContext(ctx, `INSERT INTO audit(account, at, sealed) VALUES(?,?,?)`,
 		account, at, s.seal(entry, aad(account, "audit", fmt.Sprint(at))))
 	if err != nil {
-		return &Error{Code: CodeUnavailable, Err: err}
+		return &failure.Error{Code: CodeUnavailable, Err: err}
 	}
 	return nil
 }
@@ -269,7 +255,7 @@ func (s *Store) Audit(ctx context.Context, account string, entry []byte) error {
 func (s *Store) AuditLog(ctx context.Context, account string) ([][]byte, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT at, sealed FROM audit WHERE account=? ORDER BY seq`, account)
 	if err != nil {
-		return nil, &Error{Code: CodeUnavailable, Err: err}
+		return nil, &failure.Error{Code: CodeUnavailable, Err: err}
 	}
 	defer rows.Close()
 	var out [][]byte

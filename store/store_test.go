@@ -17,6 +17,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"madoguchi/i18n/failure"
 )
 
 func key(t testing.TB) []byte {
@@ -73,13 +75,7 @@ func TestSealedRecordsPerAccount(t *testing.T) {
 	}
 }
 
-func codeOf(err error) string {
-	var e *Error
-	if errors.As(err, &e) {
-		return e.Code
-	}
-	return ""
-}
+func codeOf(err error) failure.Code { return failure.CodeOf(err) }
 
 func TestCorruptDatabaseIsQuarantinedNotRecreated(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "m.sqlite")
@@ -98,11 +94,11 @@ func TestCorruptDatabaseIsQuarantinedNotRecreated(t *testing.T) {
 	os.WriteFile(path, b, 0o600)
 	os.Remove(path + "-wal")
 	_, err = Open(path, key(t))
-	var e *Error
-	if !errors.As(err, &e) || e.Code != CodeCorrupt || e.Quarantined == "" {
+	moved := failure.StringOf(err, DataPath)
+	if failure.CodeOf(err) != CodeCorrupt || moved == "" {
 		t.Fatalf("corrupt database: %v", err)
 	}
-	if _, err := os.Stat(e.Quarantined); err != nil {
+	if _, err := os.Stat(moved); err != nil {
 		t.Fatalf("quarantined file missing: %v", err)
 	}
 	if _, err := os.Stat(path); !os.IsNotExist(err) {

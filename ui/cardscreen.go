@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"madoguchi/i18n"
+	"madoguchi/i18n/failure"
 )
 
 // CardScreen shows the reader and card state, the PIN counters, the
@@ -228,7 +229,7 @@ func (s *CardScreen) showCounters(cs []PINCounter, err error) {
 		var val string
 		switch {
 		case c.Err != nil:
-			code, _ := failureOf(c.Err)
+			code := failure.From(c.Err).Code
 			val = s.tr.T("pins.unavailable", map[string]any{"Code": code})
 			if code == "CARD-NO-SIGN-CERT" {
 				val = s.tr.T("pins.none")
@@ -272,7 +273,7 @@ func (s *CardScreen) showCerts(cs []CertView, err error) {
 		var advice *widget.Label
 		switch {
 		case c.Err != nil:
-			code, _ := failureOf(c.Err)
+			code := failure.From(c.Err).Code
 			val = s.tr.T("cert.unavailable", map[string]any{"Code": code})
 			if code == "CARD-NO-SIGN-CERT" {
 				val = s.tr.T("cert.none")
@@ -375,16 +376,6 @@ func (s *CardScreen) buildDemo() fyne.CanvasObject {
 	return widget.NewCard(s.tr.T("demo.title"), s.tr.T("demo.subtitle"),
 		container.NewBorder(nil, nil, widget.NewLabel(s.tr.T("demo.resident")), container.NewHBox(insert, remove), sel))
 }
-
-// uiFailure is a failure the UI itself detects.
-type uiFailure struct {
-	code string
-	data map[string]any
-}
-
-func (f *uiFailure) Error() string               { return f.code }
-func (f *uiFailure) FailureCode() string         { return f.code }
-func (f *uiFailure) FailureData() map[string]any { return f.data }
 
 // ShowAttributes shows attributes read after the PIN elsewhere (the demo
 // screenshots and tests). Main goroutine only.

@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"madoguchi/i18n"
+	"madoguchi/i18n/failure"
 )
 
 // CertScreen is "My certificates": the list (type, issue date, expiry,
@@ -104,7 +105,7 @@ func (s *CertScreen) showList(certs []WalletCert) {
 	for _, c := range certs {
 		badge := s.tr.T("certs.verified")
 		if !c.Verified {
-			code, _ := failureOf(c.Err)
+			code := failure.From(c.Err).Code
 			badge = s.tr.T("certs.not_verified", map[string]any{"Code": code})
 		}
 		line := fmt.Sprintf("%s — %s", s.tr.T("certkind."+c.Kind), badge)

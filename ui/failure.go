@@ -41,8 +41,7 @@ func (f *FailureBox) Object() fyne.CanvasObject { return f.box }
 
 // Show explains err.
 func (f *FailureBox) Show(err error) {
-	code, data := failureOf(err)
-	fl := f.tr.Explain(code, data)
+	fl := f.tr.Explain(err)
 	f.title.SetText(fl.Title)
 	f.cause.SetText(fl.Cause)
 	f.action.SetText(fl.Action)

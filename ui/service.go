@@ -2,8 +2,9 @@ package ui
 
 import (
 	"context"
-	"errors"
 	"time"
+
+	"madoguchi/i18n/failure"
 )
 
 // CardView is what the card-status screen shows about the reader and card.
@@ -80,22 +81,6 @@ type DemoControls interface {
 	Remove()
 }
 
-// Failing is implemented by errors that carry a stable failure code
-// (card.Error does): the UI shows the code with its cause and action.
-type Failing interface {
-	FailureCode() string
-	FailureData() map[string]any
-}
-
-// failureOf extracts code and template data from err.
-func failureOf(err error) (string, map[string]any) {
-	var f Failing
-	if errors.As(err, &f) {
-		return f.FailureCode(), f.FailureData()
-	}
-	return "UNKNOWN", nil
-}
-
 // Account is who is signed in.
 type Account struct {
 	Name string
@@ -125,7 +110,7 @@ type SignInService interface {
 }
 
 // ErrCancelled is returned by a PINAsker when the person cancels.
-var ErrCancelled = &uiFailure{code: "CANCELLED"}
+var ErrCancelled = &failure.Error{Code: failure.Cancelled}
 
 // WalletCert is a stored certificate as the certificates screen shows it.
 type WalletCert struct {

@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"madoguchi/i18n"
+	"madoguchi/i18n/failure"
 )
 
 type fakeSignIn struct {
@@ -38,14 +39,6 @@ func (f *fakeSignIn) SignIn(_ context.Context, ask PINAsker, consent ConsentAske
 }
 func (f *fakeSignIn) SignOut(context.Context) error { f.signOuts++; f.account = nil; return nil }
 
-type providerErr struct{}
-
-func (providerErr) Error() string       { return "refused" }
-func (providerErr) FailureCode() string { return "SSO-LOGIN-REFUSED" }
-func (providerErr) FailureData() map[string]any {
-	return map[string]any{"ProviderCode": "AUTH-CERT-REVOKED"}
-}
-
 func TestSignInPanel(t *testing.T) {
 	test.NewTempApp(t)
 	tr := i18n.New("ja")
@@ -68,7 +61,7 @@ func TestSignInPanel(t *testing.T) {
 		t.Fatalf("sign-out: %d %q", svc.signOuts, p.status.Text)
 	}
 	// a refused sign-in explains the provider's reason
-	svc.err = providerErr{}
+	svc.err = failure.New("SSO-LOGIN-REFUSED", "refused").With("ProviderCode", "AUTH-CERT-REVOKED")
 	test.Tap(p.button)
 	got := strings.Join(p.failure.Text(), "\n")
 	if !strings.Contains(got, "SSO-LOGIN-REFUSED / AUTH-CERT-REVOKED") || !strings.Contains(got, tr.T("failure.AUTH-CERT-REVOKED.action")) {

@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"madoguchi/i18n"
+	"madoguchi/i18n/failure"
 )
 
 func TestMain(m *testing.M) {
@@ -112,14 +113,6 @@ func (f *fakeCard) ReadAttributes(_ context.Context, ask PINAsker) (Attributes, 
 	return f.attrs, f.attrsErr
 }
 
-type codedErr struct{ code string }
-
-func (e codedErr) Error() string       { return e.code }
-func (e codedErr) FailureCode() string { return e.code }
-func (e codedErr) FailureData() map[string]any {
-	return map[string]any{"TriesLeft": 2, "Secret": "input-pin"}
-}
-
 // texts collects every label text under o.
 func texts(t *testing.T, o fyne.CanvasObject) string {
 	var b strings.Builder
@@ -192,7 +185,7 @@ func TestCardScreenFollowsEvents(t *testing.T) {
 			strings.Contains(all, "有効期限切れ（2024年1月1日）") && strings.Contains(all, tr.T("failure.CERT-EXPIRED.action"))
 	})
 
-	svc.push(CardView{State: "error", Reader: "R", Err: codedErr{"CARD-PROTOCOL"}})
+	svc.push(CardView{State: "error", Reader: "R", Err: failure.New("CARD-PROTOCOL", "test").With("TriesLeft", 2).With("Secret", "input-pin")})
 	got := strings.Join(s.failure.Text(), "\n")
 	if !strings.Contains(got, "CARD-PROTOCOL") || !strings.Contains(got, tr.T("failure.CARD-PROTOCOL.action")) {
 		t.Fatalf("failure box: %q", got)

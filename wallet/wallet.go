@@ -30,6 +30,7 @@ import (
 
 	jose "github.com/go-jose/go-jose/v4"
 
+	"madoguchi/i18n/failure"
 	"madoguchi/protocol/certs"
 	"madoguchi/protocol/sdjwt"
 	"madoguchi/store"
@@ -43,17 +44,10 @@ const (
 )
 
 // CodeFetch is the failure code when the municipality refuses or cannot be reached.
-const CodeFetch = "VC-FETCH"
+const CodeFetch failure.Code = "VC-FETCH"
 
-// Error is a wallet failure.
-type Error struct {
-	Code   string
-	Detail string
-}
-
-func (e *Error) Error() string               { return e.Code + ": " + e.Detail }
-func (e *Error) FailureCode() string         { return e.Code }
-func (e *Error) FailureData() map[string]any { return nil }
+// Codes lists the wallet's own failure codes (it also passes on sdjwt's).
+var Codes = failure.Register("wallet", CodeFetch)
 
 // Wallet is one account's certificates.
 type Wallet struct {
@@ -143,14 +137,14 @@ func (w *Wallet) doURL(ctx context.Context, method, url, token string, in, out a
 	}
 	resp, err := w.http.Do(req)
 	if err != nil {
-		return &Error{Code: CodeFetch, Detail: err.Error()}
+		return &failure.Error{Code: CodeFetch, Detail: err.Error()}
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	if resp.StatusCode != http.StatusOK {
 		var e certs.Error
 		json.Unmarshal(b, &e)
-		return &Error{Code: CodeFetch, Detail: fmt.Sprintf("HTTP %d %s %s", resp.StatusCode, e.Error, e.Description)}
+		return &failure.Error{Code: CodeFetch, Detail: fmt.Sprintf("HTTP %d %s %s", resp.StatusCode, e.Error, e.Description)}
 	}
 	return json.Unmarshal(b, out)
 }
@@ -171,7 +165,7 @@ func (w *Wallet) keys(ctx context.Context, refresh bool) (jose.JSONWebKeySet, er
 		return set, err
 	}
 	if md.Issuer != w.issuer {
-		return set, &Error{Code: sdjwt.CodeIssuer, Detail: "metadata names another issuer"}
+		return set, &failure.Error{Code: sdjwt.CodeIssuer, Detail: "metadata names another issuer"}
 	}
 	b, _ := json.Marshal(md.JWKS)
 	if err := w.st.Put(ctx, w.account, kindJWKS, w.issuer, b); err != nil {
@@ -193,7 +187,7 @@ func (w *Wallet) verify(ctx context.Context, cred string, allowRefresh bool) (*s
 		return nil, err
 	}
 	v, _, err := sdjwt.Verify(cred, w.policy(set))
-	if sdjwt.CodeOf(err) == sdjwt.CodeSignature && allowRefresh {
+	if failure.CodeOf(err) == sdjwt.CodeSignature && allowRefresh {
 		if set, rerr := w.keys(ctx, true); rerr == nil {
 			v, _, err = sdjwt.Verify(cred, w.policy(set))
 		}
@@ -202,7 +196,7 @@ func (w *Wallet) verify(ctx context.Context, cred string, allowRefresh bool) (*s
 		return nil, err
 	}
 	if v.Holder == nil || !v.Holder.Key.(*ecdsa.PublicKey).Equal(&w.holder.PublicKey) {
-		return nil, &Error{Code: sdjwt.CodeKeyBinding, Detail: "the certificate is bound to another holder"}
+		return nil, &failure.Error{Code: sdjwt.CodeKeyBinding, Detail: "the certificate is bound to another holder"}
 	}
 	return v, nil
 }
@@ -355,7 +349,7 @@ func (w *Wallet) Submit(ctx context.Context, url, presentation string) (certs.Pr
 // filled in from the verifier.
 func (w *Wallet) PresentTo(ctx context.Context, id string, fields []string, to Recipient) (certs.PresentResponse, error) {
 	if to.URL == "" {
-		return certs.PresentResponse{}, &Error{Code: CodeFetch, Detail: "no recipient address: choose a recipient listed by the municipality"}
+		return certs.PresentResponse{}, &failure.Error{Code: CodeFetch, Detail: "no recipient address: choose a recipient listed by the municipality"}
 	}
 	n, err := w.NonceFrom(ctx, to.URL)
 	if err != nil {
@@ -371,7 +365,7 @@ func (w *Wallet) PresentTo(ctx context.Context, id string, fields []string, to R
 		return res, err
 	}
 	if !res.Verified {
-		return res, &sdjwt.Error{Code: res.Code, Detail: "refused by the verifier"}
+		return res, failure.New(failure.Code(res.Code), "refused by the verifier")
 	}
 	return res, nil
 }

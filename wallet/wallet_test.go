@@ -12,6 +12,7 @@ import (
 
 	"madoguchi/auth/card"
 	"madoguchi/auth/sso"
+	"madoguchi/i18n/failure"
 	"madoguchi/protocol/certs"
 	"madoguchi/protocol/sdjwt"
 	vcard "madoguchi/sandbox/card"
@@ -148,7 +149,7 @@ func TestPresentToVerifier(t *testing.T) {
 		t.Fatalf("verifier saw %v", res.Claims)
 	}
 	again, _ := w.Submit(ctx, s.Issuer, p)
-	if again.Verified || again.Code != sdjwt.CodeReplay {
+	if again.Verified || again.Code != string(sdjwt.CodeReplay) {
 		t.Fatalf("replayed presentation: %+v", again)
 	}
 	log, _ := w.Audit(ctx)
@@ -169,7 +170,7 @@ func TestFetchRefusals(t *testing.T) {
 	st, _ := store.Open(":memory:", key)
 	defer st.Close()
 	w, _ := Open(ctx, st, "a", s.Issuer, httpClient(t, s))
-	var we *Error
+	var we *failure.Error
 	if _, _, err := w.Fetch(ctx, "residence", FetchOptions{}, tok.AccessToken); !errors.As(err, &we) || !strings.Contains(we.Detail, "insufficient_scope") {
 		t.Fatalf("without scope: %v", err)
 	}
@@ -191,7 +192,7 @@ func TestMyNumberOnlyWhenAllowed(t *testing.T) {
 	if _, v, err := w.Fetch(ctx, "residence", FetchOptions{}, tok.AccessToken); err != nil || v.Claims["my_number"] != nil {
 		t.Fatalf("default residence record: %v %v", err, v)
 	}
-	var we *Error
+	var we *failure.Error
 	if _, _, err := w.Fetch(ctx, "residence", FetchOptions{IncludeMyNumber: true}, tok.AccessToken); !errors.As(err, &we) || !strings.Contains(we.Detail, "insufficient_scope") {
 		t.Fatalf("without the mynumber scope: %v", err)
 	}

@@ -5,9 +5,11 @@ import (
 	"crypto"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
+	"madoguchi/i18n/failure"
 	"madoguchi/protocol/mynacard"
 )
 
@@ -22,7 +24,7 @@ func h(s string) []byte {
 func TestStatusWords(t *testing.T) {
 	for _, c := range []struct {
 		sw    uint16
-		code  Code
+		code  failure.Code
 		tries int
 	}{
 		{0x63C2, CodeWrongPIN, 2},
@@ -39,8 +41,7 @@ func TestStatusWords(t *testing.T) {
 		{0x6F00, CodeProtocol, 0},
 	} {
 		err := swError(c.sw, "op")
-		var e *Error
-		if !errors.As(err, &e) || e.Code != c.code || e.TriesLeft != c.tries || e.SW != c.sw {
+		if failure.CodeOf(err) != c.code || TriesLeftOf(err) != c.tries || SWOf(err) != fmt.Sprintf("%04X", c.sw) {
 			t.Errorf("SW %04X → %v, want %s tries %d", c.sw, err, c.code, c.tries)
 		}
 	}
@@ -51,7 +52,7 @@ func TestStatusWords(t *testing.T) {
 	if err != nil || r.SW != mynacard.SWOK || !bytes.Equal(r.Data, []byte{1}) {
 		t.Fatalf("%v %v", r, err)
 	}
-	if _, err := mynacard.ParseResponse([]byte{0x90}); CodeOf(wireErr(err)) != CodeProtocol {
+	if _, err := mynacard.ParseResponse([]byte{0x90}); failure.CodeOf(wireErr(err)) != CodeProtocol {
 		t.Fatalf("1-byte response: %v", err)
 	}
 }
@@ -84,8 +85,8 @@ func TestPINRules(t *testing.T) {
 		if (err == nil) != c.ok {
 			t.Errorf("%s %q: %v", c.sec, c.pin, err)
 		}
-		if err != nil && CodeOf(err) != CodePINFormat {
-			t.Errorf("%s %q: code %s", c.sec, c.pin, CodeOf(err))
+		if err != nil && failure.CodeOf(err) != CodePINFormat {
+			t.Errorf("%s %q: code %s", c.sec, c.pin, failure.CodeOf(err))
 		}
 		if err != nil && strings.Contains(err.Error(), c.pin) && c.pin != "" {
 			t.Errorf("the error message repeats the PIN: %v", err)
@@ -182,7 +183,7 @@ func TestDigestInfo(t *testing.T) {
 	if err != nil || !bytes.HasPrefix(di, h("3031300d060960864801650304020105000420")) || len(di) != 51 {
 		t.Fatalf("% X %v", di, err)
 	}
-	if _, err := DigestInfo(crypto.SHA1, make([]byte, 20)); CodeOf(err) != CodeUnsupportedHash {
+	if _, err := DigestInfo(crypto.SHA1, make([]byte, 20)); failure.CodeOf(err) != CodeUnsupportedHash {
 		t.Error("SHA-1 accepted")
 	}
 	if _, err := DigestInfo(crypto.SHA256, make([]byte, 20)); err == nil {

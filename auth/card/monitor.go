@@ -5,6 +5,8 @@ import (
 	"errors"
 	"sync"
 	"time"
+
+	"madoguchi/i18n/failure"
 )
 
 // ReaderStatus is a backend's view of one reader.
@@ -378,7 +380,7 @@ func (m *Monitor) Do(op func(*Session) error) error {
 		case StateEmpty:
 			return ErrNoCard
 		case StateBusy:
-			return &Error{Code: CodeProtocol, Detail: "the card is busy with another operation"}
+			return &failure.Error{Code: CodeProtocol, Detail: "the card is busy with another operation"}
 		}
 		if m.lastErr != nil {
 			return m.lastErr
@@ -416,7 +418,7 @@ func (m *Monitor) Do(op func(*Session) error) error {
 		m.kind = KindUnknown
 		m.apply(InCardRemoved, nil)
 		m.resyncLocked()
-	case CodeOf(err) == CodeTimeout || CodeOf(err) == CodeCancelled:
+	case failure.CodeOf(err) == CodeTimeout || failure.CodeOf(err) == CodeCancelled:
 		// the session was abandoned with its transport still blocked: drop
 		// it and connect to the card afresh (a mute card then fails
 		// identification with CARD-TIMEOUT and shows the error state)
@@ -431,10 +433,10 @@ func (m *Monitor) Do(op func(*Session) error) error {
 }
 
 func isPersonError(err error) bool {
-	switch CodeOf(err) {
+	switch failure.CodeOf(err) {
 	case CodeWrongPIN, CodePINBlocked, CodeLastTryUnconfirmed, CodePINFormat, CodeNoSignCert, CodeCardReset:
 		return true
 	}
-	var ce *Error
+	var ce *failure.Error
 	return !errors.As(err, &ce) // a prompt cancelled by the person, etc.
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"madoguchi/auth/card"
+	"madoguchi/i18n/failure"
 	vcard "madoguchi/sandbox/card"
 	"madoguchi/sandbox/card/inproc"
 )
@@ -70,7 +71,7 @@ func TestMonitorFollowsTheCard(t *testing.T) {
 	err := m.Do(func(s *card.Session) error {
 		return s.Verify(context.Background(), card.SecretAuthPIN, card.PIN("0000"), false)
 	})
-	if card.CodeOf(err) != card.CodeWrongPIN {
+	if failure.CodeOf(err) != card.CodeWrongPIN {
 		t.Fatal(err)
 	}
 	expect(t, events, card.StateBusy, card.StateIdentified)
@@ -154,7 +155,7 @@ func TestMonitorReportsAndRetriesAFailingBackend(t *testing.T) {
 	go m.Run(ctx)
 	expect(t, events, card.StateNoReader)
 	ev := expect(t, events, card.StateNoReader)
-	if card.CodeOf(ev.Err) != card.CodePCSCUnavailable {
+	if failure.CodeOf(ev.Err) != card.CodePCSCUnavailable {
 		t.Fatalf("backend failure not reported: %+v", ev)
 	}
 	expect(t, events, card.StateEmpty, card.StatePresent, card.StateIdentified)
@@ -168,7 +169,7 @@ type flakyBackend struct {
 func (f *flakyBackend) Wait(ctx context.Context, prev []card.ReaderStatus) ([]card.ReaderStatus, error) {
 	if f.fail > 0 {
 		f.fail--
-		return nil, &card.Error{Code: card.CodePCSCUnavailable}
+		return nil, &failure.Error{Code: card.CodePCSCUnavailable}
 	}
 	return f.Reader.Wait(ctx, prev)
 }

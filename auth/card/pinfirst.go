@@ -1,6 +1,10 @@
 package card
 
-import "context"
+import (
+	"context"
+
+	"madoguchi/i18n/failure"
+)
 
 // Runner runs fn with the card's session: Monitor.Do (which marks the card
 // busy for exactly that long) or, for a session of one's own, Direct.
@@ -24,7 +28,7 @@ func PINFirst(ctx context.Context, run Runner, sec Secret, ask PINPrompt, op fun
 		return err
 	}
 	if tries == 0 {
-		return &Error{Code: CodePINBlocked, Secret: sec}
+		return secretFailure(CodePINBlocked, sec, 0)
 	}
 	pin, confirm, err := ask(ctx, sec, tries)
 	if err != nil {
@@ -32,7 +36,7 @@ func PINFirst(ctx context.Context, run Runner, sec Secret, ask PINPrompt, op fun
 	}
 	defer pin.Wipe()
 	if err := ctx.Err(); err != nil {
-		return &Error{Code: CodeCancelled, Err: err}
+		return &failure.Error{Code: CodeCancelled, Err: err}
 	}
 	return run(func(s *Session) error { return op(s, pin, confirm) })
 }

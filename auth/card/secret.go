@@ -3,6 +3,7 @@ package card
 import (
 	"fmt"
 
+	"madoguchi/i18n/failure"
 	"madoguchi/protocol/mynacard"
 )
 
@@ -100,10 +101,10 @@ func (p PIN) Normalize(s Secret) {
 func (p PIN) Validate(s Secret) error {
 	f, ok := s.format()
 	if !ok {
-		return &Error{Code: CodePINFormat, Secret: s, Detail: "unknown secret"}
+		return failure.New(CodePINFormat, "unknown secret").With(DataSecret, string(s))
 	}
 	if !f.Accepts(p) {
-		return &Error{Code: CodePINFormat, Secret: s, Detail: f.Rule}
+		return failure.New(CodePINFormat, f.Rule).With(DataSecret, string(s))
 	}
 	return nil
 }

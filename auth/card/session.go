@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"madoguchi/i18n/failure"
 	"madoguchi/protocol/mynacard"
 )
 
@@ -140,12 +141,12 @@ func (s *Session) run(ctx context.Context, op func() error) error {
 	defer func() { s.ctx = nil }()
 	for attempt := 1; ; attempt++ {
 		err := s.transaction(op)
-		if CodeOf(err) != CodeCardReset {
+		if failure.CodeOf(err) != CodeCardReset {
 			return err
 		}
 		tx, ok := s.t.(Transactor)
 		if attempt == 2 || !ok {
-			return &Error{Code: CodeCardReset, Detail: "the card was reset by another program twice during one operation"}
+			return &failure.Error{Code: CodeCardReset, Detail: "the card was reset by another program twice during one operation"}
 		}
 		if err := s.call(tx.Reconnect); err != nil {
 			return err
@@ -166,7 +167,7 @@ func (s *Session) transaction(op func() error) (err error) {
 		if s.broken != nil {
 			return // the abandoned call's goroutine ends the transaction
 		}
-		if eerr := tx.End(); err == nil && eerr != nil && CodeOf(eerr) != CodeCardReset {
+		if eerr := tx.End(); err == nil && eerr != nil && failure.CodeOf(eerr) != CodeCardReset {
 			err = eerr
 		}
 	}()
@@ -188,9 +189,9 @@ func (s *Session) call(fn func() error) error {
 		return err
 	case <-s.ctx.Done():
 	}
-	var err error = &Error{Code: CodeTimeout, Detail: "the card did not answer in time"}
+	var err error = &failure.Error{Code: CodeTimeout, Detail: "the card did not answer in time"}
 	if !errors.Is(s.ctx.Err(), context.DeadlineExceeded) {
-		err = &Error{Code: CodeCancelled, Err: s.ctx.Err()}
+		err = &failure.Error{Code: CodeCancelled, Err: s.ctx.Err()}
 	}
 	s.broken = err
 	released := make(chan struct{})
@@ -273,7 +274,7 @@ func (s *Session) transmit(c mynacard.Command) (mynacard.Response, error) {
 		r.Data = append(data, r.Data...)
 		return r, nil
 	}
-	return mynacard.Response{}, &Error{Code: CodeProtocol, Detail: "response chaining did not end"}
+	return mynacard.Response{}, &failure.Error{Code: CodeProtocol, Detail: "response chaining did not end"}
 }
 
 // forget drops the selection state: at the start of every transaction, and
@@ -295,7 +296,7 @@ func (s *Session) selectApp(aid []byte) error {
 		s.forget()
 		if r.SW == mynacard.SWFileNotFound {
 			// the application is not on this card: not a My Number card
-			return &Error{Code: CodeUnsupportedCard, SW: r.SW, Detail: "no application " + hex.EncodeToString(aid)}
+			return fail(CodeUnsupportedCard, r.SW, "no application "+hex.EncodeToString(aid))
 		}
 		return swError(r.SW, "select AP "+hex.EncodeToString(aid))
 	}
@@ -394,7 +395,7 @@ func (s *Session) identifyLocked() (Kind, error) {
 		return s.kind, nil
 	}
 	if err := s.selectEF(mynacard.AIDJPKI, mynacard.EFToken); err != nil {
-		if c := CodeOf(err); c == CodeFileNotFound || c == CodeUnsupportedCard {
+		if c := failure.CodeOf(err); c == CodeFileNotFound || c == CodeUnsupportedCard {
 			return KindUnknown, nil
 		}
 		return KindUnknown, err
@@ -437,7 +438,7 @@ const maxCertSize = 8192
 // The signature certificate needs the signing password: use ReadSignCertificate.
 func (s *Session) ReadCertificate(ctx context.Context, which CertFile) (*x509.Certificate, error) {
 	if which == CertSign {
-		return nil, &Error{Code: CodeSecurityStatus, Detail: "the signature certificate needs the signing password"}
+		return nil, &failure.Error{Code: CodeSecurityStatus, Detail: "the signature certificate needs the signing password"}
 	}
 	var cert *x509.Certificate
 	err := s.run(ctx, func() error {
@@ -457,11 +458,11 @@ func (s *Session) ReadCertificates(ctx context.Context, which ...CertFile) (cert
 	err := s.run(ctx, func() error {
 		for i, f := range which {
 			if f == CertSign {
-				errs[i] = &Error{Code: CodeSecurityStatus, Detail: "the signature certificate needs the signing password"}
+				errs[i] = &failure.Error{Code: CodeSecurityStatus, Detail: "the signature certificate needs the signing password"}
 				continue
 			}
 			c, err := s.readCertLocked(f)
-			switch CodeOf(err) {
+			switch failure.CodeOf(err) {
 			case "", CodeNoSignCert, CodeFileNotFound, CodeCardData:
 				certs[i], errs[i] = c, err
 			default:
@@ -488,8 +489,8 @@ func (s *Session) readCertLocked(which CertFile) (*x509.Certificate, error) {
 		return c, nil
 	}
 	if err := s.selectEF(mynacard.AIDJPKI, uint16(which)); err != nil {
-		if CodeOf(err) == CodeFileNotFound && (which == CertSign || which == CertSignCA) {
-			return nil, &Error{Code: CodeNoSignCert, SW: mynacard.SWFileNotFound, Detail: "no signature certificate on this card"}
+		if failure.CodeOf(err) == CodeFileNotFound && (which == CertSign || which == CertSignCA) {
+			return nil, fail(CodeNoSignCert, mynacard.SWFileNotFound, "no signature certificate on this card")
 		}
 		return nil, err
 	}
@@ -499,7 +500,7 @@ func (s *Session) readCertLocked(which CertFile) (*x509.Certificate, error) {
 	}
 	cert, err := x509.ParseCertificate(der)
 	if err != nil {
-		return nil, &Error{Code: CodeCardData, Detail: "certificate " + which.String(), Err: err}
+		return nil, &failure.Error{Code: CodeCardData, Detail: "certificate " + which.String(), Err: err}
 	}
 	if cacheable {
 		s.certs[which] = cert
@@ -552,7 +553,7 @@ func (s *Session) PINCounters(ctx context.Context) ([]Counter, error) {
 		out = out[:0]
 		for _, sec := range []Secret{SecretAuthPIN, SecretSignPassword, SecretInputPIN} { // JPKI AP first
 			n, err := s.triesLeftLocked(sec)
-			if err != nil && CodeOf(err) != CodeNoSignCert {
+			if err != nil && failure.CodeOf(err) != CodeNoSignCert {
 				return err
 			}
 			out = append(out, Counter{Secret: sec, TriesLeft: n, Err: err})
@@ -575,8 +576,8 @@ func (s *Session) PINCounters(ctx context.Context) ([]Counter, error) {
 
 func (s *Session) triesLeftLocked(sec Secret) (int, error) {
 	if err := s.selectEF(sec.app(), sec.pinEF()); err != nil {
-		if CodeOf(err) == CodeFileNotFound && sec == SecretSignPassword {
-			return 0, &Error{Code: CodeNoSignCert, SW: mynacard.SWFileNotFound, Secret: sec, Detail: "no signing password on this card"}
+		if failure.CodeOf(err) == CodeFileNotFound && sec == SecretSignPassword {
+			return 0, fail(CodeNoSignCert, mynacard.SWFileNotFound, "no signing password on this card").With(DataSecret, string(sec))
 		}
 		return 0, err
 	}
@@ -617,10 +618,10 @@ func (s *Session) verifyLocked(sec Secret, pin PIN, confirmLastTry bool) error {
 		return err
 	}
 	if tries == 0 {
-		return &Error{Code: CodePINBlocked, Secret: sec}
+		return secretFailure(CodePINBlocked, sec, 0)
 	}
 	if tries == 1 && !confirmLastTry {
-		return &Error{Code: CodeLastTryUnconfirmed, Secret: sec, TriesLeft: 1}
+		return secretFailure(CodeLastTryUnconfirmed, sec, 1)
 	}
 	s.verifies++
 	r, err := s.transmit(mynacard.VerifyPIN(pin))
@@ -629,11 +630,7 @@ func (s *Session) verifyLocked(sec Secret, pin PIN, confirmLastTry bool) error {
 	}
 	if r.SW != mynacard.SWOK {
 		e := swError(r.SW, "verify")
-		var ce *Error
-		if errors.As(e, &ce) {
-			ce.Secret = sec
-		}
-		return e
+		return e.With(DataSecret, string(sec))
 	}
 	return nil
 }

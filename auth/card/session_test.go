@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"madoguchi/auth/card"
+	"madoguchi/i18n/failure"
 	vcard "madoguchi/sandbox/card"
 	"madoguchi/sandbox/card/inproc"
 	"madoguchi/sandbox/fixtures"
@@ -53,7 +54,7 @@ func TestIdentifyAndCerts(t *testing.T) {
 			}
 		}
 	}
-	if _, err := s.ReadCertificate(context.Background(), card.CertSign); card.CodeOf(err) != card.CodeSecurityStatus {
+	if _, err := s.ReadCertificate(context.Background(), card.CertSign); failure.CodeOf(err) != card.CodeSecurityStatus {
 		t.Fatalf("sign cert without password: %v", err)
 	}
 }
@@ -92,8 +93,7 @@ func TestCertificatesCachedPerInsertion(t *testing.T) {
 func TestWrongThenRightPINResetsCounter(t *testing.T) {
 	vc, s, r := newCard(t, "yamada-taro")
 	err := s.Verify(context.Background(), card.SecretAuthPIN, pin("0000"), false)
-	var ce *card.Error
-	if !errors.As(err, &ce) || ce.Code != card.CodeWrongPIN || ce.TriesLeft != 2 {
+	if failure.CodeOf(err) != card.CodeWrongPIN || card.TriesLeftOf(err) != 2 {
 		t.Fatalf("wrong PIN: %v", err)
 	}
 	if n, _ := s.TriesLeft(context.Background(), card.SecretAuthPIN); n != 2 {
@@ -110,14 +110,14 @@ func TestWrongThenRightPINResetsCounter(t *testing.T) {
 func TestLastTryGuardAndLockout(t *testing.T) {
 	vc, s, r := newCard(t, "sato-hana")
 	for i := 0; i < 2; i++ {
-		if err := s.Verify(context.Background(), card.SecretInputPIN, pin("9999"), false); card.CodeOf(err) != card.CodeWrongPIN {
+		if err := s.Verify(context.Background(), card.SecretInputPIN, pin("9999"), false); failure.CodeOf(err) != card.CodeWrongPIN {
 			t.Fatalf("try %d: %v", i, err)
 		}
 	}
 	before := vc.TriesLeft(string(card.SecretInputPIN))
 	// The right PIN is refused too without the explicit confirmation: the guard
 	// is about the last try, not about the PIN being wrong.
-	if err := s.Verify(context.Background(), card.SecretInputPIN, pin(r.InputPIN), false); card.CodeOf(err) != card.CodeLastTryUnconfirmed {
+	if err := s.Verify(context.Background(), card.SecretInputPIN, pin(r.InputPIN), false); failure.CodeOf(err) != card.CodeLastTryUnconfirmed {
 		t.Fatalf("last try without confirmation: %v", err)
 	}
 	if vc.TriesLeft(string(card.SecretInputPIN)) != before {
@@ -142,7 +142,7 @@ func TestPINFormatSpendsNothing(t *testing.T) {
 	vc, s, _ := newCard(t, "yamada-taro")
 	n := vc.APDUCount()
 	for _, p := range []string{"123", "12345", "12a4", ""} {
-		if err := s.Verify(context.Background(), card.SecretAuthPIN, pin(p), false); card.CodeOf(err) != card.CodePINFormat {
+		if err := s.Verify(context.Background(), card.SecretAuthPIN, pin(p), false); failure.CodeOf(err) != card.CodePINFormat {
 			t.Fatalf("%q: %v", p, err)
 		}
 	}
@@ -198,13 +198,13 @@ func TestChangePIN(t *testing.T) {
 	if err := s.ChangePIN(context.Background(), card.SecretSignPassword, pin(r.SignPassword), pin("NEWPASS1"), false); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Verify(context.Background(), card.SecretSignPassword, pin(r.SignPassword), false); card.CodeOf(err) != card.CodeWrongPIN {
+	if err := s.Verify(context.Background(), card.SecretSignPassword, pin(r.SignPassword), false); failure.CodeOf(err) != card.CodeWrongPIN {
 		t.Fatalf("old password still works: %v", err)
 	}
 	if err := s.Verify(context.Background(), card.SecretSignPassword, pin("NEWPASS1"), false); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.ChangePIN(context.Background(), card.SecretAuthPIN, pin(r.AuthPIN), pin("12"), false); card.CodeOf(err) != card.CodePINFormat {
+	if err := s.ChangePIN(context.Background(), card.SecretAuthPIN, pin(r.AuthPIN), pin("12"), false); failure.CodeOf(err) != card.CodePINFormat {
 		t.Fatalf("bad new PIN: %v", err)
 	}
 }
@@ -244,7 +244,7 @@ func TestSignerAuthAndSign(t *testing.T) {
 		if len(asked) != 1 || asked[0] != key.Secret().MaxTries() {
 			t.Fatalf("prompt saw tries %v", asked)
 		}
-		if _, err := sg.Sign(rand.Reader, h[:], &rsa.PSSOptions{Hash: crypto.SHA256}); card.CodeOf(err) != card.CodeUnsupportedHash {
+		if _, err := sg.Sign(rand.Reader, h[:], &rsa.PSSOptions{Hash: crypto.SHA256}); failure.CodeOf(err) != card.CodeUnsupportedHash {
 			t.Fatalf("PSS: %v", err)
 		}
 	}
@@ -264,10 +264,10 @@ func mustSignCert(t *testing.T, s *card.Session, r fixtures.Resident) *x509.Cert
 
 func TestChildHasNoSignCertificate(t *testing.T) {
 	_, s, _ := newCard(t, "yamada-yui")
-	if _, err := s.TriesLeft(context.Background(), card.SecretSignPassword); card.CodeOf(err) != card.CodeNoSignCert {
+	if _, err := s.TriesLeft(context.Background(), card.SecretSignPassword); failure.CodeOf(err) != card.CodeNoSignCert {
 		t.Fatalf("tries: %v", err)
 	}
-	if _, err := s.ReadCertificate(context.Background(), card.CertSignCA); card.CodeOf(err) != card.CodeNoSignCert {
+	if _, err := s.ReadCertificate(context.Background(), card.CertSignCA); failure.CodeOf(err) != card.CodeNoSignCert {
 		t.Fatalf("sign CA: %v", err)
 	}
 }
@@ -324,7 +324,7 @@ func TestReadCertificatesInOneTransaction(t *testing.T) {
 	}
 	_, child, _ := newCard(t, "yamada-yui")
 	certs, errs = child.ReadCertificates(ctx, files...)
-	if certs[0] == nil || certs[1] == nil || card.CodeOf(errs[2]) != card.CodeNoSignCert {
+	if certs[0] == nil || certs[1] == nil || failure.CodeOf(errs[2]) != card.CodeNoSignCert {
 		t.Fatalf("child's card: %v", errs)
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"io"
+
+	"madoguchi/i18n/failure"
 )
 
 // DigestInfo prefixes (RFC 8017 §9.2 note 1) for the hashes the card can sign.
@@ -19,10 +21,10 @@ var digestInfoPrefix = map[crypto.Hash][]byte{
 func DigestInfo(h crypto.Hash, digest []byte) ([]byte, error) {
 	prefix, ok := digestInfoPrefix[h]
 	if !ok {
-		return nil, &Error{Code: CodeUnsupportedHash, Detail: "hash " + h.String() + " not supported by the card signer"}
+		return nil, &failure.Error{Code: CodeUnsupportedHash, Detail: "hash " + h.String() + " not supported by the card signer"}
 	}
 	if len(digest) != h.Size() {
-		return nil, &Error{Code: CodeUnsupportedHash, Detail: "digest length does not match the hash"}
+		return nil, &failure.Error{Code: CodeUnsupportedHash, Detail: "digest length does not match the hash"}
 	}
 	out := make([]byte, 0, len(prefix)+len(digest))
 	return append(append(out, prefix...), digest...), nil
@@ -73,7 +75,7 @@ func (sg *Signer) Certificate() *x509.Certificate { return sg.cert }
 // Sign asks for the PIN (showing tries left) and has the card sign digest.
 func (sg *Signer) Sign(_ io.Reader, digest []byte, opts crypto.SignerOpts) ([]byte, error) {
 	if _, pss := opts.(*rsa.PSSOptions); pss {
-		return nil, &Error{Code: CodeUnsupportedHash, Detail: "the card signs PKCS#1 v1.5 only, not PSS"}
+		return nil, &failure.Error{Code: CodeUnsupportedHash, Detail: "the card signs PKCS#1 v1.5 only, not PSS"}
 	}
 	di, err := DigestInfo(opts.HashFunc(), digest)
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"madoguchi/auth/card"
+	"madoguchi/i18n/failure"
 	"madoguchi/protocol/mynacard"
 	vcard "madoguchi/sandbox/card"
 	"madoguchi/sandbox/card/inproc"
@@ -51,7 +52,7 @@ func TestLastTryGuardReadsTheVerifiedFile(t *testing.T) {
 	ctx := t.Context()
 	c, s, r := newCard(t, "yamada-taro")
 	for range 2 {
-		if err := s.Verify(ctx, card.SecretAuthPIN, card.PIN("0000"), false); card.CodeOf(err) != card.CodeWrongPIN {
+		if err := s.Verify(ctx, card.SecretAuthPIN, card.PIN("0000"), false); failure.CodeOf(err) != card.CodeWrongPIN {
 			t.Fatal(err)
 		}
 	}
@@ -91,7 +92,7 @@ func (t *resetTransport) Transmit(apdu []byte) ([]byte, error) {
 	}
 	if t.pending {
 		t.mu.Unlock()
-		return nil, &card.Error{Code: card.CodeCardReset, Detail: "test reset"}
+		return nil, &failure.Error{Code: card.CodeCardReset, Detail: "test reset"}
 	}
 	t.sent = append(t.sent, apdu)
 	t.mu.Unlock()
@@ -102,7 +103,7 @@ func (t *resetTransport) Begin() error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.pending {
-		return &card.Error{Code: card.CodeCardReset}
+		return &failure.Error{Code: card.CodeCardReset}
 	}
 	t.inTx = true
 	return nil
@@ -155,7 +156,7 @@ func TestSecondResetIsCardReset(t *testing.T) {
 	tr := &resetTransport{Transport: inproc.NewTransport(c), c: c, resetAt: map[int]bool{2: true, 4: true}}
 	s := card.NewSession(tr)
 	_, err := s.ReadAttributes(t.Context(), card.PIN(r.InputPIN), false)
-	if card.CodeOf(err) != card.CodeCardReset {
+	if failure.CodeOf(err) != card.CodeCardReset {
 		t.Fatalf("want CARD-RESET, got %v", err)
 	}
 	if n := c.TriesLeft(string(card.SecretInputPIN)); n != 3 {
@@ -199,13 +200,13 @@ func TestMuteCardTimesOut(t *testing.T) {
 	go func() { _, err := s.ReadCertificate(context.Background(), card.CertAuth); errc <- err }()
 	select {
 	case err := <-errc:
-		if card.CodeOf(err) != card.CodeTimeout {
+		if failure.CodeOf(err) != card.CodeTimeout {
 			t.Fatalf("want CARD-TIMEOUT, got %v", err)
 		}
 	case <-time.After(30 * time.Second):
 		t.Fatal("operation on a mute card hung")
 	}
-	if _, err := s.TriesLeft(t.Context(), card.SecretAuthPIN); card.CodeOf(err) != card.CodeTimeout {
+	if _, err := s.TriesLeft(t.Context(), card.SecretAuthPIN); failure.CodeOf(err) != card.CodeTimeout {
 		t.Fatalf("session after timeout: %v", err)
 	}
 	c.Unmute()
@@ -227,7 +228,7 @@ func TestCancelBlockedOperation(t *testing.T) {
 	cancel()
 	select {
 	case err := <-errc:
-		if card.CodeOf(err) != card.CodeCancelled || !errors.Is(err, context.Canceled) {
+		if failure.CodeOf(err) != card.CodeCancelled || !errors.Is(err, context.Canceled) {
 			t.Fatalf("want CANCELLED, got %v", err)
 		}
 	case <-time.After(30 * time.Second):

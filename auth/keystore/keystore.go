@@ -16,13 +16,18 @@ import (
 	"sync"
 
 	"github.com/zalando/go-keyring"
+
+	"madoguchi/i18n/failure"
 )
 
 // Service is the keyring service name.
 const Service = "jp.madoguchi.app"
 
 // CodeUnavailable is the failure code when there is no usable keyring.
-const CodeUnavailable = "KEYRING-UNAVAILABLE"
+const CodeUnavailable failure.Code = "KEYRING-UNAVAILABLE"
+
+// Codes lists the keystore's failure codes.
+var Codes = failure.Register("auth/keystore", CodeUnavailable)
 
 // maxEntry keeps entries under Windows Credential Manager's 2560-byte blob limit.
 const maxEntry = 2048
@@ -34,21 +39,10 @@ type Entry struct {
 	Name         string `json:"name,omitempty"`
 }
 
-// Error is a keyring failure.
-type Error struct {
-	Code string
-	Err  error
-}
-
-func (e *Error) Error() string               { return e.Code + ": " + e.Err.Error() }
-func (e *Error) Unwrap() error               { return e.Err }
-func (e *Error) FailureCode() string         { return e.Code }
-func (e *Error) FailureData() map[string]any { return nil }
-
 // ErrNotFound means nothing is stored for the profile (signed out).
 var ErrNotFound = errors.New("keystore: not signed in")
 
-func unavailable(err error) error { return &Error{Code: CodeUnavailable, Err: err} }
+func unavailable(err error) error { return &failure.Error{Code: CodeUnavailable, Err: err} }
 
 // Entries are keyed "<profile>/<subject>" (one per municipality and
 // account); "<profile>" itself names the account signed in last.

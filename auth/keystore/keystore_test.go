@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"madoguchi/i18n/failure"
 )
 
 // Without a reachable Secret Service the store says so with its code (the
@@ -13,11 +15,10 @@ func TestUnavailableKeyringIsReported(t *testing.T) {
 	t.Setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/madoguchi-test-bus")
 	k := New(OS{})
 	err := k.Save("p", Entry{RefreshToken: "r", Subject: "s"})
-	var e *Error
-	if !errors.As(err, &e) || e.Code != CodeUnavailable {
+	if failure.CodeOf(err) != CodeUnavailable {
 		t.Fatalf("save without keyring: %v", err)
 	}
-	if _, err := k.Load("p"); !errors.As(err, &e) {
+	if _, err := k.Load("p"); failure.CodeOf(err) != CodeUnavailable {
 		t.Fatalf("load without keyring: %v", err)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/ebfe/scard"
 
 	"madoguchi/auth/card"
+	"madoguchi/i18n/failure"
 )
 
 // pnpReader is the pseudo-reader whose state changes when readers come and go.
@@ -26,23 +27,23 @@ func mapErr(err error) error {
 	}
 	switch se {
 	case scard.ErrRemovedCard, scard.ErrNoSmartcard, scard.ErrUnpoweredCard:
-		return &card.Error{Code: card.CodeCardRemoved, Detail: se.Error()}
+		return &failure.Error{Code: card.CodeCardRemoved, Detail: se.Error()}
 	case scard.ErrResetCard, scard.ErrProtoMismatch:
 		// another program reset the card (pcsclite may report it as a
 		// protocol mismatch when the reset renegotiated the protocol): the
 		// session reconnects and starts the operation again
 		// (card.Session.run)
-		return &card.Error{Code: card.CodeCardReset, Detail: se.Error()}
+		return &failure.Error{Code: card.CodeCardReset, Detail: se.Error()}
 	case scard.ErrUnresponsiveCard:
-		return &card.Error{Code: card.CodeTimeout, Detail: se.Error()}
+		return &failure.Error{Code: card.CodeTimeout, Detail: se.Error()}
 	case scard.ErrReaderUnavailable, scard.ErrUnknownReader:
-		return &card.Error{Code: card.CodeReaderRemoved, Detail: se.Error()}
+		return &failure.Error{Code: card.CodeReaderRemoved, Detail: se.Error()}
 	case scard.ErrNoReadersAvailable:
-		return &card.Error{Code: card.CodeNoReader, Detail: se.Error()}
+		return &failure.Error{Code: card.CodeNoReader, Detail: se.Error()}
 	case scard.ErrNoService, scard.ErrServiceStopped, scard.ErrInvalidHandle:
-		return &card.Error{Code: card.CodePCSCUnavailable, Detail: se.Error()}
+		return &failure.Error{Code: card.CodePCSCUnavailable, Detail: se.Error()}
 	}
-	return &card.Error{Code: card.CodeProtocol, Detail: se.Error()}
+	return &failure.Error{Code: card.CodeProtocol, Detail: se.Error()}
 }
 
 // Transport is a connection to the card in one reader, in shared mode: other
@@ -66,7 +67,7 @@ func (t *Transport) Transmit(apdu []byte) ([]byte, error) {
 	r, err := t.c.Transmit(apdu)
 	if err != nil {
 		m := mapErr(err)
-		switch card.CodeOf(m) {
+		switch failure.CodeOf(m) {
 		case card.CodeCardReset, card.CodePCSCUnavailable, card.CodeReaderRemoved, card.CodeCardRemoved:
 			return nil, m
 		}
@@ -80,10 +81,10 @@ func (t *Transport) Transmit(apdu []byte) ([]byte, error) {
 		// A card always answers with a status word. An empty answer comes from a
 		// reader whose card left (or went mute) during the exchange: ask the
 		// reader, and report the removal either way.
-		if gone := t.goneLocked(); gone != nil && card.CodeOf(gone) == card.CodeReaderRemoved {
+		if gone := t.goneLocked(); gone != nil && failure.CodeOf(gone) == card.CodeReaderRemoved {
 			return nil, gone
 		}
-		return nil, &card.Error{Code: card.CodeCardRemoved, Detail: "card did not answer"}
+		return nil, &failure.Error{Code: card.CodeCardRemoved, Detail: "card did not answer"}
 	}
 	return r, nil
 }
@@ -94,16 +95,16 @@ func (t *Transport) goneLocked() error {
 	st, err := t.c.Status()
 	if err != nil {
 		m := mapErr(err)
-		switch card.CodeOf(m) {
+		switch failure.CodeOf(m) {
 		case card.CodeReaderRemoved:
 			return m
 		case card.CodeCardReset:
 			return nil
 		}
-		return &card.Error{Code: card.CodeCardRemoved, Detail: "status: " + err.Error()}
+		return &failure.Error{Code: card.CodeCardRemoved, Detail: "status: " + err.Error()}
 	}
 	if st.State&scard.Present == 0 || st.State&scard.Absent != 0 {
-		return &card.Error{Code: card.CodeCardRemoved, Detail: "the reader reports no card"}
+		return &failure.Error{Code: card.CodeCardRemoved, Detail: "the reader reports no card"}
 	}
 	return nil
 }
@@ -118,7 +119,7 @@ func (t *Transport) Begin() error {
 	}
 	if err := t.c.BeginTransaction(); err != nil {
 		m := mapErr(err)
-		if card.CodeOf(m) == card.CodeProtocol {
+		if failure.CodeOf(m) == card.CodeProtocol {
 			if gone := t.goneLocked(); gone != nil {
 				return gone
 			}
@@ -294,7 +295,7 @@ func (b *Backend) Status() ([]card.ReaderStatus, error) {
 // reader plus the PnP pseudo-reader until something changes.
 func (b *Backend) Wait(ctx context.Context, prev []card.ReaderStatus) ([]card.ReaderStatus, error) {
 	if !b.enter() {
-		return nil, &card.Error{Code: card.CodePCSCUnavailable, Detail: "backend closed"}
+		return nil, &failure.Error{Code: card.CodePCSCUnavailable, Detail: "backend closed"}
 	}
 	defer b.inflight.Done()
 	stop := context.AfterFunc(ctx, func() { _ = b.ctx.Cancel() })
@@ -344,12 +345,12 @@ func (b *Backend) Wait(ctx context.Context, prev []card.ReaderStatus) ([]card.Re
 		case err == nil, errors.Is(err, scard.ErrTimeout), errors.Is(err, scard.ErrUnknownReader):
 		case errors.Is(err, scard.ErrCancelled):
 			if ctx.Err() == nil { // cancelled by Close
-				return nil, &card.Error{Code: card.CodePCSCUnavailable, Detail: "backend closed"}
+				return nil, &failure.Error{Code: card.CodePCSCUnavailable, Detail: "backend closed"}
 			}
 			return nil, ctx.Err()
 		default:
 			m := mapErr(err)
-			if card.CodeOf(m) == card.CodePCSCUnavailable {
+			if failure.CodeOf(m) == card.CodePCSCUnavailable {
 				return nil, m
 			}
 			// a reader vanished mid-wait: re-list on the next round
@@ -396,7 +397,7 @@ func (l *Lazy) backend() (*Backend, error) {
 
 // drop forgets a backend whose service went away, so the next call reopens.
 func (l *Lazy) drop(b *Backend, err error) {
-	if card.CodeOf(err) != card.CodePCSCUnavailable {
+	if failure.CodeOf(err) != card.CodePCSCUnavailable {
 		return
 	}
 	l.mu.Lock()

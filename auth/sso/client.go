@@ -20,6 +20,7 @@ import (
 	"github.com/coreos/go-oidc/v3/oidc"
 	"golang.org/x/oauth2"
 
+	"madoguchi/i18n/failure"
 	"madoguchi/protocol/cardlogin"
 )
 
@@ -98,7 +99,7 @@ func New(ctx context.Context, p Profile) (*Client, error) {
 	c := &Client{p: p, http: hc, Now: time.Now}
 	prov, err := oidc.NewProvider(oidc.ClientContext(ctx, hc), p.Issuer)
 	if err != nil {
-		return nil, &Error{Code: CodeUnreachable, Detail: p.Issuer, Err: err}
+		return nil, &failure.Error{Code: CodeUnreachable, Detail: p.Issuer, Err: err}
 	}
 	c.provider = prov
 	var extra struct {
@@ -199,7 +200,7 @@ func (c *Client) Login(ctx context.Context, cardLogin CardLogin) (*Tokens, error
 		return nil, err // typed card errors pass through
 	}
 	if cert, perr := x509.ParseCertificate(certDER); perr == nil && c.Now().After(cert.NotAfter) {
-		return nil, &Error{Code: CodeLoginRefused, ProviderCode: "AUTH-CERT-EXPIRED", Detail: "checked on this computer: expired " + cert.NotAfter.Format(time.RFC3339)}
+		return nil, refused(CodeLoginRefused, cardlogin.CodeCertExpired, "checked on this computer: expired "+cert.NotAfter.Format(time.RFC3339), nil)
 	}
 	var ch cardlogin.Challenge
 	offer := cardlogin.Offer{Version: cardlogin.Version, AuthRequestID: reqID, Certificate: base64.StdEncoding.EncodeToString(certDER)}
@@ -209,10 +210,9 @@ func (c *Client) Login(ctx context.Context, cardLogin CardLogin) (*Tokens, error
 	// sign only a statement for this provider, this client and this request
 	switch {
 	case ch.Version != cardlogin.Version:
-		return nil, &Error{Code: CodeLoginRefused, ProviderCode: cardlogin.CodeVersion, Detail: "provider speaks " + ch.Version}
+		return nil, refused(CodeLoginRefused, cardlogin.CodeVersion, "provider speaks "+ch.Version, nil)
 	case ch.Issuer != c.p.Issuer || ch.ClientID != c.p.ClientID || ch.AuthRequestID != reqID:
-		return nil, &Error{Code: CodeLoginRefused, ProviderCode: cardlogin.CodeStatementMismatch,
-			Detail: "the challenge names another provider, client or request"}
+		return nil, refused(CodeLoginRefused, cardlogin.CodeStatementMismatch, "the challenge names another provider, client or request", nil)
 	}
 	if raw, err := base64.RawURLEncoding.DecodeString(ch.Challenge); err != nil || len(raw) < 16 {
 		return nil, fail(CodeLoginRefused, "malformed challenge")
@@ -265,7 +265,7 @@ func (c *Client) deliver(ctx context.Context, final string, got chan callback, s
 	}
 	q := cb.query
 	if e := q.Get("error"); e != "" {
-		return &Error{Code: CodeAuthError, ProviderCode: e, Detail: q.Get("error_description")}
+		return refused(CodeAuthError, e, q.Get("error_description"), nil)
 	}
 	if q.Get("state") != state {
 		return fail(CodeStateMismatch, "state in the response does not match the request")
@@ -291,13 +291,13 @@ func (c *Client) redirectFrom(ctx context.Context, ua *http.Client, u string) (s
 	}
 	resp, err := ua.Do(req)
 	if err != nil {
-		return "", &Error{Code: CodeUnreachable, Err: err}
+		return "", &failure.Error{Code: CodeUnreachable, Err: err}
 	}
 	defer resp.Body.Close()
 	loc := resp.Header.Get("Location")
 	if resp.StatusCode/100 != 3 || loc == "" {
 		b, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
-		return "", &Error{Code: CodeAuthError, ProviderCode: oauthErrorOf(b), Detail: fmt.Sprintf("HTTP %d without redirect", resp.StatusCode)}
+		return "", refused(CodeAuthError, oauthErrorOf(b), fmt.Sprintf("HTTP %d without redirect", resp.StatusCode), nil)
 	}
 	base, _ := url.Parse(u)
 	l, err := base.Parse(loc)
@@ -337,14 +337,14 @@ func (c *Client) doJSON(ctx context.Context, ua *http.Client, method, u string, 
 	}
 	resp, err := ua.Do(req)
 	if err != nil {
-		return &Error{Code: CodeUnreachable, Err: err}
+		return &failure.Error{Code: CodeUnreachable, Err: err}
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	if resp.StatusCode != http.StatusOK {
 		var e cardlogin.Error
 		json.Unmarshal(b, &e)
-		return &Error{Code: CodeLoginRefused, ProviderCode: e.Code, Detail: e.Description}
+		return refused(CodeLoginRefused, e.Code, e.Description, nil)
 	}
 	return json.Unmarshal(b, out)
 }
@@ -352,9 +352,9 @@ func (c *Client) doJSON(ctx context.Context, ua *http.Client, method, u string, 
 func tokenErr(err error) error {
 	var re *oauth2.RetrieveError
 	if errors.As(err, &re) {
-		return &Error{Code: CodeTokenError, ProviderCode: re.ErrorCode, Detail: re.ErrorDescription}
+		return refused(CodeTokenError, re.ErrorCode, re.ErrorDescription, nil)
 	}
-	return &Error{Code: CodeUnreachable, Err: err}
+	return &failure.Error{Code: CodeUnreachable, Err: err}
 }
 
 // tokens verifies the ID token (issuer, audience, expiry, signature via JWKS
@@ -370,7 +370,7 @@ func (c *Client) tokens(ctx context.Context, tok *oauth2.Token, nonce string) (*
 	}
 	var cl IDClaims
 	if err := idt.Claims(&cl); err != nil {
-		return nil, &Error{Code: CodeIDToken, Err: err}
+		return nil, &failure.Error{Code: CodeIDToken, Err: err}
 	}
 	cl.Expiry = idt.Expiry
 	return &Tokens{AccessToken: tok.AccessToken, RefreshToken: tok.RefreshToken, IDToken: raw, Expiry: tok.Expiry, Claims: cl}, nil
@@ -381,7 +381,7 @@ func (c *Client) tokens(ctx context.Context, tok *oauth2.Token, nonce string) (*
 func (c *Client) VerifyIDToken(ctx context.Context, raw, nonce string) (*oidc.IDToken, error) {
 	idt, err := c.verifier.Verify(oidc.ClientContext(ctx, c.http), raw)
 	if err != nil {
-		return nil, &Error{Code: CodeIDToken, Err: err}
+		return nil, &failure.Error{Code: CodeIDToken, Err: err}
 	}
 	if nonce != "" && idt.Nonce != nonce {
 		return nil, fail(CodeNonceMismatch, "nonce in the ID token does not match the request")
@@ -397,7 +397,7 @@ func (c *Client) Refresh(ctx context.Context, refreshToken string) (*Tokens, err
 	if err != nil {
 		e := tokenErr(err)
 		if ProviderCodeOf(e) == "invalid_grant" {
-			return nil, &Error{Code: CodeSessionExpired, ProviderCode: "invalid_grant", Err: err}
+			return nil, refused(CodeSessionExpired, "invalid_grant", "", err)
 		}
 		return nil, e
 	}
@@ -417,12 +417,12 @@ func (c *Client) Revoke(ctx context.Context, token, hint string) error {
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return &Error{Code: CodeUnreachable, Err: err}
+		return &failure.Error{Code: CodeUnreachable, Err: err}
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		b, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
-		return &Error{Code: CodeTokenError, ProviderCode: oauthErrorOf(b), Detail: fmt.Sprintf("revocation: HTTP %d", resp.StatusCode)}
+		return refused(CodeTokenError, oauthErrorOf(b), fmt.Sprintf("revocation: HTTP %d", resp.StatusCode), nil)
 	}
 	return nil
 }
@@ -431,7 +431,7 @@ func (c *Client) Revoke(ctx context.Context, token, hint string) error {
 func (c *Client) UserInfo(ctx context.Context, accessToken string) (map[string]any, error) {
 	ui, err := c.provider.UserInfo(oidc.ClientContext(ctx, c.http), oauth2.StaticTokenSource(&oauth2.Token{AccessToken: accessToken, TokenType: "Bearer"}))
 	if err != nil {
-		return nil, &Error{Code: CodeTokenError, Err: err}
+		return nil, &failure.Error{Code: CodeTokenError, Err: err}
 	}
 	var m map[string]any
 	return m, ui.Claims(&m)

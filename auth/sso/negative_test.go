@@ -15,6 +15,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"madoguchi/auth/card"
+	"madoguchi/i18n/failure"
 	"madoguchi/protocol/cardlogin"
 	vcard "madoguchi/sandbox/card"
 	"madoguchi/sandbox/card/inproc"
@@ -82,7 +83,7 @@ func TestNegatives(t *testing.T) {
 
 	idTokenCases := []struct {
 		name, token, nonce string
-		code               Code
+		code               failure.Code
 		detail             string
 	}{
 		{"control: a forged-but-valid token passes", forge(nil), "n", "", ""},
@@ -101,7 +102,7 @@ func TestNegatives(t *testing.T) {
 			}
 			continue
 		}
-		if CodeOf(err) != tc.code || !strings.Contains(strings.ToLower(err.Error()), tc.detail) {
+		if failure.CodeOf(err) != tc.code || !strings.Contains(strings.ToLower(err.Error()), tc.detail) {
 			t.Errorf("%s: %v, want %s mentioning %q", tc.name, err, tc.code, tc.detail)
 		}
 	}
@@ -113,7 +114,7 @@ func TestNegatives(t *testing.T) {
 	cs, _ := cardOf(t, "yamada-taro", "")
 	tp.token = func(f url.Values) bool { f.Set("code_verifier", oauth2.GenerateVerifier()); return true }
 	_, err = c.Login(ctx, cs)
-	if CodeOf(err) != CodeTokenError || ProviderCodeOf(err) != "invalid_grant" {
+	if failure.CodeOf(err) != CodeTokenError || ProviderCodeOf(err) != "invalid_grant" {
 		t.Errorf("wrong PKCE verifier: %v", err)
 	}
 	tp.token = nil
@@ -122,7 +123,7 @@ func TestNegatives(t *testing.T) {
 	cs, _ = cardOf(t, "yamada-taro", "")
 	tp.final = func(u string) string { return replaceParam(u, "state", "forged") }
 	_, err = c.Login(ctx, cs)
-	if CodeOf(err) != CodeStateMismatch {
+	if failure.CodeOf(err) != CodeStateMismatch {
 		t.Errorf("state mismatch: %v", err)
 	}
 
@@ -130,7 +131,7 @@ func TestNegatives(t *testing.T) {
 	cs, _ = cardOf(t, "yamada-taro", "")
 	tp.final = func(u string) string { return replaceParam(u, "iss", "https://evil.example") }
 	_, err = c.Login(ctx, cs)
-	if CodeOf(err) != CodeIssuerMismatch {
+	if failure.CodeOf(err) != CodeIssuerMismatch {
 		t.Errorf("iss mismatch: %v", err)
 	}
 	tp.final = nil
@@ -191,14 +192,13 @@ func TestNegatives(t *testing.T) {
 			return nil, false, errors.New("no")
 		}
 		_, err := c.Login(ctx, cs)
-		if CodeOf(err) != CodeLoginRefused || ProviderCodeOf(err) != tc.provider || asked || vc.CommandCount(0x20) != 0 {
+		if failure.CodeOf(err) != CodeLoginRefused || ProviderCodeOf(err) != tc.provider || asked || vc.CommandCount(0x20) != 0 {
 			t.Errorf("%s: %v (PIN asked %v, VERIFY sent %d)", tc.id, err, asked, vc.CommandCount(0x20))
 		}
 	}
 	cs, _ = cardOf(t, "sato-hana", "9999")
 	_, err = c.Login(ctx, cs)
-	var ce *card.Error
-	if !errors.As(err, &ce) || ce.Code != card.CodeWrongPIN || ce.TriesLeft != 2 {
+	if failure.CodeOf(err) != card.CodeWrongPIN || card.TriesLeftOf(err) != 2 {
 		t.Errorf("wrong auth PIN: %v", err)
 	}
 	cs, vc := cardOf(t, "sato-hana", "")
@@ -270,7 +270,7 @@ func TestEndSession(t *testing.T) {
 	if loc := resp.Header.Get("Location"); !strings.HasPrefix(loc, "http://127.0.0.1/signed-out") {
 		t.Fatalf("end session: %d → %q", resp.StatusCode, loc)
 	}
-	if _, err := c.Refresh(ctx, tok.RefreshToken); CodeOf(err) != CodeSessionExpired {
+	if _, err := c.Refresh(ctx, tok.RefreshToken); failure.CodeOf(err) != CodeSessionExpired {
 		t.Fatalf("refresh after end session: %v", err)
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"os"
 	"time"
+
+	"madoguchi/i18n/failure"
 )
 
 // Profile describes one municipality: its provider, the app's client there,
@@ -61,10 +63,10 @@ func LoadProfile(path string) (Profile, error) {
 	var p Profile
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return p, &Error{Code: CodeProfile, Err: err}
+		return p, &failure.Error{Code: CodeProfile, Err: err}
 	}
 	if err := json.Unmarshal(b, &p); err != nil {
-		return p, &Error{Code: CodeProfile, Detail: path, Err: err}
+		return p, &failure.Error{Code: CodeProfile, Detail: path, Err: err}
 	}
 	if p.Issuer == "" || p.ClientID == "" {
 		return p, fail(CodeProfile, "%s: issuer and client_id are required", path)
@@ -85,7 +87,7 @@ func (p Profile) HTTPClient() (*http.Client, error) {
 	if p.CAFile != "" {
 		b, err := os.ReadFile(p.CAFile)
 		if err != nil {
-			return nil, &Error{Code: CodeProfile, Detail: "CA bundle", Err: err}
+			return nil, &failure.Error{Code: CodeProfile, Detail: "CA bundle", Err: err}
 		}
 		if !pool.AppendCertsFromPEM(b) {
 			return nil, fail(CodeProfile, "no certificate in %s", p.CAFile)

@@ -12,6 +12,7 @@ import (
 
 	"madoguchi/auth/card"
 	"madoguchi/auth/sso"
+	"madoguchi/i18n/failure"
 	vcard "madoguchi/sandbox/card"
 	"madoguchi/sandbox/card/inproc"
 	"madoguchi/sandbox/fixtures"
@@ -91,17 +92,17 @@ func TestLoginRefreshRevoke(t *testing.T) {
 	if err != nil || r1.RefreshToken == "" || r1.RefreshToken == tok.RefreshToken {
 		t.Fatalf("refresh: %+v %v", r1, err)
 	}
-	if _, err := c.Refresh(ctx, tok.RefreshToken); sso.CodeOf(err) != sso.CodeSessionExpired {
+	if _, err := c.Refresh(ctx, tok.RefreshToken); failure.CodeOf(err) != sso.CodeSessionExpired {
 		t.Fatalf("replayed refresh token: %v", err)
 	}
-	if _, err := c.Refresh(ctx, r1.RefreshToken); sso.CodeOf(err) != sso.CodeSessionExpired {
+	if _, err := c.Refresh(ctx, r1.RefreshToken); failure.CodeOf(err) != sso.CodeSessionExpired {
 		t.Fatalf("family not revoked after replay: %v", err)
 	}
 	// revocation (sign-out)
 	if err := c.Revoke(ctx, tok2.RefreshToken, "refresh_token"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.Refresh(ctx, tok2.RefreshToken); sso.CodeOf(err) != sso.CodeSessionExpired {
+	if _, err := c.Refresh(ctx, tok2.RefreshToken); failure.CodeOf(err) != sso.CodeSessionExpired {
 		t.Fatalf("revoked refresh token still works: %v", err)
 	}
 }
@@ -138,7 +139,7 @@ func TestLoginRefusals(t *testing.T) {
 	ctx := context.Background()
 	for _, tc := range []struct {
 		resident, pin string
-		code          sso.Code
+		code          failure.Code
 		provider      string
 	}{
 		{"tanaka-ichiro", "", sso.CodeLoginRefused, "AUTH-CERT-EXPIRED"},
@@ -146,15 +147,14 @@ func TestLoginRefusals(t *testing.T) {
 	} {
 		cs, _ := signer(t, tc.resident, tc.pin)
 		_, err := c.Login(ctx, cs)
-		if sso.CodeOf(err) != tc.code || sso.ProviderCodeOf(err) != tc.provider {
+		if failure.CodeOf(err) != tc.code || sso.ProviderCodeOf(err) != tc.provider {
 			t.Errorf("%s: %v, want %s/%s", tc.resident, err, tc.code, tc.provider)
 		}
 	}
 	// wrong PIN: the card's typed error, with tries left
 	cs, _ := signer(t, "yamada-taro", "0000")
 	_, err := c.Login(ctx, cs)
-	var ce *card.Error
-	if !errors.As(err, &ce) || ce.Code != card.CodeWrongPIN || ce.TriesLeft != 2 {
+	if failure.CodeOf(err) != card.CodeWrongPIN || card.TriesLeftOf(err) != 2 {
 		t.Fatalf("wrong PIN: %v", err)
 	}
 	// card pulled out during login
@@ -194,7 +194,7 @@ func TestSessionRefreshesSilently(t *testing.T) {
 	if err := sess.SignOut(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.Refresh(ctx, persisted[0]); sso.CodeOf(err) != sso.CodeSessionExpired {
+	if _, err := c.Refresh(ctx, persisted[0]); failure.CodeOf(err) != sso.CodeSessionExpired {
 		t.Fatalf("after sign-out: %v", err)
 	}
 }

@@ -21,6 +21,8 @@ package cardlogin
 import (
 	"encoding/binary"
 	"strconv"
+
+	"madoguchi/i18n/failure"
 )
 
 // Version names this wire format; both sides send it and refuse others.
@@ -97,8 +99,9 @@ type Error struct {
 	Code        string `json:"failure_code"`
 }
 
-// Failure codes of the login step (the provider also sends the certificate
-// checks' codes, AUTH-CERT-*, and AUTH-SIGNATURE-INVALID).
+// Failure codes the provider sends (Error.Code): those of the login step,
+// and those of its checks of the card's certificate and signature. The app
+// explains each one in place of its own SSO-LOGIN-REFUSED.
 const (
 	CodeUnknownRequest    = "LOGIN-REQUEST-UNKNOWN"
 	CodeChallengeInvalid  = "LOGIN-CHALLENGE-INVALID" // unknown, expired, already used (replay) or for another request
@@ -108,5 +111,20 @@ const (
 	CodeStatementMismatch = "LOGIN-STATEMENT-MISMATCH" // the signed statement names another provider, client, request or time
 )
 
-// Codes lists the login step's failure codes.
-var Codes = []string{CodeUnknownRequest, CodeChallengeInvalid, CodeNotRegistered, CodeMalformed, CodeVersion, CodeStatementMismatch}
+// Codes of the provider's checks of the card's authentication certificate
+// and signature (JPKI relying-party checks).
+const (
+	CodeCertMalformed    = "AUTH-CERT-MALFORMED"
+	CodeCertUntrusted    = "AUTH-CERT-UNTRUSTED"
+	CodeCertExpired      = "AUTH-CERT-EXPIRED"
+	CodeCertNotYetValid  = "AUTH-CERT-NOT-YET-VALID"
+	CodeCertRevoked      = "AUTH-CERT-REVOKED"
+	CodeCertUsage        = "AUTH-CERT-USAGE"
+	CodeSignatureInvalid = "AUTH-SIGNATURE-INVALID"
+	CodeCRLUnavailable   = "AUTH-CRL-UNAVAILABLE"
+)
+
+// Codes lists every code a provider may send.
+var Codes = failure.Register("protocol/cardlogin", CodeUnknownRequest, CodeChallengeInvalid, CodeNotRegistered,
+	CodeMalformed, CodeVersion, CodeStatementMismatch, CodeCertMalformed, CodeCertUntrusted, CodeCertExpired,
+	CodeCertNotYetValid, CodeCertRevoked, CodeCertUsage, CodeSignatureInvalid, CodeCRLUnavailable)

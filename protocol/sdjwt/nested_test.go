@@ -8,6 +8,8 @@ import (
 	"time"
 
 	jose "github.com/go-jose/go-jose/v4"
+
+	"madoguchi/i18n/failure"
 )
 
 func payloadOf(t *testing.T, cred string) map[string]any {
@@ -71,29 +73,29 @@ func TestDuplicateDigestsRefused(t *testing.T) {
 	}
 	p := base()
 	p["_sd"] = []any{d.Digest(), d.Digest()}
-	if _, _, err := Verify(f.signPayload(t, p, d), f.policy); CodeOf(err) != CodeDisclosure {
+	if _, _, err := Verify(f.signPayload(t, p, d), f.policy); failure.CodeOf(err) != CodeDisclosure {
 		t.Fatalf("same digest twice in one _sd: %v", err)
 	}
 	p = base()
 	p["_sd"] = []any{d.Digest()}
 	p["nested"] = map[string]any{"_sd": []any{d.Digest()}}
-	if _, _, err := Verify(f.signPayload(t, p, d), f.policy); CodeOf(err) != CodeDisclosure {
+	if _, _, err := Verify(f.signPayload(t, p, d), f.policy); failure.CodeOf(err) != CodeDisclosure {
 		t.Fatalf("same digest in two places: %v", err)
 	}
 	p = base()
 	p["list"] = []any{map[string]any{"...": e.Digest()}, map[string]any{"...": e.Digest()}}
-	if _, _, err := Verify(f.signPayload(t, p, e), f.policy); CodeOf(err) != CodeDisclosure {
+	if _, _, err := Verify(f.signPayload(t, p, e), f.policy); failure.CodeOf(err) != CodeDisclosure {
 		t.Fatalf("same array digest twice: %v", err)
 	}
 	// a member disclosure used as an array element, and the reverse
 	p = base()
 	p["list"] = []any{map[string]any{"...": d.Digest()}}
-	if _, _, err := Verify(f.signPayload(t, p, d), f.policy); CodeOf(err) != CodeDisclosure {
+	if _, _, err := Verify(f.signPayload(t, p, d), f.policy); failure.CodeOf(err) != CodeDisclosure {
 		t.Fatalf("member as element: %v", err)
 	}
 	p = base()
 	p["_sd"] = []any{e.Digest()}
-	if _, _, err := Verify(f.signPayload(t, p, e), f.policy); CodeOf(err) != CodeDisclosure {
+	if _, _, err := Verify(f.signPayload(t, p, e), f.policy); failure.CodeOf(err) != CodeDisclosure {
 		t.Fatalf("element as member: %v", err)
 	}
 }
@@ -108,7 +110,7 @@ func TestOptionalAlgAndExpiry(t *testing.T) {
 		t.Fatalf("no _sd_alg, no exp: %+v %v", v, err)
 	}
 	p["_sd_alg"] = "sha-512"
-	if _, _, err := Verify(f.signPayload(t, p, d), f.policy); CodeOf(err) != CodeMalformed {
+	if _, _, err := Verify(f.signPayload(t, p, d), f.policy); failure.CodeOf(err) != CodeMalformed {
 		t.Fatalf("another _sd_alg: %v", err)
 	}
 	// issuing without exp

@@ -24,6 +24,8 @@ import (
 	"time"
 
 	jose "github.com/go-jose/go-jose/v4"
+
+	"madoguchi/i18n/failure"
 )
 
 // Media types (typ header values).
@@ -32,39 +34,24 @@ const (
 	TypKB = "kb+jwt"
 )
 
-// Failure codes.
+// Failure codes of refused credentials and presentations.
 const (
-	CodeMalformed  = "VC-MALFORMED"
-	CodeSignature  = "VC-SIGNATURE"  // issuer signature invalid or by an untrusted key
-	CodeDisclosure = "VC-DISCLOSURE" // a disclosure is not among the signed digests (tampered or foreign)
-	CodeExpired    = "VC-EXPIRED"
-	CodeType       = "VC-TYPE" // unknown vct or wrong typ
-	CodeIssuer     = "VC-ISSUER"
-	CodeKeyBinding = "VC-KEY-BINDING" // missing/invalid key-binding JWT, wrong nonce, audience, key or sd_hash
-	CodeReplay     = "VC-REPLAY"
+	CodeMalformed  failure.Code = "VC-MALFORMED"
+	CodeSignature  failure.Code = "VC-SIGNATURE"  // issuer signature invalid or by an untrusted key
+	CodeDisclosure failure.Code = "VC-DISCLOSURE" // a disclosure is not among the signed digests (tampered or foreign)
+	CodeExpired    failure.Code = "VC-EXPIRED"
+	CodeType       failure.Code = "VC-TYPE" // unknown vct or wrong typ
+	CodeIssuer     failure.Code = "VC-ISSUER"
+	CodeKeyBinding failure.Code = "VC-KEY-BINDING" // missing/invalid key-binding JWT, wrong nonce, audience, key or sd_hash
+	CodeReplay     failure.Code = "VC-REPLAY"
 )
 
-// Error is a refused credential or presentation.
-type Error struct {
-	Code   string
-	Detail string
-}
+// Codes lists the SD-JWT failure codes.
+var Codes = failure.Register("protocol/sdjwt", CodeMalformed, CodeSignature, CodeDisclosure, CodeExpired, CodeType,
+	CodeIssuer, CodeKeyBinding, CodeReplay)
 
-func (e *Error) Error() string               { return e.Code + ": " + e.Detail }
-func (e *Error) FailureCode() string         { return e.Code }
-func (e *Error) FailureData() map[string]any { return nil }
-
-// CodeOf returns the code of err, or "".
-func CodeOf(err error) string {
-	var e *Error
-	if errors.As(err, &e) {
-		return e.Code
-	}
-	return ""
-}
-
-func fail(code, format string, a ...any) *Error {
-	return &Error{Code: code, Detail: fmt.Sprintf(format, a...)}
+func fail(code failure.Code, format string, a ...any) *failure.Error {
+	return failure.Newf(code, format, a...)
 }
 
 var b64 = base64.RawURLEncoding
@@ -551,7 +538,7 @@ func VerifyPresentation(s string, p Policy, nonce, aud string, maxAge time.Durat
 	}
 	kb, _, err := verifyJWS(t.KBJWT, jose.JSONWebKeySet{Keys: []jose.JSONWebKey{*v.Holder}}, TypKB)
 	if err != nil {
-		return nil, fail(CodeKeyBinding, "key-binding JWT: %s", err.(*Error).Detail)
+		return nil, fail(CodeKeyBinding, "key-binding JWT: %s", err.(*failure.Error).Detail)
 	}
 	if got, _ := kb["nonce"].(string); got != nonce {
 		return nil, fail(CodeKeyBinding, "wrong nonce")

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	jose "github.com/go-jose/go-jose/v4"
+
+	"madoguchi/i18n/failure"
 )
 
 type fixture struct {
@@ -116,7 +118,7 @@ func TestRefusals(t *testing.T) {
 
 	for _, c := range []struct {
 		name, cred string
-		code       string
+		code       failure.Code
 	}{
 		{"tampered payload", tamperedPayload, CodeSignature},
 		{"tampered disclosure", tamperedDisclosure, CodeDisclosure},
@@ -126,7 +128,7 @@ func TestRefusals(t *testing.T) {
 		{"expired", expired, CodeExpired},
 		{"garbage", "not.a~token", CodeMalformed},
 	} {
-		if _, _, err := Verify(c.cred, f.policy); CodeOf(err) != c.code {
+		if _, _, err := Verify(c.cred, f.policy); failure.CodeOf(err) != c.code {
 			t.Errorf("%s: %v, want %s", c.name, err, c.code)
 		}
 	}
@@ -139,7 +141,8 @@ func TestRefusals(t *testing.T) {
 	swapped = strings.Replace(swapped, "~"+strings.Split(swapped, "~")[1]+"~", "~"+strings.Split(f.cred, "~")[2]+"~", 1)
 	for _, c := range []struct {
 		name, pres, nonce, aud string
-		code, detail           string
+		code                   failure.Code
+		detail                 string
 	}{
 		{"KB-JWT wrong nonce", present("n-a", "aud"), "n-b", "aud", CodeKeyBinding, "wrong nonce"},
 		{"KB-JWT wrong audience", present("n2", "https://evil.example"), "n2", "aud", CodeKeyBinding, "wrong audience"},
@@ -148,7 +151,7 @@ func TestRefusals(t *testing.T) {
 		{"disclosures swapped after binding", swapped, "n", "aud", CodeKeyBinding, "sd_hash"},
 	} {
 		_, err := VerifyPresentation(c.pres, f.policy, c.nonce, c.aud, 5*time.Minute, nil)
-		if CodeOf(err) != c.code || !strings.Contains(err.Error(), c.detail) {
+		if failure.CodeOf(err) != c.code || !strings.Contains(err.Error(), c.detail) {
 			t.Errorf("%s: %v, want %s (%s)", c.name, err, c.code, c.detail)
 		}
 	}
@@ -156,12 +159,12 @@ func TestRefusals(t *testing.T) {
 	if _, err := VerifyPresentation(p, f.policy, "once", "aud", 5*time.Minute, f.seenOnce); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := VerifyPresentation(p, f.policy, "once", "aud", 5*time.Minute, f.seenOnce); CodeOf(err) != CodeReplay {
+	if _, err := VerifyPresentation(p, f.policy, "once", "aud", 5*time.Minute, f.seenOnce); failure.CodeOf(err) != CodeReplay {
 		t.Errorf("replayed presentation: %v", err)
 	}
 	stale := f.policy
 	stale.Now = f.now.Add(time.Hour)
-	if _, err := VerifyPresentation(present("late", "aud"), stale, "late", "aud", 5*time.Minute, nil); CodeOf(err) != CodeKeyBinding {
+	if _, err := VerifyPresentation(present("late", "aud"), stale, "late", "aud", 5*time.Minute, nil); failure.CodeOf(err) != CodeKeyBinding {
 		t.Errorf("stale KB-JWT: %v", err)
 	}
 }

@@ -9,8 +9,8 @@ import (
 	"net/http"
 	"time"
 
+	"madoguchi/i18n/failure"
 	"madoguchi/protocol/cardlogin"
-	"madoguchi/sandbox/jpki"
 )
 
 // ChallengeTTL is how long a login challenge may be answered.
@@ -83,7 +83,7 @@ func (s *Server) loginOffer(w http.ResponseWriter, r *http.Request, o cardlogin.
 	}
 	cert, err := s.verifier.CheckCertificate(certDER)
 	if err != nil {
-		loginErr(w, http.StatusUnauthorized, string(jpki.CodeOf(err)), err.Error())
+		loginErr(w, http.StatusUnauthorized, string(failure.CodeOf(err)), err.Error())
 		return
 	}
 	if _, err := s.residentFor(r, cert); err != nil {
@@ -139,7 +139,7 @@ func (s *Server) loginAnswer(w http.ResponseWriter, r *http.Request, a cardlogin
 	// claims it signed, only this verifies
 	cert, err := s.verifier.Verify(ch.Certificate, want.Bytes(), sig)
 	if err != nil {
-		loginErr(w, http.StatusUnauthorized, string(jpki.CodeOf(err)), err.Error())
+		loginErr(w, http.StatusUnauthorized, string(failure.CodeOf(err)), err.Error())
 		return
 	}
 	residentID, err := s.residentFor(r, cert)

@@ -27,6 +27,7 @@ import (
 
 	jose "github.com/go-jose/go-jose/v4"
 
+	"madoguchi/i18n/failure"
 	"madoguchi/protocol/certs"
 	"madoguchi/protocol/sdjwt"
 	"madoguchi/sandbox/fixtures"
@@ -259,7 +260,7 @@ func (sv *service) nonce(w http.ResponseWriter, _ *http.Request) {
 func (sv *service) present(w http.ResponseWriter, r *http.Request) {
 	var req certs.PresentRequest
 	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<10)).Decode(&req); err != nil {
-		writeJSON(w, http.StatusBadRequest, certs.PresentResponse{Code: sdjwt.CodeMalformed})
+		writeJSON(w, http.StatusBadRequest, certs.PresentResponse{Code: string(sdjwt.CodeMalformed)})
 		return
 	}
 	seen := func(n string) bool {
@@ -275,7 +276,7 @@ func (sv *service) present(w http.ResponseWriter, r *http.Request) {
 		VCTs: []string{certs.VCTResidenceRecord, certs.VCTTaxCertificate, certs.VCTAttributes}},
 		nonce, sv.is.ID+"/verifier", 5*time.Minute, seen)
 	if err != nil {
-		writeJSON(w, http.StatusOK, certs.PresentResponse{Verified: false, Code: sdjwt.CodeOf(err)})
+		writeJSON(w, http.StatusOK, certs.PresentResponse{Verified: false, Code: string(failure.CodeOf(err))})
 		return
 	}
 	writeJSON(w, http.StatusOK, certs.PresentResponse{Verified: true, Claims: v.Claims})

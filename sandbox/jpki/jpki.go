@@ -15,42 +15,10 @@ import (
 	"fmt"
 	"time"
 
+	"madoguchi/i18n/failure"
+	"madoguchi/protocol/cardlogin"
 	"madoguchi/sandbox/fixtures"
 )
-
-// Code is a stable failure code of the verification.
-type Code string
-
-const (
-	CodeMalformed      Code = "AUTH-CERT-MALFORMED"
-	CodeUntrusted      Code = "AUTH-CERT-UNTRUSTED"
-	CodeExpired        Code = "AUTH-CERT-EXPIRED"
-	CodeNotYetValid    Code = "AUTH-CERT-NOT-YET-VALID"
-	CodeRevoked        Code = "AUTH-CERT-REVOKED"
-	CodeKeyUsage       Code = "AUTH-CERT-USAGE"
-	CodeBadSignature   Code = "AUTH-SIGNATURE-INVALID"
-	CodeCRLUnavailable Code = "AUTH-CRL-UNAVAILABLE"
-)
-
-// Codes lists every code (the app explains each in every language).
-var Codes = []Code{CodeMalformed, CodeUntrusted, CodeExpired, CodeNotYetValid, CodeRevoked, CodeKeyUsage, CodeBadSignature, CodeCRLUnavailable}
-
-// Error is a refused authentication.
-type Error struct {
-	Code   Code
-	Detail string
-}
-
-func (e *Error) Error() string { return string(e.Code) + ": " + e.Detail }
-
-// CodeOf returns the failure code of err, or "".
-func CodeOf(err error) Code {
-	var e *Error
-	if errors.As(err, &e) {
-		return e.Code
-	}
-	return ""
-}
 
 // Verifier checks JPKI user-authentication signatures.
 type Verifier struct {
@@ -90,11 +58,11 @@ func (v *Verifier) Verify(certDER, challenge, sig []byte) (*x509.Certificate, er
 	}
 	pub, ok := cert.PublicKey.(*rsa.PublicKey)
 	if !ok {
-		return nil, &Error{CodeMalformed, "not an RSA key"}
+		return nil, failure.New(cardlogin.CodeCertMalformed, "not an RSA key")
 	}
 	h := sha256.Sum256(challenge)
 	if err := rsa.VerifyPKCS1v15(pub, crypto.SHA256, h[:], sig); err != nil {
-		return nil, &Error{CodeBadSignature, "signature does not verify"}
+		return nil, failure.New(cardlogin.CodeSignatureInvalid, "signature does not verify")
 	}
 	return cert, nil
 }
@@ -104,33 +72,33 @@ func (v *Verifier) Verify(certDER, challenge, sig []byte) (*x509.Certificate, er
 func (v *Verifier) CheckCertificate(certDER []byte) (*x509.Certificate, error) {
 	cert, err := x509.ParseCertificate(certDER)
 	if err != nil {
-		return nil, &Error{CodeMalformed, err.Error()}
+		return nil, failure.New(cardlogin.CodeCertMalformed, err.Error())
 	}
 	now := v.Now()
 	// Validity first, so an expired card gets "expired", not a generic chain error.
 	if now.After(cert.NotAfter) {
-		return nil, &Error{CodeExpired, "expired " + cert.NotAfter.Format(time.RFC3339)}
+		return nil, failure.New(cardlogin.CodeCertExpired, "expired "+cert.NotAfter.Format(time.RFC3339))
 	}
 	if now.Before(cert.NotBefore) {
-		return nil, &Error{CodeNotYetValid, "valid from " + cert.NotBefore.Format(time.RFC3339)}
+		return nil, failure.New(cardlogin.CodeCertNotYetValid, "valid from "+cert.NotBefore.Format(time.RFC3339))
 	}
 	if _, err := cert.Verify(x509.VerifyOptions{Roots: v.roots, CurrentTime: now,
 		KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}}); err != nil {
 		var inv x509.CertificateInvalidError
 		if errors.As(err, &inv) && inv.Reason == x509.IncompatibleUsage {
-			return nil, &Error{CodeKeyUsage, err.Error()}
+			return nil, failure.New(cardlogin.CodeCertUsage, err.Error())
 		}
-		return nil, &Error{CodeUntrusted, err.Error()}
+		return nil, failure.New(cardlogin.CodeCertUntrusted, err.Error())
 	}
 	if cert.KeyUsage&x509.KeyUsageDigitalSignature == 0 {
-		return nil, &Error{CodeKeyUsage, "no digitalSignature key usage"}
+		return nil, failure.New(cardlogin.CodeCertUsage, "no digitalSignature key usage")
 	}
 	if now.After(v.crl.NextUpdate) {
-		return nil, &Error{CodeCRLUnavailable, "CRL is stale"}
+		return nil, failure.New(cardlogin.CodeCRLUnavailable, "CRL is stale")
 	}
 	for _, e := range v.crl.RevokedCertificateEntries {
 		if e.SerialNumber.Cmp(cert.SerialNumber) == 0 {
-			return nil, &Error{CodeRevoked, "revoked " + e.RevocationTime.Format(time.RFC3339)}
+			return nil, failure.New(cardlogin.CodeCertRevoked, "revoked "+e.RevocationTime.Format(time.RFC3339))
 		}
 	}
 	return cert, nil

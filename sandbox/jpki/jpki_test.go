@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"madoguchi/auth/card"
+	"madoguchi/i18n/failure"
+	"madoguchi/protocol/cardlogin"
 	vcard "madoguchi/sandbox/card"
 	"madoguchi/sandbox/card/inproc"
 	"madoguchi/sandbox/fixtures"
@@ -63,24 +65,24 @@ func TestVerifyCardLogin(t *testing.T) {
 		name string
 		id   string
 		mod  func(cert, ch, sig []byte) ([]byte, []byte, []byte)
-		want Code
+		want failure.Code
 	}{
-		{"expired", "tanaka-ichiro", nil, CodeExpired},
-		{"revoked (card lost)", "kato-lost", nil, CodeRevoked},
+		{"expired", "tanaka-ichiro", nil, cardlogin.CodeCertExpired},
+		{"revoked (card lost)", "kato-lost", nil, cardlogin.CodeCertRevoked},
 		{"signature over another challenge", "yamada-taro", func(c, ch, s []byte) ([]byte, []byte, []byte) {
 			return c, []byte("replayed-nonce"), s
-		}, CodeBadSignature},
+		}, cardlogin.CodeSignatureInvalid},
 		{"tampered signature", "yamada-taro", func(c, ch, s []byte) ([]byte, []byte, []byte) {
 			s = append([]byte(nil), s...)
 			s[10] ^= 1
 			return c, ch, s
-		}, CodeBadSignature},
-		{"garbage certificate", "yamada-taro", func(c, ch, s []byte) ([]byte, []byte, []byte) { return c[:40], ch, s }, CodeMalformed},
+		}, cardlogin.CodeSignatureInvalid},
+		{"garbage certificate", "yamada-taro", func(c, ch, s []byte) ([]byte, []byte, []byte) { return c[:40], ch, s }, cardlogin.CodeCertMalformed},
 		{"signature certificate presented", "sato-hana", func(c, ch, s []byte) ([]byte, []byte, []byte) {
 			r, _ := fixtures.ByID("sato-hana")
 			k, _ := r.Keys()
 			return k.SignCert, ch, s
-		}, CodeUntrusted},
+		}, cardlogin.CodeCertUntrusted},
 	}
 	for _, c := range refusals {
 		cert, sig := login(t, c.id, challenge)
@@ -89,14 +91,14 @@ func TestVerifyCardLogin(t *testing.T) {
 			cert, ch, sig = c.mod(cert, ch, sig)
 		}
 		_, err := v.Verify(cert, ch, sig)
-		if CodeOf(err) != c.want {
+		if failure.CodeOf(err) != c.want {
 			t.Errorf("%s: %v, want %s", c.name, err, c.want)
 		}
 	}
 
 	v.Now = func() time.Time { return time.Date(2037, 1, 1, 0, 0, 0, 0, time.UTC) }
 	cert, sig = login(t, "sato-kenji", challenge)
-	if _, err := v.Verify(cert, challenge, sig); CodeOf(err) != CodeExpired {
+	if _, err := v.Verify(cert, challenge, sig); failure.CodeOf(err) != cardlogin.CodeCertExpired {
 		t.Errorf("in 2037: %v", err)
 	}
 }
