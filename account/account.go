@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"sync"
 
+	"madoguchi/auth/card"
 	"madoguchi/auth/keystore"
 	"madoguchi/auth/sso"
 	"madoguchi/i18n/failure"
@@ -35,8 +36,14 @@ type Options struct {
 	DataDir string
 }
 
-// ErrNotSignedIn: nobody is signed in at this municipality on this computer.
-var ErrNotSignedIn = keystore.ErrNotFound
+// CodeNotSignedIn: nobody is signed in at this municipality on this computer.
+const CodeNotSignedIn failure.Code = "NOT-SIGNED-IN"
+
+// Codes lists the account's failure codes.
+var Codes = failure.Register("account", CodeNotSignedIn)
+
+// ErrNotSignedIn matches (errors.Is) any NOT-SIGNED-IN failure.
+var ErrNotSignedIn = &failure.Error{Code: CodeNotSignedIn}
 
 // Account is a signed-in person.
 type Account struct {
@@ -90,6 +97,9 @@ func SignIn(ctx context.Context, c *sso.Client, cl sso.CardLogin, o Options) (*A
 // AccessToken refreshes). ErrNotSignedIn when none is kept.
 func Resume(c *sso.Client, o Options) (*Account, error) {
 	e, err := o.Keys.Load(c.Profile().ID)
+	if errors.Is(err, keystore.ErrNotFound) {
+		return nil, failure.New(CodeNotSignedIn, "no session kept for "+c.Profile().ID)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -211,4 +221,17 @@ func (a *Account) Close() error {
 	err := a.st.Close()
 	a.st = nil
 	return err
+}
+
+// MaskMyNumber replaces the My Number in certificate claims by its masked
+// form unless show (the person asked to see it); anything that is not a
+// valid My Number is masked whole.
+func MaskMyNumber(claims map[string]any, show bool) {
+	if s, ok := claims["my_number"].(string); ok && !show {
+		if mn, err := card.NewMyNumber(s); err == nil {
+			claims["my_number"] = mn.String()
+		} else {
+			claims["my_number"] = "****"
+		}
+	}
 }

@@ -13,13 +13,14 @@ import (
 	"github.com/ebfe/scard"
 
 	"madoguchi/app"
+	appcli "madoguchi/app/cli"
 )
 
 func cli(t *testing.T, stdin string, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errb bytes.Buffer
 	code := app.RunWith(append([]string{"--lang", "en"}, args...),
-		&app.Env{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb})
+		&appcli.Env{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb})
 	return code, out.String(), errb.String()
 }
 

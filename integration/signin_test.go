@@ -67,7 +67,7 @@ func TestSignInThroughPCSCAndSecretService(t *testing.T) {
 		t.Fatalf("refresh after logout: %v", err)
 	}
 	code, _, errs = cli(t, "", "whoami", "--profile", profile)
-	if code != 1 || !strings.Contains(errs, "Not signed in") {
+	if code != 1 || !strings.Contains(errs, "[NOT-SIGNED-IN]") {
 		t.Fatalf("whoami after logout: %d %s", code, errs)
 	}
 }

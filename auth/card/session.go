@@ -418,6 +418,9 @@ const (
 	CertSignCA = CertFile(mynacard.EFSignCACert)
 )
 
+// PublicCerts are the certificates readable without a PIN.
+var PublicCerts = []CertFile{CertAuth, CertAuthCA, CertSignCA}
+
 func (c CertFile) String() string {
 	switch c {
 	case CertAuth:

@@ -4,7 +4,9 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
+	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"time"
 
@@ -60,21 +62,41 @@ var DefaultScopes = []string{"openid", "offline_access", "name", "address", "bir
 
 // LoadProfile reads a profile file.
 func LoadProfile(path string) (Profile, error) {
-	var p Profile
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return p, &failure.Error{Code: CodeProfile, Err: err}
+		return Profile{}, &failure.Error{Code: CodeProfile, Err: err}
 	}
-	if err := json.Unmarshal(b, &p); err != nil {
-		return p, &failure.Error{Code: CodeProfile, Detail: path, Err: err}
+	p, err := ParseProfile(b)
+	if e, ok := failure.As(err); ok {
+		e.Detail = path + ": " + e.Detail
 	}
-	if p.Issuer == "" || p.ClientID == "" {
-		return p, fail(CodeProfile, "%s: issuer and client_id are required", path)
+	return p, err
+}
+
+// ParseProfile reads a profile: it must name an https issuer (http only on
+// this computer's loopback, for the sandbox) and a client id.
+func ParseProfile(data []byte) (Profile, error) {
+	var p Profile
+	if err := json.Unmarshal(data, &p); err != nil {
+		return p, &failure.Error{Code: CodeProfile, Detail: "not a profile", Err: err}
+	}
+	u, err := url.Parse(p.Issuer)
+	if err != nil || p.ClientID == "" || u.Host == "" || (u.Scheme != "https" && !(u.Scheme == "http" && isLoopback(u.Hostname()))) {
+		return p, fail(CodeProfile, "a profile names an https issuer and a client_id")
 	}
 	if len(p.Scopes) == 0 {
 		p.Scopes = DefaultScopes
 	}
 	return p, nil
+}
+
+// isLoopback reports whether host is this computer.
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // HTTPClient returns a client trusting the system roots plus the profile's

@@ -1,10 +1,11 @@
-package app
+package gui
 
 import (
 	"context"
 	"testing"
 	"time"
 
+	"madoguchi/app/demo"
 	"madoguchi/auth/card"
 	"madoguchi/i18n/failure"
 	"madoguchi/ui"
@@ -13,11 +14,11 @@ import (
 // The UI's card service over the real monitor and the in-process card: what
 // the card-status screen shows for each fixture.
 func TestCardServiceOverMonitor(t *testing.T) {
-	d, err := newDemoReader("tanaka-ichiro")
+	d, err := demo.NewReader("tanaka-ichiro")
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := card.NewMonitor(d.reader, "")
+	m := card.NewMonitor(d.Backend(), "")
 	svc := &cardService{m: m, now: func() time.Time { return time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC) }}
 	views := make(chan ui.CardView, 64)
 	stop := svc.Watch(func(v ui.CardView) { views <- v })

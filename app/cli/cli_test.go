@@ -1,4 +1,4 @@
-package app
+package cli
 
 import (
 	"bytes"
@@ -11,10 +11,21 @@ import (
 	"encoding/pem"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"madoguchi/account"
+	"madoguchi/app/demo"
+	"madoguchi/auth/card"
+	"madoguchi/auth/keystore"
+	"madoguchi/auth/sso"
+	"madoguchi/i18n/failure"
 	"madoguchi/sandbox/fixtures"
 )
 
@@ -23,7 +34,7 @@ func run(t *testing.T, stdin string, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errb bytes.Buffer
 	env := &Env{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb}
-	code := RunWith(append([]string{"--lang", "en"}, args...), env)
+	code := RunWith(append([]string{"--lang", "en"}, args...), env, Deps{})
 	return code, out.String(), errb.String()
 }
 
@@ -196,7 +207,7 @@ func TestLastTryNeedsAnExplicitYes(t *testing.T) {
 func TestDoctorSpeaksThePersonsLanguage(t *testing.T) {
 	var out bytes.Buffer
 	env := &Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &bytes.Buffer{}}
-	if code := RunWith([]string{"--lang", "ja", "doctor", "--virtual", "yamada-yui"}, env); code != 0 {
+	if code := RunWith([]string{"--lang", "ja", "doctor", "--virtual", "yamada-yui"}, env, Deps{}); code != 0 {
 		t.Fatalf("exit %d: %s", code, out.String())
 	}
 	got := out.String()
@@ -249,36 +260,122 @@ func TestSameExpiryDateEverywhere(t *testing.T) {
 	}
 }
 
-// --help at every level exits 0 and says something.
-func TestHelpEverywhere(t *testing.T) {
-	for _, args := range [][]string{{"--help"}, {"help"}, {"card", "--help"}, {"card", "-h"}, {"cert", "--help"},
-		{"card", "info", "--help"}, {"card", "sign", "-h"}, {"cert", "fetch", "--help"}, {"login", "--help"},
-		{"whoami", "--help"}, {"doctor", "--help"}, {"sandbox", "--help"}, {"sandbox", "card", "--help"}} {
-		code, out, errs := run(t, "", args...)
-		if code != 0 || len(out)+len(errs) == 0 {
-			t.Errorf("%v: exit %d", args, code)
+// --help at every level of the command tree exits 0, prints on stdout and
+// names every flag of that command; the shells' completion scripts are
+// generated.
+func TestHelpTree(t *testing.T) {
+	r := &runner{env: &Env{}}
+	var walk func(c *cobra.Command)
+	n := 0
+	walk = func(c *cobra.Command) {
+		if c.Hidden || c.Name() == "help" {
+			return
 		}
+		n++
+		path := strings.Fields(c.CommandPath())[1:]
+		for _, h := range []string{"--help", "-h"} {
+			code, out, errs := run(t, "", append(slices.Clone(path), h)...)
+			if code != 0 || errs != "" {
+				t.Errorf("%v %s: exit %d, stderr %q", path, h, code, errs)
+			}
+			c.LocalFlags().VisitAll(func(f *pflag.Flag) {
+				if !f.Hidden && !strings.Contains(out, "--"+f.Name) {
+					t.Errorf("%v %s does not name --%s", path, h, f.Name)
+				}
+			})
+		}
+		for _, sub := range c.Commands() {
+			walk(sub)
+		}
+	}
+	walk(r.root())
+	if n < 20 {
+		t.Fatalf("only %d commands walked", n)
+	}
+	for _, sh := range []string{"bash", "zsh", "fish", "powershell"} {
+		code, out, _ := run(t, "", "completion", sh)
+		if code != 0 || !strings.Contains(out, "madoguchi") {
+			t.Errorf("completion %s: exit %d", sh, code)
+		}
+	}
+	// completion of values: the fetchable certificates
+	code, out, _ := run(t, "", "__complete", "cert", "fetch", "")
+	if code != 0 || !strings.Contains(out, "residence") || !strings.Contains(out, "tax") {
+		t.Errorf("cert fetch completion: %d %q", code, out)
 	}
 }
 
-// Choosing a municipality at first start: a profile file is checked before
-// it is kept.
-func TestInstallProfile(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "madoguchi", "profile.json")
-	for _, bad := range []string{`not json`, `{"issuer":"https://city.example"}`, `{"issuer":"http://city.example","client_id":"app"}`} {
-		if err := installProfile([]byte(bad), path); err == nil || !strings.Contains(err.Error(), "PROFILE-INVALID") {
-			t.Errorf("%s: %v", bad, err)
+// Wrong usage is exit 2 with a message, never a run.
+func TestUsageErrors(t *testing.T) {
+	for _, args := range [][]string{{"card"}, {"cardd"}, {"card", "foo"}, {"card", "info", "1234"}, {"card", "readers", "--bogus"},
+		{"cert"}, {"cert", "show"}, {"cert", "fetch", "a", "b"}, {"sandbox", "foo"}} {
+		code, out, errs := run(t, "", args...)
+		if code != ExitUsage || out != "" || !strings.Contains(errs, "madoguchi:") {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q", args, code, out, errs)
 		}
 	}
-	if _, err := os.Stat(path); err == nil {
-		t.Fatal("an invalid profile was kept")
+	if _, _, errs := run(t, "", "cardd"); !strings.Contains(errs, "did you mean card") {
+		t.Errorf("no suggestion: %s", errs)
 	}
-	for _, good := range []string{`{"issuer":"https://city.example","client_id":"madoguchi-app"}`, `{"issuer":"https://127.0.0.1:8443","client_id":"madoguchi-app"}`, `{"issuer":"http://127.0.0.1:8443","client_id":"madoguchi-app"}`} {
-		if err := installProfile([]byte(good), path); err != nil {
-			t.Errorf("%s: %v", good, err)
+}
+
+// Every failure that reaches the command line carries a registered code
+// with its texts — never UNKNOWN — whatever goes wrong: a missing or
+// broken profile, nobody signed in, an unreachable municipality, a wrong
+// PIN, a mistyped new PIN, an unwritable file, no such fictional card.
+// With --json it is on stdout; without, on stderr.
+func TestEveryFailureHasACode(t *testing.T) {
+	dir := t.TempDir()
+	broken := filepath.Join(dir, "broken.json")
+	os.WriteFile(broken, []byte(`{"issuer":`), 0o600)
+	unreachable := filepath.Join(dir, "unreachable.json")
+	os.WriteFile(unreachable, []byte(`{"id":"nowhere","issuer":"https://127.0.0.1:1","client_id":"madoguchi-app"}`), 0o600)
+	_, profile := sandboxProfile(t)
+	in := filepath.Join(dir, "in.txt")
+	os.WriteFile(in, []byte("data"), 0o600)
+	taro := resident(t, "yamada-taro")
+	for _, c := range []struct {
+		stdin string
+		args  []string
+		want  failure.Code
+	}{
+		{"", []string{"whoami", "--profile", filepath.Join(dir, "none.json")}, sso.CodeProfile},
+		{"", []string{"cert", "list", "--profile", broken}, sso.CodeProfile},
+		{"", []string{"whoami", "--profile", profile}, account.CodeNotSignedIn},
+		{"", []string{"cert", "list", "--profile", profile}, account.CodeNotSignedIn},
+		{"", []string{"cert", "fetch", "tax", "--profile", profile}, account.CodeNotSignedIn},
+		{taro.AuthPIN + "\n", []string{"login", "--profile", unreachable, "--virtual", taro.ID, "--pin-stdin", "--agree"}, sso.CodeUnreachable},
+		{"9999\n", []string{"card", "info", "--virtual", "sato-hana", "--pin-stdin"}, card.CodeWrongPIN},
+		{taro.AuthPIN + "\n5555\n5556\n", []string{"card", "change-pin", "--virtual", taro.ID, "--secret", "auth-pin", "--pin-stdin"}, CodePINMismatch},
+		{taro.AuthPIN + "\n", []string{"card", "sign", "--virtual", taro.ID, "--in", in, "--out", filepath.Join(dir, "no", "such", "sig"), "--pin-stdin"}, CodeFileUnwritable},
+		{"", []string{"card", "status", "--virtual", "nobody"}, demo.CodeNoResident},
+		{"", []string{"card", "certs", "--virtual", "nobody"}, demo.CodeNoResident},
+	} {
+		for _, asJSON := range []bool{false, true} {
+			args := slices.Clone(c.args)
+			if asJSON {
+				args = append(args, "--json")
+			}
+			var out, errb bytes.Buffer
+			env := &Env{Stdin: strings.NewReader(c.stdin), Stdout: &out, Stderr: &errb, Keys: keystore.New(keystore.NewMemory())}
+			code := RunWith(append([]string{"--lang", "en"}, args...), env, Deps{})
+			var got string
+			if asJSON {
+				var j failureJSON
+				if err := json.Unmarshal(out.Bytes(), &j); err != nil {
+					t.Errorf("%v: not JSON on stdout: %q", args, out.String())
+					continue
+				}
+				got = j.Error.Code
+				if j.Error.Title == "" || j.Error.Cause == "" || j.Error.Action == "" {
+					t.Errorf("%v: texts missing: %+v", args, j.Error)
+				}
+			} else if m := regexp.MustCompile(`\[([A-Z0-9-]+)\]`).FindStringSubmatch(errb.String()); m != nil {
+				got = m[1]
+			}
+			if code != ExitFailure || got != string(c.want) || !failure.IsRegistered(failure.Code(got)) {
+				t.Errorf("%v: exit %d, code %q, want %s (stdout %q, stderr %q)", args, code, got, c.want, out.String(), errb.String())
+			}
 		}
-	}
-	if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o600 {
-		t.Fatalf("kept profile: %v %v", fi, err)
 	}
 }

@@ -1,4 +1,4 @@
-package app
+package gui
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"madoguchi/account"
+	"madoguchi/app/cli"
 	"madoguchi/auth/card"
 	"madoguchi/auth/keystore"
 	"madoguchi/auth/sso"
@@ -33,7 +34,7 @@ var _ ui.SignInService = (*signInService)(nil)
 func (s *signInService) options() account.Options {
 	o := account.Options{Keys: s.keys, Keep: s.keep}
 	if s.keep {
-		o.DataDir = dataDir()
+		o.DataDir = cli.DataDir()
 	}
 	return o
 }

@@ -1,15 +1,15 @@
-package app
+package cli
 
 import (
 	"bufio"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"madoguchi/account"
 	"madoguchi/auth/card"
@@ -17,39 +17,17 @@ import (
 	"madoguchi/i18n/failure"
 )
 
-// dataDir is the per-user data folder (XDG on Linux).
-func dataDir() string {
-	if d := os.Getenv("XDG_DATA_HOME"); d != "" {
-		return filepath.Join(d, "madoguchi")
-	}
-	if runtime.GOOS == "linux" {
-		if h, err := os.UserHomeDir(); err == nil {
-			return filepath.Join(h, ".local", "share", "madoguchi")
-		}
-	}
-	d, _ := os.UserConfigDir()
-	return filepath.Join(d, "madoguchi")
-}
-
-// sandboxProfilePath is where `madoguchi sandbox` writes the profile of the
-// running sandbox municipality.
-func sandboxProfilePath(data string) string { return filepath.Join(data, "profile.json") }
-
-func defaultSandboxData() string { return filepath.Join(dataDir(), "sandbox") }
-
 type ssoFlags struct {
 	profile   string
 	src       cardSource
 	stdin     bool
 	yesLast   bool
-	json      bool
 	agree     bool
 	noKeyring bool
 }
 
-func (f *ssoFlags) register(fs *flag.FlagSet, withCard bool) {
+func (f *ssoFlags) register(fs *pflag.FlagSet, withCard bool) {
 	fs.StringVar(&f.profile, "profile", sandboxProfilePath(defaultSandboxData()), "municipality profile `file`")
-	fs.BoolVar(&f.json, "json", false, "print JSON")
 	if withCard {
 		f.src.flags(fs)
 		fs.BoolVar(&f.stdin, "pin-stdin", false, "read the PIN from standard input")
@@ -70,31 +48,23 @@ func (f *ssoFlags) client(ctx context.Context) (*sso.Client, error) {
 	return sso.New(ctx, p)
 }
 
-func parseSSO(name string, args []string, env *Env, withCard bool) (*ssoFlags, error) {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(env.Stderr)
-	f := &ssoFlags{}
-	f.register(fs, withCard)
-	if err := fs.Parse(args); err != nil {
-		return nil, err
-	}
-	if fs.NArg() > 0 {
-		return nil, usageError{"unexpected arguments: PINs are never taken from the command line"}
-	}
-	return f, nil
-}
-
 // accountOptions: the CLI keeps sessions in the keystore and the store on
 // disk, in the per-user data folder.
 func accountOptions(env *Env) account.Options {
-	return account.Options{Keys: env.keys(), Keep: true, RequireKept: true, DataDir: dataDir()}
+	return account.Options{Keys: env.KeyStore(), Keep: true, RequireKept: true, DataDir: DataDir()}
 }
 
-func loginCommand(ctx context.Context, args []string, env *Env) error {
-	f, err := parseSSO("login", args, env, true)
-	if err != nil {
-		return err
-	}
+func (r *runner) loginCommand() *cobra.Command {
+	f := &ssoFlags{}
+	c := &cobra.Command{Use: "login", Short: "sign in with the card (auth PIN) and keep the session in the keyring", Args: r.noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return r.login(cmd.Context(), f) }}
+	f.register(c.Flags(), true)
+	r.jsonFlag(c)
+	return c
+}
+
+func (r *runner) login(ctx context.Context, f *ssoFlags) error {
+	env := r.env
 	c, err := f.client(ctx)
 	if err != nil {
 		return err
@@ -120,66 +90,79 @@ func loginCommand(ctx context.Context, args []string, env *Env) error {
 		defer a.SignOut(context.WithoutCancel(ctx))
 		fmt.Fprintln(env.Stderr, env.Tr.T("cli.no_keyring_session"))
 	}
-	if f.json {
+	if r.json {
 		return writeJSON(env.Stdout, map[string]any{"profile": a.Profile().ID, "subject": a.Subject(), "name": a.Name(), "acr": a.ACR()})
 	}
 	fmt.Fprintln(env.Stdout, env.Tr.T("cli.signed_in", map[string]any{"Name": a.Name(), "Profile": a.Profile().ID}))
 	return nil
 }
 
-// resume parses the flags of a command that works on the kept session and
-// takes it up; a nil account means nobody is signed in.
-func resume(ctx context.Context, name string, args []string, env *Env) (*ssoFlags, *account.Account, error) {
-	f, err := parseSSO(name, args, env, false)
-	if err != nil {
-		return nil, nil, err
-	}
-	c, err := f.client(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-	a, err := account.Resume(c, accountOptions(env))
-	if errors.Is(err, account.ErrNotSignedIn) {
-		return f, nil, nil
-	}
-	return f, a, err
+// sessionCommand is a command that works on the kept session (whoami,
+// logout); a nil account means nobody is signed in.
+func (r *runner) sessionCommand(use, short string, run func(ctx context.Context, a *account.Account) error) *cobra.Command {
+	f := &ssoFlags{}
+	c := &cobra.Command{Use: use, Short: short, Args: r.noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			c, err := f.client(ctx)
+			if err != nil {
+				return err
+			}
+			a, err := account.Resume(c, accountOptions(r.env))
+			if errors.Is(err, account.ErrNotSignedIn) {
+				return run(ctx, nil)
+			}
+			if err != nil {
+				return err
+			}
+			defer a.Close()
+			return run(ctx, a)
+		}}
+	f.register(c.Flags(), false)
+	r.jsonFlag(c)
+	return c
 }
 
-func whoamiCommand(ctx context.Context, args []string, env *Env) error {
-	f, a, err := resume(ctx, "whoami", args, env)
-	if err != nil {
-		return err
-	}
-	if a == nil {
-		fmt.Fprintln(env.Stderr, env.Tr.T("cli.not_signed_in"))
-		return errSilent
-	}
-	defer a.Close()
-	// silent refresh: proves the session is alive, rotates the token
-	if _, err := a.AccessToken(ctx); err != nil {
-		return err
-	}
-	if f.json {
-		return writeJSON(env.Stdout, map[string]any{"profile": a.Profile().ID, "issuer": a.Profile().Issuer, "subject": a.Subject(), "name": a.Name()})
-	}
-	fmt.Fprintln(env.Stdout, env.Tr.T("cli.signed_in", map[string]any{"Name": a.Name(), "Profile": a.Profile().ID}))
-	return nil
-}
-
-func logoutCommand(ctx context.Context, args []string, env *Env) error {
-	_, a, err := resume(ctx, "logout", args, env)
-	if err != nil {
-		return err
-	}
-	if a != nil {
-		// forgotten here whatever the network says; a failed revocation is
-		// reported after
-		if err := a.SignOut(ctx); err != nil {
-			reportFailure(env, err)
+func (r *runner) whoamiCommand() *cobra.Command {
+	env := r.env
+	return r.sessionCommand("whoami", "who is signed in (refreshes the session)", func(ctx context.Context, a *account.Account) error {
+		if a == nil {
+			return failure.New(account.CodeNotSignedIn, "no session kept")
 		}
-	}
-	fmt.Fprintln(env.Stdout, env.Tr.T("cli.signed_out"))
-	return nil
+		// silent refresh: proves the session is alive, rotates the token
+		if _, err := a.AccessToken(ctx); err != nil {
+			return err
+		}
+		if r.json {
+			return writeJSON(env.Stdout, map[string]any{"profile": a.Profile().ID, "issuer": a.Profile().Issuer, "subject": a.Subject(), "name": a.Name()})
+		}
+		fmt.Fprintln(env.Stdout, env.Tr.T("cli.signed_in", map[string]any{"Name": a.Name(), "Profile": a.Profile().ID}))
+		return nil
+	})
+}
+
+func (r *runner) logoutCommand() *cobra.Command {
+	env := r.env
+	return r.sessionCommand("logout", "sign out: end the session and forget it on this computer", func(ctx context.Context, a *account.Account) error {
+		var revokeErr error
+		if a != nil {
+			// forgotten here whatever the network says; a failed
+			// revocation is reported after
+			revokeErr = a.SignOut(ctx)
+		}
+		if r.json {
+			j := map[string]any{"signed_out": true}
+			if revokeErr != nil {
+				j["revocation_failed"] = env.Tr.Explain(revokeErr)
+			}
+			return writeJSON(env.Stdout, j)
+		}
+		if revokeErr != nil {
+			ReportFailure(env, revokeErr)
+		}
+		fmt.Fprintln(env.Stdout, env.Tr.T("cli.signed_out"))
+		return nil
+	})
 }
 
 // prompt is a card.PINPrompt for the CLI: tries left are shown before asking.

@@ -1,4 +1,4 @@
-package app
+package cli
 
 import (
 	"context"
@@ -7,82 +7,66 @@ import (
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/pem"
-	"flag"
 	"fmt"
 	"os"
 	"time"
+
+	"github.com/spf13/cobra"
 
 	"madoguchi/auth/card"
 	"madoguchi/i18n"
 	"madoguchi/i18n/failure"
 )
 
+// cardCmd is what the card commands share: the card source and, for those
+// that ask for a secret, how.
 type cardCmd struct {
+	r       *runner
 	env     *Env
-	fs      *flag.FlagSet
 	src     cardSource
-	json    bool
 	stdin   bool
 	yesLast bool
 }
 
-const cardUsage = `madoguchi card <command> [flags]   (each command: -h for its flags)
-  readers      list the card readers and whether a card is in each
-  status       the card in the reader: kind and ATR
-  certs        the certificates readable without a PIN, with their expiry
-  pin-status   tries left for each PIN (spends none)
-  info         name, address, birth date and sex (input-support PIN); --mynumber only when needed
-  change-pin   change a PIN or the signing password
-  sign         sign a file with the auth or signature key
-`
-
-func cardCommand(ctx context.Context, args []string, env *Env) error {
-	if groupHelp(args, env, cardUsage) {
-		return nil
+func (r *runner) cardCommand() *cobra.Command {
+	c := &cardCmd{r: r, env: r.env}
+	// cmd makes one card command; secrets adds the PIN flags
+	cmd := func(use, short string, secrets bool, run func(ctx context.Context) error) *cobra.Command {
+		k := &cobra.Command{Use: use, Short: short, Args: r.noArgs,
+			RunE: func(cmd *cobra.Command, _ []string) error { return run(cmd.Context()) }}
+		c.src.flags(k.Flags())
+		r.jsonFlag(k)
+		if secrets {
+			k.Flags().BoolVar(&c.stdin, "pin-stdin", false, "read PINs from standard input, one per line")
+			k.Flags().BoolVar(&c.yesLast, "yes-last-try", false, "agree to spend a PIN's last try")
+		}
+		return k
 	}
-	if len(args) == 0 {
-		return usageError{"card: which command? readers|status|certs|info|pin-status|change-pin|sign"}
-	}
-	c := &cardCmd{env: env, fs: flag.NewFlagSet("card "+args[0], flag.ContinueOnError)}
-	c.fs.SetOutput(env.Stderr)
-	c.src.flags(c.fs)
-	c.fs.BoolVar(&c.json, "json", false, "print JSON")
-	c.fs.BoolVar(&c.stdin, "pin-stdin", false, "read PINs from standard input, one per line")
-	c.fs.BoolVar(&c.yesLast, "yes-last-try", false, "agree to spend a PIN's last try")
-	switch args[0] {
-	case "readers":
-		return c.parse(args[1:], c.readers, ctx)
-	case "status":
-		return c.parse(args[1:], c.status, ctx)
-	case "certs":
-		pemOut := c.fs.Bool("pem", false, "print the certificates as PEM")
-		return c.parse(args[1:], func(ctx context.Context) error { return c.certs(ctx, *pemOut) }, ctx)
-	case "pin-status":
-		return c.parse(args[1:], c.pinStatus, ctx)
-	case "info":
-		mn := c.fs.Bool("mynumber", false, "also read the My Number (only when a procedure needs it)")
-		show := c.fs.Bool("show-mynumber", false, "print the My Number unmasked")
-		return c.parse(args[1:], func(ctx context.Context) error { return c.info(ctx, *mn || *show, *show) }, ctx)
-	case "change-pin":
-		sec := c.fs.String("secret", "", "auth-pin | sign-password | input-pin")
-		return c.parse(args[1:], func(ctx context.Context) error { return c.changePIN(ctx, *sec) }, ctx)
-	case "sign":
-		key := c.fs.String("key", "auth", "auth | sign")
-		in := c.fs.String("in", "", "file to sign (SHA-256 of its content)")
-		out := c.fs.String("out", "", "write the raw signature here")
-		return c.parse(args[1:], func(ctx context.Context) error { return c.sign(ctx, *key, *in, *out) }, ctx)
-	}
-	return usageError{"card: unknown command " + args[0]}
-}
-
-func (c *cardCmd) parse(args []string, run func(context.Context) error, ctx context.Context) error {
-	if err := c.fs.Parse(args); err != nil {
-		return err
-	}
-	if c.fs.NArg() > 0 {
-		return usageError{"unexpected arguments: PINs are never taken from the command line"}
-	}
-	return run(ctx)
+	var pemOut, mn, show bool
+	var secret, key, in, out string
+	certs := cmd("certs", "the certificates readable without a PIN, with their expiry", false,
+		func(ctx context.Context) error { return c.certs(ctx, pemOut) })
+	certs.Flags().BoolVar(&pemOut, "pem", false, "print the certificates as PEM")
+	info := cmd("info", "name, address, birth date and sex (input-support PIN); --mynumber only when needed", true,
+		func(ctx context.Context) error { return c.info(ctx, mn || show, show) })
+	info.Flags().BoolVar(&mn, "mynumber", false, "also read the My Number (only when a procedure needs it)")
+	info.Flags().BoolVar(&show, "show-mynumber", false, "print the My Number unmasked")
+	change := cmd("change-pin", "change a PIN or the signing password", true,
+		func(ctx context.Context) error { return c.changePIN(ctx, secret) })
+	change.Flags().StringVar(&secret, "secret", "", "auth-pin | sign-password | input-pin")
+	change.RegisterFlagCompletionFunc("secret", fixedCompletions(string(card.SecretAuthPIN), string(card.SecretSignPassword), string(card.SecretInputPIN)))
+	sign := cmd("sign", "sign a file with the auth or signature key", true,
+		func(ctx context.Context) error { return c.sign(ctx, key, in, out) })
+	sign.Flags().StringVar(&key, "key", "auth", "auth | sign")
+	sign.Flags().StringVar(&in, "in", "", "`file` to sign (SHA-256 of its content)")
+	sign.Flags().StringVar(&out, "out", "", "write the raw signature to this `file`")
+	sign.RegisterFlagCompletionFunc("key", fixedCompletions("auth", "sign"))
+	return r.group("card", "the My Number card: readers, status, certificates, PINs, signing",
+		cmd("readers", "list the card readers and whether a card is in each", false, c.readers),
+		cmd("status", "the card in the reader: kind and ATR", false, c.status),
+		certs,
+		cmd("pin-status", "tries left for each PIN (spends none)", false, c.pinStatus),
+		info, change, sign)
 }
 
 type readerJSON struct {
@@ -104,7 +88,7 @@ func (c *cardCmd) readers(ctx context.Context) error {
 	for _, r := range rs {
 		out = append(out, readerJSON{r.Name, r.CardPresent})
 	}
-	if c.json {
+	if c.r.json {
 		return writeJSON(c.env.Stdout, out)
 	}
 	if len(out) == 0 {
@@ -135,7 +119,7 @@ func (c *cardCmd) status(ctx context.Context) error {
 	defer done()
 	st := statusJSON{Reader: s.Transport().Reader(), ATR: fmt.Sprintf("%X", s.Transport().ATR()),
 		Kind: card.KindMyNumberCard.String(), State: card.StateIdentified.String()}
-	if c.json {
+	if c.r.json {
 		return writeJSON(c.env.Stdout, st)
 	}
 	fmt.Fprintf(c.env.Stdout, "%s: %s\nATR: %s\n%s\n", c.env.Tr.T("reader.label"), st.Reader, st.ATR, c.env.Tr.T("kind.mynumber"))
@@ -177,8 +161,8 @@ func (c *cardCmd) certs(ctx context.Context, pemOut bool) error {
 	defer done()
 	var out []certJSON
 	now := time.Now()
-	certs, errs := s.ReadCertificates(ctx, publicCerts...)
-	for i, f := range publicCerts {
+	certs, errs := s.ReadCertificates(ctx, card.PublicCerts...)
+	for i, f := range card.PublicCerts {
 		cert, err := certs[i], errs[i]
 		if err != nil && !(f == card.CertSignCA && failure.CodeOf(err) == card.CodeNoSignCert) {
 			// a card fault (pulled out, reset, timeout) fails the command:
@@ -193,7 +177,7 @@ func (c *cardCmd) certs(ctx context.Context, pemOut bool) error {
 	if pemOut {
 		return nil
 	}
-	if c.json {
+	if c.r.json {
 		return writeJSON(c.env.Stdout, out)
 	}
 	for _, j := range out {
@@ -225,18 +209,18 @@ func (c *cardCmd) pinStatus(ctx context.Context) error {
 	}
 	defer done()
 	var out []counterJSON
-	counters, err := readCounters(ctx, s)
+	counters, err := s.PINCounters(ctx)
 	if err != nil {
 		return err
 	}
 	for _, pc := range counters {
-		j := counterJSON{Secret: pc.Secret, TriesLeft: pc.TriesLeft, Max: pc.Max, Blocked: pc.Err == nil && pc.TriesLeft == 0}
+		j := counterJSON{Secret: string(pc.Secret), TriesLeft: pc.TriesLeft, Max: pc.Secret.MaxTries(), Blocked: pc.Err == nil && pc.TriesLeft == 0}
 		if pc.Err != nil {
 			j.Error = string(failure.CodeOf(pc.Err))
 		}
 		out = append(out, j)
 	}
-	if c.json {
+	if c.r.json {
 		return writeJSON(c.env.Stdout, out)
 	}
 	for _, j := range out {
@@ -291,7 +275,7 @@ func (c *cardCmd) info(ctx context.Context, readMyNumber, show bool) error {
 			j.MyNumberShown = mn.Reveal()
 		}
 	}
-	if c.json {
+	if c.r.json {
 		return writeJSON(c.env.Stdout, j)
 	}
 	tr := c.env.Tr
@@ -343,8 +327,7 @@ func (c *cardCmd) changePIN(ctx context.Context, secret string) error {
 		again.Normalize(sec)
 		if string(newPIN) != string(again) {
 			old.Wipe()
-			fmt.Fprintln(c.env.Stderr, c.env.Tr.T("cli.pin_mismatch"))
-			return nil, false, errSilent
+			return nil, false, failure.New(CodePINMismatch, "the new secret was typed differently twice").With(card.DataSecret, string(sec))
 		}
 		return old, yes, nil
 	}
@@ -353,7 +336,7 @@ func (c *cardCmd) changePIN(ctx context.Context, secret string) error {
 	}); err != nil {
 		return err
 	}
-	if c.json {
+	if c.r.json {
 		return writeJSON(c.env.Stdout, map[string]any{"secret": secret, "changed": true})
 	}
 	fmt.Fprintln(c.env.Stdout, c.env.Tr.T("cli.pin_changed", map[string]any{"SecretName": name}))
@@ -406,13 +389,13 @@ func (c *cardCmd) sign(ctx context.Context, key, in, out string) error {
 	}
 	if out != "" {
 		if err := os.WriteFile(out, sig, 0o644); err != nil {
-			return err
+			return failure.Wrap(CodeFileUnwritable, err)
 		}
 	}
 	j := signJSON{Key: key, Algorithm: "RS256", DigestB64: base64.StdEncoding.EncodeToString(h[:]),
 		SignatureB4: base64.StdEncoding.EncodeToString(sig),
 		Certificate: string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Raw}))}
-	if c.json {
+	if c.r.json {
 		return writeJSON(c.env.Stdout, j)
 	}
 	fmt.Fprintln(c.env.Stdout, c.env.Tr.T("cli.signed", map[string]any{"Key": key}))

@@ -1,15 +1,15 @@
-package app
+package account
 
 import "testing"
 
-func TestDisplayOfClaims(t *testing.T) {
+func TestMaskMyNumber(t *testing.T) {
 	claims := map[string]any{"my_number": "123456789018"}
-	maskMyNumber(claims, false)
+	MaskMyNumber(claims, false)
 	if claims["my_number"] != "**** **** 9018" {
 		t.Fatalf("masked %v", claims["my_number"])
 	}
 	shown := map[string]any{"my_number": "123456789018"}
-	maskMyNumber(shown, true)
+	MaskMyNumber(shown, true)
 	if shown["my_number"] != "123456789018" {
 		t.Fatal("--show-mynumber ignored")
 	}

@@ -1,4 +1,4 @@
-package app
+package cli
 
 import (
 	"bytes"
@@ -22,7 +22,7 @@ func TestSandboxServe(t *testing.T) {
 	env := &Env{Stdin: strings.NewReader(""), Stdout: &bytes.Buffer{}, Stderr: &errb, Tr: i18n.New("en")}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- sandboxServe(ctx, []string{"--addr", "127.0.0.1:0", "--data", dir}, env) }()
+	go func() { done <- sandboxServe(ctx, env, "127.0.0.1:0", dir, false) }()
 	path := sandboxProfilePath(dir)
 	deadline := time.Now().Add(10 * time.Second)
 	for {

@@ -1,10 +1,10 @@
-package app
+package gui
 
 import (
 	"context"
 	"sort"
 
-	"madoguchi/auth/sso"
+	"madoguchi/account"
 	"madoguchi/i18n/failure"
 	"madoguchi/protocol/certs"
 	"madoguchi/protocol/sdjwt"
@@ -27,7 +27,7 @@ func (ws *walletService) Ready() bool { return ws.signIn.Account() != nil }
 func (ws *walletService) wallet(ctx context.Context) (*wallet.Wallet, error) {
 	a := ws.signIn.Account()
 	if a == nil {
-		return nil, &failure.Error{Code: sso.CodeSessionExpired, Detail: "not signed in"}
+		return nil, failure.New(account.CodeNotSignedIn, "not signed in")
 	}
 	return a.Wallet(ctx)
 }
@@ -38,7 +38,7 @@ func (ws *walletService) Close() { ws.signIn.Close() }
 func toView(e wallet.Entry, v *sdjwt.Verified, err error) ui.WalletCert {
 	c := ui.WalletCert{ID: e.ID, Kind: e.Kind, Verified: err == nil, Err: err}
 	if v != nil {
-		maskMyNumber(v.Claims, false) // shown masked by default
+		account.MaskMyNumber(v.Claims, false) // shown masked by default
 		c.IssuedAt, c.Expires = v.IssuedAt, v.Expires
 		for _, name := range wallet.Fields(v) {
 			val, _ := sdjwt.Lookup(v.Claims, name)
@@ -68,7 +68,7 @@ func (ws *walletService) List(ctx context.Context) ([]ui.WalletCert, error) {
 func (ws *walletService) Fetch(ctx context.Context, kind string) (ui.WalletCert, error) {
 	a := ws.signIn.Account()
 	if a == nil {
-		return ui.WalletCert{}, &failure.Error{Code: sso.CodeSessionExpired, Detail: "not signed in"}
+		return ui.WalletCert{}, failure.New(account.CodeNotSignedIn, "not signed in")
 	}
 	w, err := a.Wallet(ctx)
 	if err != nil {

@@ -1,4 +1,4 @@
-package app
+package gui
 
 import (
 	"context"
@@ -65,13 +65,10 @@ func (c *cardService) Certificates(ctx context.Context) ([]ui.CertView, error) {
 	return out, err
 }
 
-// publicCerts are the certificates readable without a PIN.
-var publicCerts = []card.CertFile{card.CertAuth, card.CertAuthCA, card.CertSignCA}
-
 func readCertViews(ctx context.Context, s *card.Session, now time.Time) []ui.CertView {
 	var out []ui.CertView
-	certs, errs := s.ReadCertificates(ctx, publicCerts...)
-	for i, f := range publicCerts {
+	certs, errs := s.ReadCertificates(ctx, card.PublicCerts...)
+	for i, f := range card.PublicCerts {
 		v := ui.CertView{Which: f.String()}
 		cert, err := certs[i], errs[i]
 		if err != nil {

@@ -1,4 +1,4 @@
-package app
+package gui
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"slices"
 	"testing"
 
+	"madoguchi/app/demo"
 	"madoguchi/auth/card"
 	"madoguchi/auth/keystore"
 	"madoguchi/auth/sso"
@@ -22,11 +23,11 @@ func TestSignInServiceKeepsRestoresAndForgets(t *testing.T) {
 	defer srv.Close()
 	profile := sso.Profile{ID: "test-city", Issuer: srv.Issuer, ClientID: idp.AppClientID, Scopes: sso.DefaultScopes,
 		CAFile: srv.CAFile, DisplayName: map[string]string{"ja": "テスト市"}}
-	d, err := newDemoReader("sato-hana")
+	d, err := demo.NewReader("sato-hana")
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := card.NewMonitor(d.reader, "")
+	m := card.NewMonitor(d.Backend(), "")
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go m.Run(ctx)

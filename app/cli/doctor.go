@@ -1,11 +1,12 @@
-package app
+package cli
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/spf13/cobra"
 
 	"madoguchi/auth/card"
 	"madoguchi/i18n"
@@ -60,62 +61,66 @@ func diagnose(ctx context.Context, src *cardSource, loc *i18n.Localizer, now tim
 	}
 	defer done()
 	out = append(out, check{Name: "card", OK: true, Detail: s.Transport().Reader() + ": " + card.KindMyNumberCard.String()})
-	counters, err := readCounters(ctx, s)
+	counters, err := s.PINCounters(ctx)
 	if err != nil {
 		fail("counters", err)
 		return out
 	}
 	for _, pc := range counters {
-		name := "counter." + pc.Secret
+		name := "counter." + string(pc.Secret)
 		switch {
 		case pc.Err != nil && failure.CodeOf(pc.Err) == card.CodeNoSignCert:
 			out = append(out, check{Name: name, OK: true, Detail: "none on this card", text: tr("pins.none")})
 		case pc.Err != nil:
 			fail(name, pc.Err)
 		case pc.TriesLeft == 0:
-			fail(name, failure.New(card.CodePINBlocked, "").With(card.DataSecret, pc.Secret))
+			fail(name, failure.New(card.CodePINBlocked, "").With(card.DataSecret, string(pc.Secret)))
 		default:
+			max := pc.Secret.MaxTries()
 			out = append(out, check{Name: name, OK: true, Warn: pc.TriesLeft == 1,
-				Detail: fmt.Sprintf("%d/%d", pc.TriesLeft, pc.Max),
-				text:   tr("pins.tries", map[string]any{"TriesLeft": pc.TriesLeft, "Max": pc.Max})})
+				Detail: fmt.Sprintf("%d/%d", pc.TriesLeft, max),
+				text:   tr("pins.tries", map[string]any{"TriesLeft": pc.TriesLeft, "Max": max})})
 		}
 	}
-	for _, cv := range readCertViews(ctx, s, now) {
-		name := "cert." + cv.Which
-		switch {
-		case cv.Err != nil && failure.CodeOf(cv.Err) == card.CodeNoSignCert:
+	certs, errs := s.ReadCertificates(ctx, card.PublicCerts...)
+	for i, which := range card.PublicCerts {
+		name := "cert." + which.String()
+		switch cert, err := certs[i], errs[i]; {
+		case err != nil && failure.CodeOf(err) == card.CodeNoSignCert:
 			out = append(out, check{Name: name, OK: true, Detail: "none on this card", text: tr("cert.none")})
-		case cv.Err != nil:
-			fail(name, cv.Err)
-		case cv.Expired:
-			fail(name, failure.New(CodeCertExpired, "expired "+cv.NotAfter.Format(time.DateOnly)).
-				With("Cert", tr("cert."+cv.Which)).With("Date", loc.Date(cv.NotAfter)))
+		case err != nil:
+			fail(name, err)
+		case now.After(cert.NotAfter):
+			fail(name, failure.New(CodeCertExpired, "expired "+cert.NotAfter.In(i18n.JST).Format(time.DateOnly)).
+				With("Cert", tr("cert."+which.String())).With("Date", loc.Date(cert.NotAfter)))
 		default:
-			out = append(out, check{Name: name, OK: true, Detail: "valid until " + cv.NotAfter.Format(time.DateOnly),
-				text: tr("cert.valid_until", map[string]any{"Date": loc.Date(cv.NotAfter)}),
-				Warn: cv.NotAfter.Sub(now) < 90*24*time.Hour})
+			out = append(out, check{Name: name, OK: true, Detail: "valid until " + cert.NotAfter.In(i18n.JST).Format(time.DateOnly),
+				text: tr("cert.valid_until", map[string]any{"Date": loc.Date(cert.NotAfter)}),
+				Warn: cert.NotAfter.Sub(now) < 90*24*time.Hour})
 		}
 	}
 	return out
 }
 
-func doctorCommand(ctx context.Context, args []string, env *Env) error {
-	fs := flag.NewFlagSet("doctor", flag.ContinueOnError)
-	fs.SetOutput(env.Stderr)
+func (r *runner) doctorCommand() *cobra.Command {
 	var src cardSource
-	src.flags(fs)
-	asJSON := fs.Bool("json", false, "print JSON")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	checks := diagnose(ctx, &src, env.Tr, time.Now())
+	c := &cobra.Command{Use: "doctor", Short: "check the card service, reader, card, PIN counters and certificates", Args: r.noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return r.doctor(cmd.Context(), &src) }}
+	src.flags(c.Flags())
+	r.jsonFlag(c)
+	return c
+}
+
+func (r *runner) doctor(ctx context.Context, src *cardSource) error {
+	env := r.env
+	checks := diagnose(ctx, src, env.Tr, time.Now())
 	failed := 0
 	for _, c := range checks {
 		if !c.OK {
 			failed++
 		}
 	}
-	if *asJSON {
+	if r.json {
 		if err := writeJSON(env.Stdout, map[string]any{"ok": failed == 0, "checks": checks}); err != nil {
 			return err
 		}

@@ -1,0 +1,360 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"syscall"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+	"golang.org/x/term"
+
+	"madoguchi/auth/keystore"
+	"madoguchi/i18n"
+	"madoguchi/i18n/failure"
+)
+
+// Env is what a command runs with; tests substitute the streams.
+type Env struct {
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+	// TTY is the terminal for PIN prompts without echo (nil: none).
+	TTY *os.File
+	// Prompt is where prompts go (the terminal; stderr when TTY is stdin).
+	Prompt io.Writer
+	Tr     *i18n.Localizer
+	// Keys is where secrets live (refresh tokens, the store's data key);
+	// nil: the OS keyring.
+	Keys *keystore.Store
+}
+
+// KeyStore returns the secret store (the OS keyring unless injected).
+func (e *Env) KeyStore() *keystore.Store {
+	if e.Keys == nil {
+		e.Keys = keystore.New(nil)
+	}
+	return e.Keys
+}
+
+// GUIOptions are the window's flags (the root command without a subcommand).
+type GUIOptions struct {
+	Demo     bool
+	Resident string // demo: the fictional resident whose card is in the reader
+	Reader   string
+	Profile  string
+	Scale    float64
+	// Demo scripts for screenshots and training.
+	DemoShowAttributes bool
+	DemoSignIn         bool
+	DemoCertificate    string
+	// Args are the arguments the app was started with (a restart reuses them).
+	Args []string
+}
+
+// Deps are what the composition root hands the command line.
+type Deps struct {
+	// GUI opens the window and returns the exit code when it closes.
+	GUI func(GUIOptions, *Env) int
+}
+
+// Version is set at build time.
+var Version = "dev"
+
+// Exit codes of every command (README "Exit codes"):
+const (
+	ExitOK          = 0   // done
+	ExitFailure     = 1   // the operation failed: a failure code is printed (stderr; stdout with --json)
+	ExitUsage       = 2   // wrong flags or arguments; nothing was done
+	ExitInterrupted = 130 // stopped by Ctrl-C or SIGTERM; the card was released
+)
+
+// Run runs the command line on the process's streams and returns the exit
+// code.
+func Run(args []string, deps Deps) int {
+	env := &Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr}
+	if f, err := os.OpenFile("/dev/tty", os.O_RDWR, 0); err == nil {
+		env.TTY, env.Prompt = f, f
+		defer f.Close()
+	} else if term.IsTerminal(int(os.Stdin.Fd())) { // Windows has no /dev/tty
+		env.TTY, env.Prompt = os.Stdin, os.Stderr
+	}
+	return RunWith(args, env, deps)
+}
+
+// RunWith runs with explicit streams.
+func RunWith(args []string, env *Env, deps Deps) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if env.Tr == nil {
+		env.Tr = i18n.New(i18n.Detect())
+	}
+	r := &runner{env: env, deps: deps}
+	root := r.root()
+	root.SetArgs(args)
+	root.SetIn(env.Stdin)
+	root.SetOut(env.Stdout)
+	root.SetErr(env.Stderr)
+	err := root.ExecuteContext(ctx)
+	return r.exitCode(err)
+}
+
+// runner holds what one run of the command line shares: the streams and
+// the flags every command may have (--json, --lang).
+type runner struct {
+	env  *Env
+	deps Deps
+	json bool
+	lang string
+}
+
+func (r *runner) root() *cobra.Command {
+	var o GUIOptions
+	root := &cobra.Command{
+		Use:   "madoguchi",
+		Short: "the municipal service counter on your PC",
+		Long: `madoguchi — the municipal service counter on your PC.
+
+Without a command it opens the window (real card readers; --demo for
+fictional cards and the sandbox municipality, always bannered).
+
+Card commands use the PC/SC readers, or a fictional sandbox card with
+--virtual RESIDENT. PINs are read from the terminal without echo, or from
+standard input with --pin-stdin (one per line); never from arguments or the
+environment.
+
+Exit codes: 0 done, 1 failed (a failure code is printed), 2 wrong usage
+(nothing was done), 130 interrupted (the card was released).`,
+		Version:       Version,
+		SilenceErrors: true,
+		SilenceUsage:  true,
+		Args:          r.noArgs,
+		PersistentPreRunE: func(*cobra.Command, []string) error {
+			if r.lang != "" {
+				r.env.Tr = i18n.New(r.lang)
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if r.deps.GUI == nil {
+				return usageError{"this program has no window"}
+			}
+			o.Args = r.guiArgs(cmd)
+			if code := r.deps.GUI(o, r.env); code != 0 {
+				return exitError(code)
+			}
+			return nil
+		},
+	}
+	root.PersistentFlags().StringVar(&r.lang, "lang", "", "language of messages: ja | en (default: the system's)")
+	root.RegisterFlagCompletionFunc("lang", fixedCompletions(i18n.Languages()...))
+	f := root.Flags()
+	f.BoolVar(&o.Demo, "demo", false, "demo mode: fictional residents' cards and the sandbox municipality, always bannered")
+	f.StringVar(&o.Resident, "resident", "yamada-taro", "demo: the sandbox resident whose card is in the reader")
+	f.StringVar(&o.Reader, "reader", "", "PC/SC reader to follow (default: the first with a card)")
+	f.StringVar(&o.Profile, "profile", "", "municipality profile `file` (default: the one chosen at first start)")
+	f.Float64Var(&o.Scale, "scale", 1, "text scale (2 for large text)")
+	f.BoolVar(&o.DemoShowAttributes, "demo-show-attributes", false, "demo: enter the fictional resident's input-support PIN once the card is identified (screenshots, training)")
+	f.BoolVar(&o.DemoSignIn, "demo-sign-in", false, "demo: sign in with the fictional resident's auth PIN once the card is identified (screenshots, training)")
+	f.StringVar(&o.DemoCertificate, "demo-certificate", "", "demo: after --demo-sign-in, fetch this certificate (residence, tax, attributes) and show it")
+	f.Bool("pcsc", true, "use the PC/SC card readers (the default; kept for older scripts)")
+	_ = f.MarkHidden("pcsc")
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err.Error()} })
+	root.AddCommand(r.cardCommand(), r.certCommand(), r.doctorCommand(), r.loginCommand(), r.whoamiCommand(),
+		r.logoutCommand(), r.versionCommand())
+	if c := r.sandboxCommand(); c != nil {
+		root.AddCommand(c)
+	}
+	return root
+}
+
+// guiArgs are the flags the window was started with, for a restart.
+func (r *runner) guiArgs(cmd *cobra.Command) []string {
+	var args []string
+	if r.lang != "" {
+		args = append(args, "--lang", r.lang)
+	}
+	cmd.Flags().Visit(func(f *pflag.Flag) {
+		args = append(args, "--"+f.Name+"="+f.Value.String())
+	})
+	return args
+}
+
+func (r *runner) versionCommand() *cobra.Command {
+	c := &cobra.Command{
+		Use:   "version",
+		Short: "print the version",
+		Args:  r.noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if r.json {
+				return writeJSON(r.env.Stdout, map[string]string{"version": Version, "go": runtime.Version()})
+			}
+			fmt.Fprintln(r.env.Stdout, "madoguchi", Version)
+			return nil
+		},
+	}
+	r.jsonFlag(c)
+	return c
+}
+
+// jsonFlag gives c the --json flag: results, and failures, as JSON on stdout.
+func (r *runner) jsonFlag(c *cobra.Command) {
+	c.Flags().BoolVar(&r.json, "json", false, "print JSON (failures too: {\"error\":{code,title,cause,action}} on stdout)")
+}
+
+// group is a command that only holds others: without one it is a usage
+// error, with its help on stderr.
+func (r *runner) group(use, short string, subs ...*cobra.Command) *cobra.Command {
+	c := &cobra.Command{
+		Use:   use,
+		Short: short,
+		Args:  cobra.ArbitraryArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return r.unknown(cmd, args[0])
+			}
+			cmd.SetOut(r.env.Stderr)
+			_ = cmd.Usage()
+			return usageError{"which command? (see " + cmd.CommandPath() + " --help)"}
+		},
+	}
+	c.AddCommand(subs...)
+	return c
+}
+
+// noArgs refuses arguments: a stray word is an unknown command for a
+// command with subcommands, and otherwise never a PIN (PINs are never taken
+// from the command line).
+func (r *runner) noArgs(cmd *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return nil
+	}
+	if cmd.HasSubCommands() {
+		return r.unknown(cmd, args[0])
+	}
+	return usageError{fmt.Sprintf("%s: unexpected argument %q (PINs are never taken from the command line)", cmd.CommandPath(), args[0])}
+}
+
+func (r *runner) unknown(cmd *cobra.Command, name string) error {
+	msg := fmt.Sprintf("unknown command %q for %q", name, cmd.CommandPath())
+	if cmd.SuggestionsMinimumDistance <= 0 {
+		cmd.SuggestionsMinimumDistance = 2
+	}
+	if s := cmd.SuggestionsFor(name); len(s) > 0 {
+		msg += "; did you mean " + strings.Join(s, " or ") + "?"
+	}
+	return usageError{msg + " (see " + cmd.CommandPath() + " --help)"}
+}
+
+// exactArg takes one positional argument, named in the usage error.
+func exactArg(what string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) != 1 {
+			return usageError{fmt.Sprintf("%s: which %s?", cmd.CommandPath(), what)}
+		}
+		return nil
+	}
+}
+
+// fixedCompletions completes a flag or argument from a fixed list.
+func fixedCompletions(values ...string) func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+	return func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return values, cobra.ShellCompDirectiveNoFileComp
+	}
+}
+
+// errSilent means: already reported, just exit non-zero.
+var errSilent = errors.New("reported")
+
+// exitError is an exit code decided elsewhere (the window).
+type exitError int
+
+func (e exitError) Error() string { return fmt.Sprintf("exit %d", int(e)) }
+
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func (r *runner) exitCode(err error) int {
+	var ee exitError
+	var ue usageError
+	switch {
+	case err == nil:
+		return ExitOK
+	case errors.Is(err, errSilent):
+		return ExitFailure
+	case errors.As(err, &ee):
+		return int(ee)
+	case errors.As(err, &ue):
+		fmt.Fprintln(r.env.Stderr, "madoguchi:", ue.msg)
+		return ExitUsage
+	}
+	code := ExitFailure
+	if failure.From(err).Code == failure.Cancelled {
+		code = ExitInterrupted
+	}
+	if r.json {
+		reportFailureJSON(r.env, err)
+	} else {
+		ReportFailure(r.env, err)
+	}
+	return code
+}
+
+// failureJSON is a failure on stdout for --json callers.
+type failureJSON struct {
+	Error struct {
+		i18n.Failure
+		Detail string `json:"detail,omitempty"`
+	} `json:"error"`
+}
+
+func reportFailureJSON(env *Env, err error) {
+	var j failureJSON
+	j.Error.Failure = env.Tr.Explain(err)
+	j.Error.Detail = err.Error()
+	_ = writeJSON(env.Stdout, j)
+}
+
+// ReportFailure prints a failure with its title, code, cause and action.
+func ReportFailure(env *Env, err error) {
+	fl := env.Tr.Explain(err)
+	fmt.Fprintf(env.Stderr, "%s [%s]\n  %s\n  %s\n", fl.Title, fl.Code, fl.Cause, fl.Action)
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// DataDir is the per-user data folder (XDG on Linux).
+func DataDir() string {
+	if d := os.Getenv("XDG_DATA_HOME"); d != "" {
+		return filepath.Join(d, "madoguchi")
+	}
+	if runtime.GOOS == "linux" {
+		if h, err := os.UserHomeDir(); err == nil {
+			return filepath.Join(h, ".local", "share", "madoguchi")
+		}
+	}
+	d, _ := os.UserConfigDir()
+	return filepath.Join(d, "madoguchi")
+}
+
+// UserProfilePath is where the municipality profile chosen at first start
+// is kept.
+func UserProfilePath() string { return filepath.Join(DataDir(), "profile.json") }
+
+// sandboxProfilePath is where `madoguchi sandbox` writes the profile of the
+// running sandbox municipality.
+func sandboxProfilePath(data string) string { return filepath.Join(data, "profile.json") }
+
+func defaultSandboxData() string { return filepath.Join(DataDir(), "sandbox") }

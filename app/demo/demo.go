@@ -1,0 +1,125 @@
+//go:build !nosandbox
+
+package demo
+
+import (
+	"fmt"
+	"net/http"
+	"os"
+	"sync"
+
+	"madoguchi/auth/card"
+	"madoguchi/auth/sso"
+	"madoguchi/i18n/failure"
+	vcard "madoguchi/sandbox/card"
+	"madoguchi/sandbox/card/inproc"
+	"madoguchi/sandbox/fixtures"
+	"madoguchi/sandbox/idp"
+	"madoguchi/sandbox/issuer"
+	"madoguchi/ui"
+)
+
+// Available is true in builds with the demo (false with -tags nosandbox).
+const Available = true
+
+// Controls lets the demo swap, pull out and insert fictional cards in the
+// in-process reader (it implements ui.DemoControls).
+type Controls struct {
+	reader  *inproc.Reader
+	mu      sync.Mutex
+	current string
+}
+
+var _ ui.DemoControls = (*Controls)(nil)
+
+// NewReader puts the given fictional resident's card in an in-process reader.
+func NewReader(id string) (*Controls, error) {
+	c, err := vcard.NewByID(id)
+	if err != nil {
+		return nil, failure.New(CodeNoResident, err.Error()).With("Resident", id)
+	}
+	return &Controls{reader: inproc.NewReader(c), current: id}, nil
+}
+
+// Backend is the reader as the card layer sees it.
+func (d *Controls) Backend() card.Backend { return d.reader }
+
+func (d *Controls) Residents() []ui.DemoResident {
+	rs, _ := fixtures.Residents()
+	out := make([]ui.DemoResident, 0, len(rs))
+	for _, r := range rs {
+		out = append(out, ui.DemoResident{ID: r.ID, Name: r.Name, Role: string(r.Role)})
+	}
+	return out
+}
+
+func (d *Controls) Current() string {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.current
+}
+
+func (d *Controls) Insert(id string) error {
+	if c := d.reader.Card(); c != nil && c.ResidentID() == id {
+		c.Insert()
+		return nil
+	}
+	c, err := vcard.NewByID(id)
+	if err != nil {
+		return failure.New(CodeNoResident, err.Error()).With("Resident", id)
+	}
+	if old := d.reader.Card(); old != nil {
+		old.Remove()
+	}
+	d.mu.Lock()
+	d.current = id
+	d.mu.Unlock()
+	d.reader.SetCard(c)
+	return nil
+}
+
+func (d *Controls) Remove() {
+	if c := d.reader.Card(); c != nil {
+		c.Remove()
+	}
+}
+
+// Profile is the municipality profile of a running sandbox provider: its
+// issuer, the app's client, the development CA and the sandbox verifier
+// (mounted beside the issuer) as the recipient for presentations.
+func Profile(srv *idp.Server, id string) sso.Profile {
+	return sso.Profile{ID: id, Issuer: srv.Issuer, ClientID: idp.AppClientID, Scopes: sso.DefaultScopes, CAFile: srv.CAFile,
+		DisplayName: map[string]string{"ja": "架空のサンドボックス市", "en": "fictional Sandbox City"},
+		Recipients:  []sso.Recipient{{ID: "sandbox-verifier", URL: srv.Issuer, Purpose: "demo"}}}
+}
+
+// Serve starts the sandbox municipality: its OpenID Provider with card
+// login, and the certificate service and verifier beside it.
+func Serve(addr, dataDir string) (*idp.Server, error) {
+	return idp.Start(idp.Config{Addr: addr, DataDir: dataDir, Mount: []func(*idp.Server, *http.ServeMux) error{issuer.Mount}})
+}
+
+// StartMunicipality runs the sandbox municipality in-process on a free
+// loopback port with throwaway data, and returns its profile.
+func StartMunicipality() (sso.Profile, func(), error) {
+	dir, err := os.MkdirTemp("", "madoguchi-demo-")
+	if err != nil {
+		return sso.Profile{}, nil, &failure.Error{Code: CodeStart, Err: err}
+	}
+	srv, err := Serve("127.0.0.1:0", dir)
+	if err != nil {
+		os.RemoveAll(dir)
+		return sso.Profile{}, nil, &failure.Error{Code: CodeStart, Err: fmt.Errorf("sandbox: %w", err)}
+	}
+	return Profile(srv, "sandbox-demo"), func() { srv.Close(); os.RemoveAll(dir) }, nil
+}
+
+// PINs are a fictional resident's auth PIN and input-support PIN, for demo
+// scripts that act as the person would (screenshots, training).
+func PINs(id string) (auth, input string, err error) {
+	r, err := fixtures.ByID(id)
+	if err != nil {
+		return "", "", failure.New(CodeNoResident, err.Error()).With("Resident", id)
+	}
+	return r.AuthPIN, r.InputPIN, nil
+}

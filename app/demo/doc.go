@@ -1,0 +1,18 @@
+// Package demo owns the demo's wiring: fictional residents' cards in an
+// in-process reader, the sandbox municipality run in-process with
+// throwaway data, and its profile. With -tags nosandbox (a resident's
+// build, ADR 0010) it links none of the sandbox and every entry point fails
+// with NO-DEMO.
+package demo
+
+import "madoguchi/i18n/failure"
+
+// Failure codes of the demo.
+const (
+	CodeNoDemo     failure.Code = "NO-DEMO"       // this build has no demo or sandbox
+	CodeStart      failure.Code = "DEMO-START"    // the in-process sandbox municipality did not start
+	CodeNoResident failure.Code = "DEMO-RESIDENT" // no fictional resident of that id
+)
+
+// Codes lists the demo's failure codes.
+var Codes = failure.Register("app/demo", CodeNoDemo, CodeStart, CodeNoResident)

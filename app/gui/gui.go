@@ -1,0 +1,223 @@
+package gui
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	fyneapp "fyne.io/fyne/v2/app"
+
+	"madoguchi/app/cli"
+	"madoguchi/app/demo"
+	"madoguchi/auth/card"
+	"madoguchi/auth/pcsc"
+	"madoguchi/auth/sso"
+	"madoguchi/i18n/failure"
+	"madoguchi/store"
+	"madoguchi/ui"
+)
+
+const appID = "jp.madoguchi.app"
+
+// Run opens the window and returns the exit code when it closes. A
+// start-up failure is a coded, plain message (never a stack trace); without
+// a PC/SC service the window still opens and says so.
+func Run(o cli.GUIOptions, env *cli.Env) (code int) {
+	demoMode := o.Demo
+	if o.Profile == "" && !demoMode {
+		if _, err := os.Stat(cli.UserProfilePath()); err == nil {
+			o.Profile = cli.UserProfilePath()
+		}
+	}
+
+	var backend card.Backend
+	var controls *demo.Controls
+	if demoMode {
+		d, err := demo.NewReader(o.Resident)
+		if err != nil {
+			cli.ReportFailure(env, err)
+			return cli.ExitUsage
+		}
+		controls, backend = d, d.Backend()
+	} else {
+		// connects when it can: without a running PC/SC service the window
+		// still opens and shows PCSC-UNAVAILABLE until the service is up
+		b := &pcsc.Lazy{}
+		defer b.Close()
+		backend = b
+	}
+	monitor := card.NewMonitor(backend, o.Reader)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go monitor.Run(ctx)
+	svc := &cardService{m: monitor, now: time.Now}
+
+	var signIn *signInService
+	if demoMode {
+		// the sandbox municipality in-process on a free loopback port, with
+		// throwaway data: the demo leaves nothing behind
+		p, stop, err := demo.StartMunicipality()
+		if err != nil {
+			cli.ReportFailure(env, err)
+			return cli.ExitFailure
+		}
+		defer stop()
+		signIn = &signInService{m: monitor, keys: env.KeyStore(), profile: p}
+	} else if o.Profile != "" {
+		p, err := sso.LoadProfile(o.Profile)
+		if err != nil {
+			cli.ReportFailure(env, err)
+			return cli.ExitFailure
+		}
+		signIn = &signInService{m: monitor, profile: p, keep: true, keys: env.KeyStore()}
+	}
+
+	// a window-system failure at start-up is a coded, plain message, never
+	// a stack trace
+	defer func() {
+		if r := recover(); r != nil {
+			cli.ReportFailure(env, failure.Newf(CodeStart, "%v", r))
+			code = cli.ExitFailure
+		}
+	}()
+	a := fyneapp.NewWithID(appID)
+	a.Settings().SetTheme(ui.NewTheme(float32(o.Scale)))
+	w := a.NewWindow("Madoguchi")
+	var dc ui.DemoControls
+	if controls != nil {
+		dc = controls
+	}
+	var si ui.SignInService
+	var wl ui.WalletService
+	if signIn != nil {
+		si = signIn
+		ws := &walletService{signIn: signIn}
+		defer ws.Close()
+		wl = ws
+	}
+	shell := ui.NewShell(w, svc, si, wl, dc, env.Tr.Lang())
+	defer shell.Stop()
+	if !demoMode && signIn == nil {
+		// first start: no municipality yet
+		shell.SetWelcome(&welcome{app: a, args: o.Args})
+	}
+	// closing the window cancels card operations and a sign-in in progress
+	w.SetOnClosed(func() { shell.Stop(); cancel() })
+	if signIn != nil && signIn.keep {
+		go func() { // resume a session kept in the keyring, then show it
+			if signIn.restore(ctx) == nil {
+				fyne.Do(func() {
+					if p := shell.SignInPanel(); p != nil {
+						p.Reload()
+					}
+				})
+			}
+		}()
+	}
+	w.SetContent(shell.Object())
+	w.Resize(fyne.NewSize(1100, 760))
+	if o.DemoShowAttributes && demoMode {
+		go demoShowAttributes(monitor, svc, shell, o.Resident)
+	}
+	if o.DemoSignIn && demoMode {
+		go demoSignInNow(monitor, signIn, shell, o.Resident, o.DemoCertificate)
+	}
+	w.ShowAndRun()
+	return 0
+}
+
+// welcome implements ui.Welcome: each choice restarts the app with it.
+type welcome struct {
+	app  fyne.App
+	args []string
+}
+
+func (w *welcome) restart(withDemo bool) error {
+	exe, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	var args []string
+	for _, a := range w.args {
+		if !strings.HasPrefix(a, "--demo=") {
+			args = append(args, a)
+		}
+	}
+	if withDemo {
+		args = append(args, "--demo")
+	}
+	cmd := exec.Command(exe, args...)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	w.app.Quit()
+	return nil
+}
+
+func (w *welcome) TryDemo() error { return w.restart(true) }
+
+func (w *welcome) ImportProfile(data []byte) error {
+	if err := installProfile(data, cli.UserProfilePath()); err != nil {
+		return err
+	}
+	return w.restart(false)
+}
+
+// installProfile checks a municipality profile and keeps it at path.
+func installProfile(data []byte, path string) error {
+	if _, err := sso.ParseProfile(data); err != nil {
+		return &failure.Error{Code: CodeProfileInvalid, Err: err}
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return failure.Wrap(store.CodeUnavailable, err)
+	}
+	return failure.Wrap(store.CodeUnavailable, os.WriteFile(path, data, 0o600))
+}
+
+// demoShowAttributes waits for the demo card and reads its attributes with
+// the fictional resident's PIN, as if typed: used to look at that screen.
+func demoShowAttributes(m *card.Monitor, svc *cardService, shell *ui.Shell, resident string) {
+	waitIdentified(m)
+	_, input, err := demo.PINs(resident)
+	if err != nil {
+		return
+	}
+	a, err := svc.ReadAttributes(context.Background(), func(string, int) ([]byte, bool, error) { return []byte(input), false, nil })
+	if err == nil {
+		fyne.Do(func() { shell.CardScreen().ShowAttributes(a) })
+	}
+}
+
+// demoSignInNow signs in with the fictional resident's auth PIN, as if typed.
+func demoSignInNow(m *card.Monitor, s *signInService, shell *ui.Shell, resident, cert string) {
+	waitIdentified(m)
+	auth, _, err := demo.PINs(resident)
+	if err != nil {
+		return
+	}
+	_, err = s.SignIn(context.Background(), func(string, int) ([]byte, bool, error) { return []byte(auth), false, nil }, nil) // the demo agrees as the person would
+	if err == nil {
+		fyne.Do(func() {
+			shell.SignInPanel().Reload()
+			if cert != "" {
+				shell.ShowCertificates(cert)
+			}
+		})
+	}
+}
+
+// waitIdentified waits until the monitor has identified a card.
+func waitIdentified(m *card.Monitor) {
+	ch, cancel := m.SubscribeCancel()
+	defer cancel()
+	for ev := range ch {
+		if ev.State == card.StateIdentified {
+			return
+		}
+	}
+}
