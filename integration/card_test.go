@@ -12,6 +12,7 @@ import (
 
 	"madoguchi/auth/card"
 	"madoguchi/auth/pcsc"
+	"madoguchi/auth/reader"
 	"madoguchi/i18n/failure"
 )
 
@@ -125,12 +126,12 @@ func TestPCSCCardRemovedMidReadAndRecovers(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer b.Close()
-	m := card.NewMonitor(b, reader0)
+	m := reader.NewMonitor(b, reader0)
 	events := m.Subscribe()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go m.Run(ctx)
-	waitState(t, events, card.StateIdentified)
+	waitState(t, events, reader.StateIdentified)
 	before := readerEvents(t)
 
 	vc.RemoveAfter(3) // select EF, first chunk, then gone
@@ -149,12 +150,12 @@ func TestPCSCCardRemovedMidReadAndRecovers(t *testing.T) {
 	case <-time.After(20 * time.Second):
 		t.Fatal("read hung after card removal")
 	}
-	waitState(t, events, card.StateEmpty)
+	waitState(t, events, reader.StateEmpty)
 	// pcsclite polls vpcd for presence every 400 ms; a physical card cannot be
 	// back in the reader before pcscd has seen it leave, so neither may ours.
 	waitReaderEvents(t, before)
 	vc.Insert()
-	waitState(t, events, card.StateIdentified)
+	waitState(t, events, reader.StateIdentified)
 	if err := m.Do(func(s *card.Session) error {
 		_, err := s.ReadCertificate(context.Background(), card.CertAuth)
 		return err
@@ -163,7 +164,7 @@ func TestPCSCCardRemovedMidReadAndRecovers(t *testing.T) {
 	}
 }
 
-func waitState(t *testing.T, events <-chan card.Event, want card.State) card.Event {
+func waitState(t *testing.T, events <-chan reader.Event, want reader.State) reader.Event {
 	t.Helper()
 	timeout := time.After(15 * time.Second)
 	for {

@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"madoguchi/auth/card"
+	"madoguchi/auth/reader"
 	"madoguchi/i18n"
 	"madoguchi/i18n/failure"
 )
@@ -118,7 +119,7 @@ func (c *cardCmd) status(ctx context.Context) error {
 	}
 	defer done()
 	st := statusJSON{Reader: s.Transport().Reader(), ATR: fmt.Sprintf("%X", s.Transport().ATR()),
-		Kind: card.KindMyNumberCard.String(), State: card.StateIdentified.String()}
+		Kind: card.KindMyNumberCard.String(), State: reader.StateIdentified.String()}
 	if c.r.json {
 		return writeJSON(c.env.Stdout, st)
 	}

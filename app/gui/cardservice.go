@@ -5,19 +5,20 @@ import (
 	"time"
 
 	"madoguchi/auth/card"
+	"madoguchi/auth/reader"
 	"madoguchi/i18n"
 	"madoguchi/ui"
 )
 
 // cardService adapts the card monitor to what the UI needs.
 type cardService struct {
-	m   *card.Monitor
+	m   *reader.Monitor
 	now func() time.Time
 }
 
 var _ ui.CardService = (*cardService)(nil)
 
-func viewOf(ev card.Event) ui.CardView {
+func viewOf(ev reader.Event) ui.CardView {
 	return ui.CardView{State: ev.State.String(), Reader: ev.Reader, Kind: ev.Kind.String(), Err: ev.Err,
 		CountersChanged: ev.CountersChanged, CardReaders: ev.CardReaders}
 }

@@ -7,6 +7,7 @@ import (
 
 	"madoguchi/app/demo"
 	"madoguchi/auth/card"
+	"madoguchi/auth/reader"
 	"madoguchi/i18n/failure"
 	"madoguchi/ui"
 )
@@ -18,7 +19,7 @@ func TestCardServiceOverMonitor(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := card.NewMonitor(d.Backend(), "")
+	m := reader.NewMonitor(d.Backend(), "")
 	svc := &cardService{m: m, now: func() time.Time { return time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC) }}
 	views := make(chan ui.CardView, 64)
 	stop := svc.Watch(func(v ui.CardView) { views <- v })

@@ -9,6 +9,7 @@ import (
 	"madoguchi/app/demo"
 	"madoguchi/auth/card"
 	"madoguchi/auth/keystore"
+	"madoguchi/auth/reader"
 	"madoguchi/auth/sso"
 	"madoguchi/i18n"
 	"madoguchi/i18n/failure"
@@ -26,7 +27,7 @@ func TestServicesFailWithCodes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := card.NewMonitor(d.Backend(), "")
+	m := reader.NewMonitor(d.Backend(), "")
 	go m.Run(ctx)
 	waitIdentified(m)
 	cards := &cardService{m: m}

@@ -15,6 +15,7 @@ import (
 	"madoguchi/app/demo"
 	"madoguchi/auth/card"
 	"madoguchi/auth/pcsc"
+	"madoguchi/auth/reader"
 	"madoguchi/auth/sso"
 	"madoguchi/i18n/failure"
 	"madoguchi/store"
@@ -50,7 +51,7 @@ func Run(o cli.GUIOptions, env *cli.Env) (code int) {
 		defer b.Close()
 		backend = b
 	}
-	monitor := card.NewMonitor(backend, o.Reader)
+	monitor := reader.NewMonitor(backend, o.Reader)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go monitor.Run(ctx)
@@ -181,7 +182,7 @@ func installProfile(data []byte, path string) error {
 
 // demoShowAttributes waits for the demo card and reads its attributes with
 // the fictional resident's PIN, as if typed: used to look at that screen.
-func demoShowAttributes(m *card.Monitor, svc *cardService, shell *ui.Shell, resident string) {
+func demoShowAttributes(m *reader.Monitor, svc *cardService, shell *ui.Shell, resident string) {
 	waitIdentified(m)
 	_, input, err := demo.PINs(resident)
 	if err != nil {
@@ -194,7 +195,7 @@ func demoShowAttributes(m *card.Monitor, svc *cardService, shell *ui.Shell, resi
 }
 
 // demoSignInNow signs in with the fictional resident's auth PIN, as if typed.
-func demoSignInNow(m *card.Monitor, s *signInService, shell *ui.Shell, resident, cert string) {
+func demoSignInNow(m *reader.Monitor, s *signInService, shell *ui.Shell, resident, cert string) {
 	waitIdentified(m)
 	auth, _, err := demo.PINs(resident)
 	if err != nil {
@@ -212,11 +213,11 @@ func demoSignInNow(m *card.Monitor, s *signInService, shell *ui.Shell, resident,
 }
 
 // waitIdentified waits until the monitor has identified a card.
-func waitIdentified(m *card.Monitor) {
+func waitIdentified(m *reader.Monitor) {
 	ch, cancel := m.SubscribeCancel()
 	defer cancel()
 	for ev := range ch {
-		if ev.State == card.StateIdentified {
+		if ev.State == reader.StateIdentified {
 			return
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"madoguchi/app/cli"
 	"madoguchi/auth/card"
 	"madoguchi/auth/keystore"
+	"madoguchi/auth/reader"
 	"madoguchi/auth/sso"
 	"madoguchi/ui"
 )
@@ -16,7 +17,7 @@ import (
 // signInService adapts the account service to the UI's sign-in panel.
 type signInService struct {
 	profile sso.Profile
-	m       *card.Monitor
+	m       *reader.Monitor
 	// keep: keep the session and the store (false in the demo and kiosk
 	// mode: nothing is left on the computer).
 	keep bool

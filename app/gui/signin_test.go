@@ -9,6 +9,7 @@ import (
 	"madoguchi/app/demo"
 	"madoguchi/auth/card"
 	"madoguchi/auth/keystore"
+	"madoguchi/auth/reader"
 	"madoguchi/auth/sso"
 	"madoguchi/i18n/failure"
 	"madoguchi/sandbox/idp"
@@ -27,7 +28,7 @@ func TestSignInServiceKeepsRestoresAndForgets(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := card.NewMonitor(d.Backend(), "")
+	m := reader.NewMonitor(d.Backend(), "")
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go m.Run(ctx)
@@ -41,7 +42,7 @@ func TestSignInServiceKeepsRestoresAndForgets(t *testing.T) {
 			t.Error("PIN asked before consent")
 		}
 		// PIN first: the card is not held busy while the person types
-		if st := m.Current().State; st == card.StateBusy {
+		if st := m.Current().State; st == reader.StateBusy {
 			t.Errorf("PIN asked while the card is %v", st)
 		}
 		asked = append(asked, tries)

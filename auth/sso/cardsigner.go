@@ -14,7 +14,7 @@ import (
 // readable) auth certificate, then has the card sign the login statement
 // through card.Signer, whose prompt shows the tries left before asking.
 type CardSigner struct {
-	// Do runs fn with the card session (e.g. card.Monitor.Do, which marks the
+	// Do runs fn with the card session (e.g. reader.Monitor.Do, which marks the
 	// card busy); nil means use Session directly.
 	Do      func(fn func(*card.Session) error) error
 	Session *card.Session

@@ -1,4 +1,4 @@
-package card
+package reader
 
 import (
 	"context"
@@ -6,58 +6,23 @@ import (
 	"sync"
 	"time"
 
+	"madoguchi/auth/card"
 	"madoguchi/i18n/failure"
 )
-
-// ReaderStatus is a backend's view of one reader.
-type ReaderStatus struct {
-	Name        string
-	CardPresent bool
-	// Events counts card insertions and removals where the backend knows it
-	// (PC/SC's event counter), so a quick out-and-in is not missed.
-	Events int
-}
-
-// SameReaders reports whether two snapshots are equal (backends use it to
-// decide when Wait returns).
-func SameReaders(a, b []ReaderStatus) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}
-
-// Backend is a family of readers: PC/SC (package pcsc) or the in-process
-// virtual reader (sandbox/card).
-type Backend interface {
-	// Wait returns the readers once they differ from prev (or at once if prev
-	// is nil), or ctx's error.
-	Wait(ctx context.Context, prev []ReaderStatus) ([]ReaderStatus, error)
-	// Connect opens the card in the reader.
-	Connect(reader string) (Transport, error)
-}
-
-// Closer is implemented by transports that hold a connection.
-type Closer interface{ Close() error }
 
 // Monitor follows one active reader (the preferred one, else the first with a
 // card, else the first), drives the state machine, identifies inserted cards
 // and publishes events. Operations run through Do, which marks the card busy.
 type Monitor struct {
-	b         Backend
+	b         card.Backend
 	preferred string
 	runCtx    context.Context
 
 	mu      sync.Mutex
 	state   State
 	reader  string
-	kind    Kind
-	session *Session
+	kind    card.Kind
+	session *card.Session
 	lastErr error
 	subs    []chan Event
 	events  int // the Events count of the identified card's insertion
@@ -85,7 +50,7 @@ func (m *Monitor) Choose(reader string) {
 }
 
 // NewMonitor creates a monitor; preferred may name a reader to follow.
-func NewMonitor(b Backend, preferred string) *Monitor {
+func NewMonitor(b card.Backend, preferred string) *Monitor {
 	return &Monitor{b: b, preferred: preferred, state: StateNoReader, RetryEvery: time.Second, runCtx: context.Background()}
 }
 
@@ -173,7 +138,7 @@ func (m *Monitor) Run(ctx context.Context) error {
 	m.mu.Lock()
 	m.runCtx = ctx
 	m.mu.Unlock()
-	var prev []ReaderStatus
+	var prev []card.ReaderStatus
 	for {
 		wctx, cancel := context.WithCancel(ctx)
 		m.mu.Lock()
@@ -223,7 +188,7 @@ func (m *Monitor) backendFailed(err error) {
 	first := m.backendErr == nil
 	m.backendErr = err
 	m.dropSessionLocked()
-	m.reader, m.kind = "", KindUnknown
+	m.reader, m.kind = "", card.KindUnknown
 	if m.state != StateNoReader {
 		m.apply(InReaderDetached, nil)
 	} else if first {
@@ -240,9 +205,9 @@ func (m *Monitor) resyncLocked() {
 	}
 }
 
-func (m *Monitor) pick(rs []ReaderStatus) (ReaderStatus, bool) {
+func (m *Monitor) pick(rs []card.ReaderStatus) (card.ReaderStatus, bool) {
 	if len(rs) == 0 {
-		return ReaderStatus{}, false
+		return card.ReaderStatus{}, false
 	}
 	for _, r := range rs {
 		if r.Name == m.preferred {
@@ -257,7 +222,7 @@ func (m *Monitor) pick(rs []ReaderStatus) (ReaderStatus, bool) {
 	return rs[0], true
 }
 
-func (m *Monitor) update(rs []ReaderStatus) {
+func (m *Monitor) update(rs []card.ReaderStatus) {
 	m.mu.Lock()
 	var withCard []string
 	preferredHasCard := false
@@ -282,7 +247,7 @@ func (m *Monitor) update(rs []ReaderStatus) {
 	case !any:
 		if m.state != StateNoReader {
 			m.dropSessionLocked()
-			m.reader, m.kind = "", KindUnknown
+			m.reader, m.kind = "", card.KindUnknown
 			m.apply(InReaderDetached, nil)
 		}
 		m.mu.Unlock()
@@ -290,7 +255,7 @@ func (m *Monitor) update(rs []ReaderStatus) {
 	case m.state == StateNoReader || r.Name != m.reader:
 		if m.state != StateNoReader {
 			m.dropSessionLocked()
-			m.kind = KindUnknown
+			m.kind = card.KindUnknown
 			m.apply(InReaderDetached, nil)
 		}
 		m.reader = r.Name
@@ -300,14 +265,14 @@ func (m *Monitor) update(rs []ReaderStatus) {
 	if present && r.CardPresent && r.Events != m.events {
 		// removed and re-inserted between two looks: a new card session
 		m.dropSessionLocked()
-		m.kind = KindUnknown
+		m.kind = card.KindUnknown
 		m.apply(InCardRemoved, nil)
 		present = false
 	}
 	switch {
 	case present && !r.CardPresent:
 		m.dropSessionLocked()
-		m.kind = KindUnknown
+		m.kind = card.KindUnknown
 		m.apply(InCardRemoved, nil)
 		m.mu.Unlock()
 	case !present && r.CardPresent:
@@ -325,10 +290,10 @@ func (m *Monitor) identify(reader string) {
 	ctx := m.runCtx
 	m.mu.Unlock()
 	t, err := m.b.Connect(reader)
-	var s *Session
-	var kind Kind
+	var s *card.Session
+	var kind card.Kind
 	if err == nil {
-		s = NewSession(t)
+		s = card.NewSession(t)
 		kind, err = s.Identify(ctx)
 	}
 	m.mu.Lock()
@@ -351,7 +316,7 @@ func (m *Monitor) identify(reader string) {
 }
 
 // dropSessionLocked closes the session; it never blocks on a transport an
-// abandoned operation still holds (Session.Close).
+// abandoned operation still holds (card.Session.Close).
 func (m *Monitor) dropSessionLocked() {
 	if m.session != nil {
 		_ = m.session.Close()
@@ -369,23 +334,23 @@ func (m *Monitor) closeSession() {
 // failure moves to the error state (with its code) until the next success or
 // the card is removed; typed PIN errors leave the card identified since they
 // are the person's to act on, not a card fault.
-func (m *Monitor) Do(op func(*Session) error) error {
+func (m *Monitor) Do(op func(*card.Session) error) error {
 	m.mu.Lock()
 	if m.session == nil || (m.state != StateIdentified && m.state != StateError) {
 		st := m.state
 		m.mu.Unlock()
 		switch st {
 		case StateNoReader:
-			return ErrNoReader
+			return card.ErrNoReader
 		case StateEmpty:
-			return ErrNoCard
+			return card.ErrNoCard
 		case StateBusy:
-			return &failure.Error{Code: CodeProtocol, Detail: "the card is busy with another operation"}
+			return &failure.Error{Code: card.CodeProtocol, Detail: "the card is busy with another operation"}
 		}
 		if m.lastErr != nil {
 			return m.lastErr
 		}
-		return ErrNoCard
+		return card.ErrNoCard
 	}
 	s := m.session
 	m.apply(InBusy, nil)
@@ -406,24 +371,24 @@ func (m *Monitor) Do(op func(*Session) error) error {
 	}
 	if m.session != s { // removed meanwhile
 		if err == nil {
-			err = ErrCardRemoved
+			err = card.ErrCardRemoved
 		}
 		return err
 	}
 	switch {
 	case err == nil || isPersonError(err):
 		m.apply(InIdle, nil)
-	case errors.Is(err, ErrCardRemoved) || errors.Is(err, ErrReaderRemoved):
+	case errors.Is(err, card.ErrCardRemoved) || errors.Is(err, card.ErrReaderRemoved):
 		m.dropSessionLocked()
-		m.kind = KindUnknown
+		m.kind = card.KindUnknown
 		m.apply(InCardRemoved, nil)
 		m.resyncLocked()
-	case failure.CodeOf(err) == CodeTimeout || failure.CodeOf(err) == CodeCancelled:
+	case failure.CodeOf(err) == card.CodeTimeout || failure.CodeOf(err) == card.CodeCancelled:
 		// the session was abandoned with its transport still blocked: drop
 		// it and connect to the card afresh (a mute card then fails
 		// identification with CARD-TIMEOUT and shows the error state)
 		m.dropSessionLocked()
-		m.kind = KindUnknown
+		m.kind = card.KindUnknown
 		m.apply(InReconnect, nil)
 		go m.identify(m.reader)
 	default:
@@ -434,7 +399,7 @@ func (m *Monitor) Do(op func(*Session) error) error {
 
 func isPersonError(err error) bool {
 	switch failure.CodeOf(err) {
-	case CodeWrongPIN, CodePINBlocked, CodeLastTryUnconfirmed, CodePINFormat, CodeNoSignCert, CodeCardReset:
+	case card.CodeWrongPIN, card.CodePINBlocked, card.CodeLastTryUnconfirmed, card.CodePINFormat, card.CodeNoSignCert, card.CodeCardReset:
 		return true
 	}
 	var ce *failure.Error

@@ -1,4 +1,4 @@
-package card_test
+package reader_test
 
 import (
 	"context"
@@ -8,14 +8,15 @@ import (
 	"time"
 
 	"madoguchi/auth/card"
+	"madoguchi/auth/reader"
 	"madoguchi/i18n/failure"
 	vcard "madoguchi/sandbox/card"
 	"madoguchi/sandbox/card/inproc"
 )
 
-func startMonitor(t *testing.T, r *inproc.Reader) (*card.Monitor, <-chan card.Event) {
+func startMonitor(t *testing.T, r *inproc.Reader) (*reader.Monitor, <-chan reader.Event) {
 	t.Helper()
-	m := card.NewMonitor(r, "")
+	m := reader.NewMonitor(r, "")
 	ev := m.Subscribe()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
@@ -24,9 +25,9 @@ func startMonitor(t *testing.T, r *inproc.Reader) (*card.Monitor, <-chan card.Ev
 	return m, ev
 }
 
-func expect(t *testing.T, events <-chan card.Event, want ...card.State) card.Event {
+func expect(t *testing.T, events <-chan reader.Event, want ...reader.State) reader.Event {
 	t.Helper()
-	var last card.Event
+	var last reader.Event
 	for _, w := range want {
 		select {
 		case last = <-events:
@@ -50,10 +51,10 @@ func vc(t *testing.T, id string) *vcard.Card {
 
 func TestMonitorFollowsTheCard(t *testing.T) {
 	c := vc(t, "yamada-taro")
-	reader := inproc.NewReader(c)
-	m, events := startMonitor(t, reader)
-	expect(t, events, card.StateNoReader)
-	ev := expect(t, events, card.StateEmpty, card.StatePresent, card.StateIdentified)
+	rd := inproc.NewReader(c)
+	m, events := startMonitor(t, rd)
+	expect(t, events, reader.StateNoReader)
+	ev := expect(t, events, reader.StateEmpty, reader.StatePresent, reader.StateIdentified)
 	if ev.Kind != card.KindMyNumberCard || ev.Reader != inproc.DemoReaderName {
 		t.Fatalf("%+v", ev)
 	}
@@ -64,7 +65,7 @@ func TestMonitorFollowsTheCard(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	if ev := expect(t, events, card.StateBusy, card.StateIdentified); ev.CountersChanged {
+	if ev := expect(t, events, reader.StateBusy, reader.StateIdentified); ev.CountersChanged {
 		t.Fatal("counters-changed after reading a counter")
 	}
 	// a wrong PIN is the person's to act on: the card stays identified
@@ -74,29 +75,29 @@ func TestMonitorFollowsTheCard(t *testing.T) {
 	if failure.CodeOf(err) != card.CodeWrongPIN {
 		t.Fatal(err)
 	}
-	expect(t, events, card.StateBusy, card.StateIdentified)
+	expect(t, events, reader.StateBusy, reader.StateIdentified)
 	// a PIN went to the card: everyone showing counters is told to re-read
-	if ev := expect(t, events, card.StateIdentified); !ev.CountersChanged {
+	if ev := expect(t, events, reader.StateIdentified); !ev.CountersChanged {
 		t.Fatalf("no counters-changed event after a wrong PIN: %+v", ev)
 	}
 
 	c.Remove()
-	expect(t, events, card.StateEmpty)
+	expect(t, events, reader.StateEmpty)
 	if err := m.Do(func(*card.Session) error { return nil }); !errors.Is(err, card.ErrNoCard) {
 		t.Fatalf("Do without a card: %v", err)
 	}
 	c.Insert()
-	expect(t, events, card.StatePresent, card.StateIdentified)
+	expect(t, events, reader.StatePresent, reader.StateIdentified)
 
 	// another resident's card replaces it
-	reader.SetCard(vc(t, "sato-hana"))
-	expect(t, events, card.StateEmpty, card.StatePresent, card.StateIdentified)
+	rd.SetCard(vc(t, "sato-hana"))
+	expect(t, events, reader.StateEmpty, reader.StatePresent, reader.StateIdentified)
 }
 
 func TestMonitorCardPulledDuringOperation(t *testing.T) {
 	c := vc(t, "yamada-taro")
 	m, events := startMonitor(t, inproc.NewReader(c))
-	expect(t, events, card.StateNoReader, card.StateEmpty, card.StatePresent, card.StateIdentified)
+	expect(t, events, reader.StateNoReader, reader.StateEmpty, reader.StatePresent, reader.StateIdentified)
 	c.RemoveAfter(2)
 	err := m.Do(func(s *card.Session) error {
 		_, err := s.ReadCertificate(context.Background(), card.CertAuthCA)
@@ -105,19 +106,19 @@ func TestMonitorCardPulledDuringOperation(t *testing.T) {
 	if !errors.Is(err, card.ErrCardRemoved) {
 		t.Fatalf("%v", err)
 	}
-	expect(t, events, card.StateBusy, card.StateEmpty)
+	expect(t, events, reader.StateBusy, reader.StateEmpty)
 	c.Insert()
-	expect(t, events, card.StatePresent, card.StateIdentified)
+	expect(t, events, reader.StatePresent, reader.StateIdentified)
 }
 
 // A card without the JPKI application is identified as unknown, not an error.
 func TestMonitorUnknownCard(t *testing.T) {
-	m := card.NewMonitor(silentBackend{}, "")
+	m := reader.NewMonitor(silentBackend{}, "")
 	events := m.Subscribe()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go m.Run(ctx)
-	ev := expect(t, events, card.StateNoReader, card.StateEmpty, card.StatePresent, card.StateIdentified)
+	ev := expect(t, events, reader.StateNoReader, reader.StateEmpty, reader.StatePresent, reader.StateIdentified)
 	if ev.Kind != card.KindUnknown {
 		t.Fatalf("kind %v", ev.Kind)
 	}
@@ -147,18 +148,18 @@ func (silentCard) Reader() string                  { return "other" }
 func TestMonitorReportsAndRetriesAFailingBackend(t *testing.T) {
 	c := vc(t, "yamada-taro")
 	fb := &flakyBackend{Reader: inproc.NewReader(c), fail: 2}
-	m := card.NewMonitor(fb, "")
+	m := reader.NewMonitor(fb, "")
 	m.RetryEvery = time.Millisecond
 	events := m.Subscribe()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go m.Run(ctx)
-	expect(t, events, card.StateNoReader)
-	ev := expect(t, events, card.StateNoReader)
+	expect(t, events, reader.StateNoReader)
+	ev := expect(t, events, reader.StateNoReader)
 	if failure.CodeOf(ev.Err) != card.CodePCSCUnavailable {
 		t.Fatalf("backend failure not reported: %+v", ev)
 	}
-	expect(t, events, card.StateEmpty, card.StatePresent, card.StateIdentified)
+	expect(t, events, reader.StateEmpty, reader.StatePresent, reader.StateIdentified)
 }
 
 type flakyBackend struct {
@@ -179,24 +180,24 @@ func (f *flakyBackend) Wait(ctx context.Context, prev []card.ReaderStatus) ([]ca
 func TestMonitorReaderHotPlug(t *testing.T) {
 	c := vc(t, "sato-kenji")
 	hb := &hotplugBackend{Reader: inproc.NewReader(c), change: make(chan struct{}, 8)}
-	m := card.NewMonitor(hb, "")
+	m := reader.NewMonitor(hb, "")
 	events := m.Subscribe()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go m.Run(ctx)
-	expect(t, events, card.StateNoReader) // nothing plugged in
+	expect(t, events, reader.StateNoReader) // nothing plugged in
 	hb.set(true)
-	ev := expect(t, events, card.StateEmpty, card.StatePresent, card.StateIdentified)
+	ev := expect(t, events, reader.StateEmpty, reader.StatePresent, reader.StateIdentified)
 	if ev.Reader != inproc.DemoReaderName {
 		t.Fatalf("reader %q", ev.Reader)
 	}
 	hb.set(false) // unplugged with the card in it
-	expect(t, events, card.StateNoReader)
+	expect(t, events, reader.StateNoReader)
 	if err := m.Do(func(*card.Session) error { return nil }); !errors.Is(err, card.ErrNoReader) {
 		t.Fatalf("Do without a reader: %v", err)
 	}
 	hb.set(true)
-	expect(t, events, card.StateEmpty, card.StatePresent, card.StateIdentified)
+	expect(t, events, reader.StateEmpty, reader.StatePresent, reader.StateIdentified)
 }
 
 // hotplugBackend shows or hides the demo reader.
@@ -269,7 +270,7 @@ func (r twoReaders) Connect(name string) (card.Transport, error) {
 // follows the one chosen.
 func TestMonitorAsksWhichCard(t *testing.T) {
 	b := twoReaders{inproc.NewReader(vc(t, "yamada-taro")), inproc.NewReader(vc(t, "sato-hana"))}
-	m2 := card.NewMonitor(b, "")
+	m2 := reader.NewMonitor(b, "")
 	ch := m2.Subscribe()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -283,7 +284,7 @@ func TestMonitorAsksWhichCard(t *testing.T) {
 				for {
 					select {
 					case ev := <-ch:
-						if ev.State == card.StateIdentified && ev.Reader == inproc.DemoReaderName+" 2" {
+						if ev.State == reader.StateIdentified && ev.Reader == inproc.DemoReaderName+" 2" {
 							if len(ev.CardReaders) != 0 {
 								t.Fatalf("still asking after the choice: %+v", ev)
 							}

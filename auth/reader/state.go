@@ -1,6 +1,10 @@
-package card
+package reader
 
-import "fmt"
+import (
+	"fmt"
+
+	"madoguchi/auth/card"
+)
 
 // State is the reader/card state shown to people and consumed by the CLI.
 // Transitions are explicit: see Next.
@@ -10,7 +14,7 @@ const (
 	StateNoReader   State = iota // no reader connected
 	StateEmpty                   // a reader, no card
 	StatePresent                 // a card is in the reader, not yet identified
-	StateIdentified              // the card is known (see Kind)
+	StateIdentified              // the card is known (see card.Kind)
 	StateBusy                    // an operation is talking to the card
 	StateError                   // the last operation or identification failed
 )
@@ -111,7 +115,7 @@ type Event struct {
 	State  State
 	Input  Input
 	Reader string
-	Kind   Kind
+	Kind   card.Kind
 	// Err is set in StateError: the failure with its code.
 	Err error
 	// CountersChanged is set on the event after an operation that sent a
