@@ -379,3 +379,23 @@ func TestEveryFailureHasACode(t *testing.T) {
 		}
 	}
 }
+
+// Without a command the window opens with the flags given; they are kept for
+// a restart (the welcome's choices); its exit code is the program's.
+func TestRootOpensTheWindow(t *testing.T) {
+	var got GUIOptions
+	gui := func(o GUIOptions, env *Env) int { got = o; return 3 }
+	var out, errb bytes.Buffer
+	env := &Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb}
+	code := RunWith([]string{"--lang", "en", "--demo", "--resident", "sato-hana", "--scale", "2"}, env, Deps{GUI: gui})
+	if code != 3 || !got.Demo || got.Resident != "sato-hana" || got.Scale != 2 {
+		t.Fatalf("exit %d, options %+v", code, got)
+	}
+	want := []string{"--demo=true", "--lang=en", "--resident=sato-hana", "--scale=2"}
+	if !slices.Equal(got.Args, want) {
+		t.Fatalf("restart args %q, want %q", got.Args, want)
+	}
+	if code := RunWith([]string{"--no-such-flag"}, env, Deps{GUI: gui}); code != ExitUsage {
+		t.Fatalf("unknown flag: exit %d", code)
+	}
+}

@@ -178,9 +178,6 @@ Exit codes: 0 done, 1 failed (a failure code is printed), 2 wrong usage
 // guiArgs are the flags the window was started with, for a restart.
 func (r *runner) guiArgs(cmd *cobra.Command) []string {
 	var args []string
-	if r.lang != "" {
-		args = append(args, "--lang", r.lang)
-	}
 	cmd.Flags().Visit(func(f *pflag.Flag) {
 		args = append(args, "--"+f.Name+"="+f.Value.String())
 	})
