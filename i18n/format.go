@@ -116,7 +116,7 @@ func Group(n int64) string {
 
 // fieldRank orders certificate fields as a person reads them: who, then
 // where, then the rest.
-var fieldRank = map[string]int{"name": 0, "name_kana": 1, "birth_date": 2, "sex": 3, "address": 4, "address_parts": 5,
+var fieldRank = map[string]int{"name": 0, "name_kana": 1, "alt_name": 1, "birth_date": 2, "sex": 3, "address": 4, "address_parts": 5,
 	"moved_in": 6, "household_head": 7, "relationship": 8, "household_members": 9, "my_number": 10,
 	"fiscal_year": 20, "income": 21, "taxable_income": 22, "municipal_tax": 23, "prefectural_tax": 24,
 	"prefecture": 40, "municipality": 41, "street": 42}

@@ -54,8 +54,8 @@ func TestSexMoneyAndFields(t *testing.T) {
 	if got := ja.Yen(3840000); got != "3,840,000円" {
 		t.Errorf("ja yen: %s", got)
 	}
-	got := OrderFields([]string{"household_members[1]", "address", "sex", "household_members", "name", "my_number", "birth_date", "zzz"})
-	want := []string{"name", "birth_date", "sex", "address", "household_members", "household_members[1]", "my_number", "zzz"}
+	got := OrderFields([]string{"household_members[1]", "address", "sex", "name_kana", "household_members", "name", "my_number", "birth_date", "zzz", "alt_name"})
+	want := []string{"name", "alt_name", "name_kana", "birth_date", "sex", "address", "household_members", "household_members[1]", "my_number", "zzz"}
 	if !slices.Equal(got, want) {
 		t.Errorf("order %v", got)
 	}

@@ -206,3 +206,24 @@ func TestMyNumberOnlyWhenAllowed(t *testing.T) {
 		t.Fatalf("with the scope: %v %v", err, v)
 	}
 }
+
+// A residence record shows the name as written, its reading, and a foreign
+// resident's registered alternative name, each disclosable alone.
+func TestResidenceRecordNames(t *testing.T) {
+	ctx := context.Background()
+	key := make([]byte, 32)
+	rand.Read(key)
+	for _, c := range []struct{ id, field, want string }{
+		{"sato-hana", "name_kana", "サトウ ハナ"},
+		{"nguyen-van-an", "alt_name", "グエン ヴァン アン"},
+	} {
+		s, _, tok := signIn(t, c.id, sso.DefaultScopes)
+		st, _ := store.Open(":memory:", key)
+		defer st.Close()
+		w, _ := Open(ctx, st, "a", s.Issuer, httpClient(t, s))
+		_, v, err := w.Fetch(ctx, "residence", FetchOptions{}, tok.AccessToken)
+		if err != nil || v.Claims[c.field] != c.want || !slices.Contains(Fields(v), c.field) {
+			t.Fatalf("%s: %s = %v (%v)", c.id, c.field, v.Claims[c.field], err)
+		}
+	}
+}

@@ -324,7 +324,8 @@ func (s *Server) seed(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		res := Resident{ID: ResidentID(r.ID), Name: r.Name, Address: r.Address, BirthDate: r.BirthDate, Sex: r.Sex}
+		res := Resident{ID: ResidentID(r.ID), Name: r.Name, Address: r.Address, BirthDate: r.BirthDate, Sex: r.Sex,
+			NameKana: r.NameKana, AltName: r.AltName}
 		if err := s.store.put(ctx, "residents", res.ID, "", res, time.Time{}); err != nil {
 			return err
 		}

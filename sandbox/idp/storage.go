@@ -115,6 +115,10 @@ type Resident struct {
 	Address   string `json:"address"`
 	BirthDate string `json:"birth_date"` // YYYYMMDD
 	Sex       int    `json:"sex"`
+	// NameKana is the reading of the name (furigana); AltName a foreign
+	// resident's registered alternative name (通称), when they have one.
+	NameKana string `json:"name_kana,omitempty"`
+	AltName  string `json:"alt_name,omitempty"`
 }
 
 // clientRecord is a registered relying party.

@@ -158,6 +158,14 @@ func (sv *service) claims(ctx context.Context, vct string, r idp.Resident, year 
 			"address_parts": addressParts(r.Address),
 			"moved_in":      "2020-04-01", "household_head": head.Name, "relationship": relationship(r, head),
 			"household_members": members}
+		// the reading of the name, and a foreign resident's registered
+		// alternative name, as a residence record shows them
+		if r.NameKana != "" {
+			sd["name_kana"] = r.NameKana
+		}
+		if r.AltName != "" {
+			sd["alt_name"] = r.AltName
+		}
 		return plain, sd
 	case certs.VCTTaxCertificate:
 		if year == 0 {
