@@ -27,7 +27,7 @@ type ssoFlags struct {
 }
 
 func (f *ssoFlags) register(fs *pflag.FlagSet, withCard bool) {
-	fs.StringVar(&f.profile, "profile", sandboxProfilePath(defaultSandboxData()), "municipality profile `file`")
+	fs.StringVar(&f.profile, "profile", defaultProfile(), "municipality profile `file` (default: the one chosen at first start, else the running sandbox's)")
 	if withCard {
 		f.src.flags(fs)
 		fs.BoolVar(&f.stdin, "pin-stdin", false, "read the PIN from standard input")

@@ -399,3 +399,17 @@ func TestRootOpensTheWindow(t *testing.T) {
 		t.Fatalf("unknown flag: exit %d", code)
 	}
 }
+
+// The command line works on the municipality the window uses: the profile
+// chosen at first start, else (with the sandbox) the running sandbox's.
+func TestDefaultProfileIsTheWindows(t *testing.T) {
+	t.Setenv("XDG_DATA_HOME", t.TempDir())
+	if got := defaultProfile(); got != sandboxProfilePath(defaultSandboxData()) {
+		t.Fatalf("without a chosen municipality: %s", got)
+	}
+	os.MkdirAll(filepath.Dir(UserProfilePath()), 0o700)
+	os.WriteFile(UserProfilePath(), []byte(`{}`), 0o600)
+	if got := defaultProfile(); got != UserProfilePath() {
+		t.Fatalf("with a chosen municipality: %s", got)
+	}
+}

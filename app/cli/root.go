@@ -17,6 +17,7 @@ import (
 	"github.com/spf13/pflag"
 	"golang.org/x/term"
 
+	"madoguchi/app/demo"
 	"madoguchi/auth/keystore"
 	"madoguchi/i18n"
 	"madoguchi/i18n/failure"
@@ -355,3 +356,13 @@ func UserProfilePath() string { return filepath.Join(DataDir(), "profile.json") 
 func sandboxProfilePath(data string) string { return filepath.Join(data, "profile.json") }
 
 func defaultSandboxData() string { return filepath.Join(DataDir(), "sandbox") }
+
+// defaultProfile is the municipality the window uses too: the one chosen at
+// first start; without one (and in builds with the sandbox) the profile
+// `madoguchi sandbox` writes.
+func defaultProfile() string {
+	if _, err := os.Stat(UserProfilePath()); err == nil || !demo.Available {
+		return UserProfilePath()
+	}
+	return sandboxProfilePath(defaultSandboxData())
+}
