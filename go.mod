@@ -8,6 +8,7 @@ require (
 	github.com/ebfe/scard v0.0.0-20241214075232-7af069cabc25
 	github.com/go-jose/go-jose/v4 v4.1.6
 	github.com/nicksnyder/go-i18n/v2 v2.5.1
+	github.com/rickar/cal/v2 v2.1.27
 	github.com/spf13/cobra v1.10.2
 	github.com/spf13/pflag v1.0.9
 	github.com/zalando/go-keyring v0.2.8
