@@ -247,3 +247,18 @@ func TestParseAnswers(t *testing.T) {
 		t.Fatalf("%v", err)
 	}
 }
+
+// What a residence record tells: the resident and the household, ages
+// counted on today's date.
+func TestFactsFromRecord(t *testing.T) {
+	claims := map[string]any{"name": "佐藤 健二", "birth_date": "1982-07-01", "household_members": []any{
+		map[string]any{"name": "佐藤 健二", "birth_date": "1982-07-01"},
+		map[string]any{"name": "佐藤 ユイ", "birth_date": "2018-05-05"}, "not a member"}}
+	f := FactsFromRecord(claims, true, day(t, "2026-05-05"))
+	if f.Me.Age != 43 || !f.Me.HasCard || len(f.Household) != 2 || f.Household[1].Age != 8 || !f.Household[0].HasSignCert {
+		t.Fatalf("%+v", f)
+	}
+	if f := FactsFromRecord(map[string]any{}, false, day(t, "2026-05-05")); len(f.Household) != 0 {
+		t.Fatalf("an empty record gave a household: %+v", f)
+	}
+}

@@ -1,0 +1,249 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"madoguchi/account"
+	"madoguchi/i18n"
+	"madoguchi/procedures"
+	"madoguchi/wallet"
+)
+
+func (r *runner) procedureCommand() *cobra.Command {
+	env := r.env
+	catalog := func() (*procedures.Catalog, error) { return procedures.Bundled(i18n.Languages()) }
+	eventArg := func(cmd *cobra.Command, args []string) (*procedures.Event, error) {
+		c, err := catalog()
+		if err != nil {
+			return nil, err
+		}
+		if e, ok := c.Event(args[0]); ok {
+			return e, nil
+		}
+		var ids []string
+		for _, e := range c.Events {
+			ids = append(ids, e.ID)
+		}
+		return nil, usageError{fmt.Sprintf("%s: no life event %q (there are: %v)", cmd.CommandPath(), args[0], ids)}
+	}
+	completeEvents := func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		c, err := catalog()
+		if err != nil {
+			return nil, cobra.ShellCompDirectiveError
+		}
+		var out []string
+		for _, e := range c.Events {
+			out = append(out, e.ID+"\t"+e.Name.In(env.Tr.Lang()))
+		}
+		return out, cobra.ShellCompDirectiveNoFileComp
+	}
+
+	events := &cobra.Command{Use: "events", Short: "the life events Madoguchi guides you through", Args: r.noArgs,
+		RunE: func(*cobra.Command, []string) error {
+			c, err := catalog()
+			if err != nil {
+				return err
+			}
+			type row struct{ ID, Name, Help string }
+			var rows []row
+			for _, e := range c.Events {
+				rows = append(rows, row{e.ID, e.Name.In(env.Tr.Lang()), e.Help.In(env.Tr.Lang())})
+			}
+			if r.json {
+				return writeJSON(env.Stdout, rows)
+			}
+			for _, x := range rows {
+				fmt.Fprintf(env.Stdout, "%-12s %s — %s\n", x.ID, x.Name, x.Help)
+			}
+			return nil
+		}}
+	r.jsonFlag(events)
+
+	questions := &cobra.Command{Use: "questions EVENT", Short: "the questions an event may ask (ids, types, choices, conditions)",
+		Args: exactArg("life event (see `madoguchi procedure events`)"), ValidArgsFunction: completeEvents,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			e, err := eventArg(cmd, args)
+			if err != nil {
+				return err
+			}
+			lang := env.Tr.Lang()
+			type choice struct{ ID, Text string }
+			type row struct {
+				ID          string   `json:"id"`
+				Type        string   `json:"type"`
+				Text        string   `json:"text"`
+				Choices     []choice `json:"choices,omitempty"`
+				AskIf       string   `json:"ask_if,omitempty"`
+				Known       string   `json:"known,omitempty"`
+				KnownSource string   `json:"known_source,omitempty"`
+			}
+			var rows []row
+			for _, q := range e.Questions {
+				x := row{ID: q.ID, Type: q.Type, Text: q.Text.In(lang), AskIf: q.AskIf, Known: q.Known, KnownSource: q.KnownSource}
+				for _, c := range q.Choices {
+					x.Choices = append(x.Choices, choice{c.ID, c.Text.In(lang)})
+				}
+				rows = append(rows, x)
+			}
+			if r.json {
+				return writeJSON(env.Stdout, rows)
+			}
+			for _, x := range rows {
+				fmt.Fprintf(env.Stdout, "%s (%s): %s\n", x.ID, x.Type, x.Text)
+				for _, c := range x.Choices {
+					fmt.Fprintf(env.Stdout, "    %s: %s\n", c.ID, c.Text)
+				}
+				if x.AskIf != "" {
+					fmt.Fprintf(env.Stdout, "    %s: %s\n", env.Tr.T("procedure.ask_if"), x.AskIf)
+				}
+			}
+			return nil
+		}}
+	r.jsonFlag(questions)
+
+	var answersFile string
+	f := &ssoFlags{}
+	plan := &cobra.Command{Use: "plan EVENT", Short: "what the event means for you: the procedures, in order, with deadlines",
+		Long: `Plan the procedures of a life event from an answers file (YAML or JSON keyed
+by question id, dates as YYYY-MM-DD; see docs/answers.md). When you are signed
+in and keep a residence record, who you are and your household come from it.`,
+		Args: exactArg("life event (see `madoguchi procedure events`)"), ValidArgsFunction: completeEvents,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			e, err := eventArg(cmd, args)
+			if err != nil {
+				return err
+			}
+			if answersFile == "" {
+				return usageError{"--answers FILE is required"}
+			}
+			data, err := os.ReadFile(answersFile)
+			if err != nil {
+				return usageError{err.Error()}
+			}
+			a, err := e.ParseAnswers(data)
+			if err != nil {
+				return err
+			}
+			facts := r.knownFacts(cmd.Context(), f)
+			p, err := e.Plan(facts, a, procedures.NewCalendar(nil))
+			if err != nil {
+				return err
+			}
+			return r.printPlan(p, facts.Today)
+		}}
+	plan.Flags().StringVar(&answersFile, "answers", "", "answers `file` (YAML or JSON)")
+	f.register(plan.Flags(), false)
+	r.jsonFlag(plan)
+	return r.group("procedure", "life events: their questions and your plan of procedures", events, questions, plan)
+}
+
+// knownFacts is what the kept residence record says (nothing when signed
+// out or without one: the questions then ask).
+func (r *runner) knownFacts(ctx context.Context, f *ssoFlags) procedures.Facts {
+	now := time.Now()
+	none := procedures.Facts{Today: now}
+	c, err := f.client(ctx)
+	if err != nil {
+		return none
+	}
+	a, err := account.Resume(c, accountOptions(r.env))
+	if err != nil {
+		return none
+	}
+	defer a.Close()
+	w, err := a.Wallet(ctx)
+	if err != nil {
+		return none
+	}
+	list, err := w.List(ctx)
+	if err != nil {
+		return none
+	}
+	var newest *wallet.Entry
+	for i := range list {
+		if list[i].Kind == "residence" && (newest == nil || list[i].FetchedAt.After(newest.FetchedAt)) {
+			newest = &list[i]
+		}
+	}
+	if newest == nil {
+		return none
+	}
+	v, err := w.Verify(ctx, newest.ID)
+	if err != nil {
+		return none
+	}
+	return procedures.FactsFromRecord(v.Claims, true, now)
+}
+
+type planItemJSON struct {
+	ID           string               `json:"id"`
+	Name         string               `json:"name"`
+	Why          string               `json:"why"`
+	LostIfMissed string               `json:"lost_if_missed,omitempty"`
+	Basis        string               `json:"basis"`
+	Office       string               `json:"office"`
+	Channel      string               `json:"channel"`
+	Signer       string               `json:"signer"`
+	Urgent       bool                 `json:"urgent,omitempty"`
+	Deadline     *procedures.Deadline `json:"deadline,omitempty"`
+	DaysLeft     *int                 `json:"days_left,omitempty"`
+}
+
+func (r *runner) printPlan(p *procedures.Plan, today time.Time) error {
+	env, tr := r.env, r.env.Tr
+	lang := tr.Lang()
+	var items []planItemJSON
+	for _, it := range p.Items {
+		pr := it.Procedure
+		j := planItemJSON{ID: pr.ID, Name: pr.Name.In(lang), Why: pr.Why.In(lang), LostIfMissed: pr.LostIfMissed.In(lang),
+			Basis: pr.Basis.In(lang), Office: pr.Office, Channel: pr.Channel, Signer: pr.Signer, Urgent: pr.Urgent, Deadline: it.Deadline}
+		if it.Deadline != nil {
+			n := it.DaysLeft
+			j.DaysLeft = &n
+		}
+		items = append(items, j)
+	}
+	if r.json {
+		known := map[string]procedures.Sourced{}
+		for k, v := range p.State.Values {
+			if v.Source != "answer" {
+				known[k] = v
+			}
+		}
+		return writeJSON(env.Stdout, map[string]any{"event": p.Event.ID, "items": items, "known": known,
+			"questions_asked": p.State.Asked})
+	}
+	fmt.Fprintf(env.Stdout, "%s\n\n", p.Event.Name.In(lang))
+	for i, j := range items {
+		mark := ""
+		if j.Urgent {
+			mark = "⚠ "
+		}
+		fmt.Fprintf(env.Stdout, "%d. %s%s\n", i+1, mark, j.Name)
+		fmt.Fprintf(env.Stdout, "   %s · %s · %s\n", tr.T("office."+j.Office), tr.T("channel."+j.Channel), tr.T("signer."+j.Signer))
+		if d := j.Deadline; d != nil {
+			line := tr.T("plan.deadline", map[string]any{"Date": tr.DateWithEra(d.Effective), "Days": *j.DaysLeft})
+			if *j.DaysLeft < 0 {
+				line = tr.T("plan.overdue", map[string]any{"Date": tr.DateWithEra(d.Effective), "Days": -*j.DaysLeft})
+			}
+			fmt.Fprintf(env.Stdout, "   %s\n", line)
+			if d.MovedBecause != "" {
+				fmt.Fprintf(env.Stdout, "   %s\n", tr.T("plan.moved", map[string]any{"Legal": tr.DateWithEra(d.Legal),
+					"Reason": tr.T("closed."+d.MovedBecause, map[string]any{"Name": d.ClosedName})}))
+			}
+			if !d.Opens.IsZero() && d.Opens.After(today) {
+				fmt.Fprintf(env.Stdout, "   %s\n", tr.T("plan.opens", map[string]any{"Date": tr.DateWithEra(d.Opens)}))
+			}
+		}
+		fmt.Fprintf(env.Stdout, "   %s\n", j.Why)
+		if j.LostIfMissed != "" {
+			fmt.Fprintf(env.Stdout, "   %s %s\n", tr.T("plan.lost"), j.LostIfMissed)
+		}
+	}
+	return nil
+}
