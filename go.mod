@@ -8,6 +8,7 @@ require (
 	github.com/ebfe/scard v0.0.0-20241214075232-7af069cabc25
 	github.com/expr-lang/expr v1.17.8
 	github.com/go-jose/go-jose/v4 v4.1.6
+	github.com/gowebpki/jcs v1.0.2
 	github.com/nicksnyder/go-i18n/v2 v2.5.1
 	github.com/rickar/cal/v2 v2.1.27
 	github.com/santhosh-tekuri/jsonschema/v6 v6.0.3

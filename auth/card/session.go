@@ -796,35 +796,55 @@ func (s *Session) SignDigestInfo(ctx context.Context, key Key, digestInfo []byte
 // withCert is set — for the signature key read after the same VERIFY, so
 // the signing password is sent once. pin is wiped.
 func (s *Session) Sign(ctx context.Context, key Key, digestInfo []byte, pin PIN, confirmLastTry, withCert bool) ([]byte, *x509.Certificate, error) {
-	defer pin.Wipe()
 	var sig []byte
 	var cert *x509.Certificate
-	err := s.run(ctx, func() error {
-		sig, cert = nil, nil
+	err := s.SignWithin(ctx, key, pin, confirmLastTry, withCert, func(c *x509.Certificate, sign func([]byte) ([]byte, error)) error {
+		var err error
+		cert = c
+		sig, err = sign(digestInfo)
+		return err
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return sig, cert, nil
+}
+
+// SignWithin verifies the key's secret once and, in the same card
+// transaction, hands fn the key's certificate (when withCert; for the
+// signature key it is readable only now) and a sign function (a DigestInfo
+// in, a PKCS#1 v1.5 signature out) — so a signed document can name the
+// certificate that signs it (a JWS's x5c) with one VERIFY. fn may sign more
+// than once; it must not block on a person. pin is wiped.
+func (s *Session) SignWithin(ctx context.Context, key Key, pin PIN, confirmLastTry, withCert bool, fn func(cert *x509.Certificate, sign func(digestInfo []byte) ([]byte, error)) error) error {
+	defer pin.Wipe()
+	return s.run(ctx, func() error {
 		if err := s.verifyLocked(key.secret(), pin, confirmLastTry); err != nil {
 			return err
 		}
+		var cert *x509.Certificate
 		if withCert {
 			var err error
 			if cert, err = s.readCertLocked(key.Cert()); err != nil {
 				return err
 			}
 		}
-		if err := s.selectEF(mynacard.AIDJPKI, key.ef()); err != nil {
-			return err
+		sign := func(digestInfo []byte) ([]byte, error) {
+			if err := s.selectEF(mynacard.AIDJPKI, key.ef()); err != nil {
+				return nil, err
+			}
+			r, err := s.transmit(mynacard.ComputeSignature(digestInfo))
+			if err != nil {
+				return nil, err
+			}
+			if r.SW != mynacard.SWOK {
+				return nil, swError(r.SW, "compute digital signature")
+			}
+			if len(r.Data) != 256 {
+				return nil, dataErr("signature of %d bytes, want 256", len(r.Data))
+			}
+			return r.Data, nil
 		}
-		r, err := s.transmit(mynacard.ComputeSignature(digestInfo))
-		if err != nil {
-			return err
-		}
-		if r.SW != mynacard.SWOK {
-			return swError(r.SW, "compute digital signature")
-		}
-		if len(r.Data) != 256 {
-			return dataErr("signature of %d bytes, want 256", len(r.Data))
-		}
-		sig = r.Data
-		return nil
+		return fn(cert, sign)
 	})
-	return sig, cert, err
 }
