@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -14,6 +15,8 @@ import (
 
 	"madoguchi/app/demo"
 	"madoguchi/i18n/failure"
+	"madoguchi/protocol/bundle"
+	"madoguchi/sandbox/intake"
 	vcard "madoguchi/sandbox/card"
 	"madoguchi/sandbox/fixtures"
 )
@@ -74,7 +77,43 @@ func (r *runner) sandboxCommand() *cobra.Command {
 	cardCmd.Flags().StringVar(&id, "resident", "", "sandbox resident `ID` whose card to emulate")
 	cardCmd.Flags().StringVar(&vpcd, "vpcd", vcard.DefaultVPCDAddr, "vpcd address (vsmartcard's virtual reader)")
 	cardCmd.RegisterFlagCompletionFunc("resident", residentCompletions)
-	serve.AddCommand(residents, cardCmd)
+	var note string
+	setStatus := &cobra.Command{Use: "set-status RECEIPT STATUS", Short: "move a receipt on, as municipal staff would (" + strings.Join(bundle.Statuses, ", ") + ")",
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) != 2 {
+				return usageError{"sandbox admin set-status RECEIPT STATUS"}
+			}
+			return nil
+		},
+		ValidArgsFunction: func(_ *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
+			if len(args) == 1 {
+				return bundle.Statuses, cobra.ShellCompDirectiveNoFileComp
+			}
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			in, err := intake.Open(data)
+			if err != nil {
+				return &failure.Error{Code: demo.CodeStart, Err: err}
+			}
+			defer in.Close()
+			if !slices.Contains(bundle.Statuses, args[1]) {
+				return usageError{fmt.Sprintf("status %q: one of %s", args[1], strings.Join(bundle.Statuses, ", "))}
+			}
+			if err := in.SetStatus(cmd.Context(), args[0], args[1], note); err != nil {
+				return usageError{err.Error()}
+			}
+			if r.json {
+				return writeJSON(env.Stdout, map[string]string{"receipt": args[0], "status": args[1]})
+			}
+			fmt.Fprintf(env.Stdout, "%s: %s\n", args[0], args[1])
+			return nil
+		}}
+	setStatus.Flags().StringVar(&note, "note", "", "a note for the resident (e.g. what information is needed)")
+	setStatus.Flags().StringVar(&data, "data", defaultSandboxData(), "the sandbox's data `folder`")
+	r.jsonFlag(setStatus)
+	admin := r.group("admin", "act as the sandbox municipality's staff", setStatus)
+	serve.AddCommand(residents, cardCmd, admin)
 	return serve
 }
 
@@ -101,7 +140,7 @@ func sandboxServe(ctx context.Context, env *Env, addr, data string, remote bool)
 			"Its CA and keys are public: it is NOT a real municipality and must never hold real data.\n"+
 			strings.Repeat("!", 72))
 	}
-	s, err := demo.Serve(addr, data)
+	s, err := demo.Serve(addr, data, 0)
 	if err != nil {
 		return &failure.Error{Code: demo.CodeStart, Err: err}
 	}

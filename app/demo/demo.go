@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"sync"
+	"time"
 
 	"madoguchi/auth/card"
 	"madoguchi/auth/sso"
@@ -15,6 +16,7 @@ import (
 	"madoguchi/sandbox/card/inproc"
 	"madoguchi/sandbox/fixtures"
 	"madoguchi/sandbox/idp"
+	"madoguchi/sandbox/intake"
 	"madoguchi/sandbox/issuer"
 	"madoguchi/ui"
 )
@@ -94,10 +96,16 @@ func Profile(srv *idp.Server, id string) sso.Profile {
 }
 
 // Serve starts the sandbox municipality: its OpenID Provider with card
-// login, and the certificate service and verifier beside it.
-func Serve(addr, dataDir string) (*idp.Server, error) {
-	return idp.Start(idp.Config{Addr: addr, DataDir: dataDir, Mount: []func(*idp.Server, *http.ServeMux) error{issuer.Mount}})
+// login, the certificate service and verifier, and the application intake
+// (whose receipts move on by themselves every advance, when set).
+func Serve(addr, dataDir string, advance time.Duration) (*idp.Server, error) {
+	return idp.Start(idp.Config{Addr: addr, DataDir: dataDir, Mount: []func(*idp.Server, *http.ServeMux) error{
+		issuer.Mount, intake.MountWith(intake.Options{Advance: advance})}})
 }
+
+// DemoAdvance is how fast the demo's receipts move on (received → in
+// review → completed), so a person trying it sees the status change.
+const DemoAdvance = 20 * time.Second
 
 // StartMunicipality runs the sandbox municipality in-process on a free
 // loopback port with throwaway data, and returns its profile.
@@ -106,7 +114,7 @@ func StartMunicipality() (sso.Profile, func(), error) {
 	if err != nil {
 		return sso.Profile{}, nil, &failure.Error{Code: CodeStart, Err: err}
 	}
-	srv, err := Serve("127.0.0.1:0", dir)
+	srv, err := Serve("127.0.0.1:0", dir, DemoAdvance)
 	if err != nil {
 		os.RemoveAll(dir)
 		return sso.Profile{}, nil, &failure.Error{Code: CodeStart, Err: fmt.Errorf("sandbox: %w", err)}

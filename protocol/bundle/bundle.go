@@ -32,6 +32,11 @@ const Version = "madoguchi-bundle/1"
 // Type is the JWS typ of a bundle.
 const Type = "madoguchi-bundle+jws"
 
+// ApplicationsPath is where bundles are submitted (POST, the compact JWS as
+// the body, application/jose) and receipts listed (GET), relative to the
+// municipality's issuer URL.
+const ApplicationsPath = "/applications"
+
 // IdempotencyHeader carries the bundle's id on submission.
 const IdempotencyHeader = "Idempotency-Key"
 

@@ -69,7 +69,10 @@ type Server struct {
 	Issuer string
 	// CAFile is the development CA that signed the server certificate; clients
 	// trust it only when a municipality profile points at it.
-	CAFile   string
+	CAFile string
+	// DataDir is the data folder (the sandbox's other services keep their
+	// databases beside the provider's).
+	DataDir  string
 	store    *store
 	storage  *storage
 	verifier *jpki.Verifier
@@ -119,7 +122,7 @@ func Start(cfg Config) (*Server, error) {
 		ln.Close()
 		return nil, err
 	}
-	s := &Server{Issuer: issuer, CAFile: caFile, store: st, ln: ln, done: make(chan struct{})}
+	s := &Server{Issuer: issuer, CAFile: caFile, DataDir: cfg.DataDir, store: st, ln: ln, done: make(chan struct{})}
 	fail := func(err error) (*Server, error) { ln.Close(); st.close(); return nil, err }
 	s.storage = &storage{st: st, now: cfg.Now, accessTTL: cfg.AccessTTL, refreshTTL: cfg.RefreshTTL, sessionTTL: cfg.SessionTTL, idTTL: cfg.IDTokenTTL,
 		loginURL: func(id string) string { return issuer + "/login/card?authRequestID=" + id }}
@@ -264,6 +267,9 @@ func (s *Server) Secret(ctx context.Context, name string, create func() ([]byte,
 	v.B = b
 	return b, s.store.put(ctx, "keys", "secret/"+name, "", v, time.Time{})
 }
+
+// Done is closed when the server stops.
+func (s *Server) Done() <-chan struct{} { return s.done }
 
 // Close stops serving and closes the database.
 func (s *Server) Close() error {

@@ -1,0 +1,401 @@
+// Package intake owns the sandbox municipality's application intake: it
+// takes application bundles (protocol/bundle) from signed-in residents
+// (access token with the "applications" scope), verifies the JWS, the
+// signature certificate chain to the sandbox JPKI signature CA, its
+// validity and revocation (the CA's CRL, and the certificates the sandbox
+// revoked because an address changed), files each procedure once — the
+// bundle id is the idempotency key — and issues one receipt per procedure.
+// Receipts move through statuses (received → in review → needs information
+// → completed / rejected), each change audited; staff are simulated by
+// `madoguchi sandbox admin set-status`, and in the demo by a timer.
+package intake
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/x509"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	_ "modernc.org/sqlite" // the "sqlite" driver
+
+	"madoguchi/i18n/failure"
+	"madoguchi/protocol/bundle"
+	"madoguchi/sandbox/fixtures"
+	"madoguchi/sandbox/idp"
+)
+
+// Online lists the procedures this municipality takes online, in a bundle.
+var Online = []string{"moving-out-notice", "nhi-loss", "child-allowance-end", "nhi-enrol", "pension-category-change",
+	"child-allowance-claim", "daycare-application"}
+
+// Options tune the intake.
+type Options struct {
+	// Advance, when set, moves each receipt on by itself (the demo): to in
+	// review after Advance, completed after twice that.
+	Advance time.Duration
+	// Now is the clock (tests).
+	Now func() time.Time
+}
+
+// Mount is the intake with default options (idp.Config.Mount).
+func Mount(s *idp.Server, mux *http.ServeMux) error { return MountWith(Options{})(s, mux) }
+
+// MountWith returns a mount function with options.
+func MountWith(o Options) func(*idp.Server, *http.ServeMux) error {
+	return func(s *idp.Server, mux *http.ServeMux) error {
+		in, err := Open(s.DataDir)
+		if err != nil {
+			return err
+		}
+		if o.Now != nil {
+			in.now = o.Now
+		}
+		ca, err := fixtures.LoadCA()
+		if err != nil {
+			return err
+		}
+		if in.signCA, err = x509.ParseCertificate(ca.SignCACert); err != nil {
+			return err
+		}
+		if in.crl, err = x509.ParseRevocationList(ca.SignCRL); err != nil {
+			return err
+		}
+		in.srv = s
+		go func() { <-s.Done(); in.Close() }()
+		mux.HandleFunc("POST "+bundle.ApplicationsPath, in.submit)
+		mux.HandleFunc("GET "+bundle.ApplicationsPath, in.list)
+		if o.Advance > 0 {
+			go in.advance(o.Advance, s)
+		}
+		return nil
+	}
+}
+
+// Intake is the intake's database.
+type Intake struct {
+	db     *sql.DB
+	srv    *idp.Server
+	signCA *x509.Certificate
+	crl    *x509.RevocationList
+	now    func() time.Time
+	mu     sync.Mutex // one submission at a time: the idempotency check and the filing are one step
+}
+
+// Open opens (or creates) the intake database in the sandbox data folder —
+// also for `sandbox admin`, beside a running sandbox.
+func Open(dataDir string) (*Intake, error) {
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(dataDir, "intake.db")+"?_pragma=journal_mode(WAL)&_pragma=busy_timeout(5000)")
+	if err != nil {
+		return nil, err
+	}
+	for _, q := range []string{
+		`CREATE TABLE IF NOT EXISTS bundles (id TEXT PRIMARY KEY, subject TEXT NOT NULL, sha256 TEXT NOT NULL, signer_serial TEXT NOT NULL, received INTEGER NOT NULL)`,
+		`CREATE TABLE IF NOT EXISTS receipts (number TEXT PRIMARY KEY, bundle TEXT NOT NULL, subject TEXT NOT NULL, procedure TEXT NOT NULL,
+			status TEXT NOT NULL, note TEXT NOT NULL DEFAULT '', fields TEXT NOT NULL, updated INTEGER NOT NULL)`,
+		`CREATE TABLE IF NOT EXISTS audit (seq INTEGER PRIMARY KEY AUTOINCREMENT, receipt TEXT NOT NULL, status TEXT NOT NULL, note TEXT NOT NULL, at INTEGER NOT NULL)`,
+		`CREATE TABLE IF NOT EXISTS revoked (serial TEXT PRIMARY KEY, reason TEXT NOT NULL, at INTEGER NOT NULL)`,
+	} {
+		if _, err := db.Exec(q); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("intake: schema: %w", err)
+		}
+	}
+	return &Intake{db: db, now: time.Now}, nil
+}
+
+// Close closes the database.
+func (in *Intake) Close() error { return in.db.Close() }
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(v)
+}
+
+func refuse(w http.ResponseWriter, status int, code, desc string) {
+	writeJSON(w, status, bundle.Error{Code: code, Description: desc})
+}
+
+// token checks the bearer token and the applications scope.
+func (in *Intake) token(w http.ResponseWriter, r *http.Request) (*idp.TokenInfo, bool) {
+	raw, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if !ok {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="applications"`)
+		refuse(w, http.StatusUnauthorized, "invalid_token", "bearer token required")
+		return nil, false
+	}
+	ti, err := in.srv.CheckAccessToken(r.Context(), raw)
+	if err != nil {
+		refuse(w, http.StatusUnauthorized, "invalid_token", err.Error())
+		return nil, false
+	}
+	if !slices.Contains(ti.Scopes, bundle.Scope) {
+		refuse(w, http.StatusForbidden, "insufficient_scope", "the applications scope is required")
+		return nil, false
+	}
+	return ti, true
+}
+
+func (in *Intake) submit(w http.ResponseWriter, r *http.Request) {
+	ti, ok := in.token(w, r)
+	if !ok {
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 4<<20))
+	if err != nil {
+		refuse(w, http.StatusRequestEntityTooLarge, string(bundle.CodeMalformed), "bundle over 4 MiB")
+		return
+	}
+	signed, err := bundle.Parse(strings.TrimSpace(string(body)))
+	if err != nil {
+		refuse(w, http.StatusBadRequest, codeOf(err, bundle.CodeMalformed), err.Error())
+		return
+	}
+	b := signed.Bundle
+	if r.Header.Get(bundle.IdempotencyHeader) != b.ID {
+		refuse(w, http.StatusBadRequest, string(bundle.CodeMalformed), "the Idempotency-Key header must be the bundle id")
+		return
+	}
+	if b.Subject != ti.Subject || b.Municipality != in.srv.Issuer {
+		refuse(w, http.StatusForbidden, string(bundle.CodeNotYours), "signed for another resident or municipality")
+		return
+	}
+	if code, desc := in.checkSigner(r.Context(), signed.Chain); code != "" {
+		refuse(w, http.StatusForbidden, code, desc)
+		return
+	}
+	for _, a := range b.Applications {
+		if !slices.Contains(Online, a.Procedure) {
+			refuse(w, http.StatusUnprocessableEntity, string(bundle.CodeUnknownForm), a.Procedure+" is not taken online")
+			return
+		}
+	}
+	res, status, err := in.file(r.Context(), signed)
+	if err != nil {
+		refuse(w, status, codeOf(err, bundle.CodeSubmit), err.Error())
+		return
+	}
+	writeJSON(w, status, res)
+}
+
+// checkSigner checks the signing certificate: issued by the sandbox's JPKI
+// signature CA, valid now, not revoked (CRL, or revoked here because the
+// resident's address changed).
+func (in *Intake) checkSigner(ctx context.Context, chain []*x509.Certificate) (code, desc string) {
+	cert := chain[0]
+	roots := x509.NewCertPool()
+	roots.AddCert(in.signCA)
+	now := in.now()
+	if _, err := cert.Verify(x509.VerifyOptions{Roots: roots, CurrentTime: now, KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageAny}}); err != nil {
+		var inv x509.CertificateInvalidError
+		if errors.As(err, &inv) && inv.Reason == x509.Expired {
+			return string(bundle.CodeCertExpired), "the signature certificate has expired"
+		}
+		return string(bundle.CodeSignature), "the signature certificate does not chain to the JPKI signature CA: " + err.Error()
+	}
+	for _, e := range in.crl.RevokedCertificateEntries {
+		if e.SerialNumber.Cmp(cert.SerialNumber) == 0 {
+			return string(bundle.CodeCertRevoked), "the signature certificate is revoked (CRL)"
+		}
+	}
+	var reason string
+	if err := in.db.QueryRowContext(ctx, `SELECT reason FROM revoked WHERE serial=?`, cert.SerialNumber.Text(16)).Scan(&reason); err == nil {
+		return string(bundle.CodeCertRevoked), "the signature certificate is revoked: " + reason
+	}
+	return "", ""
+}
+
+// file records the bundle and its receipts once: a repeated bundle gets
+// its first receipts back (200, Repeated); the same id with other content
+// is refused (409).
+func (in *Intake) file(ctx context.Context, s *bundle.Signed) (*bundle.SubmitResponse, int, error) {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	sum := sha256.Sum256(s.Payload)
+	hash := hex.EncodeToString(sum[:])
+	tx, err := in.db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, http.StatusInternalServerError, err
+	}
+	defer tx.Rollback()
+	var prev string
+	switch err := tx.QueryRowContext(ctx, `SELECT sha256 FROM bundles WHERE id=?`, s.Bundle.ID).Scan(&prev); {
+	case err == nil && prev == hash:
+		rs, err := receiptsWhere(ctx, tx, `bundle=?`, s.Bundle.ID)
+		if err != nil {
+			return nil, http.StatusInternalServerError, err
+		}
+		return &bundle.SubmitResponse{Bundle: s.Bundle.ID, Receipts: rs, Repeated: true}, http.StatusOK, nil
+	case err == nil:
+		return nil, http.StatusConflict, failure.New(bundle.CodeIdempotency, "bundle "+s.Bundle.ID+" was received with other content")
+	case !errors.Is(err, sql.ErrNoRows):
+		return nil, http.StatusInternalServerError, err
+	}
+	now := in.now()
+	if _, err := tx.ExecContext(ctx, `INSERT INTO bundles(id, subject, sha256, signer_serial, received) VALUES(?,?,?,?,?)`,
+		s.Bundle.ID, s.Bundle.Subject, hash, s.Chain[0].SerialNumber.Text(16), now.Unix()); err != nil {
+		return nil, http.StatusInternalServerError, err
+	}
+	var n int
+	tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM receipts`).Scan(&n)
+	res := &bundle.SubmitResponse{Bundle: s.Bundle.ID}
+	for _, a := range s.Bundle.Applications {
+		n++
+		number := fmt.Sprintf("SBX-%s-%06d", now.Format("20060102"), n)
+		fields, _ := json.Marshal(a.Fields)
+		if _, err := tx.ExecContext(ctx, `INSERT INTO receipts(number, bundle, subject, procedure, status, fields, updated) VALUES(?,?,?,?,?,?,?)`,
+			number, s.Bundle.ID, s.Bundle.Subject, a.Procedure, bundle.StatusReceived, string(fields), now.Unix()); err != nil {
+			return nil, http.StatusInternalServerError, err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO audit(receipt, status, note, at) VALUES(?,?,?,?)`, number, bundle.StatusReceived, "", now.Unix()); err != nil {
+			return nil, http.StatusInternalServerError, err
+		}
+		res.Receipts = append(res.Receipts, bundle.Receipt{Procedure: a.Procedure, Number: number, Status: bundle.StatusReceived, Updated: now})
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, http.StatusInternalServerError, err
+	}
+	return res, http.StatusCreated, nil
+}
+
+func (in *Intake) list(w http.ResponseWriter, r *http.Request) {
+	ti, ok := in.token(w, r)
+	if !ok {
+		return
+	}
+	rs, err := receiptsWhere(r.Context(), in.db, `subject=?`, ti.Subject)
+	if err != nil {
+		refuse(w, http.StatusInternalServerError, "server_error", "")
+		return
+	}
+	writeJSON(w, http.StatusOK, rs)
+}
+
+type querier interface {
+	QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error)
+}
+
+func receiptsWhere(ctx context.Context, db querier, where string, args ...any) ([]bundle.Receipt, error) {
+	rows, err := db.QueryContext(ctx, `SELECT procedure, number, status, note, updated FROM receipts WHERE `+where+` ORDER BY number`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []bundle.Receipt{}
+	for rows.Next() {
+		var rc bundle.Receipt
+		var at int64
+		if err := rows.Scan(&rc.Procedure, &rc.Number, &rc.Status, &rc.Note, &at); err != nil {
+			return nil, err
+		}
+		rc.Updated = time.Unix(at, 0)
+		out = append(out, rc)
+	}
+	return out, rows.Err()
+}
+
+// SetStatus moves a receipt on, as municipal staff would, with an audit
+// entry. Completing an address change (moving-out or moving-in) revokes
+// the signature certificate that signed it, as the JPKI does on a move.
+func (in *Intake) SetStatus(ctx context.Context, number, status, note string) error {
+	if !slices.Contains(bundle.Statuses, status) {
+		return fmt.Errorf("intake: unknown status %q (one of %v)", status, bundle.Statuses)
+	}
+	now := in.now()
+	tx, err := in.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var procedure, serial string
+	err = tx.QueryRowContext(ctx, `SELECT r.procedure, b.signer_serial FROM receipts r JOIN bundles b ON b.id = r.bundle WHERE r.number=?`, number).Scan(&procedure, &serial)
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("intake: no receipt %s", number)
+	}
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE receipts SET status=?, note=?, updated=? WHERE number=?`, status, note, now.Unix(), number); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO audit(receipt, status, note, at) VALUES(?,?,?,?)`, number, status, note, now.Unix()); err != nil {
+		return err
+	}
+	if status == bundle.StatusCompleted && procedure == "moving-out-notice" {
+		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO revoked(serial, reason, at) VALUES(?,?,?)`, serial, "the address changed", now.Unix()); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
+}
+
+// Audit lists a receipt's status changes, oldest first.
+func (in *Intake) Audit(ctx context.Context, number string) ([]bundle.Receipt, error) {
+	rows, err := in.db.QueryContext(ctx, `SELECT status, note, at FROM audit WHERE receipt=? ORDER BY seq`, number)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []bundle.Receipt
+	for rows.Next() {
+		rc := bundle.Receipt{Number: number}
+		var at int64
+		if err := rows.Scan(&rc.Status, &rc.Note, &at); err != nil {
+			return nil, err
+		}
+		rc.Updated = time.Unix(at, 0)
+		out = append(out, rc)
+	}
+	return out, rows.Err()
+}
+
+// advance moves receipts on by themselves (the demo's staff).
+func (in *Intake) advance(every time.Duration, s *idp.Server) {
+	t := time.NewTicker(every / 2)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.Done():
+			return
+		case <-t.C:
+		}
+		ctx := context.Background()
+		now := in.now()
+		for _, step := range [][2]string{{bundle.StatusInReview, bundle.StatusCompleted}, {bundle.StatusReceived, bundle.StatusInReview}} {
+			rows, err := in.db.QueryContext(ctx, `SELECT number FROM receipts WHERE status=? AND updated <= ?`, step[0], now.Add(-every).Unix())
+			if err != nil {
+				return
+			}
+			var due []string
+			for rows.Next() {
+				var n string
+				rows.Scan(&n)
+				due = append(due, n)
+			}
+			rows.Close()
+			for _, n := range due {
+				in.SetStatus(ctx, n, step[1], "")
+			}
+		}
+	}
+}
+
+// codeOf is the wire code of err: its failure code, else fallback.
+func codeOf(err error, fallback failure.Code) string {
+	if c := failure.CodeOf(err); c != "" {
+		return string(c)
+	}
+	return string(fallback)
+}
