@@ -16,9 +16,9 @@ import (
 	"madoguchi/app/demo"
 	"madoguchi/i18n/failure"
 	"madoguchi/protocol/bundle"
-	"madoguchi/sandbox/intake"
 	vcard "madoguchi/sandbox/card"
 	"madoguchi/sandbox/fixtures"
+	"madoguchi/sandbox/intake"
 )
 
 func (r *runner) sandboxCommand() *cobra.Command {

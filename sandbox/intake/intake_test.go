@@ -45,7 +45,9 @@ func start(t *testing.T, scopes []string) *municipality {
 	r, _ := fixtures.ByID("yamada-taro")
 	vc, _ := vcard.New(r)
 	tok, err := c.Login(context.Background(), sso.CardSigner{Session: card.NewSession(inproc.NewTransport(vc)),
-		Prompt: func(context.Context, card.Secret, int) (card.PIN, bool, error) { return card.PIN(r.AuthPIN), false, nil }})
+		Prompt: func(context.Context, card.Secret, int) (card.PIN, bool, error) {
+			return card.PIN(r.AuthPIN), false, nil
+		}})
 	if err != nil {
 		t.Fatal(err)
 	}
