@@ -135,6 +135,9 @@ type Document struct {
 type Input struct {
 	ID     string `json:"id"`
 	Source string `json:"source"` // card | residence-record | tax-certificate | employer | answer:<question> | typed
+	// From names the known attribute for card and residence-record inputs
+	// (default: the input's id).
+	From string `json:"from,omitempty"`
 }
 
 // Catalog is the set of life events.

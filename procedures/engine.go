@@ -37,6 +37,11 @@ type Facts struct {
 	Household []Person // everyone registered at the address, the resident included
 	Today     time.Time
 	Profile   ProfileFacts
+	// Attributes are the resident's known attributes for forms: name,
+	// birth_date (YYYY-MM-DD), sex (ISO 5218 code), address,
+	// household_head, household (names) — from the card or the residence
+	// record, each with its source.
+	Attributes map[string]Sourced
 	// Known are answers already known by source (e.g. the address from the
 	// residence record); questions with a Known expression read facts, this
 	// carries values the app learnt otherwise.

@@ -31,5 +31,18 @@ func FactsFromRecord(claims map[string]any, hasSignCert bool, today time.Time) F
 	if len(f.Household) == 0 && me.Name != "" {
 		f.Household = []Person{me}
 	}
+	f.Attributes = map[string]Sourced{}
+	for _, k := range []string{"name", "birth_date", "sex", "address", "household_head"} {
+		if v, ok := claims[k]; ok && v != nil && v != "" {
+			f.Attributes[k] = Sourced{Value: v, Source: "residence-record"}
+		}
+	}
+	if len(f.Household) > 0 {
+		var names []string
+		for _, p := range f.Household {
+			names = append(names, p.Name)
+		}
+		f.Attributes["household"] = Sourced{Value: names, Source: "residence-record"}
+	}
 	return f
 }

@@ -262,3 +262,35 @@ func TestFactsFromRecord(t *testing.T) {
 		t.Fatalf("an empty record gave a household: %+v", f)
 	}
 }
+
+// The moving bundle is filled from the residence record and the answers;
+// what is typed is only what nobody knew (a phone number). Drafts
+// round-trip through the answers format.
+func TestApplicationsPrefill(t *testing.T) {
+	today := day(t, "2026-03-20")
+	claims := map[string]any{"name": "佐藤 健二", "birth_date": "1982-07-01", "sex": float64(1), "address": "東京都千代田区霞が関二丁目1番2号",
+		"household_head": "佐藤 健二", "household_members": []any{map[string]any{"name": "佐藤 健二", "birth_date": "1982-07-01"}}}
+	f := FactsFromRecord(claims, true, today)
+	e := event(t, "moving")
+	a := answers(t, e, "{move_date: 2026-04-01, same_municipality: false, new_postal_code: '5300001', new_address_line: x, health_insurance: kokuho, registered_seal: false, has_dog: false}")
+	p, err := e.Plan(f, a, NewCalendar(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	apps, pf := p.Applications(f, map[string]string{"moving-out-notice.phone": "090-0000-0000"})
+	if len(apps) != 2 || apps[0].Procedure != "moving-out-notice" || apps[0].Fields["move_date"] != "2026-04-01" ||
+		apps[0].Sources["current_address"] != "residence-record" || apps[0].Sources["phone"] != "typed" {
+		t.Fatalf("%+v", apps)
+	}
+	if pf.Ratio() < 0.8 || len(pf.Missing) != 0 {
+		t.Fatalf("prefill %+v (%.0f%%)", pf, 100*pf.Ratio())
+	}
+	enc, err := e.EncodeAnswers(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := e.ParseAnswers(enc)
+	if err != nil || len(back) != len(a) || !back["move_date"].(time.Time).Equal(a["move_date"].(time.Time)) {
+		t.Fatalf("%s → %v %v", enc, back, err)
+	}
+}

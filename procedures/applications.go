@@ -1,0 +1,117 @@
+package procedures
+
+import (
+	"bytes"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v4"
+
+	"madoguchi/protocol/bundle"
+)
+
+// Prefill counts a bundle's fields: how many were filled from what is
+// known (the card, the residence record, earlier answers) and how many the
+// resident types.
+type Prefill struct {
+	Filled, Typed int
+	// Missing lists the fields still to type ("procedure.field").
+	Missing []string
+}
+
+// Ratio is the share of fields filled for the resident (0–1).
+func (p Prefill) Ratio() float64 {
+	if p.Filled+p.Typed == 0 {
+		return 1
+	}
+	return float64(p.Filled) / float64(p.Filled+p.Typed)
+}
+
+// Applications are the plan's online procedures as forms for one bundle:
+// every input with a known source is filled and names its source; typed
+// fields come from typed (what the resident entered on the review screen).
+func (p *Plan) Applications(f Facts, typed map[string]string) ([]bundle.Application, Prefill) {
+	var apps []bundle.Application
+	var pf Prefill
+	for _, it := range p.Items {
+		pr := it.Procedure
+		if pr.Channel != ChannelBundle {
+			continue
+		}
+		a := bundle.Application{Procedure: pr.ID, Fields: map[string]any{}, Sources: map[string]string{}}
+		for _, in := range pr.Inputs {
+			v, src, ok := p.value(in, f)
+			if !ok {
+				pf.Typed++
+				if t := strings.TrimSpace(typed[pr.ID+"."+in.ID]); t != "" {
+					a.Fields[in.ID], a.Sources[in.ID] = t, "typed"
+				} else {
+					pf.Missing = append(pf.Missing, pr.ID+"."+in.ID)
+				}
+				continue
+			}
+			pf.Filled++
+			a.Fields[in.ID], a.Sources[in.ID] = wire(v), src
+		}
+		apps = append(apps, a)
+	}
+	return apps, pf
+}
+
+// value is an input's known value and its source.
+func (p *Plan) value(in Input, f Facts) (any, string, bool) {
+	if q, ok := strings.CutPrefix(in.Source, "answer:"); ok {
+		v, ok := p.State.Values[q]
+		if !ok || isZero(v.Value) {
+			return nil, "", false
+		}
+		return v.Value, v.Source, true
+	}
+	if in.Source == "card" || in.Source == "residence-record" {
+		key := in.From
+		if key == "" {
+			key = in.ID
+		}
+		if v, ok := f.Attributes[key]; ok {
+			return v.Value, v.Source, true
+		}
+	}
+	return nil, "", false
+}
+
+// wire is a value as a bundle carries it (dates as YYYY-MM-DD).
+func wire(v any) any {
+	if t, ok := v.(time.Time); ok {
+		return civil(t).Format(time.DateOnly)
+	}
+	return v
+}
+
+// EncodeAnswers writes answers in the answers-file format (dates as
+// YYYY-MM-DD), which ParseAnswers reads back: drafts are kept in it.
+func (e *Event) EncodeAnswers(a Answers) ([]byte, error) {
+	out := map[string]any{}
+	for k, v := range a {
+		out[k] = wire(v)
+	}
+	var b bytes.Buffer
+	enc := yaml.NewEncoder(&b)
+	if err := enc.Encode(out); err != nil {
+		return nil, fmt.Errorf("answers: %w", err)
+	}
+	enc.Close()
+	return b.Bytes(), nil
+}
+
+// Online lists the plan's procedures that go out in the bundle.
+func (p *Plan) Online() []string {
+	var ids []string
+	for _, it := range p.Items {
+		if it.Procedure.Channel == ChannelBundle {
+			ids = append(ids, it.Procedure.ID)
+		}
+	}
+	return slices.Clip(ids)
+}
