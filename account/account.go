@@ -158,27 +158,8 @@ func (a *Account) Wallet(ctx context.Context) (*wallet.Wallet, error) {
 	if a.w != nil {
 		return a.w, nil
 	}
-	if a.st == nil {
-		var key []byte
-		path := ":memory:"
-		if a.kept && a.opts.DataDir != "" {
-			var err error
-			if key, err = a.opts.Keys.DataKey("store"); err != nil {
-				return nil, err
-			}
-			path = filepath.Join(a.opts.DataDir, "madoguchi.sqlite")
-		} else {
-			key = make([]byte, 32)
-			if _, err := rand.Read(key); err != nil {
-				return nil, err
-			}
-		}
-		st, err := store.Open(path, key)
-		clear(key)
-		if err != nil {
-			return nil, err
-		}
-		a.st = st
+	if err := a.openStoreLocked(); err != nil {
+		return nil, err
 	}
 	p := a.Profile()
 	hc, err := p.HTTPClient()
@@ -195,6 +176,44 @@ func (a *Account) Wallet(ctx context.Context) (*wallet.Wallet, error) {
 	}
 	a.w = w
 	return w, nil
+}
+
+// openStoreLocked opens (once) the account's sealed store: on disk with the
+// keystore's data key when the account is kept, else in memory.
+func (a *Account) openStoreLocked() error {
+	if a.st == nil {
+		var key []byte
+		path := ":memory:"
+		if a.kept && a.opts.DataDir != "" {
+			var err error
+			if key, err = a.opts.Keys.DataKey("store"); err != nil {
+				return err
+			}
+			path = filepath.Join(a.opts.DataDir, "madoguchi.sqlite")
+		} else {
+			key = make([]byte, 32)
+			if _, err := rand.Read(key); err != nil {
+				return err
+			}
+		}
+		st, err := store.Open(path, key)
+		clear(key)
+		if err != nil {
+			return err
+		}
+		a.st = st
+	}
+	return nil
+}
+
+// sealed is the account's store, opened once.
+func (a *Account) sealed() (*store.Store, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if err := a.openStoreLocked(); err != nil {
+		return nil, err
+	}
+	return a.st, nil
 }
 
 // SignOut revokes the session at the provider and forgets it here, whatever

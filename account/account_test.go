@@ -15,13 +15,14 @@ import (
 	"madoguchi/sandbox/card/inproc"
 	"madoguchi/sandbox/fixtures"
 	"madoguchi/sandbox/idp"
+	"madoguchi/sandbox/intake"
 	"madoguchi/sandbox/issuer"
 	"madoguchi/wallet"
 )
 
 func sandbox(t *testing.T) (*idp.Server, *sso.Client) {
 	t.Helper()
-	s, err := idp.Start(idp.Config{Addr: "127.0.0.1:0", DataDir: t.TempDir(), Mount: []func(*idp.Server, *http.ServeMux) error{issuer.Mount}})
+	s, err := idp.Start(idp.Config{Addr: "127.0.0.1:0", DataDir: t.TempDir(), Mount: []func(*idp.Server, *http.ServeMux) error{issuer.Mount, intake.Mount}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,259 @@
+package account
+
+import (
+	"context"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"maps"
+	"sort"
+	"time"
+
+	"madoguchi/auth/card"
+	"madoguchi/i18n/failure"
+	"madoguchi/procedures"
+	"madoguchi/protocol/bundle"
+	"madoguchi/store"
+)
+
+// Draft is a life event in progress, kept sealed in the account's store:
+// every answer is saved as it is given, so closing the app, a crash or a
+// pulled card loses nothing. Once signed, the exact signed bundle is kept
+// until the municipality has receipted it, so a retry after any failure
+// sends the same bundle and files nothing twice.
+type Draft struct {
+	Event    string            `json:"event"`
+	Answers  []byte            `json:"answers"` // the answers-file format (procedures.EncodeAnswers)
+	Typed    map[string]string `json:"typed,omitempty"`
+	BundleID string            `json:"bundle_id,omitempty"`
+	Signed   string            `json:"signed,omitempty"`
+	Receipts []bundle.Receipt  `json:"receipts,omitempty"`
+	Updated  time.Time         `json:"updated"`
+}
+
+// Filed tells whether the municipality has receipted the draft's bundle.
+func (d *Draft) Filed() bool { return len(d.Receipts) > 0 }
+
+const (
+	kindDraft   = "draft"
+	kindReceipt = "receipt"
+)
+
+// LoadDraft returns the event's draft (found false when there is none).
+func (a *Account) LoadDraft(ctx context.Context, event string) (Draft, bool, error) {
+	st, err := a.sealed()
+	if err != nil {
+		return Draft{}, false, err
+	}
+	b, err := st.Get(ctx, a.ID(), kindDraft, event)
+	if errors.Is(err, store.ErrNotFound) {
+		return Draft{Event: event}, false, nil
+	}
+	if err != nil {
+		return Draft{}, false, err
+	}
+	var d Draft
+	if err := json.Unmarshal(b, &d); err != nil {
+		return Draft{}, false, failure.Wrap(store.CodeCorrupt, err)
+	}
+	return d, true, nil
+}
+
+// SaveAnswers keeps the answers given so far. Changing an answer after
+// signing drops the signature (the bundle must be signed again); a filed
+// draft is not changed.
+func (a *Account) SaveAnswers(ctx context.Context, event string, answers []byte, typed map[string]string) (Draft, error) {
+	d, _, err := a.LoadDraft(ctx, event)
+	if err != nil {
+		return d, err
+	}
+	if d.Filed() {
+		return d, nil
+	}
+	if string(d.Answers) != string(answers) || !maps.Equal(d.Typed, typed) {
+		d.Signed = "" // what was signed is no longer what will be sent
+		d.BundleID = ""
+	}
+	d.Answers, d.Typed = answers, typed
+	return d, a.saveDraft(ctx, d)
+}
+
+func (a *Account) saveDraft(ctx context.Context, d Draft) error {
+	st, err := a.sealed()
+	if err != nil {
+		return err
+	}
+	d.Updated = time.Now()
+	b, err := json.Marshal(d)
+	if err != nil {
+		return err
+	}
+	return st.Put(ctx, a.ID(), kindDraft, d.Event, b)
+}
+
+// DeleteDraft forgets an event's draft (its receipts stay).
+func (a *Account) DeleteDraft(ctx context.Context, event string) error {
+	st, err := a.sealed()
+	if err != nil {
+		return err
+	}
+	return st.Delete(ctx, a.ID(), kindDraft, event)
+}
+
+// FileRequest is what filing an event's bundle needs.
+type FileRequest struct {
+	Plan  *procedures.Plan
+	Facts procedures.Facts
+	// Card runs card operations (card.Direct or the monitor's Do); Prompt
+	// asks for the signing password with the tries left.
+	Card   card.Runner
+	Prompt card.PINPrompt
+	Intake *procedures.Intake
+}
+
+// File signs the plan's online procedures as one bundle on the card (the
+// signing password, PIN first) and files it. It is safe to call again
+// after any failure — a crash, a pulled card, a timeout: a signed bundle
+// kept in the draft is sent again as it was, and the intake files a bundle
+// id once.
+func (a *Account) File(ctx context.Context, r FileRequest) (*bundle.SubmitResponse, error) {
+	event := r.Plan.Event.ID
+	d, _, err := a.LoadDraft(ctx, event)
+	if err != nil {
+		return nil, err
+	}
+	if d.Filed() {
+		return &bundle.SubmitResponse{Bundle: d.BundleID, Receipts: d.Receipts, Repeated: true}, nil
+	}
+	if d.Signed == "" {
+		apps, pf := r.Plan.Applications(r.Facts, d.Typed)
+		if len(apps) == 0 {
+			return nil, failure.New(bundle.CodeUnknownForm, "nothing in this plan is filed online")
+		}
+		if len(pf.Missing) > 0 {
+			return nil, failure.Newf(procedures.CodeAnswers, "fields to type: %v", pf.Missing).With("Question", pf.Missing[0])
+		}
+		if d.BundleID == "" {
+			// the id is kept before anything is signed or sent: every
+			// later attempt carries the same one
+			d.BundleID = bundle.NewID()
+			if err := a.saveDraft(ctx, d); err != nil {
+				return nil, err
+			}
+		}
+		b := &bundle.Bundle{Version: bundle.Version, ID: d.BundleID, Event: event, Municipality: a.Profile().Issuer,
+			Subject: a.Subject(), CreatedAt: time.Now().UTC().Truncate(time.Second), Applications: apps}
+		if d.Signed, err = signBundle(ctx, r, b); err != nil {
+			return nil, err
+		}
+		if err := a.saveDraft(ctx, d); err != nil {
+			return nil, err
+		}
+	}
+	at, err := a.AccessToken(ctx)
+	if err != nil {
+		return nil, err
+	}
+	res, err := r.Intake.Submit(ctx, at, d.Signed, d.BundleID)
+	if err != nil {
+		if c := failure.CodeOf(err); c == bundle.CodeCertRevoked || c == bundle.CodeCertExpired || c == bundle.CodeSignature {
+			// this signature will never be accepted: sign again next time
+			// (after the re-issue), under the same id
+			d.Signed = ""
+			_ = a.saveDraft(ctx, d)
+		}
+		return nil, err
+	}
+	d.Receipts = res.Receipts
+	if err := a.saveDraft(ctx, d); err != nil {
+		return res, err
+	}
+	return res, a.keepReceipts(ctx, res.Receipts)
+}
+
+// Intake is the municipality's application intake (the profile's
+// "applications" service, else its issuer).
+func (a *Account) Intake() (*procedures.Intake, error) {
+	p := a.Profile()
+	hc, err := p.HTTPClient()
+	if err != nil {
+		return nil, err
+	}
+	url := p.Services["applications"]
+	if url == "" {
+		url = p.Issuer
+	}
+	return &procedures.Intake{URL: url, HTTP: hc}, nil
+}
+
+// signBundle signs b on the card: the signature CA certificate (readable
+// without a PIN), then the signing password, PIN first, and in one card
+// transaction the signature certificate and the signature.
+func signBundle(ctx context.Context, r FileRequest, b *bundle.Bundle) (string, error) {
+	var ca *x509.Certificate
+	if err := r.Card(func(s *card.Session) error {
+		certs, errs := s.ReadCertificates(ctx, card.CertSignCA)
+		ca = certs[0]
+		return errs[0]
+	}); err != nil {
+		return "", err
+	}
+	var jws string
+	err := card.PINFirst(ctx, r.Card, card.SecretSignPassword, r.Prompt, func(s *card.Session, pin card.PIN, yes bool) error {
+		return s.SignWithin(ctx, card.KeySign, pin, yes, true, func(cert *x509.Certificate, sign func([]byte) ([]byte, error)) error {
+			var err error
+			jws, err = bundle.Sign(b, []*x509.Certificate{cert, ca}, sign)
+			return err
+		})
+	})
+	return jws, err
+}
+
+func (a *Account) keepReceipts(ctx context.Context, rs []bundle.Receipt) error {
+	st, err := a.sealed()
+	if err != nil {
+		return err
+	}
+	for _, rc := range rs {
+		b, _ := json.Marshal(rc)
+		if err := st.Put(ctx, a.ID(), kindReceipt, rc.Number, b); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Receipts are the account's receipts: as the intake reports them now
+// (kept here), or as last kept when the intake cannot be reached (stale
+// true, with the error).
+func (a *Account) Receipts(ctx context.Context, in *procedures.Intake) (rs []bundle.Receipt, stale bool, err error) {
+	if at, terr := a.AccessToken(ctx); terr == nil {
+		fresh, ferr := in.Receipts(ctx, at)
+		if ferr == nil {
+			return fresh, false, a.keepReceipts(ctx, fresh)
+		}
+		err = ferr
+	} else {
+		err = terr
+	}
+	st, serr := a.sealed()
+	if serr != nil {
+		return nil, true, serr
+	}
+	ids, serr := st.List(ctx, a.ID(), kindReceipt)
+	if serr != nil {
+		return nil, true, serr
+	}
+	for _, id := range ids {
+		b, gerr := st.Get(ctx, a.ID(), kindReceipt, id)
+		if gerr != nil {
+			continue
+		}
+		var rc bundle.Receipt
+		if json.Unmarshal(b, &rc) == nil {
+			rs = append(rs, rc)
+		}
+	}
+	sort.Slice(rs, func(i, j int) bool { return rs[i].Number < rs[j].Number })
+	return rs, true, err
+}

@@ -1,0 +1,116 @@
+package account_test
+
+import (
+	"context"
+	"net/http"
+	"testing"
+	"time"
+
+	"madoguchi/account"
+	"madoguchi/auth/card"
+	"madoguchi/auth/keystore"
+	"madoguchi/i18n"
+	"madoguchi/i18n/failure"
+	"madoguchi/procedures"
+	"madoguchi/protocol/bundle"
+	vcard "madoguchi/sandbox/card"
+	"madoguchi/sandbox/card/inproc"
+	"madoguchi/sandbox/fixtures"
+	"madoguchi/sandbox/intake"
+	"madoguchi/wallet"
+)
+
+// A moving bundle from answers to receipts: the draft keeps the answers,
+// the bundle id before signing, the signed bundle before sending; sending
+// fails, the app "crashes" after signing and again after the intake
+// received it — and the municipality files it exactly once.
+func TestFileExactlyOnce(t *testing.T) {
+	ctx := context.Background()
+	s, c := sandbox(t)
+	r, _ := fixtures.ByID("sato-kenji")
+	a, err := account.SignIn(ctx, c, cardLogin(t, r.ID), account.Options{Keys: keystore.New(keystore.NewMemory()), Keep: true, DataDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	w, _ := a.Wallet(ctx)
+	at, _ := a.AccessToken(ctx)
+	_, rec, err := w.Fetch(ctx, "residence", wallet.FetchOptions{}, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	facts := procedures.FactsFromRecord(rec.Claims, true, time.Now())
+	cat, _ := procedures.Bundled(i18n.Languages())
+	e, _ := cat.Event("moving")
+	move := time.Now().AddDate(0, 0, 7).Format(time.DateOnly)
+	answers := []byte("move_date: " + move + "\nsame_municipality: false\nnew_postal_code: '5300001'\nnew_address_line: 梅田一丁目1番1号\n" +
+		"health_insurance: kokuho\nreceives_child_allowance: true\nschool_children: false\nregistered_seal: false\nhas_dog: false\n")
+	if _, err := a.SaveAnswers(ctx, "moving", answers, map[string]string{"moving-out-notice.phone": "090-1234-5678"}); err != nil {
+		t.Fatal(err)
+	}
+	d, found, _ := a.LoadDraft(ctx, "moving")
+	parsed, err := e.ParseAnswers(d.Answers)
+	if !found || err != nil {
+		t.Fatalf("draft: %v %v", found, err)
+	}
+	plan, err := e.Plan(facts, parsed, procedures.NewCalendar(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	vc, _ := vcard.New(r)
+	sess := card.NewSession(inproc.NewTransport(vc))
+	var asked []int
+	req := account.FileRequest{Plan: plan, Facts: facts, Card: card.Direct(sess),
+		Prompt: func(_ context.Context, sec card.Secret, tries int) (card.PIN, bool, error) {
+			if sec != card.SecretSignPassword {
+				t.Errorf("asked for %s", sec)
+			}
+			asked = append(asked, tries)
+			return card.PIN(r.SignPassword), false, nil
+		}}
+	// the municipality is unreachable: signed, kept, not filed
+	req.Intake = &procedures.Intake{URL: "https://127.0.0.1:1", HTTP: &http.Client{Timeout: time.Second}, Retries: 1, Wait: time.Millisecond}
+	if _, err := a.File(ctx, req); failure.CodeOf(err) != bundle.CodeSubmit {
+		t.Fatalf("unreachable: %v", err)
+	}
+	d, _, _ = a.LoadDraft(ctx, "moving")
+	if d.Signed == "" || d.BundleID == "" || d.Filed() {
+		t.Fatalf("after a failed send: %+v", d)
+	}
+	id := d.BundleID
+	// the app starts again: the same signed bundle goes out, no new PIN
+	req.Intake, _ = a.Intake()
+	res, err := a.File(ctx, req)
+	if err != nil || len(res.Receipts) != len(plan.Online()) || res.Bundle != id || len(asked) != 1 {
+		t.Fatalf("filed: %+v %v (asked %v)", res, err, asked)
+	}
+	// a crash after the intake answered, before the receipts were kept:
+	// the same bundle again is recognised, nothing is filed twice
+	d, _, _ = a.LoadDraft(ctx, "moving")
+	d.Receipts = nil
+	forceDraft(t, a, d)
+	again, err := a.File(ctx, req)
+	if err != nil || !again.Repeated || again.Receipts[0].Number != res.Receipts[0].Number {
+		t.Fatalf("resent: %+v %v", again, err)
+	}
+	rs, stale, err := a.Receipts(ctx, req.Intake)
+	if err != nil || stale || len(rs) != len(res.Receipts) {
+		t.Fatalf("receipts %+v %v %v", rs, stale, err)
+	}
+	// staff complete the moving-out notice; the resident sees it
+	in, _ := intake.Open(s.DataDir)
+	defer in.Close()
+	in.SetStatus(ctx, res.Receipts[0].Number, bundle.StatusCompleted, "")
+	rs, _, _ = a.Receipts(ctx, req.Intake)
+	if rs[0].Status != bundle.StatusCompleted {
+		t.Fatalf("status %+v", rs)
+	}
+}
+
+// forceDraft writes a draft as a crash would have left it.
+func forceDraft(t *testing.T, a *account.Account, d account.Draft) {
+	t.Helper()
+	if err := account.SaveDraftForTest(context.Background(), a, d); err != nil {
+		t.Fatal(err)
+	}
+}
