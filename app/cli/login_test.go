@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -9,12 +10,24 @@ import (
 
 	"madoguchi/auth/sso"
 	"madoguchi/sandbox/idp"
+	"madoguchi/sandbox/intake"
+	"madoguchi/sandbox/issuer"
 )
 
 func sandboxProfile(t *testing.T) (*idp.Server, string) {
+	return startSandbox(t, nil)
+}
+
+// sandboxProfileWithIntake is the sandbox with its certificate service and
+// application intake.
+func sandboxProfileWithIntake(t *testing.T) (*idp.Server, string) {
+	return startSandbox(t, []func(*idp.Server, *http.ServeMux) error{issuer.Mount, intake.Mount})
+}
+
+func startSandbox(t *testing.T, mounts []func(*idp.Server, *http.ServeMux) error) (*idp.Server, string) {
 	t.Helper()
 	data := t.TempDir()
-	s, err := idp.Start(idp.Config{Addr: "127.0.0.1:0", DataDir: data})
+	s, err := idp.Start(idp.Config{Addr: "127.0.0.1:0", DataDir: data, Mount: mounts})
 	if err != nil {
 		t.Fatal(err)
 	}

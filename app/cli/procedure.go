@@ -4,13 +4,16 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"madoguchi/account"
+	"madoguchi/auth/card"
 	"madoguchi/i18n"
 	"madoguchi/procedures"
+	"madoguchi/protocol/bundle"
 	"madoguchi/wallet"
 )
 
@@ -139,14 +142,214 @@ in and keep a residence record, who you are and your household come from it.`,
 	plan.Flags().StringVar(&answersFile, "answers", "", "answers `file` (YAML or JSON)")
 	f.register(plan.Flags(), false)
 	r.jsonFlag(plan)
-	return r.group("procedure", "life events: their questions and your plan of procedures", events, questions, plan)
+	return r.group("procedure", "life events: their questions, your plan of procedures, filing them", events, questions, plan,
+		r.submitCommand(eventArg, completeEvents))
+}
+
+// submitCommand files an event's online procedures as one bundle signed on
+// the card.
+func (r *runner) submitCommand(eventArg func(*cobra.Command, []string) (*procedures.Event, error),
+	complete func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective)) *cobra.Command {
+	env := r.env
+	f := &ssoFlags{}
+	var answersFile string
+	var typed []string
+	c := &cobra.Command{Use: "submit EVENT", Short: "file the event's online procedures as one bundle signed on your card",
+		Long: `Sign the plan's online procedures as ONE bundle on your card (signing
+password) and file it with the municipality. Your answers are kept as a
+draft; sending again after any failure never files twice.`,
+		Args: exactArg("life event (see `madoguchi procedure events`)"), ValidArgsFunction: complete,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			e, err := eventArg(cmd, args)
+			if err != nil {
+				return err
+			}
+			if answersFile == "" {
+				return usageError{"--answers FILE is required"}
+			}
+			data, err := os.ReadFile(answersFile)
+			if err != nil {
+				return usageError{err.Error()}
+			}
+			fields := map[string]string{}
+			for _, kv := range typed {
+				k, v, ok := strings.Cut(kv, "=")
+				if !ok {
+					return usageError{"--field PROCEDURE.FIELD=VALUE"}
+				}
+				fields[k] = v
+			}
+			parsed, err := e.ParseAnswers(data)
+			if err != nil {
+				return err
+			}
+			c, err := f.client(ctx)
+			if err != nil {
+				return err
+			}
+			a, err := account.Resume(c, accountOptions(env))
+			if err != nil {
+				return err
+			}
+			defer a.Close()
+			facts, err := residenceFacts(ctx, a, true)
+			if err != nil {
+				return err
+			}
+			enc, err := e.EncodeAnswers(parsed)
+			if err != nil {
+				return err
+			}
+			if _, err := a.SaveAnswers(ctx, e.ID, enc, fields); err != nil {
+				return err
+			}
+			plan, err := e.Plan(facts, parsed, procedures.NewCalendar(nil))
+			if err != nil {
+				return err
+			}
+			in, err := a.Intake()
+			if err != nil {
+				return err
+			}
+			s, done, err := f.src.open(ctx)
+			if err != nil {
+				return err
+			}
+			defer done()
+			pr := newPINReader(env, f.stdin, f.yesLast)
+			res, err := a.File(ctx, account.FileRequest{Plan: plan, Facts: facts, Card: card.Direct(s), Prompt: pr.prompt, Intake: in})
+			if err != nil {
+				return err
+			}
+			if r.json {
+				return writeJSON(env.Stdout, res)
+			}
+			if res.Repeated {
+				fmt.Fprintln(env.Stdout, env.Tr.T("procedure.already_filed"))
+			}
+			r.printReceipts(e, res.Receipts)
+			return nil
+		}}
+	c.Flags().StringVar(&answersFile, "answers", "", "answers `file` (YAML or JSON; see docs/answers.md)")
+	c.Flags().StringArrayVar(&typed, "field", nil, "a field nobody knew, typed: PROCEDURE.FIELD=VALUE (repeatable)")
+	f.register(c.Flags(), true)
+	r.jsonFlag(c)
+	return c
+}
+
+// residenceFacts is what the kept residence record says; with fetch, a
+// residence record is fetched first when none is kept.
+func residenceFacts(ctx context.Context, a *account.Account, fetch bool) (procedures.Facts, error) {
+	now := time.Now()
+	w, err := a.Wallet(ctx)
+	if err != nil {
+		return procedures.Facts{}, err
+	}
+	list, err := w.List(ctx)
+	if err != nil {
+		return procedures.Facts{}, err
+	}
+	var newest *wallet.Entry
+	for i := range list {
+		if list[i].Kind == "residence" && (newest == nil || list[i].FetchedAt.After(newest.FetchedAt)) {
+			newest = &list[i]
+		}
+	}
+	if newest == nil {
+		if !fetch {
+			return procedures.Facts{Today: now}, nil
+		}
+		at, err := a.AccessToken(ctx)
+		if err != nil {
+			return procedures.Facts{}, err
+		}
+		_, v, err := w.Fetch(ctx, "residence", wallet.FetchOptions{}, at)
+		if err != nil {
+			return procedures.Facts{}, err
+		}
+		return procedures.FactsFromRecord(v.Claims, true, now), nil
+	}
+	v, err := w.Verify(ctx, newest.ID)
+	if err != nil {
+		return procedures.Facts{}, err
+	}
+	return procedures.FactsFromRecord(v.Claims, true, now), nil
+}
+
+func (r *runner) printReceipts(e *procedures.Event, rs []bundle.Receipt) {
+	env, tr := r.env, r.env.Tr
+	for _, rc := range rs {
+		name := rc.Procedure
+		if e != nil {
+			if p, ok := e.Procedure(rc.Procedure); ok {
+				name = p.Name.In(tr.Lang())
+			}
+		}
+		fmt.Fprintf(env.Stdout, "%s  %s  %s", rc.Number, tr.T("status."+rc.Status), name)
+		if rc.Note != "" {
+			fmt.Fprintf(env.Stdout, " — %s", rc.Note)
+		}
+		fmt.Fprintln(env.Stdout)
+	}
+}
+
+func (r *runner) applicationsCommand() *cobra.Command {
+	env := r.env
+	f := &ssoFlags{}
+	c := &cobra.Command{Use: "applications", Short: "your filed applications and their status", Args: r.noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			c, err := f.client(ctx)
+			if err != nil {
+				return err
+			}
+			a, err := account.Resume(c, accountOptions(env))
+			if err != nil {
+				return err
+			}
+			defer a.Close()
+			in, err := a.Intake()
+			if err != nil {
+				return err
+			}
+			rs, stale, err := a.Receipts(ctx, in)
+			if stale && err != nil && len(rs) == 0 {
+				return err
+			}
+			if r.json {
+				return writeJSON(env.Stdout, map[string]any{"receipts": rs, "stale": stale})
+			}
+			if stale {
+				fmt.Fprintln(env.Stderr, env.Tr.T("applications.stale"))
+			}
+			if len(rs) == 0 {
+				fmt.Fprintln(env.Stdout, env.Tr.T("applications.none"))
+			}
+			cat, _ := procedures.Bundled(i18n.Languages())
+			for _, rc := range rs {
+				var ev *procedures.Event
+				if cat != nil {
+					for _, e := range cat.Events {
+						if _, ok := e.Procedure(rc.Procedure); ok {
+							ev = e
+							break
+						}
+					}
+				}
+				r.printReceipts(ev, []bundle.Receipt{rc})
+			}
+			return nil
+		}}
+	f.register(c.Flags(), false)
+	r.jsonFlag(c)
+	return c
 }
 
 // knownFacts is what the kept residence record says (nothing when signed
 // out or without one: the questions then ask).
 func (r *runner) knownFacts(ctx context.Context, f *ssoFlags) procedures.Facts {
-	now := time.Now()
-	none := procedures.Facts{Today: now}
+	none := procedures.Facts{Today: time.Now()}
 	c, err := f.client(ctx)
 	if err != nil {
 		return none
@@ -156,28 +359,11 @@ func (r *runner) knownFacts(ctx context.Context, f *ssoFlags) procedures.Facts {
 		return none
 	}
 	defer a.Close()
-	w, err := a.Wallet(ctx)
+	facts, err := residenceFacts(ctx, a, false)
 	if err != nil {
 		return none
 	}
-	list, err := w.List(ctx)
-	if err != nil {
-		return none
-	}
-	var newest *wallet.Entry
-	for i := range list {
-		if list[i].Kind == "residence" && (newest == nil || list[i].FetchedAt.After(newest.FetchedAt)) {
-			newest = &list[i]
-		}
-	}
-	if newest == nil {
-		return none
-	}
-	v, err := w.Verify(ctx, newest.ID)
-	if err != nil {
-		return none
-	}
-	return procedures.FactsFromRecord(v.Claims, true, now)
+	return facts
 }
 
 type planItemJSON struct {

@@ -1,11 +1,16 @@
 package cli
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"madoguchi/auth/keystore"
+	"madoguchi/protocol/bundle"
 )
 
 // The documented example answers plan, in both languages and as JSON.
@@ -43,5 +48,42 @@ func TestProcedurePlanExamples(t *testing.T) {
 	os.WriteFile(bad, []byte("move_date: soon\n"), 0o600)
 	if code, _, errs := run(t, "", "procedure", "plan", "moving", "--answers", bad, "--profile", "/nonexistent"); code != 1 || !strings.Contains(errs, "[ANSWERS-INVALID]") || !strings.Contains(errs, "move_date") {
 		t.Fatalf("bad answer: %d %s", code, errs)
+	}
+}
+
+// From the command line: sign in, submit the moving bundle signed on the
+// (virtual) card, see the receipts; submitting again files nothing twice.
+func TestProcedureSubmitAndApplications(t *testing.T) {
+	_, profile := sandboxProfileWithIntake(t)
+	t.Setenv("XDG_DATA_HOME", t.TempDir())
+	keys := keystore.New(keystore.NewMemory())
+	r := resident(t, "sato-kenji")
+	runK := func(stdin string, args ...string) (int, string, string) {
+		var out, errb bytes.Buffer
+		env := &Env{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb, Keys: keys}
+		code := RunWith(append([]string{"--lang", "en"}, args...), env, Deps{})
+		return code, out.String(), errb.String()
+	}
+	if code, _, errs := runK(r.AuthPIN+"\n", "login", "--virtual", r.ID, "--profile", profile, "--pin-stdin", "--agree"); code != 0 {
+		t.Fatalf("login: %s", errs)
+	}
+	answers := filepath.Join(t.TempDir(), "a.yaml")
+	os.WriteFile(answers, []byte("move_date: "+time.Now().AddDate(0, 0, 10).Format(time.DateOnly)+
+		"\nsame_municipality: false\nnew_postal_code: 530-0001\nnew_address_line: x\nhealth_insurance: employer\nregistered_seal: false\nhas_dog: false\n"), 0o600)
+	args := []string{"procedure", "submit", "moving", "--answers", answers, "--virtual", r.ID, "--profile", profile, "--pin-stdin",
+		"--field", "moving-out-notice.phone=090-1234-5678", "--json"}
+	code, out, errs := runK(r.SignPassword+"\n", args...)
+	var res bundle.SubmitResponse
+	if code != 0 || json.Unmarshal([]byte(out), &res) != nil || len(res.Receipts) != 1 || res.Repeated {
+		t.Fatalf("submit: %d %s %s", code, out, errs)
+	}
+	code, out, _ = runK("", args...) // no PIN needed: the draft says it was filed
+	var again bundle.SubmitResponse
+	if code != 0 || json.Unmarshal([]byte(out), &again) != nil || !again.Repeated || again.Receipts[0].Number != res.Receipts[0].Number {
+		t.Fatalf("again: %d %s", code, out)
+	}
+	code, out, _ = runK("", "applications", "--profile", profile)
+	if code != 0 || !strings.Contains(out, res.Receipts[0].Number) || !strings.Contains(out, "Received") {
+		t.Fatalf("applications: %d %s", code, out)
 	}
 }

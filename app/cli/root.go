@@ -168,7 +168,7 @@ Exit codes: 0 done, 1 failed (a failure code is printed), 2 wrong usage
 	f.Bool("pcsc", true, "use the PC/SC card readers (the default; kept for older scripts)")
 	_ = f.MarkHidden("pcsc")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err.Error()} })
-	root.AddCommand(r.cardCommand(), r.certCommand(), r.procedureCommand(), r.doctorCommand(), r.loginCommand(),
+	root.AddCommand(r.cardCommand(), r.certCommand(), r.procedureCommand(), r.applicationsCommand(), r.doctorCommand(), r.loginCommand(),
 		r.whoamiCommand(), r.logoutCommand(), r.versionCommand())
 	if c := r.sandboxCommand(); c != nil {
 		root.AddCommand(c)
