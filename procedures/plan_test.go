@@ -6,6 +6,9 @@ import (
 	"testing"
 	"time"
 
+	ics "github.com/arran4/golang-ical"
+
+	"madoguchi/i18n"
 	"madoguchi/i18n/failure"
 )
 
@@ -292,5 +295,54 @@ func TestApplicationsPrefill(t *testing.T) {
 	back, err := e.ParseAnswers(enc)
 	if err != nil || len(back) != len(a) || !back["move_date"].(time.Time).Equal(a["move_date"].(time.Time)) {
 		t.Fatalf("%s → %v %v", enc, back, err)
+	}
+}
+
+// The deadlines as an iCalendar file: one all-day event per deadline on
+// its effective day, two reminders each, Japanese text intact; it parses.
+func TestICS(t *testing.T) {
+	today := day(t, "2026-06-02")
+	me := person(t, "鈴木 花子", "1990-01-01", today)
+	e := event(t, "birth")
+	p, err := e.Plan(Facts{Me: me, Household: []Person{me}, Today: today},
+		answers(t, e, "{birth_date: 2026-06-01, claimant_insurance: kokuho, single_parent: false, needs_daycare: false}"), NewCalendar(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := p.ICS(i18n.New("ja"), today)
+	cal, err := ics.ParseCalendar(strings.NewReader(out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var withDeadline int
+	for _, it := range p.Items {
+		if it.Deadline != nil {
+			withDeadline++
+		}
+	}
+	evs := cal.Events()
+	if len(evs) != withDeadline {
+		t.Fatalf("%d events for %d deadlines", len(evs), withDeadline)
+	}
+	found := false
+	for _, ev := range evs {
+		start, _ := ev.GetAllDayStartAt()
+		if strings.Contains(ev.GetProperty(ics.ComponentPropertySummary).Value, "出生届") {
+			found = true
+			if start.Format("2006-01-02") != "2026-06-15" || len(ev.Alarms()) != 2 {
+				t.Errorf("birth registration on %v, %d alarms", start, len(ev.Alarms()))
+			}
+			if !strings.Contains(ev.GetProperty(ics.ComponentPropertyDescription).Value, "土曜日・日曜日") {
+				t.Errorf("the moved deadline is not explained: %q", ev.GetProperty(ics.ComponentPropertyDescription).Value)
+			}
+		}
+	}
+	if !found {
+		t.Fatalf("no birth registration in\n%s", out)
+	}
+	for _, line := range strings.Split(out, "\r\n") {
+		if len(line) > 75 {
+			t.Fatalf("line over 75 octets: %q", line)
+		}
 	}
 }

@@ -11,6 +11,7 @@ import (
 
 	"madoguchi/account"
 	"madoguchi/auth/card"
+	"madoguchi/i18n/failure"
 	"madoguchi/i18n"
 	"madoguchi/procedures"
 	"madoguchi/protocol/bundle"
@@ -142,8 +143,45 @@ in and keep a residence record, who you are and your household come from it.`,
 	plan.Flags().StringVar(&answersFile, "answers", "", "answers `file` (YAML or JSON)")
 	f.register(plan.Flags(), false)
 	r.jsonFlag(plan)
+	var icsOut string
+	calendar := &cobra.Command{Use: "calendar EVENT", Short: "your deadlines as a calendar file (.ics) with reminders",
+		Args: exactArg("life event (see `madoguchi procedure events`)"), ValidArgsFunction: completeEvents,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			e, err := eventArg(cmd, args)
+			if err != nil {
+				return err
+			}
+			if answersFile == "" || icsOut == "" {
+				return usageError{"--answers FILE and --ics OUT are required"}
+			}
+			data, err := os.ReadFile(answersFile)
+			if err != nil {
+				return usageError{err.Error()}
+			}
+			a, err := e.ParseAnswers(data)
+			if err != nil {
+				return err
+			}
+			facts := r.knownFacts(cmd.Context(), f)
+			p, err := e.Plan(facts, a, procedures.NewCalendar(nil))
+			if err != nil {
+				return err
+			}
+			if err := os.WriteFile(icsOut, []byte(p.ICS(env.Tr, time.Now())), 0o644); err != nil {
+				return failure.Wrap(CodeFileUnwritable, err)
+			}
+			if r.json {
+				return writeJSON(env.Stdout, map[string]string{"ics": icsOut})
+			}
+			fmt.Fprintln(env.Stdout, env.Tr.T("procedure.calendar_written", map[string]any{"File": icsOut}))
+			return nil
+		}}
+	calendar.Flags().StringVar(&answersFile, "answers", "", "answers `file` (YAML or JSON)")
+	calendar.Flags().StringVar(&icsOut, "ics", "", "write the calendar to this `file`")
+	calendar.Flags().StringVar(&f.profile, "profile", defaultProfile(), "municipality profile `file`")
+	r.jsonFlag(calendar)
 	return r.group("procedure", "life events: their questions, your plan of procedures, filing them", events, questions, plan,
-		r.submitCommand(eventArg, completeEvents))
+		r.submitCommand(eventArg, completeEvents), calendar)
 }
 
 // submitCommand files an event's online procedures as one bundle signed on
