@@ -11,8 +11,8 @@ import (
 
 	"madoguchi/account"
 	"madoguchi/auth/card"
-	"madoguchi/i18n/failure"
 	"madoguchi/i18n"
+	"madoguchi/i18n/failure"
 	"madoguchi/procedures"
 	"madoguchi/protocol/bundle"
 	"madoguchi/wallet"
