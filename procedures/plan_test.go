@@ -346,3 +346,58 @@ func TestICS(t *testing.T) {
 		}
 	}
 }
+
+// A municipality's profile: its own closed day moves a deadline, an
+// override changes a deadline and turns a procedure off; a wrong override
+// is refused.
+func TestOverrides(t *testing.T) {
+	o, err := ParseOverrides([]byte(`{"closures": {"2026-04-15": "庁舎点検"}, "child_medical_subsidy": true,
+		"procedures": {"moving/moving-out-notice": {"deadline": {"from": "move_date", "days": 14, "counting": "first-day-excluded", "opens_days_before": 14},
+		"note": {"ja": "当市はオンライン届出を14日前から受け付けます。", "en": "This city takes the online notice from 14 days before."}},
+		"moving/dog-registration": {"disabled": true}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := bundledCatalog(t).Apply(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, _ := c.Event("moving")
+	today := day(t, "2026-03-20")
+	me := person(t, "山田 太郎", "1985-04-12", today)
+	p, err := e.Plan(Facts{Me: me, Household: []Person{me}, Today: today, Profile: o.Profile("city")},
+		answers(t, e, "{move_date: 2026-04-01, same_municipality: false, new_postal_code: '1000013', new_address_line: x, health_insurance: kokuho, has_card: true, registered_seal: false, has_dog: true}"),
+		o.Calendar())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, it := range p.Items {
+		switch it.Procedure.ID {
+		case "dog-registration":
+			t.Error("a disabled procedure is planned")
+		case "moving-out-notice":
+			if it.Deadline.Opens.Format(time.DateOnly) != "2026-03-18" || !strings.Contains(it.Procedure.Basis.In("ja"), "14日前") {
+				t.Errorf("override not applied: %+v %s", it.Deadline, it.Procedure.Basis.In("ja"))
+			}
+		case "moving-in-notice":
+			if it.Deadline.Effective.Format(time.DateOnly) != "2026-04-16" || it.Deadline.MovedBecause != "local" {
+				t.Errorf("local closure: %+v", it.Deadline)
+			}
+		}
+	}
+	// the bundled catalogue is unchanged
+	orig, _ := bundledCatalog(t).Event("moving")
+	if pr, _ := orig.Procedure("moving-out-notice"); pr.Deadline.OpensDaysBefore != 30 {
+		t.Error("Apply changed the bundled catalogue")
+	}
+	for _, bad := range []string{`{"procedures": {"moving/no-such": {"disabled": true}}}`, `{"procedures": {"moving/nhi-loss": {"channel": "fax"}}}`,
+		`{"closures": {"soon": "x"}}`, `{"surprise": 1}`, `{"procedures": {"moving/nhi-loss": {"deadline": {"from": "has_dog", "counting": "first-day-excluded"}}}}`} {
+		o, err := ParseOverrides([]byte(bad))
+		if err == nil {
+			_, err = bundledCatalog(t).Apply(o)
+		}
+		if failure.CodeOf(err) != CodeCatalog {
+			t.Errorf("%s: %v", bad, err)
+		}
+	}
+}

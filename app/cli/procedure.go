@@ -11,6 +11,7 @@ import (
 
 	"madoguchi/account"
 	"madoguchi/auth/card"
+	"madoguchi/auth/sso"
 	"madoguchi/i18n"
 	"madoguchi/i18n/failure"
 	"madoguchi/procedures"
@@ -133,8 +134,13 @@ in and keep a residence record, who you are and your household come from it.`,
 			if err != nil {
 				return err
 			}
+			rules, err := municipal(f.profile, e)
+			if err != nil {
+				return err
+			}
 			facts := r.knownFacts(cmd.Context(), f)
-			p, err := e.Plan(facts, a, procedures.NewCalendar(nil))
+			facts.Profile = rules.facts
+			p, err := rules.event.Plan(facts, a, rules.calendar)
 			if err != nil {
 				return err
 			}
@@ -162,8 +168,13 @@ in and keep a residence record, who you are and your household come from it.`,
 			if err != nil {
 				return err
 			}
+			rules, err := municipal(f.profile, e)
+			if err != nil {
+				return err
+			}
 			facts := r.knownFacts(cmd.Context(), f)
-			p, err := e.Plan(facts, a, procedures.NewCalendar(nil))
+			facts.Profile = rules.facts
+			p, err := rules.event.Plan(facts, a, rules.calendar)
 			if err != nil {
 				return err
 			}
@@ -242,7 +253,12 @@ draft; sending again after any failure never files twice.`,
 			if _, err := a.SaveAnswers(ctx, e.ID, enc, fields); err != nil {
 				return err
 			}
-			plan, err := e.Plan(facts, parsed, procedures.NewCalendar(nil))
+			rules, err := municipal(f.profile, e)
+			if err != nil {
+				return err
+			}
+			facts.Profile = rules.facts
+			plan, err := rules.event.Plan(facts, parsed, rules.calendar)
 			if err != nil {
 				return err
 			}
@@ -470,4 +486,38 @@ func (r *runner) printPlan(p *procedures.Plan, today time.Time) error {
 		}
 	}
 	return nil
+}
+
+// rules are a municipality's view of an event: the bundled catalogue with
+// the profile's overrides, its office calendar, what conditions see of it.
+type rules struct {
+	event    *procedures.Event
+	calendar *procedures.Calendar
+	facts    procedures.ProfileFacts
+}
+
+// municipal reads the profile's own rules for e (the bundled ones when the
+// profile cannot be read: planning needs no sign-in).
+func municipal(profilePath string, e *procedures.Event) (rules, error) {
+	out := rules{event: e, calendar: procedures.NewCalendar(nil)}
+	p, err := sso.LoadProfile(profilePath)
+	if err != nil {
+		return out, nil
+	}
+	o, err := procedures.ParseOverrides(p.Procedures)
+	if err != nil {
+		return out, err
+	}
+	cat, err := procedures.Bundled(i18n.Languages())
+	if err != nil {
+		return out, err
+	}
+	if cat, err = cat.Apply(o); err != nil {
+		return out, err
+	}
+	if ev, ok := cat.Event(e.ID); ok {
+		out.event = ev
+	}
+	out.calendar, out.facts = o.Calendar(), o.Profile(p.ID)
+	return out, nil
 }

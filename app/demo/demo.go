@@ -3,6 +3,7 @@
 package demo
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"os"
@@ -92,8 +93,23 @@ func (d *Controls) Remove() {
 func Profile(srv *idp.Server, id string) sso.Profile {
 	return sso.Profile{ID: id, Issuer: srv.Issuer, ClientID: idp.AppClientID, Scopes: sso.DefaultScopes, CAFile: srv.CAFile,
 		DisplayName: map[string]string{"ja": "架空のサンドボックス市", "en": "fictional Sandbox City"},
-		Recipients:  []sso.Recipient{{ID: "sandbox-verifier", URL: srv.Issuer, Purpose: "demo"}}}
+		Recipients:  []sso.Recipient{{ID: "sandbox-verifier", URL: srv.Issuer, Purpose: "demo"}},
+		Procedures:  json.RawMessage(sandboxRules)}
 }
+
+// sandboxRules are Sandbox City's own rules: a local closure, its child
+// medical subsidy, and the online moving-out notice taken from 14 days
+// before (not 30) — the sandbox exercises a profile override.
+const sandboxRules = `{
+  "closures": {"2026-12-28": "庁舎の電気設備点検 / electrical inspection", "2027-03-31": "年度末の窓口システム切替 / system changeover"},
+  "child_medical_subsidy": true,
+  "procedures": {
+    "moving/moving-out-notice": {
+      "deadline": {"from": "move_date", "days": 10, "counting": "first-day-excluded", "opens_days_before": 14},
+      "note": {"ja": "架空のサンドボックス市は、オンラインの転出届を引っ越しの14日前から受け付けます。", "en": "Sandbox City takes the online moving-out notice from 14 days before the move."}
+    }
+  }
+}`
 
 // Serve starts the sandbox municipality: its OpenID Provider with card
 // login, the certificate service and verifier, and the application intake

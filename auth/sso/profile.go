@@ -34,6 +34,10 @@ type Profile struct {
 	// exchange at URL). A presentation goes only to one named here or in
 	// the request, never to a built-in one.
 	Recipients []Recipient `json:"recipients,omitempty"`
+	// Procedures is the municipality's own rules for life events (closed
+	// days, what it offers, changes to bundled procedures), read by
+	// procedures.ParseOverrides.
+	Procedures json.RawMessage `json:"procedures,omitempty"`
 }
 
 // Recipient is a verifier a certificate can be presented to.
