@@ -15,6 +15,7 @@ import (
 	"madoguchi/auth/sso"
 	"madoguchi/i18n/failure"
 	"madoguchi/sandbox/idp"
+	"madoguchi/sandbox/intake"
 	"madoguchi/sandbox/issuer"
 )
 
@@ -87,7 +88,7 @@ func TestSignInRefusedForLostCard(t *testing.T) {
 func startSandbox(t *testing.T, id string) (*idp.Server, string) {
 	t.Helper()
 	data := t.TempDir()
-	s, err := idp.Start(idp.Config{Addr: "127.0.0.1:0", DataDir: data, Mount: []func(*idp.Server, *http.ServeMux) error{issuer.Mount}})
+	s, err := idp.Start(idp.Config{Addr: "127.0.0.1:0", DataDir: data, Mount: []func(*idp.Server, *http.ServeMux) error{issuer.Mount, intake.Mount}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -341,6 +341,13 @@ func (in *Intake) SetStatus(ctx context.Context, number, status, note string) er
 	return tx.Commit()
 }
 
+// Bundles counts the bundles filed (tests: exactly once).
+func (in *Intake) Bundles(ctx context.Context) (int, error) {
+	var n int
+	err := in.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM bundles`).Scan(&n)
+	return n, err
+}
+
 // Audit lists a receipt's status changes, oldest first.
 func (in *Intake) Audit(ctx context.Context, number string) ([]bundle.Receipt, error) {
 	rows, err := in.db.QueryContext(ctx, `SELECT status, note, at FROM audit WHERE receipt=? ORDER BY seq`, number)
