@@ -14,6 +14,7 @@ import (
 	"madoguchi/procedures"
 	"madoguchi/protocol/bundle"
 	"madoguchi/store"
+	"madoguchi/wallet"
 )
 
 // Draft is a life event in progress, kept sealed in the account's store:
@@ -256,4 +257,45 @@ func (a *Account) Receipts(ctx context.Context, in *procedures.Intake) (rs []bun
 	}
 	sort.Slice(rs, func(i, j int) bool { return rs[i].Number < rs[j].Number })
 	return rs, true, err
+}
+
+// ResidenceFacts is what the newest kept residence record says about the
+// person and their household (procedures.FactsFromRecord); with fetch, a
+// residence record is fetched first when none is kept. Without one, only
+// today is known and the questions ask.
+func (a *Account) ResidenceFacts(ctx context.Context, fetch bool) (procedures.Facts, error) {
+	now := time.Now()
+	w, err := a.Wallet(ctx)
+	if err != nil {
+		return procedures.Facts{}, err
+	}
+	list, err := w.List(ctx)
+	if err != nil {
+		return procedures.Facts{}, err
+	}
+	var newest *wallet.Entry
+	for i := range list {
+		if list[i].Kind == "residence" && (newest == nil || list[i].FetchedAt.After(newest.FetchedAt)) {
+			newest = &list[i]
+		}
+	}
+	if newest == nil {
+		if !fetch {
+			return procedures.Facts{Today: now}, nil
+		}
+		at, err := a.AccessToken(ctx)
+		if err != nil {
+			return procedures.Facts{}, err
+		}
+		_, v, err := w.Fetch(ctx, "residence", wallet.FetchOptions{}, at)
+		if err != nil {
+			return procedures.Facts{}, err
+		}
+		return procedures.FactsFromRecord(v.Claims, true, now), nil
+	}
+	v, err := w.Verify(ctx, newest.ID)
+	if err != nil {
+		return procedures.Facts{}, err
+	}
+	return procedures.FactsFromRecord(v.Claims, true, now), nil
 }

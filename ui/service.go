@@ -165,3 +165,84 @@ type Welcome interface {
 	// restarts the app with it.
 	ImportProfile(data []byte) error
 }
+
+// LifeEvent is a tile on the home screen.
+type LifeEvent struct {
+	ID, Name, Help string
+}
+
+// QuestionChoice is one answer of a choice question.
+type QuestionChoice struct {
+	ID, Text string
+}
+
+// Question is one question of a life event, as the wizard shows it.
+type Question struct {
+	ID   string
+	Type string // date, yesno, choice, number, postal, text, members
+	Text string
+	Help string
+	// Choices for choice questions; for members, the household's names.
+	Choices []QuestionChoice
+	// Value is the answer given before (when going back), or nil.
+	Value any
+}
+
+// Step is where the interview stands: the question to ask (nil when every
+// needed answer is known) and how far along it is.
+type Step struct {
+	Question *Question
+	Answered int // questions the person answered so far
+	Known    int // answers that came from the card or the certificates
+	// Saved is when the answers were last kept (zero: not kept — signed
+	// out, answers live only in this window).
+	Saved time.Time
+}
+
+// PlanItem is one procedure of the plan.
+type PlanItem struct {
+	ID, Name, Why, LostIfMissed, Office, Channel, Signer string
+	Urgent, Online                                        bool
+	// Deadline is the effective last day (zero: none); Legal differs from
+	// it when a closed day moved it, MovedBecause says why.
+	Deadline, Legal, Opens time.Time
+	MovedBecause, ClosedName string
+	DaysLeft                 int
+}
+
+// Plan is what the event means for the person.
+type Plan struct {
+	Event string
+	Items []PlanItem
+	// Prefill is the share of the online forms' fields already filled.
+	Prefill float64
+	// ToType lists fields nobody knew ("procedure.field"), to type before
+	// signing.
+	ToType []string
+	// Filed is set once the bundle was receipted.
+	Filed bool
+}
+
+// Receipt is a filed application with its status.
+type Receipt struct {
+	Number, Procedure, Status, Note string
+	Updated                         time.Time
+}
+
+// LifeEventService is what the life-event screens need (implemented in
+// app): the catalogue, the interview with autosaved answers, the plan,
+// filing the online procedures as one bundle signed on the card, receipts.
+type LifeEventService interface {
+	Events(lang string) []LifeEvent
+	// Resume returns the next question of the event's draft.
+	Resume(ctx context.Context, event, lang string) (Step, error)
+	// Answer keeps an answer (autosaved) and returns the next step.
+	Answer(ctx context.Context, event, question string, value any, lang string) (Step, error)
+	// Back forgets the last answer and asks that question again.
+	Back(ctx context.Context, event, lang string) (Step, error)
+	Plan(ctx context.Context, event, lang string) (Plan, error)
+	// Submit signs the online procedures as one bundle (the signing
+	// password through ask) and files it; typed are the fields nobody knew.
+	Submit(ctx context.Context, event string, typed map[string]string, ask PINAsker, lang string) ([]Receipt, error)
+	Receipts(ctx context.Context, lang string) (rs []Receipt, stale bool, err error)
+}

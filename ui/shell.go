@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"madoguchi/i18n"
@@ -31,7 +32,19 @@ type Shell struct {
 	stop   func()
 	// welcome is set on first start (no municipality yet)
 	welcome Welcome
+	life    LifeEventService // nil: no life events (no municipality)
+	events  *LifeEventScreen
 }
+
+// SetLifeEvents adds the life-event home ("What happened?") as the first
+// tab. Main goroutine only.
+func (s *Shell) SetLifeEvents(l LifeEventService) {
+	s.life = l
+	s.SetLanguage(s.tr.Lang())
+}
+
+// LifeEvents is the life-event screen (nil without one).
+func (s *Shell) LifeEvents() *LifeEventScreen { return s.events }
 
 // SetWelcome shows the first-start choices (demo or municipality) above the
 // card screen. Main goroutine only.
@@ -60,10 +73,10 @@ func (s *Shell) SignInPanel() *SignInPanel { return s.panel }
 // ShowCertificates switches to the certificates tab and fetches kind ("" to
 // only switch). Main goroutine only.
 func (s *Shell) ShowCertificates(kind string) {
-	if s.tabs == nil {
+	if s.tabs == nil || s.certs == nil {
 		return
 	}
-	s.tabs.SelectIndex(1)
+	s.tabs.SelectIndex(len(s.tabs.Items) - 1)
 	if kind != "" {
 		s.certs.onFetch(kind)
 	}
@@ -127,17 +140,37 @@ func (s *Shell) SetLanguage(lang string) {
 	}
 	s.card = NewCardScreen(s.win, s.svc, s.demo, s.tr)
 	body := s.card.Object()
+	var items []*container.TabItem
+	s.events = nil
+	if s.life != nil {
+		s.events = NewLifeEventScreen(s.win, s.life, s.tr, s.svc.PINFormatOK)
+		items = append(items, container.NewTabItemWithIcon(s.tr.T("tab.life"), theme.HomeIcon(), s.events.Object()))
+	}
+	items = append(items, container.NewTabItem(s.tr.T("tab.card"), s.card.Object()))
 	if s.wallet != nil {
 		s.certs = NewCertScreen(s.win, s.wallet, s.tr)
-		tabs := container.NewAppTabs(container.NewTabItem(s.tr.T("tab.card"), s.card.Object()),
-			container.NewTabItem(s.tr.T("tab.certs"), s.certs.Object()))
-		tabs.OnSelected = func(*container.TabItem) { s.certs.Reload() }
-		body, s.tabs = tabs, tabs
+		items = append(items, container.NewTabItem(s.tr.T("tab.certs"), s.certs.Object()))
 		if s.panel != nil {
 			s.panel.OnChange = s.certs.Reload
 		}
 		s.certs.Reload()
 	}
+	if len(items) > 1 {
+		tabs := container.NewAppTabs(items...)
+		certs := s.certs
+		tabs.OnSelected = func(*container.TabItem) {
+			if certs != nil {
+				certs.Reload()
+			}
+		}
+		body, s.tabs = tabs, tabs
+	}
+	events := s.events
+	s.win.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) {
+		if events != nil && s.tabs != nil && s.tabs.SelectedIndex() == 0 {
+			events.TypedKey(ev)
+		}
+	})
 	s.root.Objects = []fyne.CanvasObject{
 		container.NewBorder(container.NewVBox(top...), nil, nil, nil, body),
 	}
@@ -147,6 +180,9 @@ func (s *Shell) SetLanguage(lang string) {
 		stopCard()
 		if panel != nil {
 			panel.Stop()
+		}
+		if events != nil {
+			events.Stop()
 		}
 	}
 }

@@ -16,7 +16,6 @@ import (
 	"madoguchi/i18n/failure"
 	"madoguchi/procedures"
 	"madoguchi/protocol/bundle"
-	"madoguchi/wallet"
 )
 
 func (r *runner) procedureCommand() *cobra.Command {
@@ -242,7 +241,7 @@ draft; sending again after any failure never files twice.`,
 				return err
 			}
 			defer a.Close()
-			facts, err := residenceFacts(ctx, a, true)
+			facts, err := a.ResidenceFacts(ctx, true)
 			if err != nil {
 				return err
 			}
@@ -290,45 +289,6 @@ draft; sending again after any failure never files twice.`,
 	f.register(c.Flags(), true)
 	r.jsonFlag(c)
 	return c
-}
-
-// residenceFacts is what the kept residence record says; with fetch, a
-// residence record is fetched first when none is kept.
-func residenceFacts(ctx context.Context, a *account.Account, fetch bool) (procedures.Facts, error) {
-	now := time.Now()
-	w, err := a.Wallet(ctx)
-	if err != nil {
-		return procedures.Facts{}, err
-	}
-	list, err := w.List(ctx)
-	if err != nil {
-		return procedures.Facts{}, err
-	}
-	var newest *wallet.Entry
-	for i := range list {
-		if list[i].Kind == "residence" && (newest == nil || list[i].FetchedAt.After(newest.FetchedAt)) {
-			newest = &list[i]
-		}
-	}
-	if newest == nil {
-		if !fetch {
-			return procedures.Facts{Today: now}, nil
-		}
-		at, err := a.AccessToken(ctx)
-		if err != nil {
-			return procedures.Facts{}, err
-		}
-		_, v, err := w.Fetch(ctx, "residence", wallet.FetchOptions{}, at)
-		if err != nil {
-			return procedures.Facts{}, err
-		}
-		return procedures.FactsFromRecord(v.Claims, true, now), nil
-	}
-	v, err := w.Verify(ctx, newest.ID)
-	if err != nil {
-		return procedures.Facts{}, err
-	}
-	return procedures.FactsFromRecord(v.Claims, true, now), nil
 }
 
 func (r *runner) printReceipts(e *procedures.Event, rs []bundle.Receipt) {
@@ -413,7 +373,7 @@ func (r *runner) knownFacts(ctx context.Context, f *ssoFlags) procedures.Facts {
 		return none
 	}
 	defer a.Close()
-	facts, err := residenceFacts(ctx, a, false)
+	facts, err := a.ResidenceFacts(ctx, false)
 	if err != nil {
 		return none
 	}

@@ -101,6 +101,14 @@ func Run(o cli.GUIOptions, env *cli.Env) (code int) {
 		wl = ws
 	}
 	shell := ui.NewShell(w, svc, si, wl, dc, env.Tr.Lang())
+	if signIn != nil {
+		life, err := newLifeService(signIn, monitor)
+		if err != nil {
+			cli.ReportFailure(env, err)
+			return cli.ExitFailure
+		}
+		shell.SetLifeEvents(life)
+	}
 	defer shell.Stop()
 	if !demoMode && signIn == nil {
 		// first start: no municipality yet

@@ -1,0 +1,337 @@
+package gui
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"madoguchi/account"
+	"madoguchi/auth/card"
+	"madoguchi/auth/reader"
+	"madoguchi/i18n"
+	"madoguchi/i18n/failure"
+	"madoguchi/procedures"
+	"madoguchi/protocol/bundle"
+	"madoguchi/ui"
+)
+
+// lifeService implements ui.LifeEventService over the account (drafts,
+// facts from the residence record, filing) and the catalogue with the
+// municipality's own rules. Signed out, answers live in memory only.
+type lifeService struct {
+	signIn    *signInService
+	m         *reader.Monitor
+	catalog   *procedures.Catalog
+	overrides procedures.Overrides
+
+	mu     sync.Mutex
+	memory map[string]procedures.Answers
+}
+
+var _ ui.LifeEventService = (*lifeService)(nil)
+
+// newLifeService loads the catalogue with the profile's rules.
+func newLifeService(signIn *signInService, m *reader.Monitor) (*lifeService, error) {
+	cat, err := procedures.Bundled(i18n.Languages())
+	if err != nil {
+		return nil, err
+	}
+	o, err := procedures.ParseOverrides(signIn.profile.Procedures)
+	if err != nil {
+		return nil, err
+	}
+	if cat, err = cat.Apply(o); err != nil {
+		return nil, err
+	}
+	return &lifeService{signIn: signIn, m: m, catalog: cat, overrides: o, memory: map[string]procedures.Answers{}}, nil
+}
+
+func (l *lifeService) Events(lang string) []ui.LifeEvent {
+	var out []ui.LifeEvent
+	for _, e := range l.catalog.Events {
+		out = append(out, ui.LifeEvent{ID: e.ID, Name: e.Name.In(lang), Help: e.Help.In(lang)})
+	}
+	return out
+}
+
+func (l *lifeService) event(id string) (*procedures.Event, error) {
+	e, ok := l.catalog.Event(id)
+	if !ok {
+		return nil, failure.New(procedures.CodeUnknownEvent, id)
+	}
+	return e, nil
+}
+
+// answers are the event's answers so far: the draft when signed in.
+func (l *lifeService) answers(ctx context.Context, e *procedures.Event) (procedures.Answers, *account.Draft, error) {
+	a := l.signIn.Account()
+	if a == nil {
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		ans := procedures.Answers{}
+		for k, v := range l.memory[e.ID] {
+			ans[k] = v
+		}
+		return ans, nil, nil
+	}
+	d, _, err := a.LoadDraft(ctx, e.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(d.Answers) == 0 {
+		return procedures.Answers{}, &d, nil
+	}
+	ans, err := e.ParseAnswers(d.Answers)
+	return ans, &d, err
+}
+
+func (l *lifeService) save(ctx context.Context, e *procedures.Event, ans procedures.Answers, typed map[string]string) error {
+	a := l.signIn.Account()
+	if a == nil {
+		l.mu.Lock()
+		l.memory[e.ID] = ans
+		l.mu.Unlock()
+		return nil
+	}
+	enc, err := e.EncodeAnswers(ans)
+	if err != nil {
+		return err
+	}
+	if typed == nil {
+		if d, _, err := a.LoadDraft(ctx, e.ID); err == nil {
+			typed = d.Typed
+		}
+	}
+	_, err = a.SaveAnswers(ctx, e.ID, enc, typed)
+	return err
+}
+
+// facts are what the residence record says (fetched once when signed in
+// and none is kept), with the municipality's own facts.
+func (l *lifeService) facts(ctx context.Context) (procedures.Facts, error) {
+	f := procedures.Facts{Today: time.Now()}
+	if a := l.signIn.Account(); a != nil {
+		var err error
+		if f, err = a.ResidenceFacts(ctx, true); err != nil {
+			return f, err
+		}
+	}
+	f.Profile = l.overrides.Profile(l.signIn.profile.ID)
+	return f, nil
+}
+
+func (l *lifeService) Resume(ctx context.Context, event, lang string) (ui.Step, error) {
+	e, err := l.event(event)
+	if err != nil {
+		return ui.Step{}, err
+	}
+	ans, d, err := l.answers(ctx, e)
+	if err != nil {
+		return ui.Step{}, err
+	}
+	return l.step(ctx, e, ans, d, lang, nil)
+}
+
+func (l *lifeService) step(ctx context.Context, e *procedures.Event, ans procedures.Answers, d *account.Draft, lang string, previous any) (ui.Step, error) {
+	f, err := l.facts(ctx)
+	if err != nil {
+		return ui.Step{}, err
+	}
+	st, err := e.Resolve(f, ans)
+	if err != nil {
+		return ui.Step{}, err
+	}
+	out := ui.Step{Answered: st.Asked}
+	for _, v := range st.Values {
+		if v.Source != "answer" {
+			out.Known++
+		}
+	}
+	if d != nil {
+		out.Saved = d.Updated
+		if out.Saved.IsZero() {
+			out.Saved = time.Now()
+		}
+	}
+	if q := st.Next; q != nil {
+		v := ui.Question{ID: q.ID, Type: q.Type, Text: q.Text.In(lang), Help: q.Help.In(lang), Value: previous}
+		for _, c := range q.Choices {
+			v.Choices = append(v.Choices, ui.QuestionChoice{ID: c.ID, Text: c.Text.In(lang)})
+		}
+		if q.Type == procedures.TypeMembers {
+			for _, p := range f.Household {
+				v.Choices = append(v.Choices, ui.QuestionChoice{ID: p.Name, Text: p.Name})
+			}
+		}
+		out.Question = &v
+	}
+	return out, nil
+}
+
+func (l *lifeService) Answer(ctx context.Context, event, question string, value any, lang string) (ui.Step, error) {
+	e, err := l.event(event)
+	if err != nil {
+		return ui.Step{}, err
+	}
+	ans, _, err := l.answers(ctx, e)
+	if err != nil {
+		return ui.Step{}, err
+	}
+	ans[question] = value
+	if err := l.save(ctx, e, ans, nil); err != nil {
+		return ui.Step{}, err
+	}
+	ans, d, err := l.answers(ctx, e)
+	if err != nil {
+		return ui.Step{}, err
+	}
+	return l.step(ctx, e, ans, d, lang, nil)
+}
+
+func (l *lifeService) Back(ctx context.Context, event, lang string) (ui.Step, error) {
+	e, err := l.event(event)
+	if err != nil {
+		return ui.Step{}, err
+	}
+	ans, _, err := l.answers(ctx, e)
+	if err != nil {
+		return ui.Step{}, err
+	}
+	var last string
+	for _, q := range e.Questions {
+		if _, ok := ans[q.ID]; ok {
+			last = q.ID
+		}
+	}
+	var previous any
+	if last != "" {
+		previous = ans[last]
+		delete(ans, last)
+		if err := l.save(ctx, e, ans, nil); err != nil {
+			return ui.Step{}, err
+		}
+	}
+	ans, d, err := l.answers(ctx, e)
+	if err != nil {
+		return ui.Step{}, err
+	}
+	return l.step(ctx, e, ans, d, lang, previous)
+}
+
+// plan is the event's plan with the facts it was made from.
+func (l *lifeService) plan(ctx context.Context, event string) (*procedures.Plan, procedures.Facts, *account.Draft, error) {
+	e, err := l.event(event)
+	if err != nil {
+		return nil, procedures.Facts{}, nil, err
+	}
+	ans, d, err := l.answers(ctx, e)
+	if err != nil {
+		return nil, procedures.Facts{}, nil, err
+	}
+	f, err := l.facts(ctx)
+	if err != nil {
+		return nil, f, nil, err
+	}
+	p, err := e.Plan(f, ans, l.overrides.Calendar())
+	return p, f, d, err
+}
+
+func (l *lifeService) Plan(ctx context.Context, event, lang string) (ui.Plan, error) {
+	p, f, d, err := l.plan(ctx, event)
+	if err != nil {
+		return ui.Plan{}, err
+	}
+	out := ui.Plan{Event: event}
+	for _, it := range p.Items {
+		pr := it.Procedure
+		v := ui.PlanItem{ID: pr.ID, Name: pr.Name.In(lang), Why: pr.Why.In(lang), LostIfMissed: pr.LostIfMissed.In(lang),
+			Office: pr.Office, Channel: pr.Channel, Signer: pr.Signer, Urgent: pr.Urgent, Online: pr.Channel == procedures.ChannelBundle}
+		if d := it.Deadline; d != nil {
+			v.Deadline, v.Legal, v.Opens, v.MovedBecause, v.ClosedName, v.DaysLeft = d.Effective, d.Legal, d.Opens, d.MovedBecause, d.ClosedName, it.DaysLeft
+		}
+		out.Items = append(out.Items, v)
+	}
+	var typed map[string]string
+	if d != nil {
+		typed = d.Typed
+		out.Filed = d.Filed()
+	}
+	_, pf := p.Applications(f, typed)
+	out.Prefill, out.ToType = pf.Ratio(), pf.Missing
+	return out, nil
+}
+
+func (l *lifeService) Submit(ctx context.Context, event string, typed map[string]string, ask ui.PINAsker, lang string) ([]ui.Receipt, error) {
+	a := l.signIn.Account()
+	if a == nil {
+		return nil, failure.New(account.CodeNotSignedIn, "sign in to file")
+	}
+	e, err := l.event(event)
+	if err != nil {
+		return nil, err
+	}
+	ans, d, err := l.answers(ctx, e)
+	if err != nil {
+		return nil, err
+	}
+	if d != nil && !d.Filed() {
+		merged := map[string]string{}
+		for k, v := range d.Typed {
+			merged[k] = v
+		}
+		for k, v := range typed {
+			if v != "" {
+				merged[k] = v
+			}
+		}
+		if err := l.save(ctx, e, ans, merged); err != nil {
+			return nil, err
+		}
+	}
+	p, f, _, err := l.plan(ctx, event)
+	if err != nil {
+		return nil, err
+	}
+	in, err := a.Intake()
+	if err != nil {
+		return nil, err
+	}
+	res, err := a.File(ctx, account.FileRequest{Plan: p, Facts: f, Card: l.m.Do, Intake: in,
+		Prompt: func(_ context.Context, sec card.Secret, tries int) (card.PIN, bool, error) {
+			pin, confirm, err := ask(string(sec), tries)
+			return card.PIN(pin), confirm, err
+		}})
+	if err != nil {
+		return nil, err
+	}
+	return l.views(res.Receipts, lang), nil
+}
+
+func (l *lifeService) Receipts(ctx context.Context, lang string) ([]ui.Receipt, bool, error) {
+	a := l.signIn.Account()
+	if a == nil {
+		return nil, false, failure.New(account.CodeNotSignedIn, "sign in to see your applications")
+	}
+	in, err := a.Intake()
+	if err != nil {
+		return nil, false, err
+	}
+	rs, stale, err := a.Receipts(ctx, in)
+	return l.views(rs, lang), stale, err
+}
+
+// views are receipts as the screen shows them, procedures by name.
+func (l *lifeService) views(rs []bundle.Receipt, lang string) []ui.Receipt {
+	var out []ui.Receipt
+	for _, r := range rs {
+		name := r.Procedure
+		for _, e := range l.catalog.Events {
+			if p, ok := e.Procedure(r.Procedure); ok {
+				name = p.Name.In(lang)
+				break
+			}
+		}
+		out = append(out, ui.Receipt{Number: r.Number, Procedure: name, Status: r.Status, Note: r.Note, Updated: r.Updated})
+	}
+	return out
+}

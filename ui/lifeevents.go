@@ -1,0 +1,430 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"madoguchi/i18n"
+)
+
+// LifeEventScreen is the home of a resident: "What happened?" with a large
+// tile per life event, then one question per screen (back, next, progress,
+// autosaved), the plan with its deadlines, and filing the online
+// procedures as one bundle signed on the card, with receipts.
+type LifeEventScreen struct {
+	win   fyne.Window
+	svc   LifeEventService
+	tr    *i18n.Localizer
+	rule  PINRule
+	root  *fyne.Container
+	event string
+	ctx   context.Context
+	stop  context.CancelFunc
+	// keys are the wizard's keyboard handlers (Enter: next, Escape: back).
+	onEnter, onEscape func()
+}
+
+// NewLifeEventScreen builds the screen on its home.
+func NewLifeEventScreen(win fyne.Window, svc LifeEventService, tr *i18n.Localizer, rule PINRule) *LifeEventScreen {
+	ctx, stop := context.WithCancel(context.Background())
+	s := &LifeEventScreen{win: win, svc: svc, tr: tr, rule: rule, root: container.NewStack(), ctx: ctx, stop: stop}
+	s.Home()
+	return s
+}
+
+// Object is the screen's canvas object.
+func (s *LifeEventScreen) Object() fyne.CanvasObject { return s.root }
+
+// Stop cancels work in progress (window closed).
+func (s *LifeEventScreen) Stop() { s.stop() }
+
+// TypedKey is the wizard's keyboard: Enter goes on, Escape goes back. The
+// shell routes the window's keys here while this screen shows.
+func (s *LifeEventScreen) TypedKey(ev *fyne.KeyEvent) {
+	switch ev.Name {
+	case fyne.KeyReturn, fyne.KeyEnter:
+		if s.onEnter != nil {
+			s.onEnter()
+		}
+	case fyne.KeyEscape:
+		if s.onEscape != nil {
+			s.onEscape()
+		}
+	}
+}
+
+func (s *LifeEventScreen) show(objs ...fyne.CanvasObject) {
+	s.root.Objects = []fyne.CanvasObject{container.NewVScroll(container.NewPadded(container.NewVBox(objs...)))}
+	s.root.Refresh()
+}
+
+func heading(text string) *widget.Label {
+	l := widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	l.SizeName = theme.SizeNameHeadingText
+	l.Wrapping = fyne.TextWrapWord
+	return l
+}
+
+func wrapped(text string) *widget.Label {
+	l := widget.NewLabel(text)
+	l.Wrapping = fyne.TextWrapWord
+	return l
+}
+
+// async runs fn off the main goroutine; fn reports through fyne.Do.
+func (s *LifeEventScreen) async(fn func()) { go fn() }
+
+// Home shows the life-event tiles and My applications. Main goroutine only.
+func (s *LifeEventScreen) Home() {
+	s.onEnter, s.onEscape = nil, nil
+	lang := s.tr.Lang()
+	var tiles []fyne.CanvasObject
+	for _, e := range s.svc.Events(lang) {
+		id := e.ID
+		b := widget.NewButton(e.Name, func() { s.Start(id) })
+		b.Importance = widget.HighImportance
+		tiles = append(tiles, container.NewVBox(container.NewGridWrap(fyne.NewSize(300, 64), b), wrapped(e.Help)))
+	}
+	apps := widget.NewButton(s.tr.T("life.my_applications"), s.Applications)
+	s.show(heading(s.tr.T("life.what_happened")), wrapped(s.tr.T("life.intro")),
+		container.NewGridWithColumns(columns(s.win), tiles...), widget.NewSeparator(), apps)
+}
+
+// columns is one column in a narrow window (large text), else three.
+func columns(win fyne.Window) int {
+	if win != nil && win.Canvas().Size().Width < 900 {
+		return 1
+	}
+	return 3
+}
+
+// Start opens an event's interview where its draft stopped.
+func (s *LifeEventScreen) Start(event string) {
+	s.event = event
+	s.loading()
+	s.async(func() {
+		st, err := s.svc.Resume(s.ctx, event, s.tr.Lang())
+		fyne.Do(func() { s.step(st, err) })
+	})
+}
+
+func (s *LifeEventScreen) loading() {
+	s.onEnter, s.onEscape = nil, nil
+	p := widget.NewProgressBarInfinite()
+	s.show(wrapped(s.tr.T("life.loading")), p)
+}
+
+// step shows the next question, or the plan when none is left.
+func (s *LifeEventScreen) step(st Step, err error) {
+	if err != nil {
+		s.failure(err, s.Home)
+		return
+	}
+	if st.Question == nil {
+		s.Plan()
+		return
+	}
+	q := st.Question
+	errLabel := widget.NewLabel("")
+	errLabel.Importance = widget.DangerImportance
+	answer := func(v any) {
+		s.loading()
+		s.async(func() {
+			next, err := s.svc.Answer(s.ctx, s.event, q.ID, v, s.tr.Lang())
+			fyne.Do(func() { s.step(next, err) })
+		})
+	}
+	back := widget.NewButtonWithIcon(s.tr.T("life.back"), theme.NavigateBackIcon(), func() {
+		s.loading()
+		s.async(func() {
+			prev, err := s.svc.Back(s.ctx, s.event, s.tr.Lang())
+			fyne.Do(func() { s.step(prev, err) })
+		})
+	})
+	home := widget.NewButtonWithIcon(s.tr.T("life.home"), theme.HomeIcon(), s.Home)
+	input, next := s.input(q, answer, errLabel)
+	progress := widget.NewLabel(s.tr.T("life.progress", map[string]any{"Answered": st.Answered, "Known": st.Known}))
+	saved := widget.NewLabel(s.tr.T("life.not_saved"))
+	if !st.Saved.IsZero() {
+		saved.SetText(s.tr.T("life.saved"))
+	}
+	saved.Importance = widget.LowImportance
+	nav := []fyne.CanvasObject{home, back}
+	if next != nil {
+		nb := widget.NewButtonWithIcon(s.tr.T("life.next"), theme.NavigateNextIcon(), next)
+		nb.Importance = widget.HighImportance
+		nav = append(nav, nb)
+		s.onEnter = next
+	} else {
+		s.onEnter = nil
+	}
+	s.onEscape = back.OnTapped
+	objs := []fyne.CanvasObject{progress, heading(q.Text)}
+	if q.Help != "" {
+		objs = append(objs, wrapped(q.Help))
+	}
+	objs = append(objs, input, errLabel, container.NewHBox(nav...), saved)
+	s.show(objs...)
+	if e, ok := input.(*widget.Entry); ok {
+		s.win.Canvas().Focus(e)
+	}
+}
+
+// input is the widget for a question and, for typed answers, what Next
+// does (nil when choosing answers at once).
+func (s *LifeEventScreen) input(q *Question, answer func(any), errLabel *widget.Label) (fyne.CanvasObject, func()) {
+	big := func(text string, fn func()) fyne.CanvasObject {
+		b := widget.NewButton(text, fn)
+		return container.NewGridWrap(fyne.NewSize(340, 56), b)
+	}
+	switch q.Type {
+	case "yesno":
+		return container.NewGridWithColumns(2, big(s.tr.T("life.yes"), func() { answer(true) }), big(s.tr.T("life.no"), func() { answer(false) })), nil
+	case "choice":
+		var bs []fyne.CanvasObject
+		for _, c := range q.Choices {
+			id := c.ID
+			bs = append(bs, big(c.Text, func() { answer(id) }))
+		}
+		return container.NewVBox(bs...), nil
+	case "members":
+		var names []string
+		for _, c := range q.Choices {
+			names = append(names, c.Text)
+		}
+		cg := widget.NewCheckGroup(names, nil)
+		if v, ok := q.Value.([]string); ok {
+			cg.SetSelected(v)
+		} else {
+			cg.SetSelected(names)
+		}
+		return cg, func() {
+			if len(cg.Selected) == 0 {
+				errLabel.SetText(s.tr.T("life.choose_someone"))
+				return
+			}
+			answer(append([]string(nil), cg.Selected...))
+		}
+	}
+	e := widget.NewEntry()
+	if q.Value != nil {
+		switch v := q.Value.(type) {
+		case time.Time:
+			e.SetText(v.In(i18n.JST).Format(time.DateOnly))
+		default:
+			e.SetText(fmt.Sprint(v))
+		}
+	}
+	parse := func() (any, bool) {
+		t := strings.TrimSpace(e.Text)
+		switch q.Type {
+		case "date":
+			e.SetPlaceHolder("2026-04-01")
+			d, err := time.ParseInLocation(time.DateOnly, t, i18n.JST)
+			return d, err == nil
+		case "number":
+			n, err := strconv.Atoi(t)
+			return n, err == nil
+		case "postal":
+			p := strings.ReplaceAll(strings.ReplaceAll(t, "-", ""), "ー", "")
+			return p, len(p) == 7 && strings.Trim(p, "0123456789") == ""
+		}
+		return t, t != ""
+	}
+	switch q.Type {
+	case "date":
+		e.SetPlaceHolder(s.tr.T("life.date_placeholder"))
+	case "postal":
+		e.SetPlaceHolder("100-0013")
+	}
+	next := func() {
+		v, ok := parse()
+		if !ok {
+			errLabel.SetText(s.tr.T("life.invalid_" + q.Type))
+			return
+		}
+		answer(v)
+	}
+	e.OnSubmitted = func(string) { next() }
+	return e, next
+}
+
+// Plan shows the plan of the current event.
+func (s *LifeEventScreen) Plan() {
+	s.loading()
+	s.async(func() {
+		p, err := s.svc.Plan(s.ctx, s.event, s.tr.Lang())
+		fyne.Do(func() {
+			if err != nil {
+				s.failure(err, s.Home)
+				return
+			}
+			s.showPlan(p)
+		})
+	})
+}
+
+func (s *LifeEventScreen) showPlan(p Plan) {
+	s.onEnter, s.onEscape = nil, nil
+	tr := s.tr
+	objs := []fyne.CanvasObject{heading(tr.T("life.plan_title")), wrapped(tr.T("life.plan_intro"))}
+	online := 0
+	for i, it := range p.Items {
+		title := fmt.Sprintf("%d. %s", i+1, it.Name)
+		if it.Urgent {
+			title = "⚠ " + title
+		}
+		head := widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		head.Wrapping = fyne.TextWrapWord
+		lines := []fyne.CanvasObject{head,
+			wrapped(tr.T("office."+it.Office) + " · " + tr.T("channel."+it.Channel) + " · " + tr.T("signer."+it.Signer))}
+		if !it.Deadline.IsZero() {
+			dl := tr.T("plan.deadline", map[string]any{"Date": tr.DateWithEra(it.Deadline), "Days": it.DaysLeft})
+			if it.DaysLeft < 0 {
+				dl = tr.T("plan.overdue", map[string]any{"Date": tr.DateWithEra(it.Deadline), "Days": -it.DaysLeft})
+			}
+			l := widget.NewLabel(dl)
+			if it.Urgent || it.DaysLeft < 7 {
+				l.Importance = widget.DangerImportance
+			}
+			lines = append(lines, l)
+			if it.MovedBecause != "" {
+				lines = append(lines, wrapped(tr.T("plan.moved", map[string]any{"Legal": tr.DateWithEra(it.Legal),
+					"Reason": tr.T("closed."+it.MovedBecause, map[string]any{"Name": it.ClosedName})})))
+			}
+		}
+		lines = append(lines, wrapped(it.Why))
+		if it.LostIfMissed != "" {
+			lines = append(lines, wrapped(tr.T("plan.lost")+" "+it.LostIfMissed))
+		}
+		if it.Online {
+			online++
+		}
+		objs = append(objs, widget.NewCard("", "", container.NewVBox(lines...)))
+	}
+	fields := map[string]*widget.Entry{}
+	if online > 0 && !p.Filed {
+		objs = append(objs, heading(tr.T("life.file_title", map[string]any{"Count": online})),
+			wrapped(tr.T("life.prefill", map[string]any{"Percent": int(p.Prefill*100 + 0.5)})))
+		for _, f := range p.ToType {
+			e := widget.NewEntry()
+			_, field, _ := strings.Cut(f, ".")
+			fields[f] = e
+			objs = append(objs, widget.NewForm(widget.NewFormItem(tr.T("field."+field), e)))
+		}
+		failure := NewFailureBox(tr)
+		status := widget.NewLabel("")
+		var file *widget.Button
+		file = widget.NewButtonWithIcon(tr.T("life.sign_and_file"), theme.ConfirmIcon(), func() {
+			typed := map[string]string{}
+			for k, e := range fields {
+				typed[k] = e.Text
+			}
+			file.Disable()
+			failure.Hide()
+			status.SetText(tr.T("life.signing"))
+			s.async(func() {
+				rs, err := s.svc.Submit(s.ctx, s.event, typed, func(secret string, tries int) ([]byte, bool, error) {
+					return askAndWait(s.win, tr, s.rule, secret, tries, nil)
+				}, tr.Lang())
+				fyne.Do(func() {
+					file.Enable()
+					status.SetText("")
+					if err != nil {
+						failure.Show(err)
+						return
+					}
+					s.showReceipts(tr.T("life.filed"), rs, false)
+				})
+			})
+		})
+		file.Importance = widget.HighImportance
+		objs = append(objs, file, status, failure.Object())
+	}
+	if p.Filed {
+		objs = append(objs, wrapped(tr.T("life.already_filed")))
+	}
+	objs = append(objs, container.NewHBox(widget.NewButtonWithIcon(tr.T("life.home"), theme.HomeIcon(), s.Home),
+		widget.NewButton(tr.T("life.my_applications"), s.Applications)))
+	s.show(objs...)
+}
+
+// Applications shows the receipts with their status.
+func (s *LifeEventScreen) Applications() {
+	s.loading()
+	s.async(func() {
+		rs, stale, err := s.svc.Receipts(s.ctx, s.tr.Lang())
+		fyne.Do(func() {
+			if err != nil && len(rs) == 0 {
+				s.failure(err, s.Home)
+				return
+			}
+			s.showReceipts(s.tr.T("life.my_applications"), rs, stale)
+		})
+	})
+}
+
+func (s *LifeEventScreen) showReceipts(title string, rs []Receipt, stale bool) {
+	s.onEnter, s.onEscape = nil, s.Home
+	tr := s.tr
+	objs := []fyne.CanvasObject{heading(title)}
+	if stale {
+		objs = append(objs, wrapped(tr.T("applications.stale")))
+	}
+	if len(rs) == 0 {
+		objs = append(objs, wrapped(tr.T("applications.none")))
+	}
+	for _, r := range rs {
+		st := widget.NewLabelWithStyle(tr.T("status."+r.Status), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		if r.Status == "needs-information" || r.Status == "rejected" {
+			st.Importance = widget.DangerImportance
+		}
+		lines := []fyne.CanvasObject{wrapped(r.Procedure), st, widget.NewLabel(tr.T("life.receipt", map[string]any{"Number": r.Number}))}
+		if r.Note != "" {
+			lines = append(lines, wrapped(r.Note))
+		}
+		objs = append(objs, widget.NewCard("", "", container.NewVBox(lines...)))
+	}
+	objs = append(objs, container.NewHBox(widget.NewButtonWithIcon(tr.T("life.home"), theme.HomeIcon(), s.Home),
+		widget.NewButtonWithIcon(tr.T("life.refresh"), theme.ViewRefreshIcon(), s.Applications)))
+	s.show(objs...)
+}
+
+func (s *LifeEventScreen) failure(err error, back func()) {
+	s.onEnter, s.onEscape = nil, back
+	f := NewFailureBox(s.tr)
+	f.Show(err)
+	s.show(f.Object(), widget.NewButtonWithIcon(s.tr.T("life.home"), theme.HomeIcon(), back))
+}
+
+// Text returns the visible texts (tests, accessibility).
+func (s *LifeEventScreen) Text() []string {
+	var out []string
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		switch w := o.(type) {
+		case *widget.Label:
+			out = append(out, w.Text)
+		case *widget.Button:
+			out = append(out, w.Text)
+		case *widget.Card:
+			walk(w.Content)
+		case *container.Scroll:
+			walk(w.Content)
+		case *fyne.Container:
+			for _, c := range w.Objects {
+				walk(c)
+			}
+		}
+	}
+	walk(s.root)
+	return out
+}
