@@ -60,9 +60,11 @@ const (
 // Event is one life event: the questions it asks and the procedures it may
 // trigger.
 type Event struct {
-	ID   string `json:"id"`
-	Name Text   `json:"name"`
-	Help Text   `json:"help"`
+	ID string `json:"id"`
+	// Order places the event on the home screen (most common first).
+	Order int  `json:"order,omitempty"`
+	Name  Text `json:"name"`
+	Help  Text `json:"help"`
 	// Date is the question whose answer is the event's date (deadlines
 	// count from it unless a rule names another).
 	Date       string      `json:"date"`
@@ -205,6 +207,7 @@ func Load(fsys fs.FS, languages []string) (*Catalog, error) {
 		}
 		c.Events = append(c.Events, e)
 	}
+	sort.SliceStable(c.Events, func(i, j int) bool { return c.Events[i].Order < c.Events[j].Order })
 	return c, nil
 }
 

@@ -28,8 +28,11 @@ type LifeEventScreen struct {
 	event string
 	ctx   context.Context
 	stop  context.CancelFunc
-	// keys are the wizard's keyboard handlers (Enter: next, Escape: back).
+	// keys are the wizard's keyboard handlers (Enter: next, Escape: back;
+	// digits choose an answer, 1 = the first button).
 	onEnter, onEscape func()
+	onDigit           []func()
+	keepDigits        bool
 }
 
 // NewLifeEventScreen builds the screen on its home.
@@ -45,6 +48,13 @@ func (s *LifeEventScreen) Object() fyne.CanvasObject { return s.root }
 
 // Stop cancels work in progress (window closed).
 func (s *LifeEventScreen) Stop() { s.stop() }
+
+// TypedRune chooses an answer by its number (the buttons show it).
+func (s *LifeEventScreen) TypedRune(r rune) {
+	if i := int(r - '1'); i >= 0 && i < len(s.onDigit) {
+		s.onDigit[i]()
+	}
+}
 
 // TypedKey is the wizard's keyboard: Enter goes on, Escape goes back. The
 // shell routes the window's keys here while this screen shows.
@@ -62,6 +72,10 @@ func (s *LifeEventScreen) TypedKey(ev *fyne.KeyEvent) {
 }
 
 func (s *LifeEventScreen) show(objs ...fyne.CanvasObject) {
+	if len(objs) > 0 && !s.keepDigits {
+		s.onDigit = nil
+	}
+	s.keepDigits = false
 	s.root.Objects = []fyne.CanvasObject{container.NewVScroll(container.NewPadded(container.NewVBox(objs...)))}
 	s.root.Refresh()
 }
@@ -172,17 +186,22 @@ func (s *LifeEventScreen) step(st Step, err error) {
 		objs = append(objs, wrapped(q.Help))
 	}
 	objs = append(objs, input, errLabel, container.NewHBox(nav...), saved)
+	s.keepDigits = true
 	s.show(objs...)
 	if e, ok := input.(*widget.Entry); ok {
 		s.win.Canvas().Focus(e)
+	} else {
+		s.win.Canvas().Unfocus()
 	}
 }
 
 // input is the widget for a question and, for typed answers, what Next
 // does (nil when choosing answers at once).
 func (s *LifeEventScreen) input(q *Question, answer func(any), errLabel *widget.Label) (fyne.CanvasObject, func()) {
+	s.onDigit = nil
 	big := func(text string, fn func()) fyne.CanvasObject {
-		b := widget.NewButton(text, fn)
+		s.onDigit = append(s.onDigit, fn)
+		b := widget.NewButton(fmt.Sprintf("%d. %s", len(s.onDigit), text), fn)
 		return container.NewGridWrap(fyne.NewSize(340, 56), b)
 	}
 	switch q.Type {
@@ -282,10 +301,10 @@ func (s *LifeEventScreen) showPlan(p Plan) {
 		if it.Urgent {
 			title = "⚠ " + title
 		}
-		head := widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-		head.Wrapping = fyne.TextWrapWord
-		lines := []fyne.CanvasObject{head,
-			wrapped(tr.T("office."+it.Office) + " · " + tr.T("channel."+it.Channel) + " · " + tr.T("signer."+it.Signer))}
+		// a card with both title and subtitle: Fyne takes an empty one for
+		// a hidden object, and then nothing after it can take the focus
+		sub := tr.T("office."+it.Office) + " · " + tr.T("channel."+it.Channel) + " · " + tr.T("signer."+it.Signer)
+		var lines []fyne.CanvasObject
 		if !it.Deadline.IsZero() {
 			dl := tr.T("plan.deadline", map[string]any{"Date": tr.DateWithEra(it.Deadline), "Days": it.DaysLeft})
 			if it.DaysLeft < 0 {
@@ -308,9 +327,10 @@ func (s *LifeEventScreen) showPlan(p Plan) {
 		if it.Online {
 			online++
 		}
-		objs = append(objs, widget.NewCard("", "", container.NewVBox(lines...)))
+		objs = append(objs, widget.NewCard(title, sub, container.NewVBox(lines...)))
 	}
 	fields := map[string]*widget.Entry{}
+	var firstField *widget.Entry
 	if online > 0 && !p.Filed {
 		objs = append(objs, heading(tr.T("life.file_title", map[string]any{"Count": online})),
 			wrapped(tr.T("life.prefill", map[string]any{"Percent": int(p.Prefill*100 + 0.5)})))
@@ -318,14 +338,24 @@ func (s *LifeEventScreen) showPlan(p Plan) {
 			e := widget.NewEntry()
 			_, field, _ := strings.Cut(f, ".")
 			fields[f] = e
-			objs = append(objs, widget.NewForm(widget.NewFormItem(tr.T("field."+field), e)))
+			if firstField == nil {
+				firstField = e
+			}
+			objs = append(objs, widget.NewLabel(tr.T("field."+field)), e)
 		}
 		failure := NewFailureBox(tr)
 		status := widget.NewLabel("")
 		var file *widget.Button
 		file = widget.NewButtonWithIcon(tr.T("life.sign_and_file"), theme.ConfirmIcon(), func() {
 			typed := map[string]string{}
-			for k, e := range fields {
+			for _, k := range p.ToType {
+				e := fields[k]
+				if strings.TrimSpace(e.Text) == "" {
+					_, field, _ := strings.Cut(k, ".")
+					status.SetText(tr.T("life.type_field", map[string]any{"Field": tr.T("field." + field)}))
+					s.win.Canvas().Focus(e)
+					return
+				}
 				typed[k] = e.Text
 			}
 			file.Disable()
@@ -347,6 +377,7 @@ func (s *LifeEventScreen) showPlan(p Plan) {
 			})
 		})
 		file.Importance = widget.HighImportance
+		s.onEnter = file.OnTapped // the PIN dialog follows: Enter alone files nothing
 		objs = append(objs, file, status, failure.Object())
 	}
 	if p.Filed {
@@ -355,6 +386,11 @@ func (s *LifeEventScreen) showPlan(p Plan) {
 	objs = append(objs, container.NewHBox(widget.NewButtonWithIcon(tr.T("life.home"), theme.HomeIcon(), s.Home),
 		widget.NewButton(tr.T("life.my_applications"), s.Applications)))
 	s.show(objs...)
+	if firstField != nil {
+		s.win.Canvas().Focus(firstField)
+	} else {
+		s.win.Canvas().Unfocus()
+	}
 }
 
 // Applications shows the receipts with their status.
@@ -387,11 +423,11 @@ func (s *LifeEventScreen) showReceipts(title string, rs []Receipt, stale bool) {
 		if r.Status == "needs-information" || r.Status == "rejected" {
 			st.Importance = widget.DangerImportance
 		}
-		lines := []fyne.CanvasObject{wrapped(r.Procedure), st, widget.NewLabel(tr.T("life.receipt", map[string]any{"Number": r.Number}))}
+		lines := []fyne.CanvasObject{st}
 		if r.Note != "" {
 			lines = append(lines, wrapped(r.Note))
 		}
-		objs = append(objs, widget.NewCard("", "", container.NewVBox(lines...)))
+		objs = append(objs, widget.NewCard(r.Procedure, tr.T("life.receipt", map[string]any{"Number": r.Number}), container.NewVBox(lines...)))
 	}
 	objs = append(objs, container.NewHBox(widget.NewButtonWithIcon(tr.T("life.home"), theme.HomeIcon(), s.Home),
 		widget.NewButtonWithIcon(tr.T("life.refresh"), theme.ViewRefreshIcon(), s.Applications)))
@@ -416,6 +452,7 @@ func (s *LifeEventScreen) Text() []string {
 		case *widget.Button:
 			out = append(out, w.Text)
 		case *widget.Card:
+			out = append(out, w.Title, w.Subtitle)
 			walk(w.Content)
 		case *container.Scroll:
 			walk(w.Content)

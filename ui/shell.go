@@ -171,6 +171,11 @@ func (s *Shell) SetLanguage(lang string) {
 			events.TypedKey(ev)
 		}
 	})
+	s.win.Canvas().SetOnTypedRune(func(r rune) {
+		if events != nil && s.tabs != nil && s.tabs.SelectedIndex() == 0 {
+			events.TypedRune(r)
+		}
+	})
 	s.root.Objects = []fyne.CanvasObject{
 		container.NewBorder(container.NewVBox(top...), nil, nil, nil, body),
 	}

@@ -1,0 +1,153 @@
+package gui
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"madoguchi/app/demo"
+	"madoguchi/auth/keystore"
+	"madoguchi/auth/reader"
+	"madoguchi/i18n"
+	"madoguchi/sandbox/fixtures"
+	"madoguchi/sandbox/idp"
+	"madoguchi/sandbox/intake"
+	"madoguchi/sandbox/issuer"
+	"madoguchi/ui"
+)
+
+// The whole moving journey in the window, keyboard only: from the home
+// tile to receipts — dates and codes typed, answers chosen by number, Enter
+// to go on, the signing password typed into the PIN dialog.
+func TestMovingWizardKeyboardOnly(t *testing.T) {
+	srv, err := idp.Start(idp.Config{Addr: "127.0.0.1:0", DataDir: t.TempDir(), Mount: []func(*idp.Server, *http.ServeMux) error{issuer.Mount, intake.Mount}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	profile := demo.Profile(srv, "test-city")
+	r, _ := fixtures.ByID("yamada-taro")
+	d, _ := demo.NewReader(r.ID)
+	m := reader.NewMonitor(d.Backend(), "")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go m.Run(ctx)
+	waitIdentified(m)
+	signIn := &signInService{m: m, profile: profile, keys: keystore.New(keystore.NewMemory())}
+	if _, err := signIn.SignIn(ctx, func(string, int) ([]byte, bool, error) { return []byte(r.AuthPIN), false, nil },
+		func([]string) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	life, err := newLifeService(signIn, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := test.NewTempApp(t)
+	w := a.NewWindow("test")
+	w.Resize(fyne.NewSize(1366, 768))
+	var screen *ui.LifeEventScreen
+	fyne.DoAndWait(func() {
+		screen = ui.NewLifeEventScreen(w, life, i18n.New("ja"), func(string, []byte) bool { return true })
+		w.SetContent(screen.Object())
+	})
+	see := func(want string) {
+		t.Helper()
+		deadline := time.Now().Add(20 * time.Second)
+		for {
+			var texts []string
+			fyne.DoAndWait(func() { texts = screen.Text() })
+			if strings.Contains(strings.Join(texts, "\n"), want) {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("never saw %q; screen:\n%s", want, strings.Join(texts, "\n"))
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	typeIn := func(text string) {
+		t.Helper()
+		deadline := time.Now().Add(5 * time.Second)
+		for {
+			typed := false
+			fyne.DoAndWait(func() {
+				if e, ok := w.Canvas().Focused().(*widget.Entry); ok {
+					test.Type(e, text)
+					typed = true
+				}
+			})
+			if typed {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("no entry has the focus for %q", text)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	key := func(k fyne.KeyName) { fyne.DoAndWait(func() { screen.TypedKey(&fyne.KeyEvent{Name: k}) }) }
+	digit := func(r rune) { fyne.DoAndWait(func() { screen.TypedRune(r) }) }
+
+	see("何がありましたか？")
+	fyne.DoAndWait(func() { screen.Start("moving") }) // the home tile (a button: Tab + Space)
+	move := time.Now().AddDate(0, 0, 10).Format(time.DateOnly)
+	see("引っ越しの日")
+	typeIn(move)
+	key(fyne.KeyReturn)
+	see("同じ市区町村")
+	digit('2') // いいえ
+	see("郵便番号")
+	typeIn("530-0001")
+	key(fyne.KeyReturn)
+	see("番地")
+	typeIn("梅田一丁目1番1号")
+	key(fyne.KeyReturn)
+	see("健康保険")
+	digit('2') // 国民健康保険
+	see("児童手当")
+	digit('1')
+	see("転校")
+	digit('2')
+	see("印鑑登録")
+	digit('2')
+	see("犬")
+	digit('2')
+	see("あなたの手続き")
+	see("⚠") // the urgent deadlines, first
+	see("電話番号")
+	typeIn("090-1234-5678")
+	// the PIN dialog: the signing password, then Enter
+	go func() {
+		deadline := time.Now().Add(20 * time.Second)
+		for time.Now().Before(deadline) {
+			done := false
+			fyne.DoAndWait(func() {
+				if e, ok := w.Canvas().Focused().(*widget.Entry); ok && e.Password {
+					test.Type(e, r.SignPassword)
+					e.OnSubmitted(e.Text)
+					done = true
+				}
+			})
+			if done {
+				return
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}()
+	key(fyne.KeyReturn) // "Sign with your card and file"
+	see("受付番号")
+	see("受付済み")
+	rs, _, err := life.Receipts(ctx, "ja")
+	if err != nil || len(rs) != 3 {
+		t.Fatalf("receipts %+v %v", rs, err)
+	}
+	// closing and opening again: the draft is filed, nothing asked again
+	fyne.DoAndWait(func() { screen.Start("moving") })
+	see("申請済み")
+}
