@@ -202,10 +202,10 @@ type Step struct {
 // PlanItem is one procedure of the plan.
 type PlanItem struct {
 	ID, Name, Why, LostIfMissed, Office, Channel, Signer string
-	Urgent, Online                                        bool
+	Urgent, Online                                       bool
 	// Deadline is the effective last day (zero: none); Legal differs from
 	// it when a closed day moved it, MovedBecause says why.
-	Deadline, Legal, Opens time.Time
+	Deadline, Legal, Opens   time.Time
 	MovedBecause, ClosedName string
 	DaysLeft                 int
 }
