@@ -56,6 +56,7 @@ type GUIOptions struct {
 	DemoShowAttributes bool
 	DemoSignIn         bool
 	DemoCertificate    string
+	DemoLifeEvent      string
 	// Args are the arguments the app was started with (a restart reuses them).
 	Args []string
 }
@@ -165,6 +166,7 @@ Exit codes: 0 done, 1 failed (a failure code is printed), 2 wrong usage
 	f.BoolVar(&o.DemoShowAttributes, "demo-show-attributes", false, "demo: enter the fictional resident's input-support PIN once the card is identified (screenshots, training)")
 	f.BoolVar(&o.DemoSignIn, "demo-sign-in", false, "demo: sign in with the fictional resident's auth PIN once the card is identified (screenshots, training)")
 	f.StringVar(&o.DemoCertificate, "demo-certificate", "", "demo: after --demo-sign-in, fetch this certificate (residence, tax, attributes) and show it")
+	f.StringVar(&o.DemoLifeEvent, "demo-life-event", "", "demo: after --demo-sign-in, open this life event's questions (moving, job-change, birth)")
 	f.Bool("pcsc", true, "use the PC/SC card readers (the default; kept for older scripts)")
 	_ = f.MarkHidden("pcsc")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err.Error()} })

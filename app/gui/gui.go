@@ -133,7 +133,7 @@ func Run(o cli.GUIOptions, env *cli.Env) (code int) {
 		go demoShowAttributes(monitor, svc, shell, o.Resident)
 	}
 	if o.DemoSignIn && demoMode {
-		go demoSignInNow(monitor, signIn, shell, o.Resident, o.DemoCertificate)
+		go demoSignInNow(monitor, signIn, shell, o.Resident, o.DemoCertificate, o.DemoLifeEvent)
 	}
 	w.ShowAndRun()
 	return 0
@@ -203,7 +203,7 @@ func demoShowAttributes(m *reader.Monitor, svc *cardService, shell *ui.Shell, re
 }
 
 // demoSignInNow signs in with the fictional resident's auth PIN, as if typed.
-func demoSignInNow(m *reader.Monitor, s *signInService, shell *ui.Shell, resident, cert string) {
+func demoSignInNow(m *reader.Monitor, s *signInService, shell *ui.Shell, resident, cert, event string) {
 	waitIdentified(m)
 	auth, _, err := demo.PINs(resident)
 	if err != nil {
@@ -215,6 +215,9 @@ func demoSignInNow(m *reader.Monitor, s *signInService, shell *ui.Shell, residen
 			shell.SignInPanel().Reload()
 			if cert != "" {
 				shell.ShowCertificates(cert)
+			}
+			if l := shell.LifeEvents(); l != nil && event != "" {
+				l.Start(event)
 			}
 		})
 	}
