@@ -9,6 +9,7 @@ import (
 
 	"go.yaml.in/yaml/v4"
 
+	"madoguchi/procedures/postal"
 	"madoguchi/protocol/bundle"
 )
 
@@ -54,6 +55,15 @@ func (p *Plan) Applications(f Facts, typed map[string]string) ([]bundle.Applicat
 			}
 			pf.Filled++
 			a.Fields[in.ID], a.Sources[in.ID] = wire(v), src
+			if q, ok := strings.CutPrefix(in.Source, "answer:"); ok {
+				if qq, _ := p.Event.Question(q); qq != nil && qq.Type == TypePostal {
+					// the address the code names, from the offline table
+					if as := postal.Lookup(v.(string)); len(as) > 0 {
+						a.Fields[in.ID+"_address"], a.Sources[in.ID+"_address"] = as[0].String(), "postal-table"
+						pf.Filled++
+					}
+				}
+			}
 		}
 		apps = append(apps, a)
 	}

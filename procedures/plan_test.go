@@ -282,6 +282,7 @@ func TestApplicationsPrefill(t *testing.T) {
 	}
 	apps, pf := p.Applications(f, map[string]string{"moving-out-notice.phone": "090-0000-0000"})
 	if len(apps) != 2 || apps[0].Procedure != "moving-out-notice" || apps[0].Fields["move_date"] != "2026-04-01" ||
+		apps[0].Fields["new_postal_code_address"] != "大阪府大阪市北区梅田" ||
 		apps[0].Sources["current_address"] != "residence-record" || apps[0].Sources["phone"] != "typed" {
 		t.Fatalf("%+v", apps)
 	}

@@ -188,7 +188,7 @@ func (s *LifeEventScreen) step(st Step, err error) {
 	objs = append(objs, input, errLabel, container.NewHBox(nav...), saved)
 	s.keepDigits = true
 	s.show(objs...)
-	if e, ok := input.(*widget.Entry); ok {
+	if e := firstEntry(input); e != nil {
 		s.win.Canvas().Focus(e)
 	} else {
 		s.win.Canvas().Unfocus()
@@ -258,11 +258,25 @@ func (s *LifeEventScreen) input(q *Question, answer func(any), errLabel *widget.
 		}
 		return t, t != ""
 	}
+	var found *widget.Label
 	switch q.Type {
 	case "date":
 		e.SetPlaceHolder(s.tr.T("life.date_placeholder"))
 	case "postal":
 		e.SetPlaceHolder("100-0013")
+		// the address the code names, as it is typed
+		found = widget.NewLabel("")
+		e.OnChanged = func(t string) {
+			if v, ok := parse(); ok {
+				if addr := s.svc.Address(v.(string)); addr != "" {
+					found.SetText(s.tr.T("life.postal_found", map[string]any{"Address": addr}))
+					return
+				}
+				found.SetText(s.tr.T("life.postal_unknown"))
+				return
+			}
+			found.SetText("")
+		}
 	}
 	next := func() {
 		v, ok := parse()
@@ -273,6 +287,9 @@ func (s *LifeEventScreen) input(q *Question, answer func(any), errLabel *widget.
 		answer(v)
 	}
 	e.OnSubmitted = func(string) { next() }
+	if found != nil {
+		return container.NewVBox(e, found), next
+	}
 	return e, next
 }
 
@@ -464,4 +481,19 @@ func (s *LifeEventScreen) Text() []string {
 	}
 	walk(s.root)
 	return out
+}
+
+// firstEntry is o itself or the first entry in a container o.
+func firstEntry(o fyne.CanvasObject) *widget.Entry {
+	switch x := o.(type) {
+	case *widget.Entry:
+		return x
+	case *fyne.Container:
+		for _, c := range x.Objects {
+			if e := firstEntry(c); e != nil {
+				return e
+			}
+		}
+	}
+	return nil
 }

@@ -245,4 +245,7 @@ type LifeEventService interface {
 	// password through ask) and files it; typed are the fields nobody knew.
 	Submit(ctx context.Context, event string, typed map[string]string, ask PINAsker, lang string) ([]Receipt, error)
 	Receipts(ctx context.Context, lang string) (rs []Receipt, stale bool, err error)
+	// Address is the address a postal code names ("" when unknown), from
+	// the offline table.
+	Address(code string) string
 }

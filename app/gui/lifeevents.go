@@ -11,6 +11,7 @@ import (
 	"madoguchi/i18n"
 	"madoguchi/i18n/failure"
 	"madoguchi/procedures"
+	"madoguchi/procedures/postal"
 	"madoguchi/protocol/bundle"
 	"madoguchi/ui"
 )
@@ -334,4 +335,11 @@ func (l *lifeService) views(rs []bundle.Receipt, lang string) []ui.Receipt {
 		out = append(out, ui.Receipt{Number: r.Number, Procedure: name, Status: r.Status, Note: r.Note, Updated: r.Updated})
 	}
 	return out
+}
+
+func (l *lifeService) Address(code string) string {
+	if as := postal.Lookup(code); len(as) > 0 {
+		return as[0].String()
+	}
+	return ""
 }

@@ -104,6 +104,7 @@ func TestMovingWizardKeyboardOnly(t *testing.T) {
 	digit('2') // いいえ
 	see("郵便番号")
 	typeIn("530-0001")
+	see("大阪府大阪市北区梅田") // the offline postal table, as it is typed
 	key(fyne.KeyReturn)
 	see("番地")
 	typeIn("梅田一丁目1番1号")
