@@ -108,6 +108,11 @@ func Run(o cli.GUIOptions, env *cli.Env) (code int) {
 			return cli.ExitFailure
 		}
 		shell.SetLifeEvents(life)
+		watch := &statusWatch{life: life, every: 30 * time.Second, notify: fyneNotify(a), tr: shell.Localizer}
+		if demoMode {
+			watch.every = demo.DemoAdvance / 2
+		}
+		go watch.run(ctx)
 	}
 	defer shell.Stop()
 	if !demoMode && signIn == nil {
