@@ -29,4 +29,3 @@ func TestStatusNotifications(t *testing.T) {
 		t.Fatalf("a new receipt: %v", n)
 	}
 }
-
