@@ -119,9 +119,6 @@ func Serve(addr, dataDir string, advance time.Duration) (*idp.Server, error) {
 		issuer.Mount, intake.MountWith(intake.Options{Advance: advance})}})
 }
 
-// DemoAdvance is how fast the demo's receipts move on (received → in
-// review → completed), so a person trying it sees the status change.
-const DemoAdvance = 20 * time.Second
 
 // StartMunicipality runs the sandbox municipality in-process on a free
 // loopback port with throwaway data, and returns its profile.

@@ -5,7 +5,15 @@
 // with NO-DEMO.
 package demo
 
-import "madoguchi/i18n/failure"
+import (
+	"time"
+
+	"madoguchi/i18n/failure"
+)
+
+// DemoAdvance is how fast the demo's receipts move on (received → in
+// review → completed), so a person trying it sees the status change.
+const DemoAdvance = 20 * time.Second
 
 // Failure codes of the demo.
 const (
