@@ -119,7 +119,6 @@ func Serve(addr, dataDir string, advance time.Duration) (*idp.Server, error) {
 		issuer.Mount, intake.MountWith(intake.Options{Advance: advance})}})
 }
 
-
 // StartMunicipality runs the sandbox municipality in-process on a free
 // loopback port with throwaway data, and returns its profile.
 func StartMunicipality() (sso.Profile, func(), error) {
