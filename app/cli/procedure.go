@@ -122,24 +122,7 @@ in and keep a residence record, who you are and your household come from it.`,
 			if err != nil {
 				return err
 			}
-			if answersFile == "" {
-				return usageError{"--answers FILE is required"}
-			}
-			data, err := os.ReadFile(answersFile)
-			if err != nil {
-				return usageError{err.Error()}
-			}
-			a, err := e.ParseAnswers(data)
-			if err != nil {
-				return err
-			}
-			rules, err := municipal(f.profile, e)
-			if err != nil {
-				return err
-			}
-			facts := r.knownFacts(cmd.Context(), f)
-			facts.Profile = rules.facts
-			p, err := rules.event.Plan(facts, a, rules.calendar)
+			p, facts, err := r.planFromFile(cmd.Context(), e, answersFile, f)
 			if err != nil {
 				return err
 			}
@@ -156,24 +139,10 @@ in and keep a residence record, who you are and your household come from it.`,
 			if err != nil {
 				return err
 			}
-			if answersFile == "" || icsOut == "" {
-				return usageError{"--answers FILE and --ics OUT are required"}
+			if icsOut == "" {
+				return usageError{"--ics OUT is required"}
 			}
-			data, err := os.ReadFile(answersFile)
-			if err != nil {
-				return usageError{err.Error()}
-			}
-			a, err := e.ParseAnswers(data)
-			if err != nil {
-				return err
-			}
-			rules, err := municipal(f.profile, e)
-			if err != nil {
-				return err
-			}
-			facts := r.knownFacts(cmd.Context(), f)
-			facts.Profile = rules.facts
-			p, err := rules.event.Plan(facts, a, rules.calendar)
+			p, _, err := r.planFromFile(cmd.Context(), e, answersFile, f)
 			if err != nil {
 				return err
 			}
@@ -358,6 +327,30 @@ func (r *runner) applicationsCommand() *cobra.Command {
 	f.register(c.Flags(), false)
 	r.jsonFlag(c)
 	return c
+}
+
+// planFromFile plans e from an answers file, with what the kept residence
+// record says and the municipality's own rules.
+func (r *runner) planFromFile(ctx context.Context, e *procedures.Event, answersFile string, f *ssoFlags) (*procedures.Plan, procedures.Facts, error) {
+	if answersFile == "" {
+		return nil, procedures.Facts{}, usageError{"--answers FILE is required"}
+	}
+	data, err := os.ReadFile(answersFile)
+	if err != nil {
+		return nil, procedures.Facts{}, usageError{err.Error()}
+	}
+	a, err := e.ParseAnswers(data)
+	if err != nil {
+		return nil, procedures.Facts{}, err
+	}
+	rules, err := municipal(f.profile, e)
+	if err != nil {
+		return nil, procedures.Facts{}, err
+	}
+	facts := r.knownFacts(ctx, f)
+	facts.Profile = rules.facts
+	p, err := rules.event.Plan(facts, a, rules.calendar)
+	return p, facts, err
 }
 
 // knownFacts is what the kept residence record says (nothing when signed
