@@ -351,6 +351,20 @@ func (s *LifeEventScreen) showPlan(p Plan) {
 	if online > 0 && !p.Filed {
 		objs = append(objs, heading(tr.T("life.file_title", map[string]any{"Count": online})),
 			wrapped(tr.T("life.prefill", map[string]any{"Percent": int(p.Prefill*100 + 0.5)})))
+		for _, f := range p.Forms {
+			var rows []fyne.CanvasObject
+			for _, fl := range f.Fields {
+				label := fl.Name
+				if tr.Has("field." + fl.Name) {
+					label = tr.T("field." + fl.Name)
+				}
+				badge := widget.NewLabel(tr.T("source." + f.Sources[fl.Name]))
+				badge.Importance = widget.LowImportance
+				val := wrapped(tr.FieldValue(fl.Name, fl.Value))
+				rows = append(rows, container.NewBorder(nil, nil, widget.NewLabelWithStyle(label, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), badge, val))
+			}
+			objs = append(objs, widget.NewCard(f.Procedure, tr.T("life.review"), container.NewVBox(rows...)))
+		}
 		for _, f := range p.ToType {
 			e := widget.NewEntry()
 			_, field, _ := strings.Cut(f, ".")

@@ -221,6 +221,18 @@ type Plan struct {
 	ToType []string
 	// Filed is set once the bundle was receipted.
 	Filed bool
+	// Forms are the online procedures' forms as they will be signed, each
+	// field with where its value came from (review before signing).
+	Forms []Form
+}
+
+// Form is one online procedure's form.
+type Form struct {
+	Procedure string
+	Fields    []Field
+	// Sources says where each field's value came from: card,
+	// residence-record, answer, postal-table, typed.
+	Sources map[string]string
 }
 
 // Receipt is a filed application with its status.

@@ -57,6 +57,7 @@ type GUIOptions struct {
 	DemoSignIn         bool
 	DemoCertificate    string
 	DemoLifeEvent      string
+	DemoAnswers        string
 	// Args are the arguments the app was started with (a restart reuses them).
 	Args []string
 }
@@ -167,6 +168,7 @@ Exit codes: 0 done, 1 failed (a failure code is printed), 2 wrong usage
 	f.BoolVar(&o.DemoSignIn, "demo-sign-in", false, "demo: sign in with the fictional resident's auth PIN once the card is identified (screenshots, training)")
 	f.StringVar(&o.DemoCertificate, "demo-certificate", "", "demo: after --demo-sign-in, fetch this certificate (residence, tax, attributes) and show it")
 	f.StringVar(&o.DemoLifeEvent, "demo-life-event", "", "demo: after --demo-sign-in, open this life event's questions (moving, job-change, birth)")
+	f.StringVar(&o.DemoAnswers, "demo-answers", "", "demo: with --demo-life-event, answer from this `file` first (shows the plan; see docs/answers.md)")
 	f.Bool("pcsc", true, "use the PC/SC card readers (the default; kept for older scripts)")
 	_ = f.MarkHidden("pcsc")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err.Error()} })

@@ -138,7 +138,7 @@ func Run(o cli.GUIOptions, env *cli.Env) (code int) {
 		go demoShowAttributes(monitor, svc, shell, o.Resident)
 	}
 	if o.DemoSignIn && demoMode {
-		go demoSignInNow(monitor, signIn, shell, o.Resident, o.DemoCertificate, o.DemoLifeEvent)
+		go demoSignInNow(monitor, signIn, shell, o)
 	}
 	w.ShowAndRun()
 	return 0
@@ -208,13 +208,25 @@ func demoShowAttributes(m *reader.Monitor, svc *cardService, shell *ui.Shell, re
 }
 
 // demoSignInNow signs in with the fictional resident's auth PIN, as if typed.
-func demoSignInNow(m *reader.Monitor, s *signInService, shell *ui.Shell, resident, cert, event string) {
+func demoSignInNow(m *reader.Monitor, s *signInService, shell *ui.Shell, o cli.GUIOptions) {
+	resident, cert, event := o.Resident, o.DemoCertificate, o.DemoLifeEvent
 	waitIdentified(m)
 	auth, _, err := demo.PINs(resident)
 	if err != nil {
 		return
 	}
 	_, err = s.SignIn(context.Background(), func(string, int) ([]byte, bool, error) { return []byte(auth), false, nil }, nil) // the demo agrees as the person would
+	if err == nil && event != "" && o.DemoAnswers != "" && s.Account() != nil {
+		if data, rerr := os.ReadFile(o.DemoAnswers); rerr == nil {
+			if l, lerr := newLifeService(s, m); lerr == nil {
+				if e, eerr := l.event(event); eerr == nil {
+					if ans, perr := e.ParseAnswers(data); perr == nil {
+						_ = l.save(context.Background(), e, ans, nil)
+					}
+				}
+			}
+		}
+	}
 	if err == nil {
 		fyne.Do(func() {
 			shell.SignInPanel().Reload()

@@ -257,8 +257,22 @@ func (l *lifeService) Plan(ctx context.Context, event, lang string) (ui.Plan, er
 		typed = d.Typed
 		out.Filed = d.Filed()
 	}
-	_, pf := p.Applications(f, typed)
+	apps, pf := p.Applications(f, typed)
 	out.Prefill, out.ToType = pf.Ratio(), pf.Missing
+	for _, app := range apps {
+		form := ui.Form{Procedure: app.Procedure, Sources: app.Sources}
+		if pr, ok := p.Event.Procedure(app.Procedure); ok {
+			form.Procedure = pr.Name.In(lang)
+		}
+		names := make([]string, 0, len(app.Fields))
+		for k := range app.Fields {
+			names = append(names, k)
+		}
+		for _, k := range i18n.OrderFields(names) {
+			form.Fields = append(form.Fields, ui.Field{Name: k, Value: app.Fields[k]})
+		}
+		out.Forms = append(out.Forms, form)
+	}
 	return out, nil
 }
 

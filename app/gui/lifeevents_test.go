@@ -2,7 +2,9 @@ package gui
 
 import (
 	"context"
+	"image/png"
 	"net/http"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -122,6 +124,15 @@ func TestMovingWizardKeyboardOnly(t *testing.T) {
 	see("あなたの手続き")
 	see("⚠") // the urgent deadlines, first
 	see("電話番号")
+	see("住民票から") // the review: each value with its source
+	see("大阪府大阪市北区梅田")
+	if out := os.Getenv("MADOGUCHI_SHOT"); out != "" { // a look at the plan (dev)
+		fyne.DoAndWait(func() {
+			f, _ := os.Create(out)
+			png.Encode(f, w.Canvas().Capture())
+			f.Close()
+		})
+	}
 	typeIn("090-1234-5678")
 	// the PIN dialog: the signing password, then Enter
 	go func() {
