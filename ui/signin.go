@@ -55,8 +55,7 @@ func NewSignInPanel(win fyne.Window, svc SignInService, tr *i18n.Localizer, lang
 	p.note.Wrapping = fyne.TextWrapWord
 	p.button = widget.NewButton("", nil)
 	p.failure = NewFailureBox(tr)
-	p.card = widget.NewCard(tr.T("signin.title"), tr.T("signin.subtitle", map[string]any{"Municipality": svc.Municipality(lang)}),
-		container.NewVBox(p.status, p.note, p.button, p.failure.Object()))
+	p.card = widget.NewCard(tr.T("signin.title"), tr.T("signin.subtitle", map[string]any{"Municipality": svc.Municipality(lang)}), nil)
 	p.show(svc.Current())
 	return p
 }
@@ -67,6 +66,9 @@ func (p *SignInPanel) Object() fyne.CanvasObject { return p.card }
 func (p *SignInPanel) show(a *Account) {
 	p.button.Enable()
 	if a == nil {
+		p.card.SetTitle(p.tr.T("signin.title"))
+		p.card.SetSubTitle(p.tr.T("signin.subtitle", map[string]any{"Municipality": p.svc.Municipality(p.lang)}))
+		p.card.SetContent(container.NewVBox(p.status, p.note, p.button, p.failure.Object()))
 		p.status.SetText(p.tr.T("signin.signed_out"))
 		p.note.SetText(p.tr.T("signin.how"))
 		p.button.SetText(p.tr.T("signin.button"))
@@ -83,6 +85,11 @@ func (p *SignInPanel) show(a *Account) {
 		p.button.SetText(p.tr.T("signin.sign_out"))
 		p.button.Importance = widget.MediumImportance
 		p.button.OnTapped = p.signOut
+		// signed in: one compact strip (who, where, how long), so the
+		// screens below get the room
+		p.card.SetTitle(p.status.Text)
+		p.card.SetSubTitle(p.note.Text)
+		p.card.SetContent(container.NewBorder(nil, nil, nil, p.button, p.failure.Object()))
 	}
 	p.button.Refresh()
 	if p.OnChange != nil {
