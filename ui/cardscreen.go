@@ -80,7 +80,7 @@ func NewCardScreen(win fyne.Window, svc CardService, demo DemoControls, tr *i18n
 	attrs := widget.NewCard(tr.T("attrs.title"), tr.T("attrs.privacy"), container.NewVBox(s.attrs, s.readAttrs))
 	left := container.NewVBox(status, attrs)
 	right := container.NewVBox(pins, certs)
-	body := container.NewGridWithColumns(2, left, right)
+	body := NewColumns(left, right)
 	parts := []fyne.CanvasObject{body}
 	if demo != nil {
 		s.demoBox = s.buildDemo()

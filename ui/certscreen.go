@@ -60,7 +60,7 @@ func NewCertScreen(win fyne.Window, svc WalletService, tr *i18n.Localizer) *Cert
 		widget.NewCard(tr.T("certs.detail"), "", s.detail),
 		widget.NewCard(tr.T("audit.title"), tr.T("audit.hint"), s.audit),
 	)
-	s.root = container.NewVScroll(container.NewGridWithColumns(2, left, right))
+	s.root = container.NewVScroll(NewColumns(left, right))
 	return s
 }
 

@@ -195,10 +195,11 @@ func (s *Shell) SetLanguage(lang string) {
 // banner is the always-visible DEMO strip.
 func banner(text string) fyne.CanvasObject {
 	bg := canvas.NewRectangle(color.NRGBA{R: 0xFF, G: 0xC1, B: 0x07, A: 0xFF})
-	t := canvas.NewText(text, color.Black)
-	t.TextStyle = fyne.TextStyle{Bold: true}
-	t.Alignment = fyne.TextAlignCenter
-	return container.NewStack(bg, container.NewPadded(t))
+	// a wrapping text: large text in a narrow window wraps, never widens it
+	t := widget.NewRichText(&widget.TextSegment{Text: text, Style: widget.RichTextStyle{
+		Alignment: fyne.TextAlignCenter, ColorName: ColorNameOnBanner, TextStyle: fyne.TextStyle{Bold: true}}})
+	t.Wrapping = fyne.TextWrapWord
+	return container.NewStack(bg, t)
 }
 
 // welcomeCard: what Madoguchi is for, and the two ways to start.

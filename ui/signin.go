@@ -6,6 +6,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"madoguchi/i18n"
@@ -23,7 +24,8 @@ type SignInPanel struct {
 	note    *widget.Label
 	button  *widget.Button
 	failure *FailureBox
-	card    *widget.Card
+	card    *fyne.Container // the panel: a heading, then what fits the state
+	title   *widget.Label
 	async   func(func())
 	// askFn asks for the PIN (p.ask; tests replace it), shown is called once
 	// the dialog is up (tests).
@@ -55,7 +57,9 @@ func NewSignInPanel(win fyne.Window, svc SignInService, tr *i18n.Localizer, lang
 	p.note.Wrapping = fyne.TextWrapWord
 	p.button = widget.NewButton("", nil)
 	p.failure = NewFailureBox(tr)
-	p.card = widget.NewCard(tr.T("signin.title"), tr.T("signin.subtitle", map[string]any{"Municipality": svc.Municipality(lang)}), nil)
+	p.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	p.title.Wrapping = fyne.TextWrapWord // large text in a narrow window wraps, never widens it
+	p.card = container.NewVBox()
 	p.show(svc.Current())
 	return p
 }
@@ -66,9 +70,10 @@ func (p *SignInPanel) Object() fyne.CanvasObject { return p.card }
 func (p *SignInPanel) show(a *Account) {
 	p.button.Enable()
 	if a == nil {
-		p.card.SetTitle(p.tr.T("signin.title"))
-		p.card.SetSubTitle(p.tr.T("signin.subtitle", map[string]any{"Municipality": p.svc.Municipality(p.lang)}))
-		p.card.SetContent(container.NewVBox(p.status, p.note, p.button, p.failure.Object()))
+		p.title.SetText(p.tr.T("signin.title") + " — " + p.tr.T("signin.subtitle", map[string]any{"Municipality": p.svc.Municipality(p.lang)}))
+		p.title.SizeName = theme.SizeNameSubHeadingText
+		p.card.Objects = []fyne.CanvasObject{p.title, p.status, p.note, p.button, p.failure.Object()}
+		p.card.Refresh()
 		p.status.SetText(p.tr.T("signin.signed_out"))
 		p.note.SetText(p.tr.T("signin.how"))
 		p.button.SetText(p.tr.T("signin.button"))
@@ -87,9 +92,10 @@ func (p *SignInPanel) show(a *Account) {
 		p.button.OnTapped = p.signOut
 		// signed in: one compact strip (who, where, how long), so the
 		// screens below get the room
-		p.card.SetTitle(p.status.Text)
-		p.card.SetSubTitle(p.note.Text)
-		p.card.SetContent(container.NewBorder(nil, nil, nil, p.button, p.failure.Object()))
+		p.title.SetText(p.status.Text)
+		p.title.SizeName = theme.SizeNameText
+		p.card.Objects = []fyne.CanvasObject{container.NewBorder(nil, nil, nil, p.button, container.NewVBox(p.title, p.note)), p.failure.Object()}
+		p.card.Refresh()
 	}
 	p.button.Refresh()
 	if p.OnChange != nil {

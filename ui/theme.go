@@ -38,8 +38,15 @@ func NewTheme(scale float32) *Theme {
 	return &Theme{base: theme.DefaultTheme(), Scale: scale}
 }
 
+// ColorNameOnBanner is the text colour on the yellow demo banner: black in
+// every variant (readable on yellow in light and dark mode alike).
+const ColorNameOnBanner fyne.ThemeColorName = "madoguchi-on-banner"
+
 // Color implements fyne.Theme.
 func (t *Theme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
+	if n == ColorNameOnBanner {
+		return color.Black
+	}
 	return t.base.Color(n, v)
 }
 
