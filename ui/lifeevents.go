@@ -9,6 +9,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -414,6 +415,40 @@ func (s *LifeEventScreen) showPlan(p Plan) {
 	if p.Filed {
 		objs = append(objs, wrapped(tr.T("life.already_filed")))
 	}
+	save := func(kind, ext string, make func() ([]byte, error)) func() {
+		return func() {
+			d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+				if err != nil || w == nil {
+					return
+				}
+				s.async(func() {
+					data, err := make()
+					if err == nil {
+						_, err = w.Write(data)
+					}
+					cerr := w.Close()
+					if err == nil {
+						err = cerr
+					}
+					fyne.Do(func() {
+						if err != nil {
+							dialog.ShowInformation(tr.T("life.save_failed"), tr.Explain(err).Cause, s.win)
+						}
+					})
+				})
+			}, s.win)
+			d.SetFileName(p.Event + "-" + kind + ext)
+			d.Show()
+		}
+	}
+	event := s.event
+	objs = append(objs, container.NewHBox(
+		widget.NewButtonWithIcon(tr.T("life.save_checklist"), theme.DocumentPrintIcon(), save("checklist", ".pdf", func() ([]byte, error) {
+			return s.svc.Checklist(s.ctx, event, tr.Lang())
+		})),
+		widget.NewButtonWithIcon(tr.T("life.save_calendar"), theme.HistoryIcon(), save("deadlines", ".ics", func() ([]byte, error) {
+			return s.svc.Calendar(s.ctx, event, tr.Lang())
+		}))))
 	objs = append(objs, container.NewHBox(widget.NewButtonWithIcon(tr.T("life.home"), theme.HomeIcon(), s.Home),
 		widget.NewButton(tr.T("life.my_applications"), s.Applications)))
 	s.show(objs...)

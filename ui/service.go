@@ -257,6 +257,10 @@ type LifeEventService interface {
 	// password through ask) and files it; typed are the fields nobody knew.
 	Submit(ctx context.Context, event string, typed map[string]string, ask PINAsker, lang string) ([]Receipt, error)
 	Receipts(ctx context.Context, lang string) (rs []Receipt, stale bool, err error)
+	// Checklist is the counter visits as a printable PDF; Calendar the
+	// deadlines as an iCalendar file.
+	Checklist(ctx context.Context, event, lang string) ([]byte, error)
+	Calendar(ctx context.Context, event, lang string) ([]byte, error)
 	// Address is the address a postal code names ("" when unknown), from
 	// the offline table.
 	Address(code string) string

@@ -15,6 +15,7 @@ import (
 	"madoguchi/i18n"
 	"madoguchi/i18n/failure"
 	"madoguchi/procedures"
+	"madoguchi/procedures/checklist"
 	"madoguchi/protocol/bundle"
 )
 
@@ -159,8 +160,46 @@ in and keep a residence record, who you are and your household come from it.`,
 	calendar.Flags().StringVar(&icsOut, "ics", "", "write the calendar to this `file`")
 	calendar.Flags().StringVar(&f.profile, "profile", defaultProfile(), "municipality profile `file`")
 	r.jsonFlag(calendar)
+	var pdfOut string
+	checklistCmd := &cobra.Command{Use: "checklist EVENT", Short: "the counter visits as a printable checklist (PDF): where, by when, what to bring",
+		Args: exactArg("life event (see `madoguchi procedure events`)"), ValidArgsFunction: completeEvents,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			e, err := eventArg(cmd, args)
+			if err != nil {
+				return err
+			}
+			if pdfOut == "" {
+				return usageError{"--pdf OUT is required"}
+			}
+			p, _, err := r.planFromFile(cmd.Context(), e, answersFile, f)
+			if err != nil {
+				return err
+			}
+			hours := map[string]procedures.Text{}
+			if pr, err := sso.LoadProfile(f.profile); err == nil {
+				if o, err := procedures.ParseOverrides(pr.Procedures); err == nil {
+					hours = o.OfficeHours
+				}
+			}
+			out, err := checklist.PDF(p, env.Tr, hours, time.Now())
+			if err != nil {
+				return err
+			}
+			if err := os.WriteFile(pdfOut, out, 0o644); err != nil {
+				return failure.Wrap(CodeFileUnwritable, err)
+			}
+			if r.json {
+				return writeJSON(env.Stdout, map[string]string{"pdf": pdfOut})
+			}
+			fmt.Fprintln(env.Stdout, env.Tr.T("procedure.checklist_written", map[string]any{"File": pdfOut}))
+			return nil
+		}}
+	checklistCmd.Flags().StringVar(&answersFile, "answers", "", "answers `file` (YAML or JSON)")
+	checklistCmd.Flags().StringVar(&pdfOut, "pdf", "", "write the checklist to this `file`")
+	checklistCmd.Flags().StringVar(&f.profile, "profile", defaultProfile(), "municipality profile `file`")
+	r.jsonFlag(checklistCmd)
 	return r.group("procedure", "life events: their questions, your plan of procedures, filing them", events, questions, plan,
-		r.submitCommand(eventArg, completeEvents), calendar)
+		r.submitCommand(eventArg, completeEvents), calendar, checklistCmd)
 }
 
 // submitCommand files an event's online procedures as one bundle signed on

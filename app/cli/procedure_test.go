@@ -87,3 +87,25 @@ func TestProcedureSubmitAndApplications(t *testing.T) {
 		t.Fatalf("applications: %d %s", code, out)
 	}
 }
+
+// The counter checklist as a PDF, and the deadlines as a calendar file.
+func TestProcedureChecklistAndCalendar(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join("..", "..", "docs", "examples", "moving.yaml")
+	pdf, ics := filepath.Join(dir, "c.pdf"), filepath.Join(dir, "c.ics")
+	if code, _, errs := run(t, "", "procedure", "checklist", "moving", "--answers", file, "--pdf", pdf, "--profile", "/nonexistent"); code != 0 {
+		t.Fatalf("checklist: %s", errs)
+	}
+	if b, err := os.ReadFile(pdf); err != nil || !bytes.HasPrefix(b, []byte("%PDF-")) {
+		t.Fatalf("pdf: %v", err)
+	}
+	if code, _, errs := run(t, "", "procedure", "calendar", "moving", "--answers", file, "--ics", ics, "--profile", "/nonexistent"); code != 0 {
+		t.Fatalf("calendar: %s", errs)
+	}
+	if b, err := os.ReadFile(ics); err != nil || !bytes.HasPrefix(b, []byte("BEGIN:VCALENDAR\r\n")) {
+		t.Fatalf("ics: %v", err)
+	}
+	if code, _, errs := run(t, "", "procedure", "checklist", "moving", "--answers", file, "--pdf", filepath.Join(dir, "no", "c.pdf"), "--profile", "/nonexistent"); code != 1 || !strings.Contains(errs, "[FILE-UNWRITABLE]") {
+		t.Fatalf("unwritable: %d %s", code, errs)
+	}
+}

@@ -103,6 +103,11 @@ func Profile(srv *idp.Server, id string) sso.Profile {
 const sandboxRules = `{
   "closures": {"2026-12-28": "庁舎の電気設備点検 / electrical inspection", "2027-03-31": "年度末の窓口システム切替 / system changeover"},
   "child_medical_subsidy": true,
+  "office_hours": {
+    "municipality": {"ja": "平日 8:30〜17:15（第2・第4土曜 9:00〜12:00）", "en": "weekdays 8:30–17:15 (2nd and 4th Saturdays 9:00–12:00)"},
+    "new-municipality": {"ja": "平日 8:30〜17:15", "en": "weekdays 8:30–17:15"},
+    "old-municipality": {"ja": "平日 8:30〜17:15", "en": "weekdays 8:30–17:15"}
+  },
   "procedures": {
     "moving/moving-out-notice": {
       "deadline": {"from": "move_date", "days": 10, "counting": "first-day-excluded", "opens_days_before": 14},

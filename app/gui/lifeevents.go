@@ -11,6 +11,7 @@ import (
 	"madoguchi/i18n"
 	"madoguchi/i18n/failure"
 	"madoguchi/procedures"
+	"madoguchi/procedures/checklist"
 	"madoguchi/procedures/postal"
 	"madoguchi/protocol/bundle"
 	"madoguchi/ui"
@@ -356,4 +357,20 @@ func (l *lifeService) Address(code string) string {
 		return as[0].String()
 	}
 	return ""
+}
+
+func (l *lifeService) Checklist(ctx context.Context, event, lang string) ([]byte, error) {
+	p, _, _, err := l.plan(ctx, event)
+	if err != nil {
+		return nil, err
+	}
+	return checklist.PDF(p, i18n.New(lang), l.overrides.OfficeHours, time.Now())
+}
+
+func (l *lifeService) Calendar(ctx context.Context, event, lang string) ([]byte, error) {
+	p, _, _, err := l.plan(ctx, event)
+	if err != nil {
+		return nil, err
+	}
+	return []byte(p.ICS(i18n.New(lang), time.Now())), nil
 }

@@ -159,6 +159,13 @@ func TestMovingWizardKeyboardOnly(t *testing.T) {
 	if err != nil || len(rs) != 3 {
 		t.Fatalf("receipts %+v %v", rs, err)
 	}
+	// the checklist and the calendar the plan screen saves
+	if pdf, err := life.Checklist(ctx, "moving", "ja"); err != nil || !strings.HasPrefix(string(pdf), "%PDF-") {
+		t.Fatalf("checklist: %v", err)
+	}
+	if ics, err := life.Calendar(ctx, "moving", "en"); err != nil || !strings.HasPrefix(string(ics), "BEGIN:VCALENDAR") {
+		t.Fatalf("calendar: %v", err)
+	}
 	// closing and opening again: the draft is filed, nothing asked again
 	fyne.DoAndWait(func() { screen.Start("moving") })
 	see("申請済み")

@@ -1,0 +1,232 @@
+// Package checklist owns the printable checklist of a plan's counter
+// visits: where to go (and its hours), by when, what to bring — an A4 PDF
+// with Japanese text. The PDF libraries embed TrueType only, so the app's
+// Noto Sans JP is carried here as TrueType (converted by
+// scripts/font-ttf.py, same font and licence); every text is checked
+// against the font's glyphs, since a missing glyph would silently vanish.
+package checklist
+
+import (
+	"bytes"
+	"compress/gzip"
+	_ "embed"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/signintech/gopdf"
+	"golang.org/x/image/font/sfnt"
+
+	"madoguchi/i18n"
+	"madoguchi/i18n/failure"
+	"madoguchi/procedures"
+)
+
+//go:embed NotoSansJP-Regular.ttf.gz
+var fontGz []byte
+
+var (
+	fontOnce sync.Once
+	fontTTF  []byte
+	fontSfnt *sfnt.Font
+	fontErr  error
+)
+
+func loadFont() ([]byte, *sfnt.Font, error) {
+	fontOnce.Do(func() {
+		zr, err := gzip.NewReader(bytes.NewReader(fontGz))
+		if err != nil {
+			fontErr = err
+			return
+		}
+		if fontTTF, fontErr = io.ReadAll(zr); fontErr != nil {
+			return
+		}
+		fontSfnt, fontErr = sfnt.Parse(fontTTF)
+	})
+	return fontTTF, fontSfnt, fontErr
+}
+
+// CodeGlyphs: a text has characters the PDF font cannot draw.
+const CodeGlyphs failure.Code = "CHECKLIST-GLYPHS"
+
+// Codes lists the checklist's failure codes.
+var Codes = failure.Register("procedures/checklist", CodeGlyphs)
+
+// Missing lists the characters of s the font has no glyph for.
+func Missing(s string) ([]rune, error) {
+	_, f, err := loadFont()
+	if err != nil {
+		return nil, err
+	}
+	var buf sfnt.Buffer
+	var out []rune
+	for _, r := range s {
+		if r == '\n' || r == '\t' {
+			continue
+		}
+		if g, err := f.GlyphIndex(&buf, r); err != nil || g == 0 {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+const (
+	pageW, pageH = 595.28, 841.89 // A4 in points
+	margin       = 48.0
+)
+
+type writer struct {
+	pdf *gopdf.GoPdf
+	y   float64
+	err error
+}
+
+func (w *writer) size(pt float64) {
+	if w.err == nil {
+		w.err = w.pdf.SetFont("jp", "", pt)
+	}
+}
+
+// line writes text wrapped to the page width at x, with line height lh.
+func (w *writer) line(text string, x, pt float64) {
+	if w.err != nil || text == "" {
+		return
+	}
+	if miss, err := Missing(text); err != nil || len(miss) > 0 {
+		w.err = failure.Newf(CodeGlyphs, "no glyph for %q", string(miss))
+		return
+	}
+	w.size(pt)
+	lines, err := w.pdf.SplitTextWithWordWrap(text, pageW-margin-x)
+	if err != nil {
+		lines = []string{text}
+	}
+	for _, l := range lines {
+		if w.y+pt*1.5 > pageH-margin {
+			w.pdf.AddPage()
+			w.y = margin
+		}
+		w.pdf.SetXY(x, w.y)
+		if w.err = w.pdf.Text(l); w.err != nil {
+			return
+		}
+		w.y += pt * 1.5
+	}
+}
+
+// box draws an empty checkbox at the current line.
+func (w *writer) box(x float64) {
+	w.pdf.SetLineWidth(0.8)
+	w.pdf.RectFromUpperLeftWithStyle(x, w.y-9, 9, 9, "D")
+}
+
+// PDF renders the plan's checklist in the person's language: each counter
+// visit with where (and the office's hours when the municipality gives
+// them), by when, and what to bring; then what others do or is for
+// information.
+func PDF(p *procedures.Plan, tr *i18n.Localizer, hours map[string]procedures.Text, now time.Time) ([]byte, error) {
+	ttf, _, err := loadFont()
+	if err != nil {
+		return nil, err
+	}
+	lang := tr.Lang()
+	pdf := &gopdf.GoPdf{}
+	pdf.Start(gopdf.Config{PageSize: gopdf.Rect{W: pageW, H: pageH}, Unit: gopdf.UnitPT})
+	pdf.SetInfo(gopdf.PdfInfo{Title: p.Event.Name.In(lang), Creator: "Madoguchi", CreationDate: now})
+	if err := pdf.AddTTFFontData("jp", ttf); err != nil {
+		return nil, err
+	}
+	pdf.AddPage()
+	w := &writer{pdf: pdf, y: margin + 10}
+	w.line(tr.T("checklist.title", map[string]any{"Event": p.Event.Name.In(lang)}), margin, 18)
+	w.line(tr.T("checklist.made", map[string]any{"Date": tr.DateWithEra(now)}), margin, 9)
+	w.y += 8
+	n := 0
+	for _, it := range p.Items {
+		pr := it.Procedure
+		if pr.Channel != procedures.ChannelCounter {
+			continue
+		}
+		n++
+		w.y += 6
+		w.box(margin)
+		w.line(fmt.Sprintf("%d. %s", n, pr.Name.In(lang)), margin+16, 13)
+		where := tr.T("office." + pr.Office)
+		if h := hours[pr.Office].In(lang); h != "" {
+			where += "（" + h + "）"
+		}
+		w.line(tr.T("checklist.where", map[string]any{"Where": where}), margin+16, 10)
+		if d := it.Deadline; d != nil {
+			w.line(tr.T("checklist.by", map[string]any{"Date": tr.DateWithEra(d.Effective), "Days": it.DaysLeft}), margin+16, 10)
+			if d.MovedBecause != "" {
+				w.line(tr.T("plan.moved", map[string]any{"Legal": tr.DateWithEra(d.Legal),
+					"Reason": tr.T("closed."+d.MovedBecause, map[string]any{"Name": d.ClosedName})}), margin+16, 9)
+			}
+		}
+		var bring []string
+		for _, doc := range pr.Documents {
+			if b := doc.Bring.In(lang); b != "" {
+				bring = append(bring, b)
+			}
+		}
+		if len(bring) > 0 {
+			w.line(tr.T("checklist.bring"), margin+16, 10)
+			for _, b := range bring {
+				w.box(margin + 28)
+				w.line(b, margin+42, 10)
+			}
+		}
+		w.line(pr.Why.In(lang), margin+16, 9)
+	}
+	if n == 0 {
+		w.line(tr.T("checklist.none"), margin, 11)
+	}
+	var others []string
+	for _, it := range p.Items {
+		if it.Procedure.Channel == procedures.ChannelOther || it.Procedure.Channel == procedures.ChannelOnline {
+			others = append(others, it.Procedure.Name.In(lang)+" — "+tr.T("office."+it.Procedure.Office))
+		}
+	}
+	if len(others) > 0 {
+		w.y += 10
+		w.line(tr.T("checklist.others"), margin, 12)
+		for _, o := range others {
+			w.line("・"+o, margin+10, 10)
+		}
+	}
+	w.y += 10
+	w.line(tr.T("checklist.footer"), margin, 8)
+	if w.err != nil {
+		return nil, w.err
+	}
+	return pdf.GetBytesPdfReturnErr()
+}
+
+// Texts are every text a checklist of p may print, for the glyph check.
+func Texts(c *procedures.Catalog, lang string) []string {
+	var out []string
+	for _, e := range c.Events {
+		out = append(out, e.Name.In(lang))
+		for _, p := range e.Procedures {
+			out = append(out, p.Name.In(lang), p.Why.In(lang))
+			for _, d := range p.Documents {
+				out = append(out, d.Bring.In(lang))
+			}
+		}
+	}
+	return slicesCompact(out)
+}
+
+func slicesCompact(in []string) []string {
+	var out []string
+	for _, s := range in {
+		if strings.TrimSpace(s) != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
