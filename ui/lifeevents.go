@@ -312,7 +312,7 @@ func (s *LifeEventScreen) Plan() {
 func (s *LifeEventScreen) showPlan(p Plan) {
 	s.onEnter, s.onEscape = nil, nil
 	tr := s.tr
-	objs := []fyne.CanvasObject{heading(tr.T("life.plan_title")), wrapped(tr.T("life.plan_intro"))}
+	objs := []fyne.CanvasObject{heading(tr.T("life.plan_title")), wrapped(tr.T("life.plan_intro")), timeline(tr, p.Items)}
 	online := 0
 	for i, it := range p.Items {
 		title := fmt.Sprintf("%d. %s", i+1, it.Name)
