@@ -63,3 +63,44 @@ func BenchmarkLifeEvents(b *testing.B) {
 		}
 	}
 }
+
+// Every fixture resident can plan every event from the documented example
+// answers; the moving bundle is at least 80 % filled for each of them.
+func TestEveryResidentEveryEvent(t *testing.T) {
+	cat, err := Bundled(i18n.Languages())
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, _ := fixtures.Residents()
+	today := time.Now()
+	for _, ev := range []string{"moving", "job-change", "birth"} {
+		e, _ := cat.Event(ev)
+		data, _ := os.ReadFile(filepath.Join("..", "docs", "examples", ev+".yaml"))
+		a, err := e.ParseAnswers(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range all {
+			f := residentFacts(t, r, all, today)
+			p, err := e.Plan(f, a, NewCalendar(nil))
+			if err != nil {
+				t.Errorf("%s/%s: %v", ev, r.ID, err)
+				continue
+			}
+			if len(p.Items) == 0 {
+				t.Errorf("%s/%s: an empty plan", ev, r.ID)
+			}
+			if _, pf := p.Applications(f, nil); ev == "moving" && pf.Ratio() < 0.8 {
+				t.Errorf("%s/%s: prefill %.0f%%", ev, r.ID, 100*pf.Ratio())
+			}
+			// the card's signature-certificate step only for those with one
+			has := false
+			for _, it := range p.Items {
+				has = has || it.Procedure.ID == "sign-cert-reissue"
+			}
+			if ev == "moving" && has != r.HasSignCert {
+				t.Errorf("%s/%s: re-issue step %v, has a signature certificate %v", ev, r.ID, has, r.HasSignCert)
+			}
+		}
+	}
+}
