@@ -402,3 +402,25 @@ func TestOverrides(t *testing.T) {
 		}
 	}
 }
+
+// From the 75th birthday the health insurance is known (late-stage elderly
+// medical care) and not asked; the day before, it is asked.
+func TestSeventyFifthBirthday(t *testing.T) {
+	today := day(t, "2026-03-20")
+	e := event(t, "moving")
+	base := "{move_date: 2026-04-01, same_municipality: false, new_postal_code: '1000013', new_address_line: x}"
+	for _, c := range []struct {
+		birth string
+		known bool
+	}{{"1951-04-01", true}, {"1951-04-02", false}} {
+		me := person(t, "長寿 花子", c.birth, today)
+		st, err := e.Resolve(Facts{Me: me, Household: []Person{me}, Today: today}, answers(t, e, base))
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, ok := st.Values["health_insurance"]
+		if known := ok && v.Value == "koki"; known != c.known {
+			t.Errorf("born %s: insurance known %v (%+v), next %v", c.birth, known, v, st.Next.ID)
+		}
+	}
+}
