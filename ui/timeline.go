@@ -1,7 +1,6 @@
 package ui
 
 import (
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
@@ -56,4 +55,3 @@ func (p *proportional) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 }
 
 func (p *proportional) MinSize([]fyne.CanvasObject) fyne.Size { return fyne.NewSize(40, 10) }
-
