@@ -144,6 +144,9 @@ func (a *Account) File(ctx context.Context, r FileRequest) (*bundle.SubmitRespon
 		}
 		b := &bundle.Bundle{Version: bundle.Version, ID: d.BundleID, Event: event, Municipality: a.Profile().Issuer,
 			Subject: a.Subject(), CreatedAt: time.Now().UTC().Truncate(time.Second), Applications: apps}
+		if b.Presentations, err = a.attach(ctx, r.Plan, b); err != nil {
+			return nil, err
+		}
 		if d.Signed, err = signBundle(ctx, r, b); err != nil {
 			return nil, err
 		}
@@ -170,6 +173,50 @@ func (a *Account) File(ctx context.Context, r FileRequest) (*bundle.SubmitRespon
 		return res, err
 	}
 	return res, a.keepReceipts(ctx, res.Receipts)
+}
+
+// attach presents the certificates the plan's online procedures need —
+// only the fields they need — to the municipality's intake, bound to this
+// bundle (audience: the municipality; nonce: the bundle id). A certificate
+// not kept yet is fetched first. Each disclosure is in the audit log; the
+// person saw the list before signing (the plan's review).
+func (a *Account) attach(ctx context.Context, p *procedures.Plan, b *bundle.Bundle) ([]string, error) {
+	var out []string
+	for _, at := range p.Attachments() {
+		w, err := a.Wallet(ctx)
+		if err != nil {
+			return nil, err
+		}
+		list, err := w.List(ctx)
+		if err != nil {
+			return nil, err
+		}
+		id := ""
+		var newest time.Time
+		for _, e := range list {
+			if e.Kind == at.Certificate && e.FetchedAt.After(newest) {
+				id, newest = e.ID, e.FetchedAt
+			}
+		}
+		if id == "" {
+			tok, err := a.AccessToken(ctx)
+			if err != nil {
+				return nil, err
+			}
+			e, _, err := w.Fetch(ctx, at.Certificate, wallet.FetchOptions{}, tok)
+			if err != nil {
+				return nil, err
+			}
+			id = e.ID
+		}
+		pres, err := w.Present(ctx, id, at.Fields, wallet.Recipient{Name: "municipality", Audience: b.Municipality,
+			Purpose: "application:" + b.Event}, b.ID)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, pres)
+	}
+	return out, nil
 }
 
 // Intake is the municipality's application intake (the profile's

@@ -3,6 +3,7 @@ package account_test
 import (
 	"context"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -78,6 +79,12 @@ func TestFileExactlyOnce(t *testing.T) {
 		t.Fatalf("after a failed send: %+v", d)
 	}
 	id := d.BundleID
+	// the residence record went with it — only the fields the moving-out
+	// notice needs, bound to this bundle — and the disclosure is logged
+	log, _ := w.Audit(ctx)
+	if len(log) != 1 || log[0].To.Name != "municipality" || strings.Join(log[0].Fields, ",") != "name,birth_date,address,household_members" {
+		t.Fatalf("audit %+v", log)
+	}
 	// the app starts again: the same signed bundle goes out, no new PIN
 	req.Intake, _ = a.Intake()
 	res, err := a.File(ctx, req)

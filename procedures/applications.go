@@ -125,3 +125,39 @@ func (p *Plan) Online() []string {
 	}
 	return slices.Clip(ids)
 }
+
+// Attachment is a certificate an online procedure needs, with the fields
+// disclosed of it.
+type Attachment struct {
+	Certificate string
+	Fields      []string
+}
+
+// Attachments are the certificates the plan's online procedures attach to
+// the bundle, one per kind, disclosing the union of the fields they need.
+// Certificates without fields (employer documents, not yet digital) are
+// left out.
+func (p *Plan) Attachments() []Attachment {
+	var out []Attachment
+	for _, it := range p.Items {
+		if it.Procedure.Channel != ChannelBundle {
+			continue
+		}
+		for _, d := range it.Procedure.Documents {
+			if d.Certificate == "" || len(d.Fields) == 0 {
+				continue
+			}
+			i := slices.IndexFunc(out, func(a Attachment) bool { return a.Certificate == d.Certificate })
+			if i < 0 {
+				out = append(out, Attachment{Certificate: d.Certificate})
+				i = len(out) - 1
+			}
+			for _, f := range d.Fields {
+				if !slices.Contains(out[i].Fields, f) {
+					out[i].Fields = append(out[i].Fields, f)
+				}
+			}
+		}
+	}
+	return out
+}

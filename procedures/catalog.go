@@ -130,7 +130,10 @@ type Procedure struct {
 // item to bring.
 type Document struct {
 	Certificate string `json:"certificate,omitempty"` // residence | tax | attributes | employment | withholding
-	Bring       Text   `json:"bring,omitempty"`
+	// Fields are what an online procedure discloses of the certificate
+	// (attached to the bundle as a presentation); nothing else is shown.
+	Fields []string `json:"fields,omitempty"`
+	Bring  Text     `json:"bring,omitempty"`
 }
 
 // Input is a field of a procedure's form and where its value comes from.

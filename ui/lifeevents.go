@@ -352,6 +352,14 @@ func (s *LifeEventScreen) showPlan(p Plan) {
 	if online > 0 && !p.Filed {
 		objs = append(objs, heading(tr.T("life.file_title", map[string]any{"Count": online})),
 			wrapped(tr.T("life.prefill", map[string]any{"Percent": int(p.Prefill*100 + 0.5)})))
+		for _, at := range p.Attachments {
+			var names []string
+			for _, f := range at.Fields {
+				names = append(names, tr.T("field."+f))
+			}
+			objs = append(objs, wrapped(tr.T("life.attachment", map[string]any{"Certificate": tr.T("certkind." + at.Kind),
+				"Fields": strings.Join(names, tr.T("list.separator"))})))
+		}
 		for _, f := range p.Forms {
 			var rows []fyne.CanvasObject
 			for _, fl := range f.Fields {

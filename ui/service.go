@@ -221,9 +221,18 @@ type Plan struct {
 	ToType []string
 	// Filed is set once the bundle was receipted.
 	Filed bool
+	// Attachments are the certificates attached to the bundle, each with the
+	// only fields disclosed of it (certificate kind → field names).
+	Attachments []Attachment
 	// Forms are the online procedures' forms as they will be signed, each
 	// field with where its value came from (review before signing).
 	Forms []Form
+}
+
+// Attachment is a certificate attached to the bundle.
+type Attachment struct {
+	Kind   string // residence, tax, attributes
+	Fields []string
 }
 
 // Form is one online procedure's form.

@@ -299,7 +299,7 @@ func (w *Wallet) Present(ctx context.Context, id string, fields []string, to Rec
 	}
 	for _, f := range fields {
 		if !slices.Contains(v.Disclosed, f) {
-			return "", fmt.Errorf("the certificate has no field %q", f)
+			return "", failure.Newf(sdjwt.CodeDisclosure, "the certificate has no field %q", f)
 		}
 	}
 	p, err := sdjwt.Present(e.Credential, fields, w.holder, nonce, to.Audience, w.Now())

@@ -278,6 +278,15 @@ draft; sending again after any failure never files twice.`,
 				return err
 			}
 			defer done()
+			// what goes with the bundle, before the signing password is asked
+			for _, at := range plan.Attachments() {
+				var names []string
+				for _, fl := range at.Fields {
+					names = append(names, env.Tr.T("field."+fl))
+				}
+				fmt.Fprintln(env.Stderr, env.Tr.T("life.attachment", map[string]any{"Certificate": env.Tr.T("certkind." + at.Certificate),
+					"Fields": strings.Join(names, env.Tr.T("list.separator"))}))
+			}
 			pr := newPINReader(env, f.stdin, f.yesLast)
 			res, err := a.File(ctx, account.FileRequest{Plan: plan, Facts: facts, Card: card.Direct(s), Prompt: pr.prompt, Intake: in})
 			if err != nil {

@@ -258,6 +258,9 @@ func (l *lifeService) Plan(ctx context.Context, event, lang string) (ui.Plan, er
 		typed = d.Typed
 		out.Filed = d.Filed()
 	}
+	for _, at := range p.Attachments() {
+		out.Attachments = append(out.Attachments, ui.Attachment{Kind: at.Certificate, Fields: at.Fields})
+	}
 	apps, pf := p.Applications(f, typed)
 	out.Prefill, out.ToType = pf.Ratio(), pf.Missing
 	for _, app := range apps {

@@ -31,8 +31,10 @@ import (
 
 	"madoguchi/i18n/failure"
 	"madoguchi/protocol/bundle"
+	"madoguchi/protocol/sdjwt"
 	"madoguchi/sandbox/fixtures"
 	"madoguchi/sandbox/idp"
+	"madoguchi/sandbox/issuer"
 )
 
 // Online lists the procedures this municipality takes online, in a bundle.
@@ -182,6 +184,22 @@ func (in *Intake) submit(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	if !in.seen(r.Context(), signed) {
+		// attached certificates: issued by this municipality, bound to
+		// this bundle (nonce: its id; audience: this municipality)
+		keys, err := issuer.Keys(in.srv)
+		if err != nil {
+			refuse(w, http.StatusInternalServerError, "server_error", "")
+			return
+		}
+		for _, p := range b.Presentations {
+			if _, err := sdjwt.VerifyPresentation(p, sdjwt.Policy{Issuer: in.srv.Issuer, Keys: keys, Now: in.now()},
+				b.ID, in.srv.Issuer, 24*time.Hour, nil); err != nil {
+				refuse(w, http.StatusUnprocessableEntity, string(bundle.CodePresentations), err.Error())
+				return
+			}
+		}
+	}
 	res, status, err := in.file(r.Context(), signed)
 	if err != nil {
 		refuse(w, status, codeOf(err, bundle.CodeSubmit), err.Error())
@@ -215,6 +233,15 @@ func (in *Intake) checkSigner(ctx context.Context, chain []*x509.Certificate) (c
 		return string(bundle.CodeCertRevoked), "the signature certificate is revoked: " + reason
 	}
 	return "", ""
+}
+
+// seen tells whether this very bundle was filed before (its answer is then
+// the first receipts, whatever time has passed since).
+func (in *Intake) seen(ctx context.Context, s *bundle.Signed) bool {
+	sum := sha256.Sum256(s.Payload)
+	var n int
+	in.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM bundles WHERE id=? AND sha256=?`, s.Bundle.ID, hex.EncodeToString(sum[:])).Scan(&n)
+	return n > 0
 }
 
 // file records the bundle and its receipts once: a repeated bundle gets

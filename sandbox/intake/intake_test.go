@@ -156,6 +156,8 @@ func TestRefusals(t *testing.T) {
 		"another resident's bundle":  {"yamada-taro", func(b *bundle.Bundle) { b.Subject = "someone-else" }, bundle.Error{Code: string(bundle.CodeNotYours)}},
 		"another municipality":       {"yamada-taro", func(b *bundle.Bundle) { b.Municipality = "https://other.example" }, bundle.Error{Code: string(bundle.CodeNotYours)}},
 		"a counter-only procedure":   {"yamada-taro", func(b *bundle.Bundle) { b.Applications[0].Procedure = "moving-in-notice" }, bundle.Error{Code: string(bundle.CodeUnknownForm)}},
+		"an attached certificate that does not verify": {"yamada-taro", func(b *bundle.Bundle) { b.Presentations = []string{"eyJhbGciOiJFUzI1NiJ9.e30.c2ln~"} },
+			bundle.Error{Code: string(bundle.CodePresentations)}},
 	} {
 		jws, b := m.signed(t, c.signer, c.mutate)
 		if code, _, e := m.post(t, jws, b.ID); e.Code != c.code.Code || code < 400 {

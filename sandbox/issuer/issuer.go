@@ -46,8 +46,9 @@ type service struct {
 	now    func() time.Time
 }
 
-// Mount adds the certificate service to the sandbox server (idp.Config.Mount).
-func Mount(s *idp.Server, mux *http.ServeMux) error {
+// key is the sandbox issuer's signing key (made once, kept by the
+// provider) with its key id.
+func key(s *idp.Server) (*ecdsa.PrivateKey, string, error) {
 	der, err := s.Secret(context.Background(), "vc-issuer-key", func() ([]byte, error) {
 		k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 		if err != nil {
@@ -56,17 +57,34 @@ func Mount(s *idp.Server, mux *http.ServeMux) error {
 		return x509.MarshalPKCS8PrivateKey(k)
 	})
 	if err != nil {
-		return err
+		return nil, "", err
 	}
 	k, err := x509.ParsePKCS8PrivateKey(der)
 	if err != nil {
+		return nil, "", err
+	}
+	h := sha256.Sum256(der)
+	return k.(*ecdsa.PrivateKey), base64.RawURLEncoding.EncodeToString(h[:8]), nil
+}
+
+// Keys is the issuer's public key set: what the sandbox's other services
+// (the intake) trust certificates with.
+func Keys(s *idp.Server) (jose.JSONWebKeySet, error) {
+	k, kid, err := key(s)
+	if err != nil {
+		return jose.JSONWebKeySet{}, err
+	}
+	return jose.JSONWebKeySet{Keys: []jose.JSONWebKey{{Key: &k.PublicKey, KeyID: kid, Algorithm: "ES256", Use: "sig"}}}, nil
+}
+
+// Mount adds the certificate service to the sandbox server (idp.Config.Mount).
+func Mount(s *idp.Server, mux *http.ServeMux) error {
+	key, kid, err := key(s)
+	if err != nil {
 		return err
 	}
-	key := k.(*ecdsa.PrivateKey)
-	h := sha256.Sum256(der)
-	kid := base64.RawURLEncoding.EncodeToString(h[:8])
-	sv := &service{srv: s, is: sdjwt.Issuer{ID: s.Issuer, Key: key, KID: kid}, nonces: map[string]time.Time{}, now: time.Now,
-		jwks: jose.JSONWebKeySet{Keys: []jose.JSONWebKey{{Key: &key.PublicKey, KeyID: kid, Algorithm: "ES256", Use: "sig"}}}}
+	set, _ := Keys(s)
+	sv := &service{srv: s, is: sdjwt.Issuer{ID: s.Issuer, Key: key, KID: kid}, nonces: map[string]time.Time{}, now: time.Now, jwks: set}
 	mux.HandleFunc("GET "+certs.MetadataPath, sv.metadata)
 	mux.HandleFunc("POST "+certs.IssuePath+"{kind}", sv.issue)
 	mux.HandleFunc("GET "+certs.NoncePath, sv.nonce)
