@@ -93,8 +93,8 @@ func TestSubmitKilledFilesOnce(t *testing.T) {
 		cmd := exec.Command(bin, "--lang", "en", "procedure", "submit", "moving", "--answers", answers, "--profile", profile,
 			"--pin-stdin", "--field", "moving-out-notice.phone=090-1234-5678", "--json")
 		cmd.Stdin = strings.NewReader(r.SignPassword + "\n")
-		var out bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &out, &out
+		var out, errs bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &errs // stdout: the JSON; stderr: what goes with it
 		cmd.Env = append(os.Environ(), "XDG_DATA_HOME="+data)
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
@@ -112,6 +112,9 @@ func TestSubmitKilledFilesOnce(t *testing.T) {
 			if killAfter == 0 {
 				t.Fatalf("submit hung: %s", out.String())
 			}
+		}
+		if cmd.ProcessState.ExitCode() != 0 {
+			return cmd.ProcessState.ExitCode(), out.String() + errs.String()
 		}
 		return cmd.ProcessState.ExitCode(), out.String()
 	}
