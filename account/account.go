@@ -17,6 +17,7 @@ import (
 	"madoguchi/auth/keystore"
 	"madoguchi/auth/sso"
 	"madoguchi/i18n/failure"
+	"madoguchi/protocol/certs"
 	"madoguchi/store"
 	"madoguchi/wallet"
 )
@@ -173,6 +174,9 @@ func (a *Account) Wallet(ctx context.Context) (*wallet.Wallet, error) {
 	w, err := wallet.Open(ctx, a.st, a.ID(), issuer, hc)
 	if err != nil {
 		return nil, err
+	}
+	if u := p.Services["employer"]; u != "" {
+		w.Trust(u, certs.EmployerKinds) // the employer's documents, via the person
 	}
 	a.w = w
 	return w, nil

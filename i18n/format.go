@@ -164,7 +164,8 @@ func (l *Localizer) FieldValue(path string, v any) string {
 		switch {
 		case name == "sex":
 			return l.Sex(int(n))
-		case name == "income" || strings.HasSuffix(name, "_income") || strings.HasSuffix(name, "_tax"):
+		case name == "income" || name == "payment" || name == "social_insurance" || name == "tax_withheld" ||
+			strings.HasSuffix(name, "_income") || strings.HasSuffix(name, "_tax"):
 			return l.Yen(n)
 		case name == "fiscal_year":
 			return strconv.FormatInt(n, 10)

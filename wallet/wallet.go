@@ -43,17 +43,23 @@ const (
 	kindJWKS   = "issuer-jwks"
 )
 
-// CodeFetch is the failure code when the municipality refuses or cannot be reached.
-const CodeFetch failure.Code = "VC-FETCH"
+// Failure codes of the wallet's own (it also passes on sdjwt's).
+const (
+	CodeFetch failure.Code = "VC-FETCH" // the municipality refuses or cannot be reached
+	CodeKind  failure.Code = "VC-KIND"  // no such kind of certificate
+)
 
-// Codes lists the wallet's own failure codes (it also passes on sdjwt's).
-var Codes = failure.Register("wallet", CodeFetch)
+// Codes lists the wallet's own failure codes.
+var Codes = failure.Register("wallet", CodeFetch, CodeKind)
 
 // Wallet is one account's certificates.
 type Wallet struct {
 	st      *store.Store
 	account string
 	issuer  string // the municipality's issuer URL
+	// trusted are other issuers and the kinds they issue (an employer's
+	// documents): kind → issuer URL
+	trusted map[string]string
 	http    *http.Client
 	holder  *ecdsa.PrivateKey
 	// Now is the clock (tests set it).
@@ -115,8 +121,34 @@ func Open(ctx context.Context, st *store.Store, account, issuer string, hc *http
 	return w, nil
 }
 
-func (w *Wallet) do(ctx context.Context, method, path, token string, in, out any) error {
-	return w.doURL(ctx, method, w.issuer+path, token, in, out)
+// Trust adds an issuer of the given kinds (the profile's employer service:
+// withholding slips, employment certificates).
+func (w *Wallet) Trust(url string, kinds []string) {
+	if w.trusted == nil {
+		w.trusted = map[string]string{}
+	}
+	for _, k := range kinds {
+		w.trusted[k] = strings.TrimRight(url, "/")
+	}
+}
+
+// issuerFor is the issuer of a kind of certificate.
+func (w *Wallet) issuerFor(kind string) string {
+	if u, ok := w.trusted[kind]; ok {
+		return u
+	}
+	return w.issuer
+}
+
+// kindsOf are the kinds an issuer issues.
+func (w *Wallet) kindsOf(issuer string) []string {
+	var out []string
+	for k := range certs.Kinds {
+		if w.issuerFor(k) == issuer {
+			out = append(out, k)
+		}
+	}
+	return out
 }
 
 func (w *Wallet) doURL(ctx context.Context, method, url, token string, in, out any) error {
@@ -151,45 +183,56 @@ func (w *Wallet) doURL(ctx context.Context, method, url, token string, in, out a
 
 // keys returns the issuer's keys: cached in the store (sealed), fetched when
 // missing or when refresh is set (key rotation).
-func (w *Wallet) keys(ctx context.Context, refresh bool) (jose.JSONWebKeySet, error) {
+func (w *Wallet) keys(ctx context.Context, issuer string, refresh bool) (jose.JSONWebKeySet, error) {
 	var set jose.JSONWebKeySet
 	if !refresh {
-		if b, err := w.st.Get(ctx, w.account, kindJWKS, w.issuer); err == nil {
+		if b, err := w.st.Get(ctx, w.account, kindJWKS, issuer); err == nil {
 			if json.Unmarshal(b, &set) == nil {
 				return set, nil
 			}
 		}
 	}
 	var md certs.Metadata
-	if err := w.do(ctx, http.MethodGet, certs.MetadataPath, "", nil, &md); err != nil {
+	if err := w.doURL(ctx, http.MethodGet, issuer+certs.MetadataPath, "", nil, &md); err != nil {
 		return set, err
 	}
-	if md.Issuer != w.issuer {
+	if md.Issuer != issuer {
 		return set, &failure.Error{Code: sdjwt.CodeIssuer, Detail: "metadata names another issuer"}
 	}
 	b, _ := json.Marshal(md.JWKS)
-	if err := w.st.Put(ctx, w.account, kindJWKS, w.issuer, b); err != nil {
+	if err := w.st.Put(ctx, w.account, kindJWKS, issuer, b); err != nil {
 		return set, err
 	}
 	return md.JWKS, nil
 }
 
-func (w *Wallet) policy(set jose.JSONWebKeySet) sdjwt.Policy {
-	return sdjwt.Policy{Issuer: w.issuer, Keys: set, Now: w.Now(),
-		VCTs: []string{certs.VCTResidenceRecord, certs.VCTTaxCertificate, certs.VCTAttributes}}
+// policy is what a credential of issuer must be: signed by its keys, one
+// of the kinds it issues.
+func (w *Wallet) policy(issuer string, set jose.JSONWebKeySet) sdjwt.Policy {
+	var vcts []string
+	for _, k := range w.kindsOf(issuer) {
+		vcts = append(vcts, certs.Kinds[k])
+	}
+	return sdjwt.Policy{Issuer: issuer, Keys: set, Now: w.Now(), VCTs: vcts}
 }
 
 // verify checks a credential offline with the cached keys; an unknown key
 // triggers one refresh of the issuer's keys (rotation), online.
 func (w *Wallet) verify(ctx context.Context, cred string, allowRefresh bool) (*sdjwt.Verified, error) {
-	set, err := w.keys(ctx, false)
+	// the credential names its issuer; only the municipality and the
+	// issuers the profile trusts are asked for keys
+	issuer := sdjwt.PeekIssuer(cred)
+	if issuer != w.issuer && len(w.kindsOf(issuer)) == 0 {
+		return nil, failure.Newf(sdjwt.CodeIssuer, "issuer %q is not trusted", issuer)
+	}
+	set, err := w.keys(ctx, issuer, false)
 	if err != nil {
 		return nil, err
 	}
-	v, _, err := sdjwt.Verify(cred, w.policy(set))
+	v, _, err := sdjwt.Verify(cred, w.policy(issuer, set))
 	if failure.CodeOf(err) == sdjwt.CodeSignature && allowRefresh {
-		if set, rerr := w.keys(ctx, true); rerr == nil {
-			v, _, err = sdjwt.Verify(cred, w.policy(set))
+		if set, rerr := w.keys(ctx, issuer, true); rerr == nil {
+			v, _, err = sdjwt.Verify(cred, w.policy(issuer, set))
 		}
 	}
 	if err != nil {
@@ -215,12 +258,12 @@ type FetchOptions struct {
 func (w *Wallet) Fetch(ctx context.Context, kind string, opt FetchOptions, accessToken string) (Entry, *sdjwt.Verified, error) {
 	vct, ok := certs.Kinds[kind]
 	if !ok {
-		return Entry{}, nil, fmt.Errorf("unknown certificate kind %q", kind)
+		return Entry{}, nil, failure.Newf(CodeKind, "no certificate kind %q", kind).With("Kind", kind)
 	}
 	var resp certs.IssueResponse
 	req := certs.IssueRequest{HolderJWK: jose.JSONWebKey{Key: &w.holder.PublicKey, Algorithm: "ES256", Use: "sig"},
 		Year: opt.Year, IncludeMyNumber: opt.IncludeMyNumber}
-	if err := w.do(ctx, http.MethodPost, certs.IssuePath+kind, accessToken, req, &resp); err != nil {
+	if err := w.doURL(ctx, http.MethodPost, w.issuerFor(kind)+certs.IssuePath+kind, accessToken, req, &resp); err != nil {
 		return Entry{}, nil, err
 	}
 	v, err := w.verify(ctx, resp.Credential, true)

@@ -227,3 +227,44 @@ func TestResidenceRecordNames(t *testing.T) {
 		}
 	}
 }
+
+// Via the person: the old employer's documents come to the person's wallet
+// (a second issuer, trusted because the profile names it) and go to the new
+// employer with only the fields chosen; a wallet that does not trust the
+// employer refuses its credentials.
+func TestEmployerDocumentsViaThePerson(t *testing.T) {
+	ctx := context.Background()
+	key := make([]byte, 32)
+	rand.Read(key)
+	s, _, tok := signIn(t, "sato-kenji", sso.DefaultScopes)
+	st, _ := store.Open(":memory:", key)
+	defer st.Close()
+	w, _ := Open(ctx, st, "a", s.Issuer, httpClient(t, s))
+	if _, _, err := w.Fetch(ctx, "withholding", FetchOptions{}, tok.AccessToken); failure.CodeOf(err) != CodeFetch {
+		t.Fatalf("without the employer: %v", err) // the municipality does not issue it
+	}
+	if _, _, err := w.Fetch(ctx, "payslip", FetchOptions{}, tok.AccessToken); failure.CodeOf(err) != CodeKind {
+		t.Fatalf("unknown kind: %v", err)
+	}
+	w.Trust(s.Issuer+certs.EmployerPrefix, certs.EmployerKinds)
+	slip, v, err := w.Fetch(ctx, "withholding", FetchOptions{}, tok.AccessToken)
+	if err != nil || v.Issuer != s.Issuer+certs.EmployerPrefix || v.Claims["payment"] == nil {
+		t.Fatalf("withholding: %v %+v", err, v)
+	}
+	if _, v, err := w.Fetch(ctx, "employment", FetchOptions{}, tok.AccessToken); err != nil || v.Claims["started_on"] == nil {
+		t.Fatalf("employment: %v", err)
+	}
+	res, err := w.PresentTo(ctx, slip.ID, []string{"name", "payment", "tax_withheld"},
+		Recipient{Name: "new-employer", Purpose: "onboarding", URL: s.Issuer})
+	if err != nil || !res.Verified || res.Claims["social_insurance"] != nil || res.Claims["payment"] == nil {
+		t.Fatalf("to the new employer: %+v %v", res, err)
+	}
+	// a wallet that does not trust the employer refuses its credential
+	st2, _ := store.Open(":memory:", key)
+	defer st2.Close()
+	w2, _ := Open(ctx, st2, "a", s.Issuer, httpClient(t, s))
+	e, _ := w.Get(ctx, slip.ID)
+	if _, err := w2.verify(ctx, e.Credential, true); failure.CodeOf(err) != sdjwt.CodeIssuer {
+		t.Fatalf("an untrusted issuer: %v", err)
+	}
+}

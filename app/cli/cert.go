@@ -60,7 +60,7 @@ func (r *runner) certCommand() *cobra.Command {
 		r.jsonFlag(k)
 		return k
 	}
-	fetch := cmd("fetch residence|tax|attributes", "get an official certificate from the municipality", exactArg("certificate (residence, tax or attributes)"),
+	fetch := cmd("fetch residence|tax|attributes|withholding|employment", "get a certificate: from the municipality, or your employer's documents", exactArg("certificate (residence, tax, attributes, withholding or employment)"),
 		func(ctx context.Context, a *account.Account, w *wallet.Wallet, kind string) error {
 			at, err := a.AccessToken(ctx)
 			if err != nil {
@@ -72,7 +72,7 @@ func (r *runner) certCommand() *cobra.Command {
 			}
 			return printCert(env, r.json, e, v, showMN)
 		})
-	fetch.ValidArgs = []string{"residence", "tax", "attributes"}
+	fetch.ValidArgs = []string{"residence", "tax", "attributes", "withholding", "employment"}
 	fetch.Flags().IntVar(&year, "year", 0, "tax certificate: fiscal year")
 	fetch.Flags().BoolVar(&withMN, "mynumber", false, "include the My Number in a residence record (only when a procedure needs it; the municipality must allow it)")
 	list := cmd("list", "the certificates kept on this computer", r.noArgs,

@@ -13,6 +13,7 @@ import (
 	"madoguchi/auth/card"
 	"madoguchi/auth/sso"
 	"madoguchi/i18n/failure"
+	"madoguchi/protocol/certs"
 	vcard "madoguchi/sandbox/card"
 	"madoguchi/sandbox/card/inproc"
 	"madoguchi/sandbox/fixtures"
@@ -93,8 +94,10 @@ func (d *Controls) Remove() {
 func Profile(srv *idp.Server, id string) sso.Profile {
 	return sso.Profile{ID: id, Issuer: srv.Issuer, ClientID: idp.AppClientID, Scopes: sso.DefaultScopes, CAFile: srv.CAFile,
 		DisplayName: map[string]string{"ja": "架空のサンドボックス市", "en": "fictional Sandbox City"},
-		Recipients:  []sso.Recipient{{ID: "sandbox-verifier", URL: srv.Issuer, Purpose: "demo"}},
-		Procedures:  json.RawMessage(sandboxRules)}
+		Recipients: []sso.Recipient{{ID: "sandbox-verifier", URL: srv.Issuer, Purpose: "demo"},
+			{ID: "new-employer", URL: srv.Issuer, Purpose: "onboarding"}},
+		Services:   map[string]string{"employer": srv.Issuer + certs.EmployerPrefix},
+		Procedures: json.RawMessage(sandboxRules)}
 }
 
 // sandboxRules are Sandbox City's own rules: a local closure, its child

@@ -11,14 +11,28 @@ const (
 	VCTResidenceRecord = "urn:madoguchi:vct:residence-record" // 住民票の写し
 	VCTTaxCertificate  = "urn:madoguchi:vct:tax-certificate"  // 課税・所得証明書
 	VCTAttributes      = "urn:madoguchi:vct:attributes"       // 基本4情報
+	// An employer's documents, issued to the employee: they travel "via the
+	// person" from the old employer to the new one.
+	VCTWithholding = "urn:madoguchi:vct:withholding-slip"       // 源泉徴収票
+	VCTEmployment  = "urn:madoguchi:vct:employment-certificate" // 就労証明書（在職・離職）
 )
 
 // Kinds maps the short names used in URLs and the CLI to vct.
 var Kinds = map[string]string{
-	"residence":  VCTResidenceRecord,
-	"tax":        VCTTaxCertificate,
-	"attributes": VCTAttributes,
+	"residence":   VCTResidenceRecord,
+	"tax":         VCTTaxCertificate,
+	"attributes":  VCTAttributes,
+	"withholding": VCTWithholding,
+	"employment":  VCTEmployment,
 }
+
+// EmployerKinds are the kinds an employer issues (the profile's "employer"
+// service); the others come from the municipality.
+var EmployerKinds = []string{"withholding", "employment"}
+
+// EmployerPrefix is where the sandbox serves its employer, beside the
+// municipality (a real employer has its own address).
+const EmployerPrefix = "/employer"
 
 // Paths on the municipality's server.
 const (

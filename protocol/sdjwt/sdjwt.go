@@ -419,6 +419,31 @@ func num(m map[string]any, k string) (time.Time, bool) {
 
 // Verify checks an SD-JWT (issuer signature, typ, iss, vct, expiry, every
 // disclosure's digest) and returns the visible claims.
+// PeekIssuer reads a credential's (or presentation's) iss claim WITHOUT
+// verifying anything: only to choose which issuer's policy to verify it
+// with. "" when it cannot be read.
+func PeekIssuer(s string) string {
+	t, err := Parse(s)
+	if err != nil {
+		return ""
+	}
+	parts := strings.Split(t.JWT, ".")
+	if len(parts) != 3 {
+		return ""
+	}
+	b, err := b64.DecodeString(parts[1])
+	if err != nil {
+		return ""
+	}
+	var c struct {
+		Iss string `json:"iss"`
+	}
+	if json.Unmarshal(b, &c) != nil {
+		return ""
+	}
+	return c.Iss
+}
+
 func Verify(s string, p Policy) (*Verified, *Token, error) {
 	t, err := Parse(s)
 	if err != nil {

@@ -18,6 +18,7 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
@@ -39,6 +40,8 @@ const Validity = 90 * 24 * time.Hour
 
 type service struct {
 	srv    *idp.Server
+	kinds  []string   // what this issuer issues
+	others []*service // the other issuers the sandbox verifier trusts
 	is     sdjwt.Issuer
 	jwks   jose.JSONWebKeySet
 	mu     sync.Mutex
@@ -48,8 +51,8 @@ type service struct {
 
 // key is the sandbox issuer's signing key (made once, kept by the
 // provider) with its key id.
-func key(s *idp.Server) (*ecdsa.PrivateKey, string, error) {
-	der, err := s.Secret(context.Background(), "vc-issuer-key", func() ([]byte, error) {
+func key(s *idp.Server, name string) (*ecdsa.PrivateKey, string, error) {
+	der, err := s.Secret(context.Background(), name, func() ([]byte, error) {
 		k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 		if err != nil {
 			return nil, err
@@ -69,22 +72,42 @@ func key(s *idp.Server) (*ecdsa.PrivateKey, string, error) {
 
 // Keys is the issuer's public key set: what the sandbox's other services
 // (the intake) trust certificates with.
-func Keys(s *idp.Server) (jose.JSONWebKeySet, error) {
-	k, kid, err := key(s)
+func Keys(s *idp.Server) (jose.JSONWebKeySet, error) { return keySet(s, "vc-issuer-key") }
+
+func keySet(s *idp.Server, name string) (jose.JSONWebKeySet, error) {
+	k, kid, err := key(s, name)
 	if err != nil {
 		return jose.JSONWebKeySet{}, err
 	}
 	return jose.JSONWebKeySet{Keys: []jose.JSONWebKey{{Key: &k.PublicKey, KeyID: kid, Algorithm: "ES256", Use: "sig"}}}, nil
 }
 
+func newService(s *idp.Server, prefix, keyName string, kinds []string) (*service, error) {
+	k, kid, err := key(s, keyName)
+	if err != nil {
+		return nil, err
+	}
+	set, _ := keySet(s, keyName)
+	return &service{srv: s, kinds: kinds, is: sdjwt.Issuer{ID: s.Issuer + prefix, Key: k, KID: kid},
+		nonces: map[string]time.Time{}, now: time.Now, jwks: set}, nil
+}
+
 // Mount adds the certificate service to the sandbox server (idp.Config.Mount).
 func Mount(s *idp.Server, mux *http.ServeMux) error {
-	key, kid, err := key(s)
+	sv, err := newService(s, "", "vc-issuer-key", []string{"residence", "tax", "attributes"})
 	if err != nil {
 		return err
 	}
-	set, _ := Keys(s)
-	sv := &service{srv: s, is: sdjwt.Issuer{ID: s.Issuer, Key: key, KID: kid}, nonces: map[string]time.Time{}, now: time.Now, jwks: set}
+	// the sandbox also plays the employer: its own issuer, key and
+	// documents (the withholding slip, the employment certificate); the
+	// person signs in to its portal with the municipality's sign-in
+	emp, err := newService(s, certs.EmployerPrefix, "employer-vc-key", certs.EmployerKinds)
+	if err != nil {
+		return err
+	}
+	sv.others = []*service{emp}
+	mux.HandleFunc("GET "+certs.EmployerPrefix+certs.MetadataPath, emp.metadata)
+	mux.HandleFunc("POST "+certs.EmployerPrefix+certs.IssuePath+"{kind}", emp.issue)
 	mux.HandleFunc("GET "+certs.MetadataPath, sv.metadata)
 	mux.HandleFunc("POST "+certs.IssuePath+"{kind}", sv.issue)
 	mux.HandleFunc("GET "+certs.NoncePath, sv.nonce)
@@ -121,7 +144,7 @@ func (sv *service) issue(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	vct, ok := certs.Kinds[r.PathValue("kind")]
-	if !ok {
+	if !ok || !slices.Contains(sv.kinds, r.PathValue("kind")) {
 		writeJSON(w, http.StatusNotFound, certs.Error{Error: "invalid_request", Description: "unknown certificate type"})
 		return
 	}
@@ -198,7 +221,28 @@ func (sv *service) claims(ctx context.Context, vct string, r idp.Resident, year 
 		return plain, map[string]any{"name": r.Name, "address": r.Address, "income": income, "taxable_income": taxable,
 			"municipal_tax": taxable * 6 / 100, "prefectural_tax": taxable * 4 / 100}
 	}
+	if vct == certs.VCTWithholding || vct == certs.VCTEmployment {
+		return employerClaims(vct, r, year, sv.now())
+	}
 	return plain, map[string]any{"name": r.Name, "address": r.Address, "birth_date": isoDate(r.BirthDate), "sex": r.Sex}
+}
+
+// employerClaims are the fictional employer's documents for a resident.
+func employerClaims(vct string, r idp.Resident, year int, now time.Time) (map[string]any, map[string]any) {
+	plain := map[string]any{"employer_name": "架空商事株式会社", "employer_address": "東京都千代田区丸の内一丁目1番1号"}
+	if vct == certs.VCTWithholding {
+		if year == 0 {
+			year = now.Year()
+		}
+		plain["year"] = year
+		paid := amount(r.ID, year)
+		return plain, map[string]any{"name": r.Name, "address": r.Address, "payment": paid,
+			"tax_withheld": paid / 25, "social_insurance": paid * 15 / 100}
+	}
+	h := sha256.Sum256([]byte("employment" + r.ID))
+	return plain, map[string]any{"name": r.Name, "birth_date": isoDate(r.BirthDate),
+		"started_on": "2018-04-01", "weekly_hours": 40,
+		"employment_insurance_number": fmt.Sprintf("%04d-%06d-%d", binary.BigEndian.Uint16(h[:2])%10000, binary.BigEndian.Uint32(h[2:6])%1000000, h[6]%10)}
 }
 
 // household: fixture residents sharing an address form one; the oldest is
@@ -298,8 +342,19 @@ func (sv *service) present(w http.ResponseWriter, r *http.Request) {
 	}
 	// the nonce is inside the KB-JWT; read it to check it against ours
 	nonce := kbNonce(req.Presentation)
-	v, err := sdjwt.VerifyPresentation(req.Presentation, sdjwt.Policy{Issuer: sv.is.ID, Keys: sv.jwks, Now: sv.now(),
-		VCTs: []string{certs.VCTResidenceRecord, certs.VCTTaxCertificate, certs.VCTAttributes}},
+	// the issuers it trusts: the municipality, and the employer it plays;
+	// the credential names its issuer, whose policy then decides
+	is := sv
+	for _, o := range sv.others {
+		if sdjwt.PeekIssuer(req.Presentation) == o.is.ID {
+			is = o
+		}
+	}
+	var vcts []string
+	for _, k := range is.kinds {
+		vcts = append(vcts, certs.Kinds[k])
+	}
+	v, err := sdjwt.VerifyPresentation(req.Presentation, sdjwt.Policy{Issuer: is.is.ID, Keys: is.jwks, Now: sv.now(), VCTs: vcts},
 		nonce, sv.is.ID+"/verifier", 5*time.Minute, seen)
 	if err != nil {
 		writeJSON(w, http.StatusOK, certs.PresentResponse{Verified: false, Code: string(failure.CodeOf(err))})
