@@ -344,5 +344,35 @@ func (a *Account) ResidenceFacts(ctx context.Context, fetch bool) (procedures.Fa
 	if err != nil {
 		return procedures.Facts{}, err
 	}
-	return procedures.FactsFromRecord(v.Claims, true, now), nil
+	f := procedures.FactsFromRecord(v.Claims, true, now)
+	employerFacts(ctx, w, list, &f)
+	return f, nil
+}
+
+// employerFacts adds what the newest kept employment certificate says (the
+// employer, the weekly hours), for forms that ask for them (a daycare
+// application): typed once by the employer, never by the person.
+func employerFacts(ctx context.Context, w *wallet.Wallet, list []wallet.Entry, f *procedures.Facts) {
+	var newest *wallet.Entry
+	for i := range list {
+		if list[i].Kind == "employment" && (newest == nil || list[i].FetchedAt.After(newest.FetchedAt)) {
+			newest = &list[i]
+		}
+	}
+	if newest == nil {
+		return
+	}
+	v, err := w.Verify(ctx, newest.ID)
+	if err != nil {
+		return
+	}
+	if f.Attributes == nil {
+		f.Attributes = map[string]procedures.Sourced{}
+	}
+	if n, ok := v.Claims["employer_name"]; ok {
+		f.Attributes["employer"] = procedures.Sourced{Value: n, Source: "employer"}
+	}
+	if h, ok := v.Claims["weekly_hours"]; ok {
+		f.Attributes["working_hours"] = procedures.Sourced{Value: h, Source: "employer"}
+	}
 }

@@ -79,7 +79,7 @@ func (p *Plan) value(in Input, f Facts) (any, string, bool) {
 		}
 		return v.Value, v.Source, true
 	}
-	if in.Source == "card" || in.Source == "residence-record" {
+	if in.Source == "card" || in.Source == "residence-record" || in.Source == "employer" {
 		key := in.From
 		if key == "" {
 			key = in.ID

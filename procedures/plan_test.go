@@ -424,3 +424,28 @@ func TestSeventyFifthBirthday(t *testing.T) {
 		}
 	}
 }
+
+// The daycare application takes the employer and the hours from the
+// employment certificate (source: employer), not from the parent.
+func TestDaycareFromTheEmploymentCertificate(t *testing.T) {
+	today := day(t, "2026-06-02")
+	me := person(t, "鈴木 花子", "1990-01-01", today)
+	f := Facts{Me: me, Household: []Person{me}, Today: today, Attributes: map[string]Sourced{
+		"employer":      {Value: "架空商事株式会社", Source: "employer"},
+		"working_hours": {Value: float64(40), Source: "employer"}}}
+	e := event(t, "birth")
+	p, err := e.Plan(f, answers(t, e, "{birth_date: 2026-06-01, claimant_insurance: employer, single_parent: false, needs_daycare: true, daycare_from: 2027-04-01}"), NewCalendar(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	apps, _ := p.Applications(f, nil)
+	for _, a := range apps {
+		if a.Procedure == "daycare-application" {
+			if a.Fields["employer"] != "架空商事株式会社" || a.Sources["working_hours"] != "employer" {
+				t.Fatalf("%+v", a)
+			}
+			return
+		}
+	}
+	t.Fatal("no daycare application")
+}
