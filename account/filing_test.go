@@ -121,3 +121,38 @@ func forceDraft(t *testing.T, a *account.Account, d account.Draft) {
 		t.Fatal(err)
 	}
 }
+
+// Every answer is kept as it is given: a new process (after a crash, a
+// closed window) resumes the draft where it stopped; changing an answer
+// after signing drops the signature, and a filed draft is not changed.
+func TestDraftSurvivesARestart(t *testing.T) {
+	ctx := context.Background()
+	_, c := sandbox(t)
+	keys := keystore.New(keystore.NewMemory())
+	o := account.Options{Keys: keys, Keep: true, RequireKept: true, DataDir: t.TempDir()}
+	a, err := account.SignIn(ctx, c, cardLogin(t, "yamada-taro"), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.SaveAnswers(ctx, "moving", []byte("move_date: 2027-03-28\n"), nil); err != nil {
+		t.Fatal(err)
+	}
+	d, _, _ := a.LoadDraft(ctx, "moving")
+	d.Signed, d.BundleID = "signed-bundle", "bundle-id-0000000000000"
+	forceDraft(t, a, d)
+	a.Close() // the window closes (or the process dies: each answer is its own committed write)
+
+	b, err := account.Resume(c, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	d, found, err := b.LoadDraft(ctx, "moving")
+	if err != nil || !found || string(d.Answers) != "move_date: 2027-03-28\n" || d.Signed != "signed-bundle" {
+		t.Fatalf("after a restart: %+v %v %v", d, found, err)
+	}
+	d, _ = b.SaveAnswers(ctx, "moving", []byte("move_date: 2027-03-29\n"), nil)
+	if d.Signed != "" || d.BundleID != "" {
+		t.Fatalf("a changed answer kept the signature: %+v", d)
+	}
+}
