@@ -187,27 +187,9 @@ func (a *Account) attach(ctx context.Context, p *procedures.Plan, b *bundle.Bund
 		if err != nil {
 			return nil, err
 		}
-		list, err := w.List(ctx)
+		id, err := a.newestCert(ctx, w, at.Certificate)
 		if err != nil {
 			return nil, err
-		}
-		id := ""
-		var newest time.Time
-		for _, e := range list {
-			if e.Kind == at.Certificate && e.FetchedAt.After(newest) {
-				id, newest = e.ID, e.FetchedAt
-			}
-		}
-		if id == "" {
-			tok, err := a.AccessToken(ctx)
-			if err != nil {
-				return nil, err
-			}
-			e, _, err := w.Fetch(ctx, at.Certificate, wallet.FetchOptions{}, tok)
-			if err != nil {
-				return nil, err
-			}
-			id = e.ID
 		}
 		pres, err := w.Present(ctx, id, at.Fields, wallet.Recipient{Name: "municipality", Audience: b.Municipality,
 			Purpose: "application:" + b.Event}, b.ID)
@@ -375,4 +357,49 @@ func employerFacts(ctx context.Context, w *wallet.Wallet, list []wallet.Entry, f
 	if h, ok := v.Claims["weekly_hours"]; ok {
 		f.Attributes["working_hours"] = procedures.Sourced{Value: h, Source: "employer"}
 	}
+}
+
+// Handoff gives a certificate to a recipient the profile lists (a new
+// employer), disclosing only fields: fetched first when none is kept, the
+// disclosure in the audit log. Call it after the person agreed to exactly
+// this.
+func (a *Account) Handoff(ctx context.Context, h procedures.Handoff) error {
+	to, ok := a.Profile().RecipientByID(h.To)
+	if !ok {
+		return failure.Newf(wallet.CodeFetch, "the municipality profile lists no recipient %q", h.To)
+	}
+	w, err := a.Wallet(ctx)
+	if err != nil {
+		return err
+	}
+	id, err := a.newestCert(ctx, w, h.Certificate)
+	if err != nil {
+		return err
+	}
+	_, err = w.PresentTo(ctx, id, h.Fields, wallet.Recipient{Name: to.ID, Purpose: to.Purpose, URL: to.URL})
+	return err
+}
+
+// newestCert is the newest kept certificate of a kind, fetched when there is none.
+func (a *Account) newestCert(ctx context.Context, w *wallet.Wallet, kind string) (string, error) {
+	list, err := w.List(ctx)
+	if err != nil {
+		return "", err
+	}
+	id := ""
+	var newest time.Time
+	for _, e := range list {
+		if e.Kind == kind && e.FetchedAt.After(newest) {
+			id, newest = e.ID, e.FetchedAt
+		}
+	}
+	if id != "" {
+		return id, nil
+	}
+	tok, err := a.AccessToken(ctx)
+	if err != nil {
+		return "", err
+	}
+	e, _, err := w.Fetch(ctx, kind, wallet.FetchOptions{}, tok)
+	return e.ID, err
 }

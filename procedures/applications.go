@@ -144,7 +144,7 @@ func (p *Plan) Attachments() []Attachment {
 			continue
 		}
 		for _, d := range it.Procedure.Documents {
-			if d.Certificate == "" || len(d.Fields) == 0 {
+			if d.Certificate == "" || len(d.Fields) == 0 || d.To != "" {
 				continue
 			}
 			i := slices.IndexFunc(out, func(a Attachment) bool { return a.Certificate == d.Certificate })
@@ -156,6 +156,27 @@ func (p *Plan) Attachments() []Attachment {
 				if !slices.Contains(out[i].Fields, f) {
 					out[i].Fields = append(out[i].Fields, f)
 				}
+			}
+		}
+	}
+	return out
+}
+
+// Handoff is a certificate the person gives someone themselves (a new
+// employer): which, which fields, to whom.
+type Handoff struct {
+	Procedure string
+	Attachment
+	To string
+}
+
+// Handoffs are the plan's certificates to give, procedure by procedure.
+func (p *Plan) Handoffs() []Handoff {
+	var out []Handoff
+	for _, it := range p.Items {
+		for _, d := range it.Procedure.Documents {
+			if d.Certificate != "" && d.To != "" && len(d.Fields) > 0 {
+				out = append(out, Handoff{Procedure: it.Procedure.ID, Attachment: Attachment{Certificate: d.Certificate, Fields: d.Fields}, To: d.To})
 			}
 		}
 	}

@@ -133,7 +133,10 @@ type Document struct {
 	// Fields are what an online procedure discloses of the certificate
 	// (attached to the bundle as a presentation); nothing else is shown.
 	Fields []string `json:"fields,omitempty"`
-	Bring  Text     `json:"bring,omitempty"`
+	// To is the recipient (a profile recipient id) the certificate is
+	// presented to by the person, outside the bundle (a new employer).
+	To    string `json:"to,omitempty"`
+	Bring Text   `json:"bring,omitempty"`
 }
 
 // Input is a field of a procedure's form and where its value comes from.

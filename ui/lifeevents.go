@@ -342,6 +342,9 @@ func (s *LifeEventScreen) showPlan(p Plan) {
 		if it.LostIfMissed != "" {
 			lines = append(lines, wrapped(tr.T("plan.lost")+" "+it.LostIfMissed))
 		}
+		if hs := p.Handoffs[it.ID]; len(hs) > 0 {
+			lines = append(lines, s.handoff(it, hs))
+		}
 		if it.Online {
 			online++
 		}
@@ -553,4 +556,47 @@ func firstEntry(o fyne.CanvasObject) *widget.Entry {
 		}
 	}
 	return nil
+}
+
+// handoff offers to give a procedure's certificates to their recipient:
+// what, which fields, to whom — then, once agreed, sends exactly that.
+func (s *LifeEventScreen) handoff(it PlanItem, hs []Handoff) fyne.CanvasObject {
+	tr := s.tr
+	var what []string
+	for _, h := range hs {
+		var names []string
+		for _, f := range h.Fields {
+			names = append(names, tr.T("field."+f))
+		}
+		what = append(what, tr.T("life.handoff_item", map[string]any{"Certificate": tr.T("certkind." + h.Kind),
+			"Fields": strings.Join(names, tr.T("list.separator"))}))
+	}
+	to := tr.T("recipient." + hs[0].To)
+	status := widget.NewLabel("")
+	status.Wrapping = fyne.TextWrapWord
+	event, id := s.event, it.ID
+	b := widget.NewButtonWithIcon(tr.T("life.handoff", map[string]any{"To": to}), theme.MailSendIcon(), nil)
+	b.OnTapped = func() {
+		msg := wrapped(tr.T("life.handoff_consent", map[string]any{"To": to}) + "\n" + strings.Join(what, "\n"))
+		dialog.ShowCustomConfirm(tr.T("life.handoff", map[string]any{"To": to}), tr.T("signin.consent.agree"), tr.T("common.cancel"), msg,
+			func(ok bool) {
+				if !ok {
+					return
+				}
+				b.Disable()
+				status.SetText(tr.T("life.sending"))
+				s.async(func() {
+					err := s.svc.Handoff(s.ctx, event, id)
+					fyne.Do(func() {
+						b.Enable()
+						if err != nil {
+							status.SetText(tr.Explain(err).Title + " — " + tr.Explain(err).Action)
+							return
+						}
+						status.SetText(tr.T("life.handed_off", map[string]any{"To": to}))
+					})
+				})
+			}, s.win)
+	}
+	return container.NewVBox(b, status)
 }

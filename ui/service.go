@@ -221,6 +221,9 @@ type Plan struct {
 	ToType []string
 	// Filed is set once the bundle was receipted.
 	Filed bool
+	// Handoffs are certificates the person gives someone themselves (a new
+	// employer), by procedure id.
+	Handoffs map[string][]Handoff
 	// Attachments are the certificates attached to the bundle, each with the
 	// only fields disclosed of it (certificate kind → field names).
 	Attachments []Attachment
@@ -233,6 +236,12 @@ type Plan struct {
 type Attachment struct {
 	Kind   string // residence, tax, attributes
 	Fields []string
+}
+
+// Handoff is a certificate to give to a recipient, only these fields.
+type Handoff struct {
+	Attachment
+	To string // a recipient the municipality lists (new-employer)
 }
 
 // Form is one online procedure's form.
@@ -266,6 +275,9 @@ type LifeEventService interface {
 	// password through ask) and files it; typed are the fields nobody knew.
 	Submit(ctx context.Context, event string, typed map[string]string, ask PINAsker, lang string) ([]Receipt, error)
 	Receipts(ctx context.Context, lang string) (rs []Receipt, stale bool, err error)
+	// Handoff gives the procedure's certificates to their recipient, after
+	// the person agreed to exactly what is shown.
+	Handoff(ctx context.Context, event, procedure string) error
 	// Checklist is the counter visits as a printable PDF; Calendar the
 	// deadlines as an iCalendar file.
 	Checklist(ctx context.Context, event, lang string) ([]byte, error)

@@ -261,6 +261,12 @@ func (l *lifeService) Plan(ctx context.Context, event, lang string) (ui.Plan, er
 	for _, at := range p.Attachments() {
 		out.Attachments = append(out.Attachments, ui.Attachment{Kind: at.Certificate, Fields: at.Fields})
 	}
+	for _, h := range p.Handoffs() {
+		if out.Handoffs == nil {
+			out.Handoffs = map[string][]ui.Handoff{}
+		}
+		out.Handoffs[h.Procedure] = append(out.Handoffs[h.Procedure], ui.Handoff{Attachment: ui.Attachment{Kind: h.Certificate, Fields: h.Fields}, To: h.To})
+	}
 	apps, pf := p.Applications(f, typed)
 	out.Prefill, out.ToType = pf.Ratio(), pf.Missing
 	for _, app := range apps {
@@ -376,4 +382,23 @@ func (l *lifeService) Calendar(ctx context.Context, event, lang string) ([]byte,
 		return nil, err
 	}
 	return []byte(p.ICS(i18n.New(lang), time.Now())), nil
+}
+
+func (l *lifeService) Handoff(ctx context.Context, event, procedure string) error {
+	a := l.signIn.Account()
+	if a == nil {
+		return failure.New(account.CodeNotSignedIn, "sign in to give certificates")
+	}
+	p, _, _, err := l.plan(ctx, event)
+	if err != nil {
+		return err
+	}
+	for _, h := range p.Handoffs() {
+		if h.Procedure == procedure {
+			if err := a.Handoff(ctx, h); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }

@@ -170,3 +170,43 @@ func TestMovingWizardKeyboardOnly(t *testing.T) {
 	fyne.DoAndWait(func() { screen.Start("moving") })
 	see("申請済み")
 }
+
+// Changing jobs: the old employer's documents go to the new one from the
+// plan — only the fields the catalogue names — and the wallet logs it.
+func TestJobChangeHandoff(t *testing.T) {
+	srv, err := idp.Start(idp.Config{Addr: "127.0.0.1:0", DataDir: t.TempDir(), Mount: []func(*idp.Server, *http.ServeMux) error{issuer.Mount, intake.Mount}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	r, _ := fixtures.ByID("sato-kenji")
+	d, _ := demo.NewReader(r.ID)
+	m := reader.NewMonitor(d.Backend(), "")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go m.Run(ctx)
+	waitIdentified(m)
+	signIn := &signInService{m: m, profile: demo.Profile(srv, "test-city"), keys: keystore.New(keystore.NewMemory())}
+	if _, err := signIn.SignIn(ctx, func(string, int) ([]byte, bool, error) { return []byte(r.AuthPIN), false, nil },
+		func([]string) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	life, _ := newLifeService(signIn, m)
+	for q, v := range map[string]any{"last_day": time.Now().AddDate(0, 0, -3), "has_new_job": true, "first_day": time.Now().AddDate(0, 0, -2)} {
+		if _, err := life.Answer(ctx, "job-change", q, v, "ja"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p, err := life.Plan(ctx, "job-change", "ja")
+	if err != nil || len(p.Handoffs["documents-for-new-employer"]) != 2 {
+		t.Fatalf("plan: %v %+v", err, p.Handoffs)
+	}
+	if err := life.Handoff(ctx, "job-change", "documents-for-new-employer"); err != nil {
+		t.Fatal(err)
+	}
+	w, _ := signIn.Account().Wallet(ctx)
+	log, _ := w.Audit(ctx)
+	if len(log) != 2 || log[0].To.Name != "new-employer" || strings.Join(log[0].Fields, ",") != "name,payment,tax_withheld,social_insurance" {
+		t.Fatalf("audit %+v", log)
+	}
+}
