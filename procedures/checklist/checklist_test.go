@@ -37,7 +37,7 @@ func TestGlyphsForEveryShippedText(t *testing.T) {
 			}
 		}
 	}
-	if miss, _ := Missing("山田 太郎 佐藤 﨑 德"); len(miss) != 0 {
+	if miss, _ := Missing("山田 太郎 佐藤 髙橋 𠮷田 﨑 德"); len(miss) != 0 {
 		t.Errorf("names: %q", string(miss))
 	}
 	if miss, _ := Missing("\U0001F600"); len(miss) != 1 {
