@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"madoguchi/app/demo"
 	"madoguchi/auth/sso"
 	"madoguchi/sandbox/idp"
 	"madoguchi/sandbox/intake"
@@ -33,7 +34,11 @@ func startSandbox(t *testing.T, mounts []func(*idp.Server, *http.ServeMux) error
 	}
 	t.Cleanup(func() { s.Close() })
 	profile := filepath.Join(data, "profile.json")
-	b, _ := json.Marshal(sso.Profile{ID: "test-city", Issuer: s.Issuer, ClientID: idp.AppClientID, CAFile: s.CAFile, Scopes: sso.DefaultScopes})
+	p := sso.Profile{ID: "test-city", Issuer: s.Issuer, ClientID: idp.AppClientID, CAFile: s.CAFile, Scopes: sso.DefaultScopes}
+	if len(mounts) > 0 {
+		p = demo.Profile(s, "test-city") // the sandbox municipality's own profile: employer, recipients, rules
+	}
+	b, _ := json.Marshal(p)
 	if err := os.WriteFile(profile, b, 0o644); err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"os"
@@ -198,8 +199,68 @@ in and keep a residence record, who you are and your household come from it.`,
 	checklistCmd.Flags().StringVar(&pdfOut, "pdf", "", "write the checklist to this `file`")
 	checklistCmd.Flags().StringVar(&f.profile, "profile", defaultProfile(), "municipality profile `file`")
 	r.jsonFlag(checklistCmd)
+	var yes bool
+	handoff := &cobra.Command{Use: "handoff EVENT", Short: "give the plan's certificates to whom they go (your old employer's documents to the new one), after your consent",
+		Args: exactArg("life event (see `madoguchi procedure events`)"), ValidArgsFunction: completeEvents,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			e, err := eventArg(cmd, args)
+			if err != nil {
+				return err
+			}
+			p, _, err := r.planFromFile(ctx, e, answersFile, f)
+			if err != nil {
+				return err
+			}
+			hs := p.Handoffs()
+			if len(hs) == 0 {
+				fmt.Fprintln(env.Stdout, env.Tr.T("procedure.no_handoff"))
+				return nil
+			}
+			c, err := f.client(ctx)
+			if err != nil {
+				return err
+			}
+			a, err := account.Resume(c, accountOptions(env))
+			if err != nil {
+				return err
+			}
+			defer a.Close()
+			for _, h := range hs {
+				var names []string
+				for _, fl := range h.Fields {
+					names = append(names, env.Tr.T("field."+fl))
+				}
+				fmt.Fprintln(env.Stderr, env.Tr.T("life.handoff_consent", map[string]any{"To": env.Tr.T("recipient." + h.To)}))
+				fmt.Fprintln(env.Stderr, env.Tr.T("life.handoff_item", map[string]any{"Certificate": env.Tr.T("certkind." + h.Certificate),
+					"Fields": strings.Join(names, env.Tr.T("list.separator"))}))
+			}
+			if !yes {
+				fmt.Fprint(env.Stderr, env.Tr.T("procedure.agree_question"))
+				ans, _ := bufio.NewReader(env.Stdin).ReadString('\n')
+				if a := strings.ToLower(strings.TrimSpace(ans)); a != "yes" && a != "y" && a != env.Tr.T("cli.yes") {
+					return failure.New(CodePresentDeclined, "the person did not agree")
+				}
+			}
+			var sent []string
+			for _, h := range hs {
+				if err := a.Handoff(ctx, h); err != nil {
+					return err
+				}
+				sent = append(sent, h.Certificate)
+			}
+			if r.json {
+				return writeJSON(env.Stdout, map[string]any{"sent": sent, "to": hs[0].To})
+			}
+			fmt.Fprintln(env.Stdout, env.Tr.T("life.handed_off", map[string]any{"To": env.Tr.T("recipient." + hs[0].To)}))
+			return nil
+		}}
+	handoff.Flags().StringVar(&answersFile, "answers", "", "answers `file` (YAML or JSON)")
+	handoff.Flags().BoolVar(&yes, "yes", false, "consent given beforehand (scripts)")
+	handoff.Flags().StringVar(&f.profile, "profile", defaultProfile(), "municipality profile `file`")
+	r.jsonFlag(handoff)
 	return r.group("procedure", "life events: their questions, your plan of procedures, filing them", events, questions, plan,
-		r.submitCommand(eventArg, completeEvents), calendar, checklistCmd)
+		r.submitCommand(eventArg, completeEvents), calendar, checklistCmd, handoff)
 }
 
 // submitCommand files an event's online procedures as one bundle signed on

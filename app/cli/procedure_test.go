@@ -109,3 +109,34 @@ func TestProcedureChecklistAndCalendar(t *testing.T) {
 		t.Fatalf("unwritable: %d %s", code, errs)
 	}
 }
+
+// Changing jobs from the command line: the old employer's documents go to
+// the new one after the person says yes; "no" sends nothing.
+func TestProcedureHandoff(t *testing.T) {
+	_, profile := sandboxProfileWithIntake(t)
+	t.Setenv("XDG_DATA_HOME", t.TempDir())
+	keys := keystore.New(keystore.NewMemory())
+	r := resident(t, "sato-kenji")
+	runK := func(stdin string, args ...string) (int, string, string) {
+		var out, errb bytes.Buffer
+		env := &Env{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb, Keys: keys}
+		code := RunWith(append([]string{"--lang", "en"}, args...), env, Deps{})
+		return code, out.String(), errb.String()
+	}
+	if code, _, errs := runK(r.AuthPIN+"\n", "login", "--virtual", r.ID, "--profile", profile, "--pin-stdin", "--agree"); code != 0 {
+		t.Fatalf("login: %s", errs)
+	}
+	answers := filepath.Join(t.TempDir(), "job.yaml")
+	os.WriteFile(answers, []byte("last_day: 2027-03-31\nhas_new_job: true\nfirst_day: 2027-04-01\n"), 0o600)
+	if code, _, errs := runK("no\n", "procedure", "handoff", "job-change", "--answers", answers, "--profile", profile); code != 1 || !strings.Contains(errs, "[PRESENT-DECLINED]") {
+		t.Fatalf("declined: %d %s", code, errs)
+	}
+	code, out, errs := runK("yes\n", "procedure", "handoff", "job-change", "--answers", answers, "--profile", profile, "--json")
+	if code != 0 || !strings.Contains(out, `"withholding"`) || !strings.Contains(errs, "Pay") {
+		t.Fatalf("sent: %d %s %s", code, out, errs)
+	}
+	code, out, _ = runK("", "cert", "audit", "--profile", profile, "--json")
+	if code != 0 || strings.Count(out, `"new-employer"`) != 2 {
+		t.Fatalf("audit: %s", out)
+	}
+}
