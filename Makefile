@@ -53,6 +53,7 @@ fuzz:
 	  $(GO) test ./auth/card -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) || exit 1; done
 	$(GO) test ./sandbox/card -run '^$$' -fuzz '^FuzzProcess$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./protocol/sdjwt -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./protocol/bundle -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME)
 	@for t in FuzzParseEvent FuzzParseAnswers; do \
 	  $(GO) test ./procedures -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) || exit 1; done
 

@@ -1,10 +1,17 @@
 package integration
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
+	"madoguchi/app"
+	appcli "madoguchi/app/cli"
 	"madoguchi/auth/card"
 	"madoguchi/auth/pcsc"
 )
@@ -94,4 +101,51 @@ func BenchmarkCardFlowPCSC(b *testing.B) {
 		}
 		b.ReportMetric(float64(st.APDUs), "APDUs/flow")
 	})
+}
+
+// BenchmarkMovingJourney is the moving journey scripted end to end with
+// the answers instant: the plan from the residence record, one bundle
+// signed on the card through pcscd (signing password, certificate, chain,
+// signature), the residence record attached, filed over HTTPS, receipts —
+// each iteration a new draft. ns/op is the journey's wall time; it also
+// reports the questions the person answers and the share of the forms'
+// fields filled for them.
+func BenchmarkMovingJourney(b *testing.B) {
+	b.Setenv("XDG_DATA_HOME", b.TempDir())
+	_, profile := startSandbox(b, "sandbox-bench")
+	_, r := insert(b, "yamada-taro")
+	if code, _, errs := cliB(b, r.AuthPIN+"\n", "login", "--profile", profile, "--pin-stdin", "--agree"); code != 0 {
+		b.Fatalf("login: %s", errs)
+	}
+	answers := filepath.Join(b.TempDir(), "a.yaml")
+	os.WriteFile(answers, []byte("move_date: "+time.Now().AddDate(0, 0, 10).Format(time.DateOnly)+
+		"\nsame_municipality: false\nnew_postal_code: 530-0001\nnew_address_line: 梅田一丁目1番1号\nhealth_insurance: kokuho\n"+
+		"registered_seal: false\nhas_dog: false\nreceives_child_allowance: true\nschool_children: false\n"), 0o600)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		b.Setenv("XDG_DATA_HOME", b.TempDir()) // a new draft, a new bundle
+		b.StartTimer()
+		code, out, errs := cliB(b, r.SignPassword+"\n", "procedure", "submit", "moving", "--answers", answers, "--profile", profile,
+			"--pin-stdin", "--field", "moving-out-notice.phone=090-1234-5678", "--json")
+		if code != 0 || !strings.Contains(out, `"receipts"`) {
+			b.Fatalf("submit: %d %s %s", code, out, errs)
+		}
+	}
+	b.StopTimer()
+	code, out, _ := cliB(b, "", "procedure", "plan", "moving", "--answers", answers, "--profile", profile, "--json")
+	var plan struct {
+		Asked int `json:"questions_asked"`
+	}
+	if code == 0 && json.Unmarshal([]byte(out), &plan) == nil {
+		b.ReportMetric(float64(plan.Asked), "questions")
+	}
+}
+
+// cliB is cli for benchmarks.
+func cliB(b *testing.B, stdin string, args ...string) (int, string, string) {
+	var out, errb bytes.Buffer
+	code := app.RunWith(append([]string{"--lang", "en"}, args...),
+		&appcli.Env{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb})
+	return code, out.String(), errb.String()
 }

@@ -85,7 +85,7 @@ func TestSignInRefusedForLostCard(t *testing.T) {
 
 // startSandbox runs the sandbox provider for the test and writes a profile
 // file for it (as `madoguchi sandbox` does).
-func startSandbox(t *testing.T, id string) (*idp.Server, string) {
+func startSandbox(t testing.TB, id string) (*idp.Server, string) {
 	t.Helper()
 	data := t.TempDir()
 	s, err := idp.Start(idp.Config{Addr: "127.0.0.1:0", DataDir: data, Mount: []func(*idp.Server, *http.ServeMux) error{issuer.Mount, intake.Mount}})
