@@ -73,8 +73,8 @@ func TestMovingThroughRealParts(t *testing.T) {
 // The submission killed (SIGKILL) at random moments — while reading the
 // card, signing, sending — and run again until it succeeds: each bundle is
 // filed exactly once. Every round starts a new draft (a new data folder, the
-// session still in the keyring); KILLS sets how many kills in all (default
-// 12; the 50 with KILLS=50).
+// session still in the keyring); 50 kills in all (12 with -short; KILLS
+// sets another number).
 func TestSubmitKilledFilesOnce(t *testing.T) {
 	bin := madoguchiBinary(t)
 	s, profile := startSandbox(t, "sandbox-kill")
@@ -84,7 +84,10 @@ func TestSubmitKilledFilesOnce(t *testing.T) {
 		t.Fatalf("login: %s", errs)
 	}
 	answers := movingAnswers(t)
-	kills := 12
+	kills := 50
+	if testing.Short() {
+		kills = 12
+	}
 	if n, err := strconv.Atoi(os.Getenv("KILLS")); err == nil && n > 0 {
 		kills = n
 	}
