@@ -47,7 +47,7 @@ func NewCertScreen(win fyne.Window, svc WalletService, tr *i18n.Localizer) *Cert
 	s.busy.Stop()
 	s.busy.Hide()
 	var buttons []fyne.CanvasObject
-	for _, kind := range []string{"residence", "tax", "attributes"} {
+	for _, kind := range svc.Kinds() {
 		b := widget.NewButton(tr.T("certs.fetch", map[string]any{"Kind": tr.T("certkind." + kind)}), func() { s.onFetch(kind) })
 		s.fetch = append(s.fetch, b)
 		buttons = append(buttons, b)

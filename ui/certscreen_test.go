@@ -21,6 +21,7 @@ type fakeWallet struct {
 }
 
 func (f *fakeWallet) Ready() bool                                { return f.ready }
+func (f *fakeWallet) Kinds() []string                            { return []string{"residence", "tax", "attributes"} }
 func (f *fakeWallet) List(context.Context) ([]WalletCert, error) { return f.certs, nil }
 func (f *fakeWallet) Audit(context.Context) ([]AuditRow, error)  { return f.audit, nil }
 func (f *fakeWallet) Recipient() (string, string)                { return "sandbox-verifier", "demo" }

@@ -145,6 +145,9 @@ type AuditRow struct {
 type WalletService interface {
 	// Ready is false until signed in.
 	Ready() bool
+	// Kinds are the certificates one can get (the municipality's, and an
+	// employer's when the profile names one).
+	Kinds() []string
 	List(ctx context.Context) ([]WalletCert, error)
 	Fetch(ctx context.Context, kind string) (WalletCert, error)
 	// Recipient is who a presentation goes to (the sandbox verifier in the

@@ -76,7 +76,11 @@ func (s *Shell) ShowCertificates(kind string) {
 	if s.tabs == nil || s.certs == nil {
 		return
 	}
-	s.tabs.SelectIndex(len(s.tabs.Items) - 1)
+	for _, it := range s.tabs.Items {
+		if it.Content == s.certs.Object() {
+			s.tabs.Select(it)
+		}
+	}
 	if kind != "" {
 		s.certs.onFetch(kind)
 	}
@@ -156,6 +160,7 @@ func (s *Shell) SetLanguage(lang string) {
 		s.certs.Reload()
 	}
 	if len(items) > 1 {
+		items = append(items, container.NewTabItemWithIcon(s.tr.T("tab.help"), theme.HelpIcon(), helpScreen(s.tr)))
 		tabs := container.NewAppTabs(items...)
 		certs := s.certs
 		tabs.OnSelected = func(*container.TabItem) {

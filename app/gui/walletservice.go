@@ -23,6 +23,16 @@ var _ ui.WalletService = (*walletService)(nil)
 
 func (ws *walletService) Ready() bool { return ws.signIn.Account() != nil }
 
+// Kinds are the municipality's certificates, and the employer's documents
+// when the profile names an employer.
+func (ws *walletService) Kinds() []string {
+	kinds := []string{"residence", "tax", "attributes"}
+	if ws.signIn.profile.Services["employer"] != "" {
+		kinds = append(kinds, certs.EmployerKinds...)
+	}
+	return kinds
+}
+
 // wallet is the signed-in account's wallet.
 func (ws *walletService) wallet(ctx context.Context) (*wallet.Wallet, error) {
 	a := ws.signIn.Account()
