@@ -190,6 +190,12 @@ func (l *Localizer) FieldValue(path string, v any) string {
 			parts = append(parts, l.FieldValue(k, x[k]))
 		}
 		return strings.Join(parts, " ")
+	case []string: // a list of names (who moves)
+		vs := make([]any, len(x))
+		for i, e := range x {
+			vs[i] = e
+		}
+		return l.FieldValue(path, vs)
 	case []any:
 		parts := make([]string, 0, len(x))
 		for _, e := range x {

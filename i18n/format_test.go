@@ -72,3 +72,13 @@ func TestSexMoneyAndFields(t *testing.T) {
 		t.Errorf("address parts: %s", v)
 	}
 }
+
+// A list of names reads as a list in the person's language, not as Go's [a b].
+func TestFieldValueNames(t *testing.T) {
+	if v := New("ja").FieldValue("movers", []string{"山田 太郎", "山田 ユイ"}); v != "山田 太郎、山田 ユイ" {
+		t.Fatalf("ja %q", v)
+	}
+	if v := New("en").FieldValue("movers", []string{"A", "B"}); v != "A, B" {
+		t.Fatalf("en %q", v)
+	}
+}
