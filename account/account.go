@@ -80,7 +80,8 @@ func SignIn(ctx context.Context, c *sso.Client, cl sso.CardLogin, o Options) (*A
 	}
 	a := &Account{opts: o, client: c, sess: sso.NewSession(c, tok), name: name, acr: tok.Claims.ACR}
 	if o.Keep {
-		err := o.Keys.Save(c.Profile().ID, keystore.Entry{RefreshToken: tok.RefreshToken, Subject: tok.Claims.Subject, Name: name})
+		err := o.Keys.Save(c.Profile().ID, keystore.Entry{RefreshToken: tok.RefreshToken, Subject: tok.Claims.Subject, Name: name,
+			AccessToken: tok.AccessToken, Expiry: tok.Expiry})
 		switch {
 		case err == nil:
 			a.kept = true
@@ -105,18 +106,29 @@ func Resume(c *sso.Client, o Options) (*Account, error) {
 		return nil, err
 	}
 	a := &Account{opts: o, client: c, name: e.Name, kept: true,
-		sess: sso.NewSession(c, &sso.Tokens{RefreshToken: e.RefreshToken, Claims: sso.IDClaims{Subject: e.Subject}})}
+		sess: sso.NewSession(c, &sso.Tokens{RefreshToken: e.RefreshToken, AccessToken: e.AccessToken, Expiry: e.Expiry,
+			Claims: sso.IDClaims{Subject: e.Subject}})}
 	a.sess.Persist = a.persist
 	return a, nil
 }
 
-func (a *Account) persist(rt string) error {
+func (a *Account) persist(t *sso.Tokens) error {
 	e, err := a.opts.Keys.Load(a.client.Profile().ID)
 	if err != nil {
 		return err
 	}
-	e.RefreshToken = rt
+	e.RefreshToken, e.AccessToken, e.Expiry = t.RefreshToken, t.AccessToken, t.Expiry
 	return a.opts.Keys.Save(a.client.Profile().ID, e)
+}
+
+// Refresh refreshes the session now (proves it is alive; the refresh token
+// rotates and is kept).
+func (a *Account) Refresh(ctx context.Context) error {
+	_, err := a.sess.Refresh(ctx)
+	if failure.CodeOf(err) == sso.CodeSessionExpired && a.kept {
+		_ = a.opts.Keys.Delete(a.Profile().ID)
+	}
+	return err
 }
 
 // Profile is the municipality.

@@ -81,11 +81,20 @@ func TestKeptAccountLifecycle(t *testing.T) {
 		t.Fatalf("resume: %v", err)
 	}
 	before, _ := keys.Load("city")
-	if _, err := b.AccessToken(ctx); err != nil {
+	// the kept access token serves while valid: no refresh, no rotation (a
+	// process killed mid-rotation cannot lose the session then)
+	if at2, err := b.AccessToken(ctx); err != nil || at2 != before.AccessToken || before.AccessToken == "" {
+		t.Fatalf("kept access token not used: %v", err)
+	}
+	if after, _ := keys.Load("city"); after.RefreshToken != before.RefreshToken {
+		t.Fatal("a valid access token still refreshed")
+	}
+	// a refresh rotates, and the new tokens are kept
+	if err := b.Refresh(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if after, _ := keys.Load("city"); after.RefreshToken == before.RefreshToken {
-		t.Fatal("the rotated refresh token was not persisted")
+	if after, _ := keys.Load("city"); after.RefreshToken == before.RefreshToken || after.AccessToken == before.AccessToken {
+		t.Fatal("the rotated tokens were not persisted")
 	}
 	w2, err := b.Wallet(ctx)
 	if err != nil {

@@ -129,8 +129,8 @@ func (r *runner) whoamiCommand() *cobra.Command {
 		if a == nil {
 			return failure.New(account.CodeNotSignedIn, "no session kept")
 		}
-		// silent refresh: proves the session is alive, rotates the token
-		if _, err := a.AccessToken(ctx); err != nil {
+		// a refresh: proves the session is alive, rotates the token
+		if err := a.Refresh(ctx); err != nil {
 			return err
 		}
 		if r.json {

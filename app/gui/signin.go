@@ -144,7 +144,7 @@ func (s *signInService) restore(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if _, err := a.AccessToken(ctx); err != nil {
+	if err := a.Refresh(ctx); err != nil { // the window shows a dead session at once
 		return err
 	}
 	s.mu.Lock()

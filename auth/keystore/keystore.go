@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/zalando/go-keyring"
 
@@ -37,6 +38,10 @@ type Entry struct {
 	RefreshToken string `json:"rt"`
 	Subject      string `json:"sub"`
 	Name         string `json:"name,omitempty"`
+	// AccessToken and its Expiry spare the next process a refresh (and a
+	// rotation) while the token is valid; left out when they do not fit.
+	AccessToken string    `json:"at,omitempty"`
+	Expiry      time.Time `json:"exp,omitzero"`
 }
 
 // ErrNotFound means nothing is stored for the profile (signed out).
@@ -130,8 +135,12 @@ func (k *Store) Save(profile string, e Entry) error {
 	if err != nil {
 		return err
 	}
+	if len(b) > maxEntry && e.AccessToken != "" {
+		e.AccessToken, e.Expiry = "", time.Time{} // the access token is only a saving
+		b, _ = json.Marshal(e)
+	}
 	if len(b) > maxEntry {
-		return fmt.Errorf("keystore: entry of %d bytes exceeds %d", len(b), maxEntry)
+		return failure.Newf(CodeUnavailable, "an entry of %d bytes exceeds the keyring's %d", len(b), maxEntry)
 	}
 	if err := k.b.Set(Service, accountKey(profile, e.Subject), string(b)); err != nil {
 		return unavailable(err)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"madoguchi/i18n/failure"
 )
@@ -35,8 +36,22 @@ func TestEntryRoundTripAndSizeLimit(t *testing.T) {
 	if err != nil || e.RefreshToken != "r1" || e.Name != "山田 太郎" {
 		t.Fatalf("%+v %v", e, err)
 	}
-	if err := k.Save("p", Entry{RefreshToken: string(make([]byte, 3000)), Subject: "s"}); err == nil {
-		t.Fatal("an entry over the Windows size limit was accepted")
+	if err := k.Save("p", Entry{RefreshToken: string(make([]byte, 3000)), Subject: "s"}); failure.CodeOf(err) != CodeUnavailable {
+		t.Fatalf("an entry over the Windows size limit: %v", err)
+	}
+	// an access token too large to keep is left out (it is only a saving)
+	exp := time.Now().Add(time.Minute).Truncate(time.Second)
+	if err := k.Save("p", Entry{RefreshToken: "r1", Subject: "s", AccessToken: strings.Repeat("a", 2500), Expiry: exp}); err != nil {
+		t.Fatal(err)
+	}
+	if e, _ := k.Load("p"); e.RefreshToken != "r1" || e.AccessToken != "" {
+		t.Fatalf("oversized access token: %+v", e)
+	}
+	if err := k.Save("p", Entry{RefreshToken: "r1", Subject: "s", AccessToken: "at", Expiry: exp}); err != nil {
+		t.Fatal(err)
+	}
+	if e, _ := k.Load("p"); e.AccessToken != "at" || !e.Expiry.Equal(exp) {
+		t.Fatalf("access token kept: %+v", e)
 	}
 	// a second account at the same municipality has its own entry
 	if err := k.Save("p", Entry{RefreshToken: "r2", Subject: "s2", Name: "佐藤 健二"}); err != nil {

@@ -13,8 +13,10 @@ type Session struct {
 	c  *Client
 	mu sync.Mutex
 	t  *Tokens
-	// Persist stores a rotated refresh token (nil: memory only).
-	Persist func(refreshToken string) error
+	// Persist keeps the tokens after every refresh (the rotated refresh
+	// token, and the access token so that the next process need not
+	// refresh while it is valid); nil: memory only.
+	Persist func(t *Tokens) error
 	// Early is how long before expiry a refresh happens (default 1 min).
 	Early time.Duration
 	// Name is the display name from userinfo at sign-in.
@@ -42,6 +44,18 @@ func (s *Session) AccessToken(ctx context.Context) (string, error) {
 	if s.t.AccessToken != "" && s.c.Now().Add(s.Early).Before(s.t.Expiry) {
 		return s.t.AccessToken, nil
 	}
+	return s.refreshLocked(ctx)
+}
+
+// Refresh refreshes now, whatever the access token's expiry (proves the
+// session is alive; rotates the refresh token).
+func (s *Session) Refresh(ctx context.Context) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.refreshLocked(ctx)
+}
+
+func (s *Session) refreshLocked(ctx context.Context) (string, error) {
 	nt, err := s.c.Refresh(ctx, s.t.RefreshToken)
 	if err != nil {
 		return "", err
@@ -54,7 +68,7 @@ func (s *Session) AccessToken(ctx context.Context) (string, error) {
 	}
 	s.t = nt
 	if s.Persist != nil {
-		if err := s.Persist(nt.RefreshToken); err != nil {
+		if err := s.Persist(nt); err != nil {
 			return nt.AccessToken, err
 		}
 	}

@@ -177,7 +177,7 @@ func TestSessionRefreshesSilently(t *testing.T) {
 	}
 	var persisted []string
 	sess := sso.NewSession(c, tok)
-	sess.Persist = func(rt string) error { persisted = append(persisted, rt); return nil }
+	sess.Persist = func(t *sso.Tokens) error { persisted = append(persisted, t.RefreshToken); return nil }
 	at, err := sess.AccessToken(ctx)
 	if err != nil || at != tok.AccessToken || len(persisted) != 0 {
 		t.Fatalf("fresh token refreshed needlessly: %v %d", err, len(persisted))
