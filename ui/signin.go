@@ -94,7 +94,7 @@ func (p *SignInPanel) show(a *Account) {
 		// screens below get the room
 		p.title.SetText(p.status.Text)
 		p.title.SizeName = theme.SizeNameText
-		p.card.Objects = []fyne.CanvasObject{container.NewBorder(nil, nil, nil, p.button, container.NewVBox(p.title, p.note)), p.failure.Object()}
+		p.card.Objects = []fyne.CanvasObject{container.NewBorder(nil, nil, nil, container.NewVBox(p.button), container.NewVBox(p.title, p.note)), p.failure.Object()}
 		p.card.Refresh()
 	}
 	p.button.Refresh()
