@@ -321,6 +321,9 @@ func (e *Event) compile(languages []string) error {
 				texts[fmt.Sprintf("procedure %s document %d", p.ID, j)] = d.Bring
 			}
 		}
+		if !slices.Contains(channels, p.Channel) || !slices.Contains(offices, p.Office) || !slices.Contains(signers, p.Signer) {
+			return bad("procedure %s: channel %q, office %q or signer %q unknown", p.ID, p.Channel, p.Office, p.Signer)
+		}
 		if p.when, err = compileExpr(p.When, env, expr.AsBool()); err != nil {
 			return bad("procedure %s when: %v", p.ID, err)
 		}
@@ -371,6 +374,14 @@ func (e *Event) Procedure(id string) (*Procedure, bool) {
 	}
 	return nil, false
 }
+
+// The values the schema allows, checked again for procedures a profile adds.
+var (
+	channels = []string{ChannelBundle, ChannelCounter, ChannelOnline, ChannelOther}
+	offices  = []string{"old-municipality", "new-municipality", "municipality", "pension-office", "hello-work", "old-employer",
+		"new-employer", "insurer", "school", "tax-office", "police", "others"}
+	signers = []string{"self", "each-member", "parent", "employer", "none"}
+)
 
 // reservedFacts are the names of known facts in expressions.
 var reservedFacts = map[string]bool{"me": true, "household": true, "today": true, "profile": true}

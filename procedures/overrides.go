@@ -20,8 +20,13 @@ type Overrides struct {
 	// OfficeHours per office (old-municipality, new-municipality,
 	// municipality…), shown on counter checklists.
 	OfficeHours map[string]Text `json:"office_hours,omitempty"`
+	// OfficeAddresses per office, shown on counter checklists.
+	OfficeAddresses map[string]Text `json:"office_addresses,omitempty"`
 	// Procedures change bundled procedures, keyed "event/procedure".
 	Procedures map[string]Override `json:"procedures,omitempty"`
+	// Add are the municipality's own procedures, by event (checked like
+	// the bundled ones: texts in every language, conditions type-checked).
+	Add map[string][]Procedure `json:"add,omitempty"`
 }
 
 // Override changes one procedure.
@@ -55,10 +60,11 @@ func ParseOverrides(raw []byte) (Overrides, error) {
 // Apply returns the catalogue with the municipality's overrides; an
 // override of a procedure that does not exist, or one that breaks a rule,
 // is refused (the profile is wrong, not the resident).
-func (c *Catalog) Apply(o Overrides) (*Catalog, error) {
+func (c *Catalog) Apply(o Overrides, languages []string) (*Catalog, error) {
 	out := &Catalog{}
 	for _, e := range c.Events {
 		cp := *e
+		cp.Questions = append([]Question(nil), e.Questions...)
 		cp.Procedures = nil
 		for _, p := range e.Procedures {
 			ov, ok := o.Procedures[e.ID+"/"+p.ID]
@@ -91,7 +97,21 @@ func (c *Catalog) Apply(o Overrides) (*Catalog, error) {
 			}
 			cp.Procedures = append(cp.Procedures, p)
 		}
+		if added := o.Add[e.ID]; len(added) > 0 {
+			cp.Procedures = append(cp.Procedures, added...)
+			if err := cp.compile(languages); err != nil {
+				if f, ok := failure.As(err); ok {
+					f.Detail = "profile: " + f.Detail
+				}
+				return nil, err
+			}
+		}
 		out.Events = append(out.Events, &cp)
+	}
+	for ev := range o.Add {
+		if _, ok := c.Event(ev); !ok {
+			return nil, failure.Newf(CodeCatalog, "profile adds to %s: no such event", ev)
+		}
 	}
 	for key := range o.Procedures {
 		ev, pr, _ := strings.Cut(key, "/")

@@ -359,7 +359,7 @@ func TestOverrides(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := bundledCatalog(t).Apply(o)
+	c, err := bundledCatalog(t).Apply(o, i18n.Languages())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -395,7 +395,7 @@ func TestOverrides(t *testing.T) {
 		`{"closures": {"soon": "x"}}`, `{"surprise": 1}`, `{"procedures": {"moving/nhi-loss": {"deadline": {"from": "has_dog", "counting": "first-day-excluded"}}}}`} {
 		o, err := ParseOverrides([]byte(bad))
 		if err == nil {
-			_, err = bundledCatalog(t).Apply(o)
+			_, err = bundledCatalog(t).Apply(o, i18n.Languages())
 		}
 		if failure.CodeOf(err) != CodeCatalog {
 			t.Errorf("%s: %v", bad, err)
@@ -448,4 +448,47 @@ func TestDaycareFromTheEmploymentCertificate(t *testing.T) {
 		}
 	}
 	t.Fatal("no daycare application")
+}
+
+// A municipality adds a procedure of its own: checked like the bundled
+// ones (a wrong condition or a missing language is refused), then planned.
+func TestProfileAddsAProcedure(t *testing.T) {
+	add := `{"add": {"moving": [{"id": "garbage-days", "name": {"ja": "ごみ収集日の確認", "en": "Check the rubbish collection days"},
+		"why": {"ja": "地区ごとに収集日が違います。", "en": "Each district has its own days."},
+		"basis": {"ja": "市の案内。", "en": "The city's guidance."}, "office": "new-municipality", "channel": "other",
+		"when": "not same_municipality", "signer": "none"}]}}`
+	o, err := ParseOverrides([]byte(add))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := bundledCatalog(t).Apply(o, i18n.Languages())
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, _ := c.Event("moving")
+	today := day(t, "2026-03-20")
+	me := person(t, "山田 太郎", "1985-04-12", today)
+	p, err := e.Plan(Facts{Me: me, Household: []Person{me}, Today: today},
+		answers(t, e, "{move_date: 2026-04-01, same_municipality: false, new_postal_code: '1000013', new_address_line: x, health_insurance: kokuho, has_card: true, registered_seal: false, has_dog: false}"),
+		NewCalendar(nil))
+	if err != nil || !slices.Contains(ids(p), "garbage-days") {
+		t.Fatalf("%v %v", err, ids(p))
+	}
+	if orig, _ := bundledCatalog(t).Event("moving"); slices.ContainsFunc(orig.Procedures, func(p Procedure) bool { return p.ID == "garbage-days" }) {
+		t.Fatal("Apply changed the bundled catalogue")
+	}
+	for name, bad := range map[string]string{
+		"a typo in the condition": strings.Replace(add, "not same_municipality", "not same_municipalty", 1),
+		"a missing language":      strings.Replace(add, `, "en": "Each district has its own days."`, "", 1),
+		"an unknown channel":      strings.Replace(add, `"channel": "other"`, `"channel": "fax"`, 1),
+		"an unknown event":        strings.Replace(add, `{"moving":`, `{"wedding":`, 1),
+	} {
+		o, err := ParseOverrides([]byte(bad))
+		if err == nil {
+			_, err = bundledCatalog(t).Apply(o, i18n.Languages())
+		}
+		if failure.CodeOf(err) != CodeCatalog {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
 }

@@ -176,13 +176,11 @@ in and keep a residence record, who you are and your household come from it.`,
 			if err != nil {
 				return err
 			}
-			hours := map[string]procedures.Text{}
+			var o procedures.Overrides
 			if pr, err := sso.LoadProfile(f.profile); err == nil {
-				if o, err := procedures.ParseOverrides(pr.Procedures); err == nil {
-					hours = o.OfficeHours
-				}
+				o, _ = procedures.ParseOverrides(pr.Procedures)
 			}
-			out, err := checklist.PDF(p, env.Tr, hours, time.Now())
+			out, err := checklist.PDF(p, env.Tr, o, time.Now())
 			if err != nil {
 				return err
 			}
@@ -574,7 +572,7 @@ func municipal(profilePath string, e *procedures.Event) (rules, error) {
 	if err != nil {
 		return out, err
 	}
-	if cat, err = cat.Apply(o); err != nil {
+	if cat, err = cat.Apply(o, i18n.Languages()); err != nil {
 		return out, err
 	}
 	if ev, ok := cat.Event(e.ID); ok {

@@ -106,6 +106,18 @@ func Profile(srv *idp.Server, id string) sso.Profile {
 const sandboxRules = `{
   "closures": {"2026-12-28": "庁舎の電気設備点検 / electrical inspection", "2027-03-31": "年度末の窓口システム切替 / system changeover"},
   "child_medical_subsidy": true,
+  "office_addresses": {
+    "municipality": {"ja": "架空のサンドボックス市役所 1階 市民課（霞が関二丁目1番2号）", "en": "Sandbox City Hall, Residents' Affairs, 1st floor"},
+    "new-municipality": {"ja": "転入先の市区町村役場 市民課", "en": "the new municipality's residents' affairs desk"}
+  },
+  "add": {
+    "moving": [{
+      "id": "garbage-days", "name": {"ja": "ごみ収集日と分別の確認", "en": "Rubbish collection days and sorting"},
+      "why": {"ja": "地区ごとに収集日と分別の決まりが違います。転入先の市区町村の案内を確認しましょう。", "en": "Collection days and sorting rules differ by district: look up the new municipality's guide."},
+      "basis": {"ja": "架空のサンドボックス市の案内。", "en": "Sandbox City's own guidance."},
+      "office": "new-municipality", "channel": "other", "when": "not same_municipality", "signer": "none"
+    }]
+  },
   "office_hours": {
     "municipality": {"ja": "平日 8:30〜17:15（第2・第4土曜 9:00〜12:00）", "en": "weekdays 8:30–17:15 (2nd and 4th Saturdays 9:00–12:00)"},
     "new-municipality": {"ja": "平日 8:30〜17:15", "en": "weekdays 8:30–17:15"},

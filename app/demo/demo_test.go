@@ -19,7 +19,7 @@ func TestSandboxProfileOverrides(t *testing.T) {
 		t.Fatalf("%v %+v", err, o)
 	}
 	cat, _ := procedures.Bundled(i18n.Languages())
-	applied, err := cat.Apply(o)
+	applied, err := cat.Apply(o, i18n.Languages())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -27,5 +27,8 @@ func TestSandboxProfileOverrides(t *testing.T) {
 	pr, _ := e.Procedure("moving-out-notice")
 	if pr.Deadline.OpensDaysBefore != 14 {
 		t.Fatalf("override not applied: %+v", pr.Deadline)
+	}
+	if _, ok := e.Procedure("garbage-days"); !ok || len(o.OfficeAddresses) == 0 {
+		t.Fatal("the sandbox's own procedure or office addresses are missing")
 	}
 }

@@ -42,7 +42,7 @@ func newLifeService(signIn *signInService, m *reader.Monitor) (*lifeService, err
 	if err != nil {
 		return nil, err
 	}
-	if cat, err = cat.Apply(o); err != nil {
+	if cat, err = cat.Apply(o, i18n.Languages()); err != nil {
 		return nil, err
 	}
 	return &lifeService{signIn: signIn, m: m, catalog: cat, overrides: o, memory: map[string]procedures.Answers{}}, nil
@@ -373,7 +373,7 @@ func (l *lifeService) Checklist(ctx context.Context, event, lang string) ([]byte
 	if err != nil {
 		return nil, err
 	}
-	return checklist.PDF(p, i18n.New(lang), l.overrides.OfficeHours, time.Now())
+	return checklist.PDF(p, i18n.New(lang), l.overrides, time.Now())
 }
 
 func (l *lifeService) Calendar(ctx context.Context, event, lang string) ([]byte, error) {

@@ -128,7 +128,7 @@ func (w *writer) box(x float64) {
 // visit with where (and the office's hours when the municipality gives
 // them), by when, and what to bring; then what others do or is for
 // information.
-func PDF(p *procedures.Plan, tr *i18n.Localizer, hours map[string]procedures.Text, now time.Time) ([]byte, error) {
+func PDF(p *procedures.Plan, tr *i18n.Localizer, o procedures.Overrides, now time.Time) ([]byte, error) {
 	ttf, _, err := loadFont()
 	if err != nil {
 		return nil, err
@@ -156,7 +156,10 @@ func PDF(p *procedures.Plan, tr *i18n.Localizer, hours map[string]procedures.Tex
 		w.box(margin)
 		w.line(fmt.Sprintf("%d. %s", n, pr.Name.In(lang)), margin+16, 13)
 		where := tr.T("office." + pr.Office)
-		if h := hours[pr.Office].In(lang); h != "" {
+		if a := o.OfficeAddresses[pr.Office].In(lang); a != "" {
+			where += " — " + a
+		}
+		if h := o.OfficeHours[pr.Office].In(lang); h != "" {
 			where += "（" + h + "）"
 		}
 		w.line(tr.T("checklist.where", map[string]any{"Where": where}), margin+16, 10)

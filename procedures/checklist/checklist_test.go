@@ -64,7 +64,9 @@ func TestMovingChecklistPDF(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, lang := range []string{"ja", "en"} {
-		out, err := PDF(p, i18n.New(lang), map[string]procedures.Text{"new-municipality": {"ja": "平日 8:30〜17:15", "en": "weekdays 8:30–17:15"}}, time.Now())
+		out, err := PDF(p, i18n.New(lang), procedures.Overrides{
+			OfficeHours:     map[string]procedures.Text{"new-municipality": {"ja": "平日 8:30〜17:15", "en": "weekdays 8:30–17:15"}},
+			OfficeAddresses: map[string]procedures.Text{"new-municipality": {"ja": "市役所1階 市民課", "en": "City Hall, 1st floor"}}}, time.Now())
 		if err != nil {
 			t.Fatalf("%s: %v", lang, err)
 		}
