@@ -133,70 +133,52 @@ in and keep a residence record, who you are and your household come from it.`,
 	plan.Flags().StringVar(&answersFile, "answers", "", "answers `file` (YAML or JSON)")
 	f.register(plan.Flags(), false)
 	r.jsonFlag(plan)
-	var icsOut string
-	calendar := &cobra.Command{Use: "calendar EVENT", Short: "your deadlines as a calendar file (.ics) with reminders",
-		Args: exactArg("life event (see `madoguchi procedure events`)"), ValidArgsFunction: completeEvents,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			e, err := eventArg(cmd, args)
-			if err != nil {
-				return err
-			}
-			if icsOut == "" {
-				return usageError{"--ics OUT is required"}
-			}
-			p, _, err := r.planFromFile(cmd.Context(), e, answersFile, f)
-			if err != nil {
-				return err
-			}
-			if err := os.WriteFile(icsOut, []byte(p.ICS(env.Tr, time.Now())), 0o644); err != nil {
-				return failure.Wrap(CodeFileUnwritable, err)
-			}
-			if r.json {
-				return writeJSON(env.Stdout, map[string]string{"ics": icsOut})
-			}
-			fmt.Fprintln(env.Stdout, env.Tr.T("procedure.calendar_written", map[string]any{"File": icsOut}))
-			return nil
-		}}
-	calendar.Flags().StringVar(&answersFile, "answers", "", "answers `file` (YAML or JSON)")
-	calendar.Flags().StringVar(&icsOut, "ics", "", "write the calendar to this `file`")
-	calendar.Flags().StringVar(&f.profile, "profile", defaultProfile(), "municipality profile `file`")
-	r.jsonFlag(calendar)
-	var pdfOut string
-	checklistCmd := &cobra.Command{Use: "checklist EVENT", Short: "the counter visits as a printable checklist (PDF): where, by when, what to bring",
-		Args: exactArg("life event (see `madoguchi procedure events`)"), ValidArgsFunction: completeEvents,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			e, err := eventArg(cmd, args)
-			if err != nil {
-				return err
-			}
-			if pdfOut == "" {
-				return usageError{"--pdf OUT is required"}
-			}
-			p, _, err := r.planFromFile(cmd.Context(), e, answersFile, f)
-			if err != nil {
-				return err
-			}
+	// export makes a command that writes a file made from the plan
+	export := func(use, short, flag, written string, make func(p *procedures.Plan) ([]byte, error)) *cobra.Command {
+		var out string
+		c := &cobra.Command{Use: use, Short: short,
+			Args: exactArg("life event (see `madoguchi procedure events`)"), ValidArgsFunction: completeEvents,
+			RunE: func(cmd *cobra.Command, args []string) error {
+				e, err := eventArg(cmd, args)
+				if err != nil {
+					return err
+				}
+				if out == "" {
+					return usageError{"--" + flag + " OUT is required"}
+				}
+				p, _, err := r.planFromFile(cmd.Context(), e, answersFile, f)
+				if err != nil {
+					return err
+				}
+				data, err := make(p)
+				if err != nil {
+					return err
+				}
+				if err := os.WriteFile(out, data, 0o644); err != nil {
+					return failure.Wrap(CodeFileUnwritable, err)
+				}
+				if r.json {
+					return writeJSON(env.Stdout, map[string]string{flag: out})
+				}
+				fmt.Fprintln(env.Stdout, env.Tr.T(written, map[string]any{"File": out}))
+				return nil
+			}}
+		c.Flags().StringVar(&answersFile, "answers", "", "answers `file` (YAML or JSON)")
+		c.Flags().StringVar(&out, flag, "", "write it to this `file`")
+		c.Flags().StringVar(&f.profile, "profile", defaultProfile(), "municipality profile `file`")
+		r.jsonFlag(c)
+		return c
+	}
+	calendar := export("calendar EVENT", "your deadlines as a calendar file (.ics) with reminders", "ics", "procedure.calendar_written",
+		func(p *procedures.Plan) ([]byte, error) { return []byte(p.ICS(env.Tr, time.Now())), nil })
+	checklistCmd := export("checklist EVENT", "the counter visits as a printable checklist (PDF): where, by when, what to bring", "pdf",
+		"procedure.checklist_written", func(p *procedures.Plan) ([]byte, error) {
 			var o procedures.Overrides
 			if pr, err := sso.LoadProfile(f.profile); err == nil {
 				o, _ = procedures.ParseOverrides(pr.Procedures)
 			}
-			out, err := checklist.PDF(p, env.Tr, o, time.Now())
-			if err != nil {
-				return err
-			}
-			if err := os.WriteFile(pdfOut, out, 0o644); err != nil {
-				return failure.Wrap(CodeFileUnwritable, err)
-			}
-			if r.json {
-				return writeJSON(env.Stdout, map[string]string{"pdf": pdfOut})
-			}
-			fmt.Fprintln(env.Stdout, env.Tr.T("procedure.checklist_written", map[string]any{"File": pdfOut}))
-			return nil
-		}}
-	checklistCmd.Flags().StringVar(&answersFile, "answers", "", "answers `file` (YAML or JSON)")
-	checklistCmd.Flags().StringVar(&pdfOut, "pdf", "", "write the checklist to this `file`")
-	checklistCmd.Flags().StringVar(&f.profile, "profile", defaultProfile(), "municipality profile `file`")
-	r.jsonFlag(checklistCmd)
+			return checklist.PDF(p, env.Tr, o, time.Now())
+		})
 	var yes bool
 	handoff := &cobra.Command{Use: "handoff EVENT", Short: "give the plan's certificates to whom they go (your old employer's documents to the new one), after your consent",
 		Args: exactArg("life event (see `madoguchi procedure events`)"), ValidArgsFunction: completeEvents,

@@ -11,6 +11,7 @@ import (
 
 	"madoguchi/auth/keystore"
 	"madoguchi/protocol/bundle"
+	"madoguchi/sandbox/fixtures"
 )
 
 // The documented example answers plan, in both languages and as JSON.
@@ -54,19 +55,7 @@ func TestProcedurePlanExamples(t *testing.T) {
 // From the command line: sign in, submit the moving bundle signed on the
 // (virtual) card, see the receipts; submitting again files nothing twice.
 func TestProcedureSubmitAndApplications(t *testing.T) {
-	_, profile := sandboxProfileWithIntake(t)
-	t.Setenv("XDG_DATA_HOME", t.TempDir())
-	keys := keystore.New(keystore.NewMemory())
-	r := resident(t, "sato-kenji")
-	runK := func(stdin string, args ...string) (int, string, string) {
-		var out, errb bytes.Buffer
-		env := &Env{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb, Keys: keys}
-		code := RunWith(append([]string{"--lang", "en"}, args...), env, Deps{})
-		return code, out.String(), errb.String()
-	}
-	if code, _, errs := runK(r.AuthPIN+"\n", "login", "--virtual", r.ID, "--profile", profile, "--pin-stdin", "--agree"); code != 0 {
-		t.Fatalf("login: %s", errs)
-	}
+	runK, profile, r := signedIn(t, "sato-kenji")
 	answers := filepath.Join(t.TempDir(), "a.yaml")
 	os.WriteFile(answers, []byte("move_date: "+time.Now().AddDate(0, 0, 10).Format(time.DateOnly)+
 		"\nsame_municipality: false\nnew_postal_code: 530-0001\nnew_address_line: x\nhealth_insurance: employer\nregistered_seal: false\nhas_dog: false\n"), 0o600)
@@ -113,19 +102,7 @@ func TestProcedureChecklistAndCalendar(t *testing.T) {
 // Changing jobs from the command line: the old employer's documents go to
 // the new one after the person says yes; "no" sends nothing.
 func TestProcedureHandoff(t *testing.T) {
-	_, profile := sandboxProfileWithIntake(t)
-	t.Setenv("XDG_DATA_HOME", t.TempDir())
-	keys := keystore.New(keystore.NewMemory())
-	r := resident(t, "sato-kenji")
-	runK := func(stdin string, args ...string) (int, string, string) {
-		var out, errb bytes.Buffer
-		env := &Env{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb, Keys: keys}
-		code := RunWith(append([]string{"--lang", "en"}, args...), env, Deps{})
-		return code, out.String(), errb.String()
-	}
-	if code, _, errs := runK(r.AuthPIN+"\n", "login", "--virtual", r.ID, "--profile", profile, "--pin-stdin", "--agree"); code != 0 {
-		t.Fatalf("login: %s", errs)
-	}
+	runK, profile, _ := signedIn(t, "sato-kenji")
 	answers := filepath.Join(t.TempDir(), "job.yaml")
 	os.WriteFile(answers, []byte("last_day: 2027-03-31\nhas_new_job: true\nfirst_day: 2027-04-01\n"), 0o600)
 	if code, _, errs := runK("no\n", "procedure", "handoff", "job-change", "--answers", answers, "--profile", profile); code != 1 || !strings.Contains(errs, "[PRESENT-DECLINED]") {
@@ -139,4 +116,24 @@ func TestProcedureHandoff(t *testing.T) {
 	if code != 0 || strings.Count(out, `"new-employer"`) != 2 {
 		t.Fatalf("audit: %s", out)
 	}
+}
+
+// signedIn is the sandbox municipality with a resident signed in from the
+// command line (the keyring in memory), and a runner sharing that keyring.
+func signedIn(t *testing.T, id string) (func(stdin string, args ...string) (int, string, string), string, fixtures.Resident) {
+	t.Helper()
+	_, profile := sandboxProfileWithIntake(t)
+	t.Setenv("XDG_DATA_HOME", t.TempDir())
+	keys := keystore.New(keystore.NewMemory())
+	r := resident(t, id)
+	runK := func(stdin string, args ...string) (int, string, string) {
+		var out, errb bytes.Buffer
+		env := &Env{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb, Keys: keys}
+		code := RunWith(append([]string{"--lang", "en"}, args...), env, Deps{})
+		return code, out.String(), errb.String()
+	}
+	if code, _, errs := runK(r.AuthPIN+"\n", "login", "--virtual", r.ID, "--profile", profile, "--pin-stdin", "--agree"); code != 0 {
+		t.Fatalf("login: %s", errs)
+	}
+	return runK, profile, r
 }
