@@ -197,23 +197,14 @@ in and keep a residence record, who you are and your household come from it.`,
 				fmt.Fprintln(env.Stdout, env.Tr.T("procedure.no_handoff"))
 				return nil
 			}
-			c, err := f.client(ctx)
-			if err != nil {
-				return err
-			}
-			a, err := account.Resume(c, accountOptions(env))
+			a, err := r.resume(ctx, f)
 			if err != nil {
 				return err
 			}
 			defer a.Close()
 			for _, h := range hs {
-				var names []string
-				for _, fl := range h.Fields {
-					names = append(names, env.Tr.T("field."+fl))
-				}
 				fmt.Fprintln(env.Stderr, env.Tr.T("life.handoff_consent", map[string]any{"To": env.Tr.T("recipient." + h.To)}))
-				fmt.Fprintln(env.Stderr, env.Tr.T("life.handoff_item", map[string]any{"Certificate": env.Tr.T("certkind." + h.Certificate),
-					"Fields": strings.Join(names, env.Tr.T("list.separator"))}))
+				fmt.Fprintln(env.Stderr, env.Tr.T("life.handoff_item", r.disclosed(h.Certificate, h.Fields)))
 			}
 			if !yes {
 				fmt.Fprint(env.Stderr, env.Tr.T("procedure.agree_question"))
@@ -281,11 +272,7 @@ draft; sending again after any failure never files twice.`,
 			if err != nil {
 				return err
 			}
-			c, err := f.client(ctx)
-			if err != nil {
-				return err
-			}
-			a, err := account.Resume(c, accountOptions(env))
+			a, err := r.resume(ctx, f)
 			if err != nil {
 				return err
 			}
@@ -321,12 +308,7 @@ draft; sending again after any failure never files twice.`,
 			defer done()
 			// what goes with the bundle, before the signing password is asked
 			for _, at := range plan.Attachments() {
-				var names []string
-				for _, fl := range at.Fields {
-					names = append(names, env.Tr.T("field."+fl))
-				}
-				fmt.Fprintln(env.Stderr, env.Tr.T("life.attachment", map[string]any{"Certificate": env.Tr.T("certkind." + at.Certificate),
-					"Fields": strings.Join(names, env.Tr.T("list.separator"))}))
+				fmt.Fprintln(env.Stderr, env.Tr.T("life.attachment", r.disclosed(at.Certificate, at.Fields)))
 			}
 			pr := newPINReader(env, f.stdin, f.yesLast)
 			res, err := a.File(ctx, account.FileRequest{Plan: plan, Facts: facts, Card: card.Direct(s), Prompt: pr.prompt, Intake: in})
@@ -372,11 +354,7 @@ func (r *runner) applicationsCommand() *cobra.Command {
 	c := &cobra.Command{Use: "applications", Short: "your filed applications and their status", Args: r.noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			c, err := f.client(ctx)
-			if err != nil {
-				return err
-			}
-			a, err := account.Resume(c, accountOptions(env))
+			a, err := r.resume(ctx, f)
 			if err != nil {
 				return err
 			}
@@ -562,4 +540,24 @@ func municipal(profilePath string, e *procedures.Event) (rules, error) {
 	}
 	out.calendar, out.facts = o.Calendar(), o.Profile(p.ID)
 	return out, nil
+}
+
+// resume takes up the kept session of the profile.
+func (r *runner) resume(ctx context.Context, f *ssoFlags) (*account.Account, error) {
+	c, err := f.client(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return account.Resume(c, accountOptions(r.env))
+}
+
+// disclosed is the template data naming a certificate and the only fields
+// shown of it.
+func (r *runner) disclosed(kind string, fields []string) map[string]any {
+	tr := r.env.Tr
+	names := make([]string, 0, len(fields))
+	for _, fl := range fields {
+		names = append(names, tr.T("field."+fl))
+	}
+	return map[string]any{"Certificate": tr.T("certkind." + kind), "Fields": strings.Join(names, tr.T("list.separator"))}
 }
