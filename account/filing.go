@@ -302,12 +302,7 @@ func (a *Account) ResidenceFacts(ctx context.Context, fetch bool) (procedures.Fa
 	if err != nil {
 		return procedures.Facts{}, err
 	}
-	var newest *wallet.Entry
-	for i := range list {
-		if list[i].Kind == "residence" && (newest == nil || list[i].FetchedAt.After(newest.FetchedAt)) {
-			newest = &list[i]
-		}
-	}
+	newest := newestOf(list, "residence")
 	if newest == nil {
 		if !fetch {
 			return procedures.Facts{Today: now}, nil
@@ -335,12 +330,7 @@ func (a *Account) ResidenceFacts(ctx context.Context, fetch bool) (procedures.Fa
 // employer, the weekly hours), for forms that ask for them (a daycare
 // application): typed once by the employer, never by the person.
 func employerFacts(ctx context.Context, w *wallet.Wallet, list []wallet.Entry, f *procedures.Facts) {
-	var newest *wallet.Entry
-	for i := range list {
-		if list[i].Kind == "employment" && (newest == nil || list[i].FetchedAt.After(newest.FetchedAt)) {
-			newest = &list[i]
-		}
-	}
+	newest := newestOf(list, "employment")
 	if newest == nil {
 		return
 	}
@@ -386,15 +376,8 @@ func (a *Account) newestCert(ctx context.Context, w *wallet.Wallet, kind string)
 	if err != nil {
 		return "", err
 	}
-	id := ""
-	var newest time.Time
-	for _, e := range list {
-		if e.Kind == kind && e.FetchedAt.After(newest) {
-			id, newest = e.ID, e.FetchedAt
-		}
-	}
-	if id != "" {
-		return id, nil
+	if e := newestOf(list, kind); e != nil {
+		return e.ID, nil
 	}
 	tok, err := a.AccessToken(ctx)
 	if err != nil {
@@ -402,4 +385,15 @@ func (a *Account) newestCert(ctx context.Context, w *wallet.Wallet, kind string)
 	}
 	e, _, err := w.Fetch(ctx, kind, wallet.FetchOptions{}, tok)
 	return e.ID, err
+}
+
+// newestOf is the newest kept certificate of a kind (nil: none).
+func newestOf(list []wallet.Entry, kind string) *wallet.Entry {
+	var newest *wallet.Entry
+	for i := range list {
+		if list[i].Kind == kind && (newest == nil || list[i].FetchedAt.After(newest.FetchedAt)) {
+			newest = &list[i]
+		}
+	}
+	return newest
 }
