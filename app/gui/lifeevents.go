@@ -28,6 +28,10 @@ type lifeService struct {
 
 	mu     sync.Mutex
 	memory map[string]procedures.Answers
+	// known is what the signed-in account's certificates say, read once
+	// per account (not at every answer: each read verifies a certificate)
+	known    procedures.Facts
+	knownFor *account.Account
 }
 
 var _ ui.LifeEventService = (*lifeService)(nil)
@@ -111,13 +115,23 @@ func (l *lifeService) save(ctx context.Context, e *procedures.Event, ans procedu
 // facts are what the residence record says (fetched once when signed in
 // and none is kept), with the municipality's own facts.
 func (l *lifeService) facts(ctx context.Context) (procedures.Facts, error) {
-	f := procedures.Facts{Today: time.Now()}
+	f := procedures.Facts{}
 	if a := l.signIn.Account(); a != nil {
-		var err error
-		if f, err = a.ResidenceFacts(ctx, true); err != nil {
-			return f, err
+		l.mu.Lock()
+		cached := l.knownFor == a
+		f = l.known
+		l.mu.Unlock()
+		if !cached {
+			var err error
+			if f, err = a.ResidenceFacts(ctx, true); err != nil {
+				return f, err
+			}
+			l.mu.Lock()
+			l.known, l.knownFor = f, a
+			l.mu.Unlock()
 		}
 	}
+	f.Today = time.Now()
 	f.Profile = l.overrides.Profile(l.signIn.profile.ID)
 	return f, nil
 }
@@ -393,6 +407,7 @@ func (l *lifeService) Handoff(ctx context.Context, event, procedure string) erro
 	if err != nil {
 		return err
 	}
+	defer l.forget() // a certificate may have been fetched: read them again
 	for _, h := range p.Handoffs() {
 		if h.Procedure == procedure {
 			if err := a.Handoff(ctx, h); err != nil {
@@ -401,4 +416,11 @@ func (l *lifeService) Handoff(ctx context.Context, event, procedure string) erro
 		}
 	}
 	return nil
+}
+
+// forget drops what the certificates said (they changed).
+func (l *lifeService) forget() {
+	l.mu.Lock()
+	l.knownFor = nil
+	l.mu.Unlock()
 }
