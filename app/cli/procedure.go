@@ -124,7 +124,7 @@ in and keep a residence record, who you are and your household come from it.`,
 			if err != nil {
 				return err
 			}
-			p, facts, err := r.planFromFile(cmd.Context(), e, answersFile, f)
+			p, facts, _, err := r.planFromFile(cmd.Context(), e, answersFile, f)
 			if err != nil {
 				return err
 			}
@@ -134,7 +134,7 @@ in and keep a residence record, who you are and your household come from it.`,
 	f.register(plan.Flags(), false)
 	r.jsonFlag(plan)
 	// export makes a command that writes a file made from the plan
-	export := func(use, short, flag, written string, make func(p *procedures.Plan) ([]byte, error)) *cobra.Command {
+	export := func(use, short, flag, written string, make func(*procedures.Plan, rules) ([]byte, error)) *cobra.Command {
 		var out string
 		c := &cobra.Command{Use: use, Short: short,
 			Args: exactArg("life event (see `madoguchi procedure events`)"), ValidArgsFunction: completeEvents,
@@ -146,11 +146,11 @@ in and keep a residence record, who you are and your household come from it.`,
 				if out == "" {
 					return usageError{"--" + flag + " OUT is required"}
 				}
-				p, _, err := r.planFromFile(cmd.Context(), e, answersFile, f)
+				p, _, rl, err := r.planFromFile(cmd.Context(), e, answersFile, f)
 				if err != nil {
 					return err
 				}
-				data, err := make(p)
+				data, err := make(p, rl)
 				if err != nil {
 					return err
 				}
@@ -170,14 +170,10 @@ in and keep a residence record, who you are and your household come from it.`,
 		return c
 	}
 	calendar := export("calendar EVENT", "your deadlines as a calendar file (.ics) with reminders", "ics", "procedure.calendar_written",
-		func(p *procedures.Plan) ([]byte, error) { return []byte(p.ICS(env.Tr, time.Now())), nil })
+		func(p *procedures.Plan, _ rules) ([]byte, error) { return []byte(p.ICS(env.Tr, time.Now())), nil })
 	checklistCmd := export("checklist EVENT", "the counter visits as a printable checklist (PDF): where, by when, what to bring", "pdf",
-		"procedure.checklist_written", func(p *procedures.Plan) ([]byte, error) {
-			var o procedures.Overrides
-			if pr, err := sso.LoadProfile(f.profile); err == nil {
-				o, _ = procedures.ParseOverrides(pr.Procedures)
-			}
-			return checklist.PDF(p, env.Tr, o, time.Now())
+		"procedure.checklist_written", func(p *procedures.Plan, rl rules) ([]byte, error) {
+			return checklist.PDF(p, env.Tr, rl.overrides, time.Now())
 		})
 	var yes bool
 	handoff := &cobra.Command{Use: "handoff EVENT", Short: "give the plan's certificates to whom they go (your old employer's documents to the new one), after your consent",
@@ -188,7 +184,7 @@ in and keep a residence record, who you are and your household come from it.`,
 			if err != nil {
 				return err
 			}
-			p, _, err := r.planFromFile(ctx, e, answersFile, f)
+			p, _, _, err := r.planFromFile(ctx, e, answersFile, f)
 			if err != nil {
 				return err
 			}
@@ -398,26 +394,26 @@ func (r *runner) applicationsCommand() *cobra.Command {
 
 // planFromFile plans e from an answers file, with what the kept residence
 // record says and the municipality's own rules.
-func (r *runner) planFromFile(ctx context.Context, e *procedures.Event, answersFile string, f *ssoFlags) (*procedures.Plan, procedures.Facts, error) {
+func (r *runner) planFromFile(ctx context.Context, e *procedures.Event, answersFile string, f *ssoFlags) (*procedures.Plan, procedures.Facts, rules, error) {
 	if answersFile == "" {
-		return nil, procedures.Facts{}, usageError{"--answers FILE is required"}
+		return nil, procedures.Facts{}, rules{}, usageError{"--answers FILE is required"}
 	}
 	data, err := os.ReadFile(answersFile)
 	if err != nil {
-		return nil, procedures.Facts{}, usageError{err.Error()}
+		return nil, procedures.Facts{}, rules{}, usageError{err.Error()}
 	}
 	a, err := e.ParseAnswers(data)
 	if err != nil {
-		return nil, procedures.Facts{}, err
+		return nil, procedures.Facts{}, rules{}, err
 	}
-	rules, err := municipal(f.profile, e)
+	rl, err := municipal(f.profile, e)
 	if err != nil {
-		return nil, procedures.Facts{}, err
+		return nil, procedures.Facts{}, rules{}, err
 	}
 	facts := r.knownFacts(ctx, f)
-	facts.Profile = rules.facts
-	p, err := rules.event.Plan(facts, a, rules.calendar)
-	return p, facts, err
+	facts.Profile = rl.facts
+	p, err := rl.event.Plan(facts, a, rl.calendar)
+	return p, facts, rl, err
 }
 
 // knownFacts is what the kept residence record says (nothing when signed
@@ -511,9 +507,10 @@ func (r *runner) printPlan(p *procedures.Plan, today time.Time) error {
 // rules are a municipality's view of an event: the bundled catalogue with
 // the profile's overrides, its office calendar, what conditions see of it.
 type rules struct {
-	event    *procedures.Event
-	calendar *procedures.Calendar
-	facts    procedures.ProfileFacts
+	overrides procedures.Overrides
+	event     *procedures.Event
+	calendar  *procedures.Calendar
+	facts     procedures.ProfileFacts
 }
 
 // municipal reads the profile's own rules for e (the bundled ones when the
@@ -538,7 +535,7 @@ func municipal(profilePath string, e *procedures.Event) (rules, error) {
 	if ev, ok := cat.Event(e.ID); ok {
 		out.event = ev
 	}
-	out.calendar, out.facts = o.Calendar(), o.Profile(p.ID)
+	out.overrides, out.calendar, out.facts = o, o.Calendar(), o.Profile(p.ID)
 	return out, nil
 }
 
