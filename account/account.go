@@ -17,6 +17,7 @@ import (
 	"madoguchi/auth/keystore"
 	"madoguchi/auth/sso"
 	"madoguchi/i18n/failure"
+	"madoguchi/protocol/bundle"
 	"madoguchi/protocol/certs"
 	"madoguchi/store"
 	"madoguchi/wallet"
@@ -63,6 +64,8 @@ type Account struct {
 	mu sync.Mutex
 	st *store.Store
 	w  *wallet.Wallet
+	// keptReceipts are the receipts this account wrote to the store
+	keptReceipts map[string]bundle.Receipt
 }
 
 // SignIn signs in with the card (consent and PIN through cl) and keeps the

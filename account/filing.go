@@ -239,16 +239,27 @@ func signBundle(ctx context.Context, r FileRequest, b *bundle.Bundle) (string, e
 	return jws, err
 }
 
+// keepReceipts keeps the receipts that changed since this account last
+// kept them (the window asks every 30 s: unchanged ones are not written).
 func (a *Account) keepReceipts(ctx context.Context, rs []bundle.Receipt) error {
 	st, err := a.sealed()
 	if err != nil {
 		return err
 	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.keptReceipts == nil {
+		a.keptReceipts = map[string]bundle.Receipt{}
+	}
 	for _, rc := range rs {
+		if prev, ok := a.keptReceipts[rc.Number]; ok && prev.Status == rc.Status && prev.Note == rc.Note && prev.Updated.Equal(rc.Updated) {
+			continue
+		}
 		b, _ := json.Marshal(rc)
 		if err := st.Put(ctx, a.ID(), kindReceipt, rc.Number, b); err != nil {
 			return err
 		}
+		a.keptReceipts[rc.Number] = rc
 	}
 	return nil
 }
