@@ -68,6 +68,16 @@ func (l *lifeService) event(id string) (*procedures.Event, error) {
 	return e, nil
 }
 
+// draft is the event with its answers so far (and the draft, signed in).
+func (l *lifeService) draft(ctx context.Context, event string) (*procedures.Event, procedures.Answers, *account.Draft, error) {
+	e, err := l.event(event)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	ans, d, err := l.answers(ctx, e)
+	return e, ans, d, err
+}
+
 // answers are the event's answers so far: the draft when signed in.
 func (l *lifeService) answers(ctx context.Context, e *procedures.Event) (procedures.Answers, *account.Draft, error) {
 	a := l.signIn.Account()
@@ -137,11 +147,7 @@ func (l *lifeService) facts(ctx context.Context) (procedures.Facts, error) {
 }
 
 func (l *lifeService) Resume(ctx context.Context, event, lang string) (ui.Step, error) {
-	e, err := l.event(event)
-	if err != nil {
-		return ui.Step{}, err
-	}
-	ans, d, err := l.answers(ctx, e)
+	e, ans, d, err := l.draft(ctx, event)
 	if err != nil {
 		return ui.Step{}, err
 	}
@@ -185,11 +191,7 @@ func (l *lifeService) step(ctx context.Context, e *procedures.Event, ans procedu
 }
 
 func (l *lifeService) Answer(ctx context.Context, event, question string, value any, lang string) (ui.Step, error) {
-	e, err := l.event(event)
-	if err != nil {
-		return ui.Step{}, err
-	}
-	ans, _, err := l.answers(ctx, e)
+	e, ans, _, err := l.draft(ctx, event)
 	if err != nil {
 		return ui.Step{}, err
 	}
@@ -205,11 +207,7 @@ func (l *lifeService) Answer(ctx context.Context, event, question string, value 
 }
 
 func (l *lifeService) Back(ctx context.Context, event, lang string) (ui.Step, error) {
-	e, err := l.event(event)
-	if err != nil {
-		return ui.Step{}, err
-	}
-	ans, _, err := l.answers(ctx, e)
+	e, ans, _, err := l.draft(ctx, event)
 	if err != nil {
 		return ui.Step{}, err
 	}
@@ -236,11 +234,7 @@ func (l *lifeService) Back(ctx context.Context, event, lang string) (ui.Step, er
 
 // plan is the event's plan with the facts it was made from.
 func (l *lifeService) plan(ctx context.Context, event string) (*procedures.Plan, procedures.Facts, *account.Draft, error) {
-	e, err := l.event(event)
-	if err != nil {
-		return nil, procedures.Facts{}, nil, err
-	}
-	ans, d, err := l.answers(ctx, e)
+	e, ans, d, err := l.draft(ctx, event)
 	if err != nil {
 		return nil, procedures.Facts{}, nil, err
 	}
@@ -305,11 +299,7 @@ func (l *lifeService) Submit(ctx context.Context, event string, typed map[string
 	if a == nil {
 		return nil, failure.New(account.CodeNotSignedIn, "sign in to file")
 	}
-	e, err := l.event(event)
-	if err != nil {
-		return nil, err
-	}
-	ans, d, err := l.answers(ctx, e)
+	e, ans, d, err := l.draft(ctx, event)
 	if err != nil {
 		return nil, err
 	}
