@@ -28,28 +28,8 @@ import (
 // tile to receipts — dates and codes typed, answers chosen by number, Enter
 // to go on, the signing password typed into the PIN dialog.
 func TestMovingWizardKeyboardOnly(t *testing.T) {
-	srv, err := idp.Start(idp.Config{Addr: "127.0.0.1:0", DataDir: t.TempDir(), Mount: []func(*idp.Server, *http.ServeMux) error{issuer.Mount, intake.Mount}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
-	profile := demo.Profile(srv, "test-city")
-	r, _ := fixtures.ByID("yamada-taro")
-	d, _ := demo.NewReader(r.ID)
-	m := reader.NewMonitor(d.Backend(), "")
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go m.Run(ctx)
-	waitIdentified(m)
-	signIn := &signInService{m: m, profile: profile, keys: keystore.New(keystore.NewMemory())}
-	if _, err := signIn.SignIn(ctx, func(string, int) ([]byte, bool, error) { return []byte(r.AuthPIN), false, nil },
-		func([]string) error { return nil }); err != nil {
-		t.Fatal(err)
-	}
-	life, err := newLifeService(signIn, m)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ctx := t.Context()
+	life, _, r := signedInLife(t, "yamada-taro")
 	a := test.NewTempApp(t)
 	w := a.NewWindow("test")
 	w.Resize(fyne.NewSize(1366, 768))
@@ -174,24 +154,8 @@ func TestMovingWizardKeyboardOnly(t *testing.T) {
 // Changing jobs: the old employer's documents go to the new one from the
 // plan — only the fields the catalogue names — and the wallet logs it.
 func TestJobChangeHandoff(t *testing.T) {
-	srv, err := idp.Start(idp.Config{Addr: "127.0.0.1:0", DataDir: t.TempDir(), Mount: []func(*idp.Server, *http.ServeMux) error{issuer.Mount, intake.Mount}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
-	r, _ := fixtures.ByID("sato-kenji")
-	d, _ := demo.NewReader(r.ID)
-	m := reader.NewMonitor(d.Backend(), "")
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go m.Run(ctx)
-	waitIdentified(m)
-	signIn := &signInService{m: m, profile: demo.Profile(srv, "test-city"), keys: keystore.New(keystore.NewMemory())}
-	if _, err := signIn.SignIn(ctx, func(string, int) ([]byte, bool, error) { return []byte(r.AuthPIN), false, nil },
-		func([]string) error { return nil }); err != nil {
-		t.Fatal(err)
-	}
-	life, _ := newLifeService(signIn, m)
+	ctx := t.Context()
+	life, signIn, _ := signedInLife(t, "sato-kenji")
 	for q, v := range map[string]any{"last_day": time.Now().AddDate(0, 0, -3), "has_new_job": true, "first_day": time.Now().AddDate(0, 0, -2)} {
 		if _, err := life.Answer(ctx, "job-change", q, v, "ja"); err != nil {
 			t.Fatal(err)
@@ -209,4 +173,33 @@ func TestJobChangeHandoff(t *testing.T) {
 	if len(log) != 2 || log[0].To.Name != "new-employer" || strings.Join(log[0].Fields, ",") != "name,payment,tax_withheld,social_insurance" {
 		t.Fatalf("audit %+v", log)
 	}
+}
+
+// signedInLife is the sandbox municipality (with its intake and employer),
+// a fictional resident's card in the demo reader, signed in, and the
+// life-event service over it.
+func signedInLife(t *testing.T, resident string) (*lifeService, *signInService, fixtures.Resident) {
+	t.Helper()
+	srv, err := idp.Start(idp.Config{Addr: "127.0.0.1:0", DataDir: t.TempDir(), Mount: []func(*idp.Server, *http.ServeMux) error{issuer.Mount, intake.Mount}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	r, _ := fixtures.ByID(resident)
+	d, _ := demo.NewReader(r.ID)
+	m := reader.NewMonitor(d.Backend(), "")
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	go m.Run(ctx)
+	waitIdentified(m)
+	signIn := &signInService{m: m, profile: demo.Profile(srv, "test-city"), keys: keystore.New(keystore.NewMemory())}
+	if _, err := signIn.SignIn(ctx, func(string, int) ([]byte, bool, error) { return []byte(r.AuthPIN), false, nil },
+		func([]string) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	life, err := newLifeService(signIn, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return life, signIn, r
 }
