@@ -33,7 +33,6 @@ type LifeEventScreen struct {
 	// digits choose an answer, 1 = the first button).
 	onEnter, onEscape func()
 	onDigit           []func()
-	keepDigits        bool
 }
 
 // NewLifeEventScreen builds the screen on its home.
@@ -72,11 +71,12 @@ func (s *LifeEventScreen) TypedKey(ev *fyne.KeyEvent) {
 	}
 }
 
+// keys sets what Enter and Escape do on a screen without numbered answers.
+func (s *LifeEventScreen) keys(enter, escape func()) {
+	s.onEnter, s.onEscape, s.onDigit = enter, escape, nil
+}
+
 func (s *LifeEventScreen) show(objs ...fyne.CanvasObject) {
-	if len(objs) > 0 && !s.keepDigits {
-		s.onDigit = nil
-	}
-	s.keepDigits = false
 	s.root.Objects = []fyne.CanvasObject{container.NewVScroll(container.NewPadded(container.NewVBox(objs...)))}
 	s.root.Refresh()
 }
@@ -99,7 +99,7 @@ func (s *LifeEventScreen) async(fn func()) { go fn() }
 
 // Home shows the life-event tiles and My applications. Main goroutine only.
 func (s *LifeEventScreen) Home() {
-	s.onEnter, s.onEscape = nil, nil
+	s.keys(nil, nil)
 	lang := s.tr.Lang()
 	var tiles []fyne.CanvasObject
 	for _, e := range s.svc.Events(lang) {
@@ -132,7 +132,7 @@ func (s *LifeEventScreen) Start(event string) {
 }
 
 func (s *LifeEventScreen) loading() {
-	s.onEnter, s.onEscape = nil, nil
+	s.keys(nil, nil)
 	p := widget.NewProgressBarInfinite()
 	s.show(wrapped(s.tr.T("life.loading")), p)
 }
@@ -187,7 +187,6 @@ func (s *LifeEventScreen) step(st Step, err error) {
 		objs = append(objs, wrapped(q.Help))
 	}
 	objs = append(objs, input, errLabel, container.NewHBox(nav...), saved)
-	s.keepDigits = true
 	s.show(objs...)
 	if e := firstEntry(input); e != nil {
 		s.win.Canvas().Focus(e)
@@ -310,7 +309,7 @@ func (s *LifeEventScreen) Plan() {
 }
 
 func (s *LifeEventScreen) showPlan(p Plan) {
-	s.onEnter, s.onEscape = nil, nil
+	s.keys(nil, nil)
 	tr := s.tr
 	objs := []fyne.CanvasObject{heading(tr.T("life.plan_title")), wrapped(tr.T("life.plan_intro")), timeline(tr, p.Items)}
 	online := 0
@@ -356,12 +355,7 @@ func (s *LifeEventScreen) showPlan(p Plan) {
 		objs = append(objs, heading(tr.T("life.file_title", map[string]any{"Count": online})),
 			wrapped(tr.T("life.prefill", map[string]any{"Percent": int(p.Prefill*100 + 0.5)})))
 		for _, at := range p.Attachments {
-			var names []string
-			for _, f := range at.Fields {
-				names = append(names, tr.T("field."+f))
-			}
-			objs = append(objs, wrapped(tr.T("life.attachment", map[string]any{"Certificate": tr.T("certkind." + at.Kind),
-				"Fields": strings.Join(names, tr.T("list.separator"))})))
+			objs = append(objs, wrapped(tr.T("life.attachment", disclosed(tr, at))))
 		}
 		for _, f := range p.Forms {
 			var rows []fyne.CanvasObject
@@ -486,7 +480,7 @@ func (s *LifeEventScreen) Applications() {
 }
 
 func (s *LifeEventScreen) showReceipts(title string, rs []Receipt, stale bool) {
-	s.onEnter, s.onEscape = nil, s.Home
+	s.keys(nil, s.Home)
 	tr := s.tr
 	objs := []fyne.CanvasObject{heading(title)}
 	if stale {
@@ -512,7 +506,7 @@ func (s *LifeEventScreen) showReceipts(title string, rs []Receipt, stale bool) {
 }
 
 func (s *LifeEventScreen) failure(err error, back func()) {
-	s.onEnter, s.onEscape = nil, back
+	s.keys(nil, back)
 	f := NewFailureBox(s.tr)
 	f.Show(err)
 	s.show(f.Object(), widget.NewButtonWithIcon(s.tr.T("life.home"), theme.HomeIcon(), back))
@@ -564,12 +558,7 @@ func (s *LifeEventScreen) handoff(it PlanItem, hs []Handoff) fyne.CanvasObject {
 	tr := s.tr
 	var what []string
 	for _, h := range hs {
-		var names []string
-		for _, f := range h.Fields {
-			names = append(names, tr.T("field."+f))
-		}
-		what = append(what, tr.T("life.handoff_item", map[string]any{"Certificate": tr.T("certkind." + h.Kind),
-			"Fields": strings.Join(names, tr.T("list.separator"))}))
+		what = append(what, tr.T("life.handoff_item", disclosed(tr, h.Attachment)))
 	}
 	to := tr.T("recipient." + hs[0].To)
 	status := widget.NewLabel("")
@@ -599,4 +588,14 @@ func (s *LifeEventScreen) handoff(it PlanItem, hs []Handoff) fyne.CanvasObject {
 			}, s.win)
 	}
 	return container.NewVBox(b, status)
+}
+
+// disclosed names a certificate and the only fields shown of it (template
+// data for life.attachment and life.handoff_item).
+func disclosed(tr *i18n.Localizer, at Attachment) map[string]any {
+	names := make([]string, 0, len(at.Fields))
+	for _, f := range at.Fields {
+		names = append(names, tr.T("field."+f))
+	}
+	return map[string]any{"Certificate": tr.T("certkind." + at.Kind), "Fields": strings.Join(names, tr.T("list.separator"))}
 }
