@@ -181,12 +181,16 @@ func (a *Account) File(ctx context.Context, r FileRequest) (*bundle.SubmitRespon
 // not kept yet is fetched first. Each disclosure is in the audit log; the
 // person saw the list before signing (the plan's review).
 func (a *Account) attach(ctx context.Context, p *procedures.Plan, b *bundle.Bundle) ([]string, error) {
+	ats := p.Attachments()
+	if len(ats) == 0 {
+		return nil, nil
+	}
+	w, err := a.Wallet(ctx)
+	if err != nil {
+		return nil, err
+	}
 	var out []string
-	for _, at := range p.Attachments() {
-		w, err := a.Wallet(ctx)
-		if err != nil {
-			return nil, err
-		}
+	for _, at := range ats {
 		id, err := a.newestCert(ctx, w, at.Certificate)
 		if err != nil {
 			return nil, err
