@@ -19,6 +19,7 @@ import (
 	"madoguchi/i18n/failure"
 	"madoguchi/protocol/bundle"
 	"madoguchi/protocol/certs"
+	"madoguchi/protocol/proxy"
 	"madoguchi/store"
 	"madoguchi/wallet"
 )
@@ -53,10 +54,12 @@ type Account struct {
 	client *sso.Client
 	sess   *sso.Session
 	name   string
-	// actor is the principal's subject this person acts for ("" : for
-	// themselves). Set by the proxies' token exchange.
-	actor string
-	kept  bool
+	// act: acting for a principal under a grant (nil: for themselves)
+	act  *acting
+	kept bool
+	// card names the card the person signed in with (its auth
+	// certificate's SHA-256; "" when not known)
+	card string
 	// acr: how the sign-in authenticated the person (from the ID token; ""
 	// for a resumed session)
 	acr string
@@ -82,9 +85,12 @@ func SignIn(ctx context.Context, c *sso.Client, cl sso.CardLogin, o Options) (*A
 		}
 	}
 	a := &Account{opts: o, client: c, sess: sso.NewSession(c, tok), name: name, acr: tok.Claims.ACR}
+	if der, err := cl.AuthCertificate(ctx); err == nil { // cached for the insertion: no card traffic
+		a.card = cardID(der)
+	}
 	if o.Keep {
 		err := o.Keys.Save(c.Profile().ID, keystore.Entry{RefreshToken: tok.RefreshToken, Subject: tok.Claims.Subject, Name: name,
-			AccessToken: tok.AccessToken, Expiry: tok.Expiry})
+			AccessToken: tok.AccessToken, Expiry: tok.Expiry, Card: a.card})
 		switch {
 		case err == nil:
 			a.kept = true
@@ -108,7 +114,7 @@ func Resume(c *sso.Client, o Options) (*Account, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &Account{opts: o, client: c, name: e.Name, kept: true,
+	a := &Account{opts: o, client: c, name: e.Name, kept: true, card: e.Card,
 		sess: sso.NewSession(c, &sso.Tokens{RefreshToken: e.RefreshToken, AccessToken: e.AccessToken, Expiry: e.Expiry,
 			Claims: sso.IDClaims{Subject: e.Subject}})}
 	a.sess.Persist = a.persist
@@ -137,13 +143,26 @@ func (a *Account) Refresh(ctx context.Context) error {
 // Profile is the municipality.
 func (a *Account) Profile() sso.Profile { return a.client.Profile() }
 
-// Subject is the person's pairwise subject at the municipality.
-func (a *Account) Subject() string { return a.sess.Subject() }
+// Subject is whom the account is for: the person's pairwise subject at the
+// municipality, or the principal's when acting for one.
+func (a *Account) Subject() string {
+	if a.act != nil {
+		return a.act.grant.Principal.Subject
+	}
+	return a.sess.Subject()
+}
 
-// Actor is the principal this person acts for ("" : themselves).
-func (a *Account) Actor() string { return a.actor }
+// Actor is who acts when the account acts for a principal: the proxy's
+// subject (RFC 8693 act); "" when the person acts for themselves.
+func (a *Account) Actor() string {
+	if a.act != nil {
+		return a.sess.Subject()
+	}
+	return ""
+}
 
-// Name is the display name from the municipality.
+// Name is the display name from the municipality (the principal's when
+// acting for one).
 func (a *Account) Name() string { return a.name }
 
 // ACR is the authentication context of the sign-in ("" when resumed).
@@ -152,13 +171,25 @@ func (a *Account) ACR() string { return a.acr }
 // Kept reports whether the session survives a restart (in the keystore).
 func (a *Account) Kept() bool { return a.kept }
 
-// ID names the account in the store and the audit log: profile/subject.
-func (a *Account) ID() string { return a.Profile().ID + "/" + a.Subject() }
+// ID names the account in the store and the audit log: profile/subject,
+// and the actor when acting for a principal (what a proxy fetched or
+// drafted for someone stays apart from their own).
+func (a *Account) ID() string {
+	if a.act != nil {
+		return a.Profile().ID + "/" + a.Subject() + "/by/" + a.Actor()
+	}
+	return a.Profile().ID + "/" + a.Subject()
+}
 
 // AccessToken returns a valid access token, refreshing silently (the
 // rotated refresh token is persisted). An expired or revoked session is
 // forgotten here and reported as SSO-SESSION-EXPIRED.
+//
+// Acting for a principal, there is no token for every service: use TokenFor.
 func (a *Account) AccessToken(ctx context.Context) (string, error) {
+	if a.act != nil {
+		return "", failure.New(proxy.CodeAudience, "acting for someone: tokens are per service (TokenFor)")
+	}
 	at, err := a.sess.AccessToken(ctx)
 	if failure.CodeOf(err) == sso.CodeSessionExpired && a.kept {
 		_ = a.opts.Keys.Delete(a.Profile().ID)
@@ -200,6 +231,14 @@ func (a *Account) Wallet(ctx context.Context) (*wallet.Wallet, error) {
 // openStoreLocked opens (once) the account's sealed store: on disk with the
 // keystore's data key when the account is kept, else in memory.
 func (a *Account) openStoreLocked() error {
+	if a.st == nil && a.act != nil {
+		// acting for someone: the person's own sealed store, apart by ID
+		st, err := a.act.parent.sealed()
+		if err != nil {
+			return err
+		}
+		a.st = st
+	}
 	if a.st == nil {
 		var key []byte
 		path := ":memory:"
@@ -238,6 +277,10 @@ func (a *Account) sealed() (*store.Store, error) {
 // SignOut revokes the session at the provider and forgets it here, whatever
 // the network says (the revocation error is returned after forgetting).
 func (a *Account) SignOut(ctx context.Context) error {
+	if a.act != nil { // signing out is the person's, not the principal's
+		a.Close()
+		return a.act.parent.SignOut(ctx)
+	}
 	err := a.sess.SignOut(ctx)
 	if a.kept {
 		if derr := a.opts.Keys.Delete(a.Profile().ID); derr != nil && !errors.Is(derr, keystore.ErrNotFound) && err == nil {
@@ -253,7 +296,8 @@ func (a *Account) Close() error {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.w = nil
-	if a.st == nil {
+	if a.st == nil || a.act != nil { // acting: the store is the person's own
+		a.st = nil
 		return nil
 	}
 	err := a.st.Close()

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"maps"
+	"slices"
 	"sort"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 	"madoguchi/i18n/failure"
 	"madoguchi/procedures"
 	"madoguchi/protocol/bundle"
+	"madoguchi/protocol/proxy"
 	"madoguchi/store"
 	"madoguchi/wallet"
 )
@@ -142,8 +144,21 @@ func (a *Account) File(ctx context.Context, r FileRequest) (*bundle.SubmitRespon
 				return nil, err
 			}
 		}
+		for _, ap := range apps {
+			if !a.Allows(proxy.FileScope(ap.Procedure)) {
+				return nil, failure.Newf(proxy.CodeNotGranted, "the grant does not cover filing %s", ap.Procedure).With("Principal", a.Name())
+			}
+			if a.Acting() != nil && r.Plan.OwnSignature(ap.Procedure) {
+				return nil, failure.Newf(proxy.CodeOwnSignature, "%s needs the principal's own signature", ap.Procedure).With("Principal", a.Name())
+			}
+		}
+		// the card in the reader is the signed-in person's own, before
+		// anything is fetched or a password asked
+		if err := a.checkCard(ctx, r.Card); err != nil {
+			return nil, err
+		}
 		b := &bundle.Bundle{Version: bundle.Version, ID: d.BundleID, Event: event, Municipality: a.Profile().Issuer,
-			Subject: a.Subject(), CreatedAt: time.Now().UTC().Truncate(time.Second), Applications: apps}
+			Subject: a.Subject(), Actor: a.Actor(), CreatedAt: time.Now().UTC().Truncate(time.Second), Applications: apps}
 		if b.Presentations, err = a.attach(ctx, r.Plan, b); err != nil {
 			return nil, err
 		}
@@ -154,7 +169,7 @@ func (a *Account) File(ctx context.Context, r FileRequest) (*bundle.SubmitRespon
 			return nil, err
 		}
 	}
-	at, err := a.AccessToken(ctx)
+	at, err := a.TokenFor(ctx, proxy.AudienceApplications)
 	if err != nil {
 		return nil, err
 	}
@@ -191,7 +206,7 @@ func (a *Account) attach(ctx context.Context, p *procedures.Plan, b *bundle.Bund
 	}
 	var out []string
 	for _, at := range ats {
-		id, err := a.newestCert(ctx, w, at.Certificate)
+		id, err := a.newestCert(ctx, w, at.Certificate, at.Fields)
 		if err != nil {
 			return nil, err
 		}
@@ -272,7 +287,7 @@ func (a *Account) keepReceipts(ctx context.Context, rs []bundle.Receipt) error {
 // (kept here), or as last kept when the intake cannot be reached (stale
 // true, with the error).
 func (a *Account) Receipts(ctx context.Context, in *procedures.Intake) (rs []bundle.Receipt, stale bool, err error) {
-	if at, terr := a.AccessToken(ctx); terr == nil {
+	if at, terr := a.TokenFor(ctx, proxy.AudienceApplications); terr == nil {
 		fresh, ferr := in.Receipts(ctx, at)
 		if ferr == nil {
 			return fresh, false, a.keepReceipts(ctx, fresh)
@@ -322,7 +337,7 @@ func (a *Account) ResidenceFacts(ctx context.Context, fetch bool) (procedures.Fa
 		if !fetch {
 			return procedures.Facts{Today: now}, nil
 		}
-		at, err := a.AccessToken(ctx)
+		at, err := a.TokenFor(ctx, proxy.AudienceCertificates)
 		if err != nil {
 			return procedures.Facts{}, err
 		}
@@ -377,7 +392,7 @@ func (a *Account) Handoff(ctx context.Context, h procedures.Handoff) error {
 	if err != nil {
 		return err
 	}
-	id, err := a.newestCert(ctx, w, h.Certificate)
+	id, err := a.newestCert(ctx, w, h.Certificate, h.Fields)
 	if err != nil {
 		return err
 	}
@@ -385,21 +400,33 @@ func (a *Account) Handoff(ctx context.Context, h procedures.Handoff) error {
 	return err
 }
 
-// newestCert is the newest kept certificate of a kind, fetched when there is none.
-func (a *Account) newestCert(ctx context.Context, w *wallet.Wallet, kind string) (string, error) {
+// newestCert is the newest kept certificate of a kind that has the fields
+// needed, fetched (asking for those fields) when there is none.
+func (a *Account) newestCert(ctx context.Context, w *wallet.Wallet, kind string, fields []string) (string, error) {
 	list, err := w.List(ctx)
 	if err != nil {
 		return "", err
 	}
 	if e := newestOf(list, kind); e != nil {
-		return e.ID, nil
+		if v, err := w.Verify(ctx, e.ID); err == nil && hasAll(wallet.Fields(v), fields) {
+			return e.ID, nil
+		}
 	}
-	tok, err := a.AccessToken(ctx)
+	tok, err := a.TokenFor(ctx, proxy.AudienceCertificates)
 	if err != nil {
 		return "", err
 	}
-	e, _, err := w.Fetch(ctx, kind, wallet.FetchOptions{}, tok)
+	e, _, err := w.Fetch(ctx, kind, wallet.FetchOptions{Require: fields}, tok)
 	return e.ID, err
+}
+
+func hasAll(have, want []string) bool {
+	for _, f := range want {
+		if !slices.Contains(have, f) {
+			return false
+		}
+	}
+	return true
 }
 
 // newestOf is the newest kept certificate of a kind (nil: none).

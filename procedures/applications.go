@@ -126,6 +126,17 @@ func (p *Plan) Online() []string {
 	return slices.Clip(ids)
 }
 
+// OwnSignature tells whether the plan's procedure id needs the person's own
+// signature (a proxy may prepare it, not file it).
+func (p *Plan) OwnSignature(id string) bool {
+	for _, it := range p.Items {
+		if it.Procedure.ID == id {
+			return it.Procedure.OwnSignature
+		}
+	}
+	return false
+}
+
 // Attachment is a certificate an online procedure needs, with the fields
 // disclosed of it.
 type Attachment struct {

@@ -118,6 +118,10 @@ type Procedure struct {
 	Inputs    []Input    `json:"inputs,omitempty"`
 	// Urgent procedures are shown first (the 15-day rule, the card's 90 days).
 	Urgent bool `json:"urgent,omitempty"`
+	// OwnSignature: the law has the person sign it themselves (a claim of
+	// their own entitlement); a registered proxy may prepare it but not
+	// file it with their signature.
+	OwnSignature bool `json:"own_signature,omitempty"`
 	// Before lists procedures that must come after this one (the online
 	// moving-out notice is signed before the move-in revokes the signature
 	// certificate).

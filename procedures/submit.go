@@ -92,7 +92,7 @@ func (in *Intake) submitOnce(ctx context.Context, accessToken, jws, id string) (
 func refusal(status int, body []byte) error {
 	var e bundle.Error
 	_ = json.Unmarshal(body, &e)
-	if strings.HasPrefix(e.Code, "BUNDLE-") && failure.IsRegistered(failure.Code(e.Code)) {
+	if (strings.HasPrefix(e.Code, "BUNDLE-") || strings.HasPrefix(e.Code, "PROXY-")) && failure.IsRegistered(failure.Code(e.Code)) {
 		return failure.Newf(failure.Code(e.Code), "HTTP %d: %s", status, e.Description)
 	}
 	// OAuth errors (token, scope) and the unexpected

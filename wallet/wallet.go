@@ -176,6 +176,10 @@ func (w *Wallet) doURL(ctx context.Context, method, url, token string, in, out a
 	if resp.StatusCode != http.StatusOK {
 		var e certs.Error
 		json.Unmarshal(b, &e)
+		if c := failure.Code(e.Error); strings.HasPrefix(e.Error, "PROXY-") && failure.IsRegistered(c) {
+			// acting for someone: the grant's own refusal
+			return failure.Newf(c, "HTTP %d: %s", resp.StatusCode, e.Description)
+		}
 		return &failure.Error{Code: CodeFetch, Detail: fmt.Sprintf("HTTP %d %s %s", resp.StatusCode, e.Error, e.Description)}
 	}
 	return json.Unmarshal(b, out)
@@ -251,6 +255,9 @@ type FetchOptions struct {
 	// a procedure legally needs it (the municipality also requires the
 	// mynumber scope).
 	IncludeMyNumber bool
+	// Require names the fields needed (a proxy is refused protected ones
+	// the principal did not allow, instead of getting a record without them).
+	Require []string
 }
 
 // Fetch obtains a certificate (kind: residence, tax, attributes) with the
@@ -262,7 +269,7 @@ func (w *Wallet) Fetch(ctx context.Context, kind string, opt FetchOptions, acces
 	}
 	var resp certs.IssueResponse
 	req := certs.IssueRequest{HolderJWK: jose.JSONWebKey{Key: &w.holder.PublicKey, Algorithm: "ES256", Use: "sig"},
-		Year: opt.Year, IncludeMyNumber: opt.IncludeMyNumber}
+		Year: opt.Year, IncludeMyNumber: opt.IncludeMyNumber, Require: opt.Require}
 	if err := w.doURL(ctx, http.MethodPost, w.issuerFor(kind)+certs.IssuePath+kind, accessToken, req, &resp); err != nil {
 		return Entry{}, nil, err
 	}

@@ -20,6 +20,7 @@ import (
 	"madoguchi/sandbox/idp"
 	"madoguchi/sandbox/intake"
 	"madoguchi/sandbox/issuer"
+	"madoguchi/sandbox/registry"
 	"madoguchi/ui"
 )
 
@@ -132,11 +133,12 @@ const sandboxRules = `{
 }`
 
 // Serve starts the sandbox municipality: its OpenID Provider with card
-// login, the certificate service and verifier, and the application intake
-// (whose receipts move on by themselves every advance, when set).
+// login, the certificate service and verifier, the application intake
+// (whose receipts move on by themselves every advance, when set) and the
+// proxy registry.
 func Serve(addr, dataDir string, advance time.Duration) (*idp.Server, error) {
 	return idp.Start(idp.Config{Addr: addr, DataDir: dataDir, Mount: []func(*idp.Server, *http.ServeMux) error{
-		issuer.Mount, intake.MountWith(intake.Options{Advance: advance})}})
+		issuer.Mount, intake.MountWith(intake.Options{Advance: advance}), registry.Mount}})
 }
 
 // StartMunicipality runs the sandbox municipality in-process on a free

@@ -42,6 +42,10 @@ type Entry struct {
 	// rotation) while the token is valid; left out when they do not fit.
 	AccessToken string    `json:"at,omitempty"`
 	Expiry      time.Time `json:"exp,omitzero"`
+	// Card names the card the person signed in with (SHA-256 of its
+	// user-authentication certificate: public, not a secret): a proxy signs
+	// only with their own card.
+	Card string `json:"card,omitempty"`
 }
 
 // ErrNotFound means nothing is stored for the profile (signed out).

@@ -22,6 +22,7 @@ import (
 
 	"madoguchi/i18n/failure"
 	"madoguchi/protocol/cardlogin"
+	"madoguchi/protocol/proxy"
 )
 
 // CardLogin is the card side of the login step (protocol/cardlogin v2).
@@ -435,4 +436,56 @@ func (c *Client) UserInfo(ctx context.Context, accessToken string) (map[string]a
 	}
 	var m map[string]any
 	return m, ui.Claims(&m)
+}
+
+// Exchange asks the provider for a token acting for a principal (OAuth 2.0
+// Token Exchange, RFC 8693): the subject token is the person's own access
+// token, the principal is named by their subject, the audience is one
+// service, and scopes are what is asked (the provider cuts them down to the
+// grant). A refusal carries the provider's protocol/proxy code when it
+// gives one (PROXY-GRANT-REVOKED, PROXY-NOT-GRANTED…).
+func (c *Client) Exchange(ctx context.Context, ownAccessToken, principal, audience string, scopes []string) (*Tokens, error) {
+	form := url.Values{
+		"grant_type":           {proxy.GrantTypeTokenExchange},
+		"subject_token":        {ownAccessToken},
+		"subject_token_type":   {proxy.TokenTypeAccessToken},
+		"requested_token_type": {proxy.TokenTypeAccessToken},
+		proxy.RequestedSubject: {principal},
+		"audience":             {audience},
+	}
+	if len(scopes) > 0 {
+		form.Set("scope", strings.Join(scopes, " "))
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.provider.Endpoint().TokenURL, strings.NewReader(form.Encode()))
+	if err != nil {
+		return nil, &failure.Error{Code: CodeUnreachable, Err: err}
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.SetBasicAuth(url.QueryEscape(c.p.ClientID), "") // a public client names itself
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return nil, &failure.Error{Code: CodeUnreachable, Err: err}
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	if resp.StatusCode != http.StatusOK {
+		var e struct {
+			Error       string `json:"error"`
+			Description string `json:"error_description"`
+		}
+		_ = json.Unmarshal(b, &e)
+		if code, _, ok := strings.Cut(e.Description, ":"); ok && strings.HasPrefix(code, "PROXY-") && failure.IsRegistered(failure.Code(code)) {
+			return nil, failure.Newf(failure.Code(code), "token exchange: %s", e.Description)
+		}
+		return nil, refused(CodeTokenError, e.Error, fmt.Sprintf("token exchange: HTTP %d %s", resp.StatusCode, e.Description), nil)
+	}
+	var t struct {
+		AccessToken string `json:"access_token"`
+		ExpiresIn   int64  `json:"expires_in"`
+		Scope       string `json:"scope"`
+	}
+	if err := json.Unmarshal(b, &t); err != nil || t.AccessToken == "" {
+		return nil, fail(CodeTokenError, "token exchange: no access token in the answer")
+	}
+	return &Tokens{AccessToken: t.AccessToken, Expiry: c.Now().Add(time.Duration(t.ExpiresIn) * time.Second)}, nil
 }

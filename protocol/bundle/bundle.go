@@ -48,10 +48,13 @@ type Bundle struct {
 	Version string `json:"v"`
 	// ID is random, made once per bundle and kept with the draft: the
 	// idempotency key of every submission of it.
-	ID           string        `json:"id"`
-	Event        string        `json:"event"`
-	Municipality string        `json:"municipality"` // the intake's issuer URL
-	Subject      string        `json:"sub"`          // the signed-in resident
+	ID           string `json:"id"`
+	Event        string `json:"event"`
+	Municipality string `json:"municipality"` // the intake's issuer URL
+	Subject      string `json:"sub"`          // the resident it is for
+	// Actor is the registered proxy filing it for Subject ("" : the
+	// resident themselves), as the token's act claim names them.
+	Actor        string        `json:"act,omitempty"`
 	CreatedAt    time.Time     `json:"created_at"`
 	Applications []Application `json:"applications"`
 	// Presentations are SD-JWT presentations (key-bound to the intake)

@@ -56,6 +56,11 @@ type IssueRequest struct {
 	// IncludeMyNumber asks for the My Number in a residence record; the
 	// issuer allows it only with the MyNumberScope.
 	IncludeMyNumber bool `json:"include_my_number,omitempty"`
+	// Require names fields the requester needs in the credential: a proxy
+	// asking for a protected one (protocol/proxy.ProtectedFields) the
+	// principal did not allow is refused, and the attempt is in the
+	// principal's trail; without it, such fields are simply left out.
+	Require []string `json:"require,omitempty"`
 }
 
 // MyNumberScope must be granted for a residence record with the My Number.

@@ -36,6 +36,7 @@ func (s *Server) front(next http.Handler) http.Handler {
 			w.Header().Set("Cache-Control", "no-store")
 			w.Header().Set("Pragma", "no-cache")
 		}
+		r = markExchange(r)
 		if strings.HasPrefix(r.URL.Path, pathAuthorize) {
 			if ru := r.FormValue("redirect_uri"); strings.Contains(ru, "#") {
 				writeOAuthError(w, http.StatusBadRequest, "invalid_request", "redirect_uri must not contain a fragment")
@@ -95,7 +96,7 @@ func (s *Server) discovery(w http.ResponseWriter, r *http.Request) {
 	doc["subject_types_supported"] = []string{"pairwise"}
 	doc["response_types_supported"] = []string{string(oidc.ResponseTypeCode)}
 	doc["response_modes_supported"] = []string{"query"}
-	doc["grant_types_supported"] = []string{string(oidc.GrantTypeCode), string(oidc.GrantTypeRefreshToken)}
+	doc["grant_types_supported"] = []string{string(oidc.GrantTypeCode), string(oidc.GrantTypeRefreshToken), string(oidc.GrantTypeTokenExchange)}
 	doc["code_challenge_methods_supported"] = []string{string(oidc.CodeChallengeMethodS256)}
 	doc["token_endpoint_auth_methods_supported"] = []string{string(oidc.AuthMethodNone)}
 	doc["revocation_endpoint_auth_methods_supported"] = []string{string(oidc.AuthMethodNone)}

@@ -147,6 +147,10 @@ func (s *Server) loginAnswer(w http.ResponseWriter, r *http.Request, a cardlogin
 		loginErr(w, http.StatusUnauthorized, cardlogin.CodeNotRegistered, "this card is not registered with the municipality")
 		return
 	}
+	if st, err := s.StandingOf(ctx, residentID); err == nil && st.Suspended {
+		loginErr(w, http.StatusUnauthorized, cardlogin.CodeCertRevoked, "this card is suspended (reported lost)")
+		return
+	}
 	if _, err := s.storage.completeLogin(ctx, a.AuthRequestID, residentID); err != nil {
 		loginErr(w, http.StatusBadRequest, cardlogin.CodeUnknownRequest, err.Error())
 		return

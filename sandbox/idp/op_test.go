@@ -286,7 +286,8 @@ func TestProviderNegatives(t *testing.T) {
 
 	// --- discovery states exactly what is supported
 	check("discovery: pairwise subjects only", slices.Equal(toStrings(o.disc["subject_types_supported"]), []string{"pairwise"}), o.disc["subject_types_supported"])
-	check("discovery: code and refresh grants only", slices.Equal(toStrings(o.disc["grant_types_supported"]), []string{"authorization_code", "refresh_token"}), o.disc["grant_types_supported"])
+	check("discovery: code, refresh and token exchange (proxies) only", slices.Equal(toStrings(o.disc["grant_types_supported"]),
+		[]string{"authorization_code", "refresh_token", "urn:ietf:params:oauth:grant-type:token-exchange"}), o.disc["grant_types_supported"])
 	check("discovery: code response type only", slices.Equal(toStrings(o.disc["response_types_supported"]), []string{"code"}), o.disc["response_types_supported"])
 	check("discovery: iss parameter (RFC 9207)", o.disc["authorization_response_iss_parameter_supported"] == true, o.disc["authorization_response_iss_parameter_supported"])
 	check("discovery: S256 only", slices.Equal(toStrings(o.disc["code_challenge_methods_supported"]), []string{"S256"}), o.disc["code_challenge_methods_supported"])

@@ -25,6 +25,8 @@ import (
 	"github.com/zitadel/oidc/v3/pkg/op"
 	"golang.org/x/text/language"
 
+	"madoguchi/i18n/failure"
+	"madoguchi/protocol/proxy"
 	"madoguchi/sandbox/fixtures"
 	"madoguchi/sandbox/jpki"
 )
@@ -198,12 +200,24 @@ type TokenInfo struct {
 	ClientID   string
 	ResidentID string
 	Scopes     []string
+	Audience   []string
+	// Acting for a principal (an exchanged token): Subject and ResidentID
+	// are the principal's, Actor the proxy's subject, Grant the grant.
+	Actor         string
+	ActorResident string
+	Grant         string
 }
 
-// CheckAccessToken validates a bearer token for the sandbox's services: the
-// JWT's signature (the provider's key), issuer and expiry, and that the token
-// is still on record (not revoked, not signed out).
-func (s *Server) CheckAccessToken(ctx context.Context, raw string) (*TokenInfo, error) {
+// Acting tells whether the token acts for a principal.
+func (t *TokenInfo) Acting() bool { return t.Actor != "" }
+
+// CheckAccessToken validates a bearer token for the sandbox's service
+// audience: the JWT's signature (the provider's key), issuer and expiry, and
+// that the token is still on record (not revoked, not signed out). A token
+// acting for a principal must be meant for this service, and its grant is
+// checked again now (revoked, expired, a renewed or suspended card: refused
+// at once, and the refusal is in the principal's trail).
+func (s *Server) CheckAccessToken(ctx context.Context, raw, audience string) (*TokenInfo, error) {
 	obj, err := jose.ParseSigned(raw, []jose.SignatureAlgorithm{jose.RS256})
 	if err != nil {
 		return nil, errors.New("not a signed access token")
@@ -232,7 +246,93 @@ func (s *Server) CheckAccessToken(ctx context.Context, raw string) (*TokenInfo, 
 	if err := s.store.get(ctx, "subjects", c.Sub, &m); err != nil {
 		return nil, errors.New("unknown subject")
 	}
-	return &TokenInfo{Subject: c.Sub, ClientID: at.ClientID, ResidentID: m.ResidentID, Scopes: at.Scopes}, nil
+	ti := &TokenInfo{Subject: c.Sub, ClientID: at.ClientID, ResidentID: m.ResidentID, Scopes: at.Scopes, Audience: at.Audience,
+		Actor: at.Actor, ActorResident: at.ActorResident, Grant: at.Grant}
+	if !ti.Acting() {
+		return ti, nil
+	}
+	d := s.storage.delegations
+	if d == nil {
+		return nil, errors.New("acting tokens are not taken here")
+	}
+	if !slices.Contains(at.Audience, audience) {
+		err := failure.Newf(proxy.CodeAudience, "this token is for %v, not %s", at.Audience, audience)
+		d.Record(ctx, ti.ResidentID, ti.ActorResident, ti.Grant, "use", audience, err)
+		return nil, err
+	}
+	if err := d.Check(ctx, ti.Grant); err != nil {
+		d.Record(ctx, ti.ResidentID, ti.ActorResident, ti.Grant, "use", audience, err)
+		return nil, err
+	}
+	return ti, nil
+}
+
+// Act checks that a token may do scope for its subject and, when it acts
+// for a principal, writes the act (allowed or refused) to the principal's
+// audit trail. A person's own token may do anything its service allows.
+func (s *Server) Act(ctx context.Context, ti *TokenInfo, scope, detail string) error {
+	if !ti.Acting() {
+		return nil
+	}
+	var err error
+	if !slices.Contains(ti.Scopes, scope) {
+		err = failure.Newf(proxy.CodeNotGranted, "%s is not in the grant", scope)
+	}
+	s.storage.delegations.Record(ctx, ti.ResidentID, ti.ActorResident, ti.Grant, scope, detail, err)
+	return err
+}
+
+// Refuse writes a refused act to the principal's trail (a service's own
+// refusal, e.g. a protected field or a signature only the principal may
+// give) and returns err.
+func (s *Server) Refuse(ctx context.Context, ti *TokenInfo, action, detail string, err error) error {
+	if ti.Acting() {
+		s.storage.delegations.Record(ctx, ti.ResidentID, ti.ActorResident, ti.Grant, action, detail, err)
+	}
+	return err
+}
+
+// Standing is a resident's standing at the registry: the card now in use
+// (its user-authentication certificate), whether it is suspended, and
+// whether the resident is under protection (支援措置, DV/stalking).
+type Standing struct {
+	Card      string    `json:"card"`
+	Suspended bool      `json:"suspended,omitempty"`
+	Protected bool      `json:"protected,omitempty"`
+	Changed   time.Time `json:"changed"` // the card or the protection last changed
+}
+
+// StandingOf returns a resident's standing.
+func (s *Server) StandingOf(ctx context.Context, residentID string) (Standing, error) {
+	var st Standing
+	return st, s.store.get(ctx, "standing", residentID, &st)
+}
+
+func (s *Server) updateStanding(ctx context.Context, residentID string, f func(*Standing)) error {
+	st, err := s.StandingOf(ctx, residentID)
+	if err != nil {
+		return err
+	}
+	f(&st)
+	st.Changed = s.storage.now()
+	return s.store.put(ctx, "standing", residentID, "", st, time.Time{})
+}
+
+// SuspendCard suspends (or resumes) a resident's card, as the municipality
+// does when a card is reported lost (一時停止): its sign-ins stop and the
+// proxy grants that depend on it are suspended with it.
+func (s *Server) SuspendCard(ctx context.Context, residentID string, suspended bool) error {
+	return s.updateStanding(ctx, residentID, func(st *Standing) { st.Suspended = suspended })
+}
+
+// SetProtected flags (or unflags) a resident for protection (支援措置).
+func (s *Server) SetProtected(ctx context.Context, residentID string, protected bool) error {
+	return s.updateStanding(ctx, residentID, func(st *Standing) { st.Protected = protected })
+}
+
+// SubjectOf is a resident's subject at a client.
+func (s *Server) SubjectOf(residentID, clientID string) string {
+	return s.storage.pairwiseSubject(residentID, clientID)
 }
 
 // LiveRefreshTokens counts the refresh tokens that would still be accepted
@@ -298,7 +398,11 @@ func (s *Server) RegisterCertificate(ctx context.Context, residentID string, cer
 	if err := s.store.get(ctx, "residents", residentID, &r); err != nil {
 		return err
 	}
-	return s.store.put(ctx, "certs", certKey(cert), residentID, map[string]string{"resident_id": residentID}, time.Time{})
+	if err := s.store.put(ctx, "certs", certKey(cert), residentID, map[string]string{"resident_id": residentID}, time.Time{}); err != nil {
+		return err
+	}
+	// the new card is the one in use from now on; the old one is not
+	return s.updateStanding(ctx, residentID, func(st *Standing) { st.Card, st.Suspended = certKey(cert), false })
 }
 
 // seed registers the app client and the fixture residents (with their auth
@@ -306,7 +410,7 @@ func (s *Server) RegisterCertificate(ctx context.Context, residentID string, cer
 // renewed certificate maps to the same resident (and the same subject).
 func (s *Server) seed(ctx context.Context) error {
 	for _, c := range []clientRecord{
-		{ID: AppClientID, Native: true, AllowedScopes: AppScopes,
+		{ID: AppClientID, Native: true, AllowedScopes: AppScopes, TokenExchange: true,
 			RedirectURIs:           []string{"http://127.0.0.1/callback"},
 			PostLogoutRedirectURIs: []string{"http://127.0.0.1/signed-out"}},
 		{ID: IntakeClientID, Native: true, AllowedScopes: append(slices.Clone(AppScopes), "mynumber"),
@@ -337,6 +441,11 @@ func (s *Server) seed(ctx context.Context) error {
 		}
 		if err := s.store.put(ctx, "certs", certKey(cert), res.ID, map[string]string{"resident_id": res.ID}, time.Time{}); err != nil {
 			return err
+		}
+		if _, err := s.StandingOf(ctx, res.ID); errors.Is(err, errNotFound) {
+			if err := s.store.put(ctx, "standing", res.ID, "", Standing{Card: certKey(cert), Changed: s.storage.now()}, time.Time{}); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

@@ -24,7 +24,7 @@ func (e notFound) Error() string { return e.what + " not found" }
 func (notFound) IsNotFound()     {}
 func (notFound) Unwrap() error   { return errNotFound }
 
-var kinds = []string{"clients", "residents", "certs", "auth_requests", "access_tokens", "refresh_tokens", "subjects", "keys", "challenges"}
+var kinds = []string{"clients", "residents", "certs", "auth_requests", "access_tokens", "refresh_tokens", "subjects", "keys", "challenges", "standing"}
 
 func openStore(path string) (*store, error) {
 	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=journal_mode(WAL)&_pragma=busy_timeout(5000)&_pragma=foreign_keys(1)")

@@ -31,6 +31,7 @@ import (
 
 	"madoguchi/i18n/failure"
 	"madoguchi/protocol/bundle"
+	"madoguchi/protocol/proxy"
 	"madoguchi/protocol/sdjwt"
 	"madoguchi/sandbox/fixtures"
 	"madoguchi/sandbox/idp"
@@ -40,6 +41,11 @@ import (
 // Online lists the procedures this municipality takes online, in a bundle.
 var Online = []string{"moving-out-notice", "nhi-loss", "child-allowance-end", "nhi-enrol", "pension-category-change",
 	"child-allowance-claim", "daycare-application"}
+
+// OwnSignature lists the procedures the law has the person sign themselves
+// (a claim of their own entitlement): a registered proxy may prepare them,
+// but a bundle for them signed by the proxy is refused.
+var OwnSignature = []string{"child-allowance-claim", "pension-category-change"}
 
 // Options tune the intake.
 type Options struct {
@@ -74,6 +80,9 @@ func MountWith(o Options) func(*idp.Server, *http.ServeMux) error {
 			return err
 		}
 		in.srv = s
+		if in.signers, err = fixtureSigners(); err != nil {
+			return err
+		}
 		go func() { <-s.Done(); in.Close() }()
 		mux.HandleFunc("POST "+bundle.ApplicationsPath, in.submit)
 		mux.HandleFunc("GET "+bundle.ApplicationsPath, in.list)
@@ -91,7 +100,9 @@ type Intake struct {
 	signCA *x509.Certificate
 	crl    *x509.RevocationList
 	now    func() time.Time
-	mu     sync.Mutex // one submission at a time: the idempotency check and the filing are one step
+	// signers maps a signature certificate's serial to its resident
+	signers map[string]string
+	mu      sync.Mutex // one submission at a time: the idempotency check and the filing are one step
 }
 
 // Open opens (or creates) the intake database in the sandbox data folder —
@@ -130,7 +141,9 @@ func refuse(w http.ResponseWriter, status int, code, desc string) {
 	writeJSON(w, status, bundle.Error{Code: code, Description: desc})
 }
 
-// token checks the bearer token and the applications scope.
+// token checks the bearer token: a person's own with the applications
+// scope, or one acting for them under a grant meant for this service (the
+// grant is checked again now; each act is checked against it).
 func (in *Intake) token(w http.ResponseWriter, r *http.Request) (*idp.TokenInfo, bool) {
 	raw, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 	if !ok {
@@ -138,16 +151,77 @@ func (in *Intake) token(w http.ResponseWriter, r *http.Request) (*idp.TokenInfo,
 		refuse(w, http.StatusUnauthorized, "invalid_token", "bearer token required")
 		return nil, false
 	}
-	ti, err := in.srv.CheckAccessToken(r.Context(), raw)
+	ti, err := in.srv.CheckAccessToken(r.Context(), raw, proxy.AudienceApplications)
+	if c := failure.CodeOf(err); c != "" {
+		refuse(w, http.StatusForbidden, string(c), err.Error())
+		return nil, false
+	}
 	if err != nil {
 		refuse(w, http.StatusUnauthorized, "invalid_token", err.Error())
 		return nil, false
 	}
-	if !slices.Contains(ti.Scopes, bundle.Scope) {
+	if !ti.Acting() && !slices.Contains(ti.Scopes, bundle.Scope) {
 		refuse(w, http.StatusForbidden, "insufficient_scope", "the applications scope is required")
 		return nil, false
 	}
 	return ti, true
+}
+
+// fixtureSigners maps the sandbox residents' signature certificates to them.
+func fixtureSigners() (map[string]string, error) {
+	rs, err := fixtures.Residents()
+	if err != nil {
+		return nil, err
+	}
+	m := map[string]string{}
+	for _, r := range rs {
+		k, err := r.Keys()
+		if err != nil {
+			return nil, err
+		}
+		if k.SignCert == nil {
+			continue
+		}
+		c, err := x509.ParseCertificate(k.SignCert)
+		if err != nil {
+			return nil, err
+		}
+		m[c.SerialNumber.Text(16)] = idp.ResidentID(r.ID)
+	}
+	return m, nil
+}
+
+// checkActor checks who signed and for whom: a person's own bundle is
+// signed by them; a proxy's names the proxy, is signed by the proxy (or the
+// principal), is within the grant's procedures, and leaves the procedures
+// the law has the principal sign to the principal.
+func (in *Intake) checkActor(ctx context.Context, ti *idp.TokenInfo, s *bundle.Signed) (int, string, string) {
+	signer, known := in.signers[s.Chain[0].SerialNumber.Text(16)]
+	b := s.Bundle
+	if !ti.Acting() {
+		if b.Actor != "" || (known && signer != ti.ResidentID) {
+			return http.StatusForbidden, string(bundle.CodeNotYours), "signed by someone else"
+		}
+		return 0, "", ""
+	}
+	if b.Actor != ti.Actor || (known && signer != ti.ActorResident && signer != ti.ResidentID) || !known {
+		err := failure.New(bundle.CodeNotYours, "the bundle must name and be signed by the proxy acting")
+		in.srv.Refuse(ctx, ti, "file", b.ID, err)
+		return http.StatusForbidden, string(bundle.CodeNotYours), err.Detail
+	}
+	for _, a := range b.Applications {
+		if signer != ti.ResidentID && slices.Contains(OwnSignature, a.Procedure) {
+			err := failure.New(proxy.CodeOwnSignature, a.Procedure+" needs the principal's own signature")
+			in.srv.Refuse(ctx, ti, proxy.FileScope(a.Procedure), b.ID, err)
+			return http.StatusForbidden, string(proxy.CodeOwnSignature), err.Detail
+		}
+		if !slices.Contains(ti.Scopes, proxy.FileScope(a.Procedure)) {
+			err := failure.New(proxy.CodeNotGranted, "the grant does not cover filing "+a.Procedure)
+			in.srv.Refuse(ctx, ti, proxy.FileScope(a.Procedure), b.ID, err)
+			return http.StatusForbidden, string(proxy.CodeNotGranted), err.Detail
+		}
+	}
+	return 0, "", ""
 }
 
 func (in *Intake) submit(w http.ResponseWriter, r *http.Request) {
@@ -178,6 +252,10 @@ func (in *Intake) submit(w http.ResponseWriter, r *http.Request) {
 		refuse(w, http.StatusForbidden, code, desc)
 		return
 	}
+	if status, code, desc := in.checkActor(r.Context(), ti, signed); code != "" {
+		refuse(w, status, code, desc)
+		return
+	}
 	for _, a := range b.Applications {
 		if !slices.Contains(Online, a.Procedure) {
 			refuse(w, http.StatusUnprocessableEntity, string(bundle.CodeUnknownForm), a.Procedure+" is not taken online")
@@ -204,6 +282,9 @@ func (in *Intake) submit(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		refuse(w, status, codeOf(err, bundle.CodeSubmit), err.Error())
 		return
+	}
+	for _, a := range b.Applications {
+		in.srv.Act(r.Context(), ti, proxy.FileScope(a.Procedure), a.Procedure)
 	}
 	writeJSON(w, status, res)
 }
@@ -300,6 +381,10 @@ func (in *Intake) file(ctx context.Context, s *bundle.Signed) (*bundle.SubmitRes
 func (in *Intake) list(w http.ResponseWriter, r *http.Request) {
 	ti, ok := in.token(w, r)
 	if !ok {
+		return
+	}
+	if err := in.srv.Act(r.Context(), ti, proxy.ScopeStatus, ""); err != nil {
+		refuse(w, http.StatusForbidden, string(failure.CodeOf(err)), err.Error())
 		return
 	}
 	rs, err := receiptsWhere(r.Context(), in.db, `subject=?`, ti.Subject)

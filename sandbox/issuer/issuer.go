@@ -30,6 +30,7 @@ import (
 
 	"madoguchi/i18n/failure"
 	"madoguchi/protocol/certs"
+	"madoguchi/protocol/proxy"
 	"madoguchi/protocol/sdjwt"
 	"madoguchi/sandbox/fixtures"
 	"madoguchi/sandbox/idp"
@@ -134,24 +135,50 @@ func (sv *service) issue(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusUnauthorized, certs.Error{Error: "invalid_token", Description: "bearer token required"})
 		return
 	}
-	ti, err := sv.srv.CheckAccessToken(ctx, raw)
+	ti, err := sv.srv.CheckAccessToken(ctx, raw, proxy.AudienceCertificates)
+	if c := failure.CodeOf(err); c != "" {
+		writeJSON(w, http.StatusForbidden, certs.Error{Error: string(c), Description: err.Error()})
+		return
+	}
 	if err != nil {
 		writeJSON(w, http.StatusUnauthorized, certs.Error{Error: "invalid_token", Description: err.Error()})
 		return
 	}
-	if !slices.Contains(ti.Scopes, certs.Scope) {
-		writeJSON(w, http.StatusForbidden, certs.Error{Error: "insufficient_scope", Description: "the certificates scope is required"})
+	kind := r.PathValue("kind")
+	vct, ok := certs.Kinds[kind]
+	if !ok || !slices.Contains(sv.kinds, kind) {
+		writeJSON(w, http.StatusNotFound, certs.Error{Error: "invalid_request", Description: "unknown certificate type"})
 		return
 	}
-	vct, ok := certs.Kinds[r.PathValue("kind")]
-	if !ok || !slices.Contains(sv.kinds, r.PathValue("kind")) {
-		writeJSON(w, http.StatusNotFound, certs.Error{Error: "invalid_request", Description: "unknown certificate type"})
+	if !ti.Acting() && !slices.Contains(ti.Scopes, certs.Scope) {
+		writeJSON(w, http.StatusForbidden, certs.Error{Error: "insufficient_scope", Description: "the certificates scope is required"})
 		return
 	}
 	var req certs.IssueRequest
 	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 16<<10)).Decode(&req); err != nil || !req.HolderJWK.Valid() || !req.HolderJWK.IsPublic() {
 		writeJSON(w, http.StatusBadRequest, certs.Error{Error: "invalid_request", Description: "holder_jwk (a public key) is required"})
 		return
+	}
+	// acting for a principal: the grant's certificates only, the
+	// protected fields only where the principal allowed them, never the
+	// My Number; each act in the principal's trail
+	withhold := ti.Acting() && !slices.Contains(ti.Scopes, proxy.ScopeProtected)
+	if ti.Acting() {
+		var err error
+		switch {
+		case !slices.Contains(ti.Scopes, proxy.CertScope(kind)):
+			err = failure.Newf(proxy.CodeNotGranted, "the grant has no %s", proxy.CertScope(kind))
+		case req.IncludeMyNumber:
+			err = failure.New(proxy.CodeNotGranted, "the My Number is never issued to a proxy")
+		case withhold && slices.ContainsFunc(req.Require, func(f string) bool { return slices.Contains(proxy.ProtectedFields, f) }):
+			err = failure.Newf(proxy.CodeProtectedField, "asked for %v: protected fields the principal did not allow", req.Require)
+		}
+		if err != nil {
+			sv.srv.Refuse(ctx, ti, proxy.CertScope(kind), strings.Join(req.Require, ","), err)
+			writeJSON(w, http.StatusForbidden, certs.Error{Error: string(failure.CodeOf(err)), Description: err.Error()})
+			return
+		}
+		sv.srv.Act(ctx, ti, proxy.CertScope(kind), kind)
 	}
 	if req.IncludeMyNumber && (vct != certs.VCTResidenceRecord || !slices.Contains(ti.Scopes, certs.MyNumberScope)) {
 		writeJSON(w, http.StatusForbidden, certs.Error{Error: "insufficient_scope",
@@ -164,6 +191,11 @@ func (sv *service) issue(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	plain, sd := sv.claims(ctx, vct, res, req.Year)
+	if withhold {
+		for _, f := range proxy.ProtectedFields {
+			delete(sd, f)
+		}
+	}
 	if req.IncludeMyNumber {
 		if f, err := fixtures.ByID(strings.TrimPrefix(res.ID, "res-")); err == nil {
 			sd["my_number"] = f.MyNumber // selectively disclosable like every field
