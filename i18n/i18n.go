@@ -128,6 +128,12 @@ func (l *Localizer) Date(t time.Time) string {
 	return t.In(JST).Format(l.T("date.layout"))
 }
 
+// DateTime formats t as a JST date and time of day (when an invitation
+// ends, when an act was done).
+func (l *Localizer) DateTime(t time.Time) string {
+	return t.In(JST).Format(l.T("date.layout")) + " " + t.In(JST).Format("15:04")
+}
+
 // Has reports whether some catalogue defines id.
 func (l *Localizer) Has(id string) bool {
 	_, err := l.l.Localize(&i18n.LocalizeConfig{MessageID: id})

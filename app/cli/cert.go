@@ -12,24 +12,21 @@ import (
 	"madoguchi/account"
 	"madoguchi/i18n"
 	"madoguchi/i18n/failure"
+	"madoguchi/protocol/proxy"
 	"madoguchi/protocol/sdjwt"
 	"madoguchi/wallet"
 )
 
-// openWallet takes up the kept session and opens its wallet (the sealed
-// store on disk, with the keystore's data key).
-func openWallet(ctx context.Context, f *ssoFlags, env *Env) (*wallet.Wallet, *account.Account, error) {
-	c, err := f.client(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-	a, err := account.Resume(c, accountOptions(env))
+// openWallet takes up the kept session (acting for --as) and opens its
+// wallet (the sealed store on disk, with the keystore's data key).
+func (r *runner) openWallet(ctx context.Context, f *ssoFlags) (*wallet.Wallet, *account.Account, error) {
+	a, err := r.resume(ctx, f)
 	if err != nil {
 		return nil, nil, err
 	}
 	w, err := a.Wallet(ctx)
 	if err != nil {
-		a.Close()
+		closeAccount(a)
 		return nil, nil, err
 	}
 	return w, a, nil
@@ -45,11 +42,11 @@ func (r *runner) certCommand() *cobra.Command {
 	cmd := func(use, short string, args cobra.PositionalArgs, run func(ctx context.Context, a *account.Account, w *wallet.Wallet, arg string) error) *cobra.Command {
 		k := &cobra.Command{Use: use, Short: short, Args: args,
 			RunE: func(cmd *cobra.Command, args []string) error {
-				w, a, err := openWallet(cmd.Context(), f, env)
+				w, a, err := r.openWallet(cmd.Context(), f)
 				if err != nil {
 					return err
 				}
-				defer a.Close()
+				defer closeAccount(a)
 				arg := ""
 				if len(args) > 0 {
 					arg = args[0]
@@ -62,7 +59,7 @@ func (r *runner) certCommand() *cobra.Command {
 	}
 	fetch := cmd("fetch residence|tax|attributes|withholding|employment", "get a certificate: from the municipality, or your employer's documents", exactArg("certificate (residence, tax, attributes, withholding or employment)"),
 		func(ctx context.Context, a *account.Account, w *wallet.Wallet, kind string) error {
-			at, err := a.AccessToken(ctx)
+			at, err := a.TokenFor(ctx, proxy.AudienceCertificates)
 			if err != nil {
 				return err
 			}

@@ -13,6 +13,7 @@ import (
 	"madoguchi/sandbox/idp"
 	"madoguchi/sandbox/intake"
 	"madoguchi/sandbox/issuer"
+	"madoguchi/sandbox/registry"
 )
 
 func sandboxProfile(t *testing.T) (*idp.Server, string) {
@@ -22,7 +23,7 @@ func sandboxProfile(t *testing.T) (*idp.Server, string) {
 // sandboxProfileWithIntake is the sandbox with its certificate service and
 // application intake.
 func sandboxProfileWithIntake(t *testing.T) (*idp.Server, string) {
-	return startSandbox(t, []func(*idp.Server, *http.ServeMux) error{issuer.Mount, intake.Mount})
+	return startSandbox(t, []func(*idp.Server, *http.ServeMux) error{issuer.Mount, intake.Mount, registry.Mount})
 }
 
 func startSandbox(t *testing.T, mounts []func(*idp.Server, *http.ServeMux) error) (*idp.Server, string) {

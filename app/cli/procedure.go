@@ -197,7 +197,7 @@ in and keep a residence record, who you are and your household come from it.`,
 			if err != nil {
 				return err
 			}
-			defer a.Close()
+			defer closeAccount(a)
 			for _, h := range hs {
 				fmt.Fprintln(env.Stderr, env.Tr.T("life.handoff_consent", map[string]any{"To": env.Tr.T("recipient." + h.To)}))
 				fmt.Fprintln(env.Stderr, env.Tr.T("life.handoff_item", r.disclosed(h.Certificate, h.Fields)))
@@ -272,7 +272,7 @@ draft; sending again after any failure never files twice.`,
 			if err != nil {
 				return err
 			}
-			defer a.Close()
+			defer closeAccount(a)
 			facts, err := a.ResidenceFacts(ctx, true)
 			if err != nil {
 				return err
@@ -354,7 +354,7 @@ func (r *runner) applicationsCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			defer a.Close()
+			defer closeAccount(a)
 			in, err := a.Intake()
 			if err != nil {
 				return err
@@ -420,15 +420,11 @@ func (r *runner) planFromFile(ctx context.Context, e *procedures.Event, answersF
 // out or without one: the questions then ask).
 func (r *runner) knownFacts(ctx context.Context, f *ssoFlags) procedures.Facts {
 	none := procedures.Facts{Today: time.Now()}
-	c, err := f.client(ctx)
+	a, err := r.resume(ctx, f)
 	if err != nil {
 		return none
 	}
-	a, err := account.Resume(c, accountOptions(r.env))
-	if err != nil {
-		return none
-	}
-	defer a.Close()
+	defer closeAccount(a)
 	facts, err := a.ResidenceFacts(ctx, false)
 	if err != nil {
 		return none
@@ -539,13 +535,31 @@ func municipal(profilePath string, e *procedures.Event) (rules, error) {
 	return out, nil
 }
 
-// resume takes up the kept session of the profile.
+// resume takes up the kept session of the profile; with --as, acting for
+// that principal (said on stderr, so nobody acts for someone unawares).
+// Close the result with closeAccount.
 func (r *runner) resume(ctx context.Context, f *ssoFlags) (*account.Account, error) {
 	c, err := f.client(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return account.Resume(c, accountOptions(r.env))
+	a, err := account.Resume(c, accountOptions(r.env))
+	if err != nil || r.as == "" {
+		return a, err
+	}
+	as, err := a.ActAs(ctx, r.as)
+	if err != nil {
+		a.Close()
+		return nil, err
+	}
+	fmt.Fprintln(r.env.Stderr, r.env.Tr.T("proxy.acting_as", map[string]any{"Name": as.Name()}))
+	return as, nil
+}
+
+// closeAccount closes an account and, acting for someone, the person's own.
+func closeAccount(a *account.Account) {
+	a.Close()
+	a.Own().Close()
 }
 
 // disclosed is the template data naming a certificate and the only fields

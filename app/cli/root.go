@@ -116,6 +116,8 @@ type runner struct {
 	deps Deps
 	json bool
 	lang string
+	// as: act for this principal (--as on cert, procedure, applications)
+	as string
 }
 
 func (r *runner) root() *cobra.Command {
@@ -172,8 +174,12 @@ Exit codes: 0 done, 1 failed (a failure code is printed), 2 wrong usage
 	f.Bool("pcsc", true, "use the PC/SC card readers (the default; kept for older scripts)")
 	_ = f.MarkHidden("pcsc")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err.Error()} })
-	root.AddCommand(r.cardCommand(), r.certCommand(), r.procedureCommand(), r.applicationsCommand(), r.doctorCommand(), r.loginCommand(),
-		r.whoamiCommand(), r.logoutCommand(), r.versionCommand())
+	for _, c := range []*cobra.Command{r.certCommand(), r.procedureCommand(), r.applicationsCommand()} {
+		c.PersistentFlags().StringVar(&r.as, "as", "", "act for `PRINCIPAL`, a person who registered you as their proxy (their name, subject or grant id; see `madoguchi proxy list`)")
+		root.AddCommand(c)
+	}
+	root.AddCommand(r.cardCommand(), r.doctorCommand(), r.loginCommand(),
+		r.whoamiCommand(), r.logoutCommand(), r.versionCommand(), r.proxyCommand())
 	if c := r.sandboxCommand(); c != nil {
 		root.AddCommand(c)
 	}

@@ -250,8 +250,11 @@ func (r *Registry) person(w http.ResponseWriter, req *http.Request) (*idp.TokenI
 	return ti, true
 }
 
+// hashCode keys an invitation by its code as a person may type it: any
+// case, with or without dashes and spaces, 0/1/8 read as O/I/B (base32 has
+// no such digits).
 func hashCode(code string) string {
-	norm := strings.ToUpper(strings.NewReplacer("-", "", " ", "").Replace(code))
+	norm := strings.NewReplacer("-", "", " ", "", "　", "", "0", "O", "1", "I", "8", "B").Replace(strings.ToUpper(code))
 	h := sha256.Sum256([]byte(norm))
 	return hex.EncodeToString(h[:])
 }

@@ -1,0 +1,111 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"madoguchi/auth/keystore"
+	"madoguchi/protocol/bundle"
+	"madoguchi/protocol/proxy"
+)
+
+// person is someone at their own computer: their own keyring and data
+// folder, signed in with their own card.
+func person(t *testing.T, profile, id string) func(stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	keys := keystore.New(keystore.NewMemory())
+	data := t.TempDir()
+	runP := func(stdin string, args ...string) (int, string, string) {
+		os.Setenv("XDG_DATA_HOME", data)
+		var out, errb bytes.Buffer
+		env := &Env{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb, Keys: keys}
+		code := RunWith(append([]string{"--lang", "en"}, args...), env, Deps{})
+		return code, out.String(), errb.String()
+	}
+	r := resident(t, id)
+	if code, _, errs := runP(r.AuthPIN+"\n", "login", "--virtual", id, "--profile", profile, "--pin-stdin", "--agree"); code != 0 {
+		t.Fatalf("login %s: %s", id, errs)
+	}
+	return runP
+}
+
+// From the command line: the mother invites, the son accepts with his own
+// card, fetches her residence record and files her moving-out notice with
+// --as, she sees it in her trail and ends it; the next act is refused.
+func TestProxyFromTheCommandLine(t *testing.T) {
+	_, profile := sandboxProfileWithIntake(t)
+	t.Setenv("XDG_DATA_HOME", t.TempDir())
+	hana := person(t, profile, "sato-hana")
+	kenji := person(t, profile, "sato-kenji")
+
+	code, out, errs := hana("", "proxy", "invite", "--profile", profile, "--scopes", "cert:residence,file:moving-out-notice,status,protected",
+		"--expires", time.Now().AddDate(0, 6, 0).Format(time.DateOnly), "--note", "引っ越しの手続き")
+	if code != 0 || !strings.Contains(out, "Invitation code:") || !strings.Contains(out, "▀") || !strings.Contains(out, "Get their residence record") {
+		t.Fatalf("invite: %d %s %s", code, out, errs)
+	}
+	var inv struct {
+		Code  string      `json:"code"`
+		URI   string      `json:"uri"`
+		Grant proxy.Grant `json:"grant"`
+	}
+	code, out, _ = hana("", "proxy", "invite", "--profile", profile, "--scopes", "cert:residence,file:moving-out-notice,status,protected", "--json")
+	if code != 0 || json.Unmarshal([]byte(out), &inv) != nil || inv.Grant.Status != proxy.StatusPending || InvitationCode(inv.URI) != inv.Code {
+		t.Fatalf("invite --json: %s", out)
+	}
+	// unknown scope: a usage the registry refuses with a code
+	if code, _, errs := hana("", "proxy", "invite", "--profile", profile, "--scopes", "cert:mynumber"); code != 1 || !strings.Contains(errs, "[PROXY-SCOPE-INVALID]") {
+		t.Fatalf("bad scope: %d %s", code, errs)
+	}
+	// the son accepts the scanned invitation (its URI) with his own card
+	code, out, errs = kenji("", "proxy", "accept", inv.URI, "--profile", profile)
+	if code != 0 || !strings.Contains(out, "act for 佐藤 ハナ") {
+		t.Fatalf("accept: %d %s %s", code, out, errs)
+	}
+	// acting: said on stderr every time
+	code, out, errs = kenji("", "cert", "fetch", "residence", "--as", "佐藤 ハナ", "--profile", profile, "--json")
+	if code != 0 || !strings.Contains(errs, "Acting for 佐藤 ハナ") || !strings.Contains(out, "埼玉県さいたま市") {
+		t.Fatalf("fetch as: %d %s %s", code, out, errs)
+	}
+	answers := filepath.Join(t.TempDir(), "a.yaml")
+	os.WriteFile(answers, []byte("move_date: "+time.Now().AddDate(0, 0, 10).Format(time.DateOnly)+
+		"\nsame_municipality: false\nnew_postal_code: 530-0001\nnew_address_line: x\ncare_certified: false\nregistered_seal: false\nhas_dog: false\n"), 0o600)
+	son := resident(t, "sato-kenji")
+	code, out, errs = kenji(son.SignPassword+"\n", "procedure", "submit", "moving", "--as", inv.Grant.ID, "--answers", answers, "--virtual", son.ID,
+		"--profile", profile, "--pin-stdin", "--field", "moving-out-notice.phone=090-1234-5678", "--json")
+	var res bundle.SubmitResponse
+	if code != 0 || json.Unmarshal([]byte(out), &res) != nil || len(res.Receipts) != 1 {
+		t.Fatalf("submit as: %d %s %s", code, out, errs)
+	}
+	// his own applications are not hers
+	code, out, _ = kenji("", "applications", "--profile", profile, "--json")
+	if code != 0 || strings.Contains(out, res.Receipts[0].Number) {
+		t.Fatalf("the proxy's own applications show the principal's: %s", out)
+	}
+	if code, out, _ = kenji("", "applications", "--as", "佐藤 ハナ", "--profile", profile, "--json"); code != 0 || !strings.Contains(out, res.Receipts[0].Number) {
+		t.Fatalf("applications as: %d %s", code, out)
+	}
+	// she sees what was done, and by whom
+	code, out, _ = hana("", "proxy", "audit", "--profile", profile)
+	if code != 0 || !strings.Contains(out, "佐藤 健二: Prepare and file: Moving-out notice (online)") || !strings.Contains(out, "佐藤 健二: Get their residence record") {
+		t.Fatalf("audit: %s", out)
+	}
+	code, out, _ = hana("", "proxy", "list", "--profile", profile)
+	if code != 0 || !strings.Contains(out, "佐藤 健二  active") {
+		t.Fatalf("list: %s", out)
+	}
+	if code, out, _ = hana("", "proxy", "revoke", inv.Grant.ID, "--profile", profile); code != 0 || !strings.Contains(out, "佐藤 健二 can no longer") {
+		t.Fatalf("revoke: %d %s", code, out)
+	}
+	if code, _, errs = kenji("", "applications", "--as", "佐藤 ハナ", "--profile", profile); code != 1 || !strings.Contains(errs, "[PROXY-GRANT-REVOKED]") {
+		t.Fatalf("after revocation: %d %s", code, errs)
+	}
+	// the principal cannot act for herself through a proxy relation
+	if code, _, errs = hana("", "cert", "fetch", "residence", "--as", "佐藤 健二", "--profile", profile); code != 1 || !strings.Contains(errs, "[PROXY-NO-GRANT]") {
+		t.Fatalf("no grant: %d %s", code, errs)
+	}
+}
