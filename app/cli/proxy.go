@@ -234,7 +234,7 @@ func (r *runner) proxyCommand() *cobra.Command {
 
 // AuditLine is one act in the principal's trail, in plain language.
 func AuditLine(tr *i18n.Localizer, e proxy.AuditEntry) string {
-	what := e.Action
+	var what string
 	switch e.Action {
 	case "exchange", "use", "invite", "accept", "revoke", "confirm":
 		what = tr.T("proxy.action." + e.Action)
