@@ -164,7 +164,7 @@ func (s *CertScreen) showDetail(c WalletCert) {
 		v.Wrapping = fyne.TextWrapWord
 		rows = append(rows, container.NewVBox(widget.NewLabelWithStyle(s.fieldLabel(f.Name), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), v))
 	}
-	if c.Verified {
+	if c.Verified && s.svc.CanPresent() {
 		rows = append(rows, widget.NewButton(s.tr.T("consent.start"), func() { s.consent(c) }))
 	}
 	s.detail.Objects = rows

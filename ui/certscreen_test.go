@@ -25,6 +25,7 @@ func (f *fakeWallet) Kinds() []string                            { return []stri
 func (f *fakeWallet) List(context.Context) ([]WalletCert, error) { return f.certs, nil }
 func (f *fakeWallet) Audit(context.Context) ([]AuditRow, error)  { return f.audit, nil }
 func (f *fakeWallet) Recipient() (string, string)                { return "sandbox-verifier", "demo" }
+func (f *fakeWallet) CanPresent() bool                           { return true }
 func (f *fakeWallet) Fetch(_ context.Context, kind string) (WalletCert, error) {
 	c := WalletCert{ID: kind + "-1", Kind: kind, Verified: true, IssuedAt: time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC),
 		Expires: time.Date(2027, 2, 20, 0, 0, 0, 0, time.UTC),
@@ -48,13 +49,13 @@ func TestCertScreen(t *testing.T) {
 	s.async = func(f func()) { f() }
 	w.SetContent(s.Object())
 	s.Reload()
-	if !s.fetch[0].Disabled() || !strings.Contains(texts(t, s.Object()), tr.T("certs.sign_in_first")) {
+	if !s.fetch[0].Disabled() || !strings.Contains(labelTexts(t, s.Object()), tr.T("certs.sign_in_first")) {
 		t.Fatal("fetch offered before sign-in")
 	}
 	svc.ready = true
 	s.Reload()
 	test.Tap(s.fetch[0]) // residence
-	all := texts(t, s.Object())
+	all := labelTexts(t, s.Object())
 	for _, want := range []string{"住民票の写し — 確認済み", "発行 2026年11月22日 ／ 有効期限 2027年2月20日", "山田 太郎", tr.T("field.birth_date"), tr.T("audit.empty")} {
 		if !strings.Contains(all, want) {
 			t.Fatalf("missing %q in:\n%s", want, all)
@@ -67,7 +68,7 @@ func TestCertScreen(t *testing.T) {
 	if !form.Agree.Disabled() {
 		t.Fatal("Agree enabled with nothing ticked")
 	}
-	if !strings.Contains(texts(t, form.Content), "「確認先」") || !strings.Contains(texts(t, form.Content), "練習") {
+	if !strings.Contains(labelTexts(t, form.Content), "「確認先」") || !strings.Contains(labelTexts(t, form.Content), "練習") {
 		t.Fatal("consent does not name the recipient and purpose")
 	}
 	test.Tap(form.Checks["name"])
@@ -79,7 +80,7 @@ func TestCertScreen(t *testing.T) {
 	// through the screen: the disclosure appears in the audit log
 	svc.Present(context.Background(), "residence-1", []string{"name"})
 	s.Reload()
-	if all := texts(t, s.Object()); !strings.Contains(all, "サンドボックスの確認先（架空の勤務先）") || !strings.Contains(all, "デモ：提出の練習") {
+	if all := labelTexts(t, s.Object()); !strings.Contains(all, "サンドボックスの確認先（架空の勤務先）") || !strings.Contains(all, "デモ：提出の練習") {
 		t.Fatalf("audit row:\n%s", all)
 	}
 }

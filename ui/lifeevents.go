@@ -21,6 +21,8 @@ import (
 // autosaved), the plan with its deadlines, and filing the online
 // procedures as one bundle signed on the card, with receipts.
 type LifeEventScreen struct {
+	// async runs slow work off the main goroutine; it reports through fyne.Do
+	async func(func())
 	win   fyne.Window
 	svc   LifeEventService
 	tr    *i18n.Localizer
@@ -38,7 +40,8 @@ type LifeEventScreen struct {
 // NewLifeEventScreen builds the screen on its home.
 func NewLifeEventScreen(win fyne.Window, svc LifeEventService, tr *i18n.Localizer, rule PINRule) *LifeEventScreen {
 	ctx, stop := context.WithCancel(context.Background())
-	s := &LifeEventScreen{win: win, svc: svc, tr: tr, rule: rule, root: container.NewStack(), ctx: ctx, stop: stop}
+	s := &LifeEventScreen{win: win, svc: svc, tr: tr, rule: rule, root: container.NewStack(), ctx: ctx, stop: stop,
+		async: func(f func()) { go f() }}
 	s.Home()
 	return s
 }
@@ -93,9 +96,6 @@ func wrapped(text string) *widget.Label {
 	l.Wrapping = fyne.TextWrapWord
 	return l
 }
-
-// async runs fn off the main goroutine; fn reports through fyne.Do.
-func (s *LifeEventScreen) async(fn func()) { go fn() }
 
 // Home shows the life-event tiles and My applications. Main goroutine only.
 func (s *LifeEventScreen) Home() {
@@ -338,6 +338,11 @@ func (s *LifeEventScreen) showPlan(p Plan) {
 			}
 		}
 		lines = append(lines, wrapped(it.Why))
+		if it.Note != "" {
+			n := wrapped(it.Note)
+			n.Importance = widget.WarningImportance
+			lines = append(lines, n)
+		}
 		if it.LostIfMissed != "" {
 			lines = append(lines, wrapped(tr.T("plan.lost")+" "+it.LostIfMissed))
 		}
@@ -351,7 +356,10 @@ func (s *LifeEventScreen) showPlan(p Plan) {
 	}
 	fields := map[string]*widget.Entry{}
 	var firstField *widget.Entry
-	if online > 0 && !p.Filed {
+	if online > 0 && !p.Filed && p.CannotFile != "" {
+		objs = append(objs, heading(tr.T("life.file_title", map[string]any{"Count": online})), wrapped(p.CannotFile))
+	}
+	if online > 0 && !p.Filed && p.CannotFile == "" {
 		objs = append(objs, heading(tr.T("life.file_title", map[string]any{"Count": online})),
 			wrapped(tr.T("life.prefill", map[string]any{"Percent": int(p.Prefill*100 + 0.5)})))
 		for _, at := range p.Attachments {
@@ -513,7 +521,10 @@ func (s *LifeEventScreen) failure(err error, back func()) {
 }
 
 // Text returns the visible texts (tests, accessibility).
-func (s *LifeEventScreen) Text() []string {
+func (s *LifeEventScreen) Text() []string { return texts(s.root) }
+
+// texts are the texts of o's labels, buttons, checks, rich texts and cards.
+func texts(o fyne.CanvasObject) []string {
 	var out []string
 	var walk func(o fyne.CanvasObject)
 	walk = func(o fyne.CanvasObject) {
@@ -522,6 +533,10 @@ func (s *LifeEventScreen) Text() []string {
 			out = append(out, w.Text)
 		case *widget.Button:
 			out = append(out, w.Text)
+		case *widget.Check:
+			out = append(out, w.Text)
+		case *widget.RichText:
+			out = append(out, w.String())
 		case *widget.Card:
 			out = append(out, w.Title, w.Subtitle)
 			walk(w.Content)
@@ -533,7 +548,7 @@ func (s *LifeEventScreen) Text() []string {
 			}
 		}
 	}
-	walk(s.root)
+	walk(o)
 	return out
 }
 

@@ -153,6 +153,10 @@ type WalletService interface {
 	// Recipient is who a presentation goes to (the sandbox verifier in the
 	// demo) and why.
 	Recipient() (name, purpose string)
+	// CanPresent is false when presenting is not the person's to do
+	// (acting for someone: a grant never covers showing their
+	// certificates to third parties).
+	CanPresent() bool
 	// Present discloses exactly fields to the recipient, after consent.
 	Present(ctx context.Context, id string, fields []string) error
 	Audit(ctx context.Context) ([]AuditRow, error)
@@ -211,6 +215,9 @@ type PlanItem struct {
 	Deadline, Legal, Opens   time.Time
 	MovedBecause, ClosedName string
 	DaysLeft                 int
+	// Note is said under the procedure (acting for someone: "needs their
+	// own signature").
+	Note string
 }
 
 // Plan is what the event means for the person.
@@ -233,6 +240,10 @@ type Plan struct {
 	// Forms are the online procedures' forms as they will be signed, each
 	// field with where its value came from (review before signing).
 	Forms []Form
+	// CannotFile, when set, says why signing and filing is not offered
+	// (acting for someone whose grant does not cover it); shown instead of
+	// the button.
+	CannotFile string
 }
 
 // Attachment is a certificate attached to the bundle.

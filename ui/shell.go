@@ -34,7 +34,40 @@ type Shell struct {
 	welcome Welcome
 	life    LifeEventService // nil: no life events (no municipality)
 	events  *LifeEventScreen
+	proxies ProxyService // nil: no proxy registry
+	family  *FamilyScreen
+	// async, when set, replaces every screen's way of running slow work
+	// (WithAsync)
+	async func(func())
 }
+
+// inline gives a screen's async the shell's, when set.
+func (s *Shell) inline(async *func(func())) {
+	if s.async != nil {
+		*async = s.async
+	}
+}
+
+// ShellOption tunes a shell before it is built.
+type ShellOption func(*Shell)
+
+// WithAsync sets how every screen runs slow work off the main goroutine
+// (tests: in line, so that fyne's test driver, which does not serialise
+// fyne.Do, sees one goroutine).
+func WithAsync(f func(func())) ShellOption { return func(s *Shell) { s.async = f } }
+
+// SetProxies adds "Family and proxies" and the acting bar. Main goroutine
+// only.
+func (s *Shell) SetProxies(p ProxyService) {
+	s.proxies = p
+	s.SetLanguage(s.tr.Lang())
+}
+
+// Family is the family screen (nil without a proxy registry).
+func (s *Shell) Family() *FamilyScreen { return s.family }
+
+// Tabs are the shell's tabs (nil with a single screen).
+func (s *Shell) Tabs() *container.AppTabs { return s.tabs }
 
 // SetLifeEvents adds the life-event home ("What happened?") as the first
 // tab. Main goroutine only.
@@ -55,8 +88,11 @@ func (s *Shell) SetWelcome(w Welcome) {
 
 // NewShell builds the shell in lang; demo is nil outside demo mode, signIn
 // nil when no municipality profile is configured.
-func NewShell(win fyne.Window, svc CardService, signIn SignInService, wallet WalletService, demo DemoControls, lang string) *Shell {
+func NewShell(win fyne.Window, svc CardService, signIn SignInService, wallet WalletService, demo DemoControls, lang string, opts ...ShellOption) *Shell {
 	s := &Shell{win: win, svc: svc, signIn: signIn, wallet: wallet, demo: demo, root: container.NewStack()}
+	for _, o := range opts {
+		o(s)
+	}
 	s.SetLanguage(lang)
 	return s
 }
@@ -134,38 +170,80 @@ func (s *Shell) SetLanguage(lang string) {
 	if s.demo != nil {
 		top = append(top, banner(s.tr.T("app.demo_banner")))
 	}
+	if s.proxies != nil {
+		if name := s.proxies.Acting(); name != "" {
+			// on every screen while acting for someone: impossible to miss
+			top = append(top, actingBar(s.tr, name, func() {
+				s.proxies.StopActing()
+				s.SetLanguage(lang)
+			}))
+		}
+	}
 	if s.welcome != nil && s.signIn == nil && s.demo == nil {
 		top = append(top, s.welcomeCard())
 	}
 	if s.signIn != nil {
 		s.panel = NewSignInPanel(s.win, s.signIn, s.tr, lang)
+		s.inline(&s.panel.async)
 		s.panel.Rule = s.svc.PINFormatOK
 		top = append(top, s.panel.Object())
 	}
 	s.card = NewCardScreen(s.win, s.svc, s.demo, s.tr)
+	s.inline(&s.card.async)
 	body := s.card.Object()
 	var items []*container.TabItem
 	s.events = nil
 	if s.life != nil {
 		s.events = NewLifeEventScreen(s.win, s.life, s.tr, s.svc.PINFormatOK)
+		s.inline(&s.events.async)
 		items = append(items, container.NewTabItemWithIcon(s.tr.T("tab.life"), theme.HomeIcon(), s.events.Object()))
 	}
 	items = append(items, container.NewTabItem(s.tr.T("tab.card"), s.card.Object()))
 	if s.wallet != nil {
 		s.certs = NewCertScreen(s.win, s.wallet, s.tr)
+		s.inline(&s.certs.async)
 		items = append(items, container.NewTabItem(s.tr.T("tab.certs"), s.certs.Object()))
 		if s.panel != nil {
 			s.panel.OnChange = s.certs.Reload
 		}
 		s.certs.Reload()
 	}
+	s.family = nil
+	if s.proxies != nil {
+		s.family = NewFamilyScreen(s.win, s.proxies, s.tr, func() {
+			s.SetLanguage(lang) // every screen now acts for the principal
+			if s.tabs != nil {
+				s.tabs.SelectIndex(0)
+			}
+		})
+		s.inline(&s.family.async)
+		items = append(items, container.NewTabItemWithIcon(s.tr.T("tab.family"), theme.AccountIcon(), s.family.Object()))
+		if s.panel != nil {
+			certsReload, family := s.panel.OnChange, s.family
+			acting := s.proxies.Acting()
+			s.panel.OnChange = func() {
+				if acting != "" && s.proxies.Acting() == "" {
+					s.SetLanguage(lang) // signed out while acting: the bar goes
+					return
+				}
+				if certsReload != nil {
+					certsReload()
+				}
+				family.Reload()
+			}
+		}
+		s.family.Reload()
+	}
 	if len(items) > 1 {
 		items = append(items, container.NewTabItemWithIcon(s.tr.T("tab.help"), theme.HelpIcon(), helpScreen(s.tr)))
 		tabs := container.NewAppTabs(items...)
-		certs := s.certs
-		tabs.OnSelected = func(*container.TabItem) {
+		certs, family := s.certs, s.family
+		tabs.OnSelected = func(it *container.TabItem) {
 			if certs != nil {
 				certs.Reload()
+			}
+			if family != nil && it.Content == family.Object() {
+				family.Reload()
 			}
 		}
 		body, s.tabs = tabs, tabs

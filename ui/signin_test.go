@@ -95,7 +95,7 @@ func TestSignInPINAsker(t *testing.T) {
 	go func() { pin, _, err := p.ask("auth-pin", 2); out <- res{pin, err} }()
 	<-shown // the asking goroutine now only waits for the answer
 	form := w.Canvas().Overlays().Top()
-	if form == nil || !strings.Contains(texts(t, form), "Tries left: 2.") {
+	if form == nil || !strings.Contains(labelTexts(t, form), "Tries left: 2.") {
 		t.Fatal("no PIN dialog with tries left")
 	}
 	entry := findEntry(t, form)

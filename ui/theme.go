@@ -42,10 +42,21 @@ func NewTheme(scale float32) *Theme {
 // every variant (readable on yellow in light and dark mode alike).
 const ColorNameOnBanner fyne.ThemeColorName = "madoguchi-on-banner"
 
+// ColorNameOnActing is the text colour on the "acting for" bar: white on
+// its deep purple in every variant.
+const ColorNameOnActing fyne.ThemeColorName = "madoguchi-on-acting"
+
+// ActingColor is the "acting for someone" bar's colour: deep purple, unlike
+// anything else in the app (contrast with white text 10:1).
+var ActingColor = color.NRGBA{R: 0x4A, G: 0x14, B: 0x8C, A: 0xFF}
+
 // Color implements fyne.Theme.
 func (t *Theme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
 	if n == ColorNameOnBanner {
 		return color.Black
+	}
+	if n == ColorNameOnActing {
+		return color.White
 	}
 	return t.base.Color(n, v)
 }

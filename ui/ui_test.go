@@ -113,8 +113,8 @@ func (f *fakeCard) ReadAttributes(_ context.Context, ask PINAsker) (Attributes, 
 	return f.attrs, f.attrsErr
 }
 
-// texts collects every label text under o.
-func texts(t *testing.T, o fyne.CanvasObject) string {
+// labelTexts collects every label text under o.
+func labelTexts(t *testing.T, o fyne.CanvasObject) string {
 	var b strings.Builder
 	var walk func(fyne.CanvasObject)
 	walk = func(o fyne.CanvasObject) {
@@ -180,7 +180,7 @@ func TestCardScreenFollowsEvents(t *testing.T) {
 		t.Fatalf("identified: %q", s.stateTitle.Text)
 	}
 	eventually(t, "counters and certificates shown", func() bool {
-		all := texts(t, s.Object())
+		all := labelTexts(t, s.Object())
 		return strings.Contains(all, "残り 4 回（最大 5 回）") && strings.Contains(all, "有効（2029年4月12日まで）") &&
 			strings.Contains(all, "有効期限切れ（2024年1月1日）") && strings.Contains(all, tr.T("failure.CERT-EXPIRED.action"))
 	})
@@ -197,7 +197,7 @@ func TestCardScreenFollowsEvents(t *testing.T) {
 	}
 	// removal forgets everything about the card
 	svc.push(CardView{State: "reader-empty", Reader: "R"})
-	if all := texts(t, s.Object()); strings.Contains(all, "（最大") || strings.Contains(all, "2029年") || !strings.Contains(all, tr.T("attrs.hidden")) {
+	if all := labelTexts(t, s.Object()); strings.Contains(all, "（最大") || strings.Contains(all, "2029年") || !strings.Contains(all, tr.T("attrs.hidden")) {
 		t.Fatalf("after removal: %s", all)
 	}
 }
@@ -217,7 +217,7 @@ func TestReadAttributesThroughThePINDialog(t *testing.T) {
 	s.askFn = func(secret string, tries int) ([]byte, bool, error) {
 		var got []byte
 		f := NewPINForm(tr, secret, tries, svc.PINFormatOK, func(p []byte, c bool) { got = append([]byte(nil), p...) }, func() {})
-		entry, shownTries = f.Entry, texts(t, f.Content)
+		entry, shownTries = f.Entry, labelTexts(t, f.Content)
 		test.Type(f.Entry, "12")
 		f.Entry.OnSubmitted(f.Entry.Text)
 		if got != nil {
@@ -235,7 +235,7 @@ func TestReadAttributesThroughThePINDialog(t *testing.T) {
 		t.Fatalf("tries not shown before asking: %q", shownTries)
 	}
 	eventually(t, "attributes shown", func() bool {
-		all := texts(t, s.Object())
+		all := labelTexts(t, s.Object())
 		return strings.Contains(all, "NGUYEN VAN AN") && strings.Contains(all, "15 July 1996") && strings.Contains(all, "Male")
 	})
 	if svc.gotPIN != "2468" {
@@ -246,7 +246,7 @@ func TestReadAttributesThroughThePINDialog(t *testing.T) {
 	}
 	// pulling the card out clears the attributes
 	svc.push(CardView{State: "reader-empty", Reader: "R"})
-	if strings.Contains(texts(t, s.Object()), "NGUYEN") {
+	if strings.Contains(labelTexts(t, s.Object()), "NGUYEN") {
 		t.Fatal("attributes still shown after removal")
 	}
 }
@@ -283,7 +283,7 @@ func TestLastTryNeedsConfirmation(t *testing.T) {
 	if f.Confirm == nil || !f.OK.Disabled() {
 		t.Fatal("last try: OK must wait for the confirmation")
 	}
-	if !strings.Contains(texts(t, f.Content), tr.T("pin.last_try_warning")) {
+	if !strings.Contains(labelTexts(t, f.Content), tr.T("pin.last_try_warning")) {
 		t.Fatal("no last-try warning")
 	}
 	test.Type(f.Entry, "1234")
@@ -321,7 +321,7 @@ func TestCountersAlwaysCurrent(t *testing.T) {
 	s.Start()
 	svc.push(CardView{State: "card-identified", Reader: "R", Kind: "mynumber"})
 	eventually(t, "3 tries shown", func() bool {
-		return strings.Contains(texts(t, s.Object()), tr.T("pins.tries", map[string]any{"TriesLeft": 3, "Max": 3}))
+		return strings.Contains(labelTexts(t, s.Object()), tr.T("pins.tries", map[string]any{"TriesLeft": 3, "Max": 3}))
 	})
 	// a wrong auth PIN sent from the sign-in panel: two wrong tries
 	svc.mu.Lock()
@@ -331,7 +331,7 @@ func TestCountersAlwaysCurrent(t *testing.T) {
 	svc.push(CardView{State: "card-identified", Reader: "R", Kind: "mynumber"})
 	svc.push(CardView{State: "card-identified", Reader: "R", Kind: "mynumber", CountersChanged: true})
 	eventually(t, "one try left shown with words and an icon", func() bool {
-		return strings.Contains(texts(t, s.Object()), tr.T("pins.one_left")) && hasIcon(s.Object(), theme.WarningIcon())
+		return strings.Contains(labelTexts(t, s.Object()), tr.T("pins.one_left")) && hasIcon(s.Object(), theme.WarningIcon())
 	})
 }
 
@@ -365,7 +365,7 @@ func TestCardScreenAsksWhichCard(t *testing.T) {
 	w.SetContent(s.Object())
 	s.Start()
 	svc.push(CardView{State: "card-identified", Reader: "A", Kind: "mynumber", CardReaders: []string{"A", "B"}})
-	if !strings.Contains(texts(t, s.Object()), tr.T("reader.choose")) {
+	if !strings.Contains(labelTexts(t, s.Object()), tr.T("reader.choose")) {
 		t.Fatal("no question")
 	}
 	var tapped bool
@@ -427,12 +427,12 @@ func TestShellWelcome(t *testing.T) {
 	w := test.NewTempWindow(t, nil)
 	sh := NewShell(w, &fakeCard{tries: map[string]int{}}, nil, nil, nil, "en")
 	w.SetContent(sh.Object())
-	if strings.Contains(texts(t, sh.Object()), tr.T("welcome.title")) {
+	if strings.Contains(labelTexts(t, sh.Object()), tr.T("welcome.title")) {
 		t.Fatal("welcome shown without being asked")
 	}
 	wel := &fakeWelcome{}
 	sh.SetWelcome(wel)
-	if !strings.Contains(texts(t, sh.Object()), tr.T("welcome.title")) {
+	if !strings.Contains(labelTexts(t, sh.Object()), tr.T("welcome.title")) {
 		t.Fatal("no welcome")
 	}
 	var tapped bool

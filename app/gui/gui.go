@@ -108,6 +108,7 @@ func Run(o cli.GUIOptions, env *cli.Env) (code int) {
 			return cli.ExitFailure
 		}
 		shell.SetLifeEvents(life)
+		shell.SetProxies(&proxyService{signIn: signIn})
 		watch := &statusWatch{life: life, every: 30 * time.Second, notify: fyneNotify(a), tr: shell.Localizer}
 		if demoMode {
 			watch.every = demo.DemoAdvance / 2

@@ -2,6 +2,7 @@ package gui
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"time"
 
@@ -14,6 +15,7 @@ import (
 	"madoguchi/procedures/checklist"
 	"madoguchi/procedures/postal"
 	"madoguchi/protocol/bundle"
+	"madoguchi/protocol/proxy"
 	"madoguchi/ui"
 )
 
@@ -252,6 +254,12 @@ func (l *lifeService) Plan(ctx context.Context, event, lang string) (ui.Plan, er
 		return ui.Plan{}, err
 	}
 	out := ui.Plan{Event: event}
+	// acting for someone: what the grant and the law leave to them is said
+	// at the procedure, and signing is not offered
+	a := l.signIn.Account()
+	acting := a != nil && a.Acting() != nil
+	tr := i18n.New(lang)
+	var notMine []string
 	for _, it := range p.Items {
 		pr := it.Procedure
 		v := ui.PlanItem{ID: pr.ID, Name: pr.Name.In(lang), Why: pr.Why.In(lang), LostIfMissed: pr.LostIfMissed.In(lang),
@@ -259,7 +267,21 @@ func (l *lifeService) Plan(ctx context.Context, event, lang string) (ui.Plan, er
 		if d := it.Deadline; d != nil {
 			v.Deadline, v.Legal, v.Opens, v.MovedBecause, v.ClosedName, v.DaysLeft = d.Effective, d.Legal, d.Opens, d.MovedBecause, d.ClosedName, it.DaysLeft
 		}
+		if acting && v.Online {
+			switch {
+			case pr.OwnSignature:
+				v.Note = tr.T("life.own_signature", map[string]any{"Name": a.Name()})
+			case !a.Allows(proxy.FileScope(pr.ID)):
+				v.Note = tr.T("life.not_granted", map[string]any{"Name": a.Name()})
+			}
+			if v.Note != "" {
+				notMine = append(notMine, v.Name)
+			}
+		}
 		out.Items = append(out.Items, v)
+	}
+	if len(notMine) > 0 {
+		out.CannotFile = tr.T("life.cannot_file_as_proxy", map[string]any{"Name": a.Name(), "Procedures": strings.Join(notMine, tr.T("list.separator"))})
 	}
 	var typed map[string]string
 	if d != nil {
@@ -270,6 +292,9 @@ func (l *lifeService) Plan(ctx context.Context, event, lang string) (ui.Plan, er
 		out.Attachments = append(out.Attachments, ui.Attachment{Kind: at.Certificate, Fields: at.Fields})
 	}
 	for _, h := range p.Handoffs() {
+		if acting {
+			break // giving their documents to a third party is theirs to do
+		}
 		if out.Handoffs == nil {
 			out.Handoffs = map[string][]ui.Handoff{}
 		}

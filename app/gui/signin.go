@@ -11,6 +11,7 @@ import (
 	"madoguchi/auth/keystore"
 	"madoguchi/auth/reader"
 	"madoguchi/auth/sso"
+	"madoguchi/i18n/failure"
 	"madoguchi/ui"
 )
 
@@ -28,6 +29,9 @@ type signInService struct {
 	mu      sync.Mutex
 	client  *sso.Client
 	account *account.Account
+	// acting: the person acting for a principal (nil: for themselves);
+	// every screen then works for the principal
+	acting *account.Account
 }
 
 var _ ui.SignInService = (*signInService)(nil)
@@ -53,22 +57,64 @@ func (s *signInService) Municipality(lang string) string {
 // Profile is the municipality.
 func (s *signInService) Profile() sso.Profile { return s.profile }
 
-// Account is the signed-in person (nil when signed out).
+// Account is whom the screens work for: the signed-in person, or the
+// principal they act for (nil when signed out).
 func (s *signInService) Account() *account.Account {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.acting != nil {
+		return s.acting
+	}
+	return s.account
+}
+
+// Own is the signed-in person themselves (nil when signed out).
+func (s *signInService) Own() *account.Account {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.account
 }
 
+// actAs switches to acting under the grant id (checked active now).
+func (s *signInService) actAs(ctx context.Context, id string) error {
+	own := s.Own()
+	if own == nil {
+		return failure.New(account.CodeNotSignedIn, "not signed in")
+	}
+	as, err := own.ActAs(ctx, id)
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	old := s.acting
+	s.acting = as
+	s.mu.Unlock()
+	if old != nil {
+		old.Close()
+	}
+	return nil
+}
+
+// stopActing goes back to the person themselves.
+func (s *signInService) stopActing() {
+	s.mu.Lock()
+	old := s.acting
+	s.acting = nil
+	s.mu.Unlock()
+	if old != nil {
+		old.Close()
+	}
+}
+
 func (s *signInService) Current() *ui.Account {
-	if a := s.Account(); a != nil {
+	if a := s.Own(); a != nil {
 		return &ui.Account{Name: a.Name()}
 	}
 	return nil
 }
 
 func (s *signInService) Persistent() bool {
-	a := s.Account()
+	a := s.Own()
 	return a != nil && a.Kept()
 }
 
@@ -105,6 +151,7 @@ func (s *signInService) SignIn(ctx context.Context, ask ui.PINAsker, consent ui.
 	if err != nil {
 		return nil, err
 	}
+	s.stopActing()
 	s.mu.Lock()
 	old := s.account
 	s.account = a
@@ -117,6 +164,7 @@ func (s *signInService) SignIn(ctx context.Context, ask ui.PINAsker, consent ui.
 
 // SignOut revokes at the provider and forgets locally, whatever the network says.
 func (s *signInService) SignOut(ctx context.Context) error {
+	s.stopActing()
 	s.mu.Lock()
 	a := s.account
 	s.account = nil
@@ -155,7 +203,8 @@ func (s *signInService) restore(ctx context.Context) error {
 
 // Close closes the signed-in account's store.
 func (s *signInService) Close() {
-	if a := s.Account(); a != nil {
+	s.stopActing()
+	if a := s.Own(); a != nil {
 		a.Close()
 	}
 }

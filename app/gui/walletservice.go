@@ -2,11 +2,13 @@ package gui
 
 import (
 	"context"
+	"slices"
 	"sort"
 
 	"madoguchi/account"
 	"madoguchi/i18n/failure"
 	"madoguchi/protocol/certs"
+	"madoguchi/protocol/proxy"
 	"madoguchi/protocol/sdjwt"
 	"madoguchi/ui"
 	"madoguchi/wallet"
@@ -25,12 +27,23 @@ func (ws *walletService) Ready() bool { return ws.signIn.Account() != nil }
 
 // Kinds are the municipality's certificates, and the employer's documents
 // when the profile names an employer.
+// Acting for someone: only those their grant allows.
 func (ws *walletService) Kinds() []string {
 	kinds := []string{"residence", "tax", "attributes"}
 	if ws.signIn.profile.Services["employer"] != "" {
 		kinds = append(kinds, certs.EmployerKinds...)
 	}
+	if a := ws.signIn.Account(); a != nil && a.Acting() != nil {
+		kinds = slices.DeleteFunc(kinds, func(k string) bool { return !a.Allows(proxy.CertScope(k)) })
+	}
 	return kinds
+}
+
+// CanPresent: not while acting for someone (a grant never covers showing
+// their certificates to third parties).
+func (ws *walletService) CanPresent() bool {
+	a := ws.signIn.Account()
+	return a == nil || a.Acting() == nil
 }
 
 // wallet is the signed-in account's wallet.
@@ -84,7 +97,7 @@ func (ws *walletService) Fetch(ctx context.Context, kind string) (ui.WalletCert,
 	if err != nil {
 		return ui.WalletCert{}, err
 	}
-	at, err := a.AccessToken(ctx)
+	at, err := a.TokenFor(ctx, proxy.AudienceCertificates)
 	if err != nil {
 		return ui.WalletCert{}, err
 	}
@@ -102,6 +115,9 @@ func (ws *walletService) Recipient() (string, string) {
 }
 
 func (ws *walletService) Present(ctx context.Context, id string, fields []string) error {
+	if !ws.CanPresent() {
+		return failure.New(proxy.CodeNotGranted, "acting for someone: presenting their certificates is not part of a grant")
+	}
 	w, err := ws.wallet(ctx)
 	if err != nil {
 		return err
