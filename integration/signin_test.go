@@ -17,6 +17,7 @@ import (
 	"madoguchi/sandbox/idp"
 	"madoguchi/sandbox/intake"
 	"madoguchi/sandbox/issuer"
+	"madoguchi/sandbox/registry"
 )
 
 // Sign-in end to end through the real parts: the virtual card in pcscd's
@@ -88,7 +89,7 @@ func TestSignInRefusedForLostCard(t *testing.T) {
 func startSandbox(t testing.TB, id string) (*idp.Server, string) {
 	t.Helper()
 	data := t.TempDir()
-	s, err := idp.Start(idp.Config{Addr: "127.0.0.1:0", DataDir: data, Mount: []func(*idp.Server, *http.ServeMux) error{issuer.Mount, intake.Mount}})
+	s, err := idp.Start(idp.Config{Addr: "127.0.0.1:0", DataDir: data, Mount: []func(*idp.Server, *http.ServeMux) error{issuer.Mount, intake.Mount, registry.Mount}})
 	if err != nil {
 		t.Fatal(err)
 	}
