@@ -59,7 +59,7 @@ fuzz:
 
 # Benchmarks print figures (APDUs, bytes, time); nothing is asserted.
 bench: deps
-	$(GO) test -run '^$$' -bench . -benchtime 50x ./auth/card ./auth/sso ./procedures ./integration
+	$(GO) test -run '^$$' -bench . -benchtime 50x ./auth/card ./auth/sso ./procedures ./app/gui ./integration
 
 # A screenshot of the real window under Xvfb, in out/screenshots/.
 screenshot: deps build

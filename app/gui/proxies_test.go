@@ -33,7 +33,8 @@ type atHome struct {
 	win    fyne.Window
 }
 
-func windowFor(t *testing.T, srv *idp.Server, a fyne.App, resident string) *atHome {
+// signedInAt is a resident's card in their own (demo) reader, signed in.
+func signedInAt(t testing.TB, srv *idp.Server, resident string) (*signInService, *reader.Monitor) {
 	t.Helper()
 	r, _ := fixtures.ByID(resident)
 	d, _ := demo.NewReader(r.ID)
@@ -48,6 +49,12 @@ func windowFor(t *testing.T, srv *idp.Server, a fyne.App, resident string) *atHo
 		t.Fatal(err)
 	}
 	t.Cleanup(signIn.Close)
+	return signIn, m
+}
+
+func windowFor(t *testing.T, srv *idp.Server, a fyne.App, resident string) *atHome {
+	t.Helper()
+	signIn, m := signedInAt(t, srv, resident)
 	life, err := newLifeService(signIn, m)
 	if err != nil {
 		t.Fatal(err)
