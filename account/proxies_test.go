@@ -342,7 +342,6 @@ func TestProxyRefusals(t *testing.T) {
 			}},
 		"protection begun after the grant": {scopes: all, want: proxy.CodeReconfirm,
 			do: func(t *testing.T, f *family, _ proxy.Grant, as *account.Account) error {
-				time.Sleep(1100 * time.Millisecond) // the flag's time is after the grant's confirmation (1 s resolution)
 				f.s.SetProtected(ctx, idp.ResidentID("sato-hana"), true)
 				_, err := fetch(ctx, as, "residence")
 				return err
@@ -427,7 +426,28 @@ func TestProxyRefusals(t *testing.T) {
 		"grant chain": {scopes: all, want: proxy.CodeChain,
 			do: func(t *testing.T, f *family, _ proxy.Grant, as *account.Account) error {
 				tok, _ := as.TokenFor(ctx, proxy.AudienceCertificates)
-				_, err := f.c.Exchange(ctx, tok, f.taro.Subject(), proxy.AudienceCertificates, nil)
+				// nor can an acting token invite or accept at the registry
+				req, _ := http.NewRequest(http.MethodPost, f.s.Issuer+proxy.InvitationsPath, strings.NewReader(`{"scopes":["status"]}`))
+				req.Header.Set("Authorization", "Bearer "+tok)
+				hc, _ := as.Profile().HTTPClient()
+				resp, err := hc.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var e proxy.Error
+				json.NewDecoder(resp.Body).Decode(&e)
+				resp.Body.Close()
+				if resp.StatusCode != http.StatusForbidden || e.Code != string(proxy.CodeChain) {
+					t.Fatalf("an acting token at the registry: %d %+v", resp.StatusCode, e)
+				}
+				_, err = f.c.Exchange(ctx, tok, f.taro.Subject(), proxy.AudienceCertificates, nil)
+				return err
+			}},
+		"protection voids a pending invitation": {scopes: all, want: proxy.CodeInvitationInvalid,
+			do: func(t *testing.T, f *family, _ proxy.Grant, _ *account.Account) error {
+				inv, _ := f.hana.Invite(ctx, proxy.InviteRequest{Scopes: all})
+				f.s.SetProtected(ctx, idp.ResidentID("sato-hana"), true)
+				_, err := f.taro.Accept(ctx, inv.Code)
 				return err
 			}},
 	} {

@@ -2,6 +2,7 @@ package gui
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -54,9 +55,17 @@ func newLifeService(signIn *signInService, m *reader.Monitor) (*lifeService, err
 	return &lifeService{signIn: signIn, m: m, catalog: cat, overrides: o, memory: map[string]procedures.Answers{}}, nil
 }
 
+// Events are the life events; acting for someone, only those with a
+// procedure their grant lets the proxy prepare.
 func (l *lifeService) Events(lang string) []ui.LifeEvent {
 	var out []ui.LifeEvent
+	a := l.signIn.Account()
 	for _, e := range l.catalog.Events {
+		if a != nil && a.Acting() != nil && !slices.ContainsFunc(e.Procedures, func(p procedures.Procedure) bool {
+			return a.Allows(proxy.PrepareScope(p.ID))
+		}) {
+			continue
+		}
 		out = append(out, ui.LifeEvent{ID: e.ID, Name: e.Name.In(lang), Help: e.Help.In(lang)})
 	}
 	return out

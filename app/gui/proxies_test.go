@@ -201,6 +201,14 @@ func TestActingBarAndRevokeInTheWindow(t *testing.T) {
 		fyne.DoAndWait(func() { kenji.shell.Tabs().SelectIndex(i) })
 		shows(t, whole, "佐藤 ハナさんの代理人として操作しています")
 	}
+	// the home offers only what she let him prepare
+	fyne.DoAndWait(func() { kenji.shell.Tabs().SelectIndex(0) })
+	shows(t, whole, "引っ越し")
+	fyne.DoAndWait(func() {
+		if _, found := find(t, whole(), func(b *widget.Button) bool { return strings.Contains(b.Text, "出産") }); found {
+			t.Error("a life event outside the grant is offered")
+		}
+	})
 	// the certificates screen: her residence record only, nothing to present
 	fyne.DoAndWait(func() { kenji.shell.Tabs().SelectIndex(2) })
 	certs := func() fyne.CanvasObject { return kenji.shell.CertScreen().Object() }

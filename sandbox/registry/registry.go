@@ -349,6 +349,12 @@ func (r *Registry) redeem(w http.ResponseWriter, req *http.Request) {
 		invalid()
 		return
 	}
+	// protection begun after the invitation voids it: whoever holds the
+	// code learns nothing (the same answer as an unknown code)
+	if st, err := r.srv.StandingOf(ctx, g.Principal); err != nil || (st.Protected && st.Changed.After(g.Created)) {
+		invalid()
+		return
+	}
 	if g.Principal == ti.ResidentID {
 		refuse(w, http.StatusBadRequest, proxy.CodeSelf, "you cannot be your own proxy; give the code to the person who will act for you")
 		return
