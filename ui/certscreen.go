@@ -53,7 +53,7 @@ func NewCertScreen(win fyne.Window, svc WalletService, tr *i18n.Localizer) *Cert
 		buttons = append(buttons, b)
 	}
 	left := container.NewVBox(
-		widget.NewCard(tr.T("certs.mine"), tr.T("certs.mine_hint"), container.NewVBox(s.list)),
+		widget.NewCard(whose(tr, "certs.mine", svc.Owner()), tr.T("certs.mine_hint"), container.NewVBox(s.list)),
 		widget.NewCard(tr.T("certs.get"), "", container.NewVBox(append(buttons, s.busy, s.status, s.failure.Object())...)),
 	)
 	right := container.NewVBox(
@@ -62,6 +62,15 @@ func NewCertScreen(win fyne.Window, svc WalletService, tr *i18n.Localizer) *Cert
 	)
 	s.root = container.NewVScroll(NewColumns(left, right))
 	return s
+}
+
+// whose is key's text, or — acting for someone — key+"_of" with their name
+// ("わたしの証明書" becomes "佐藤 ハナさんの証明書").
+func whose(tr *i18n.Localizer, key, owner string) string {
+	if owner == "" {
+		return tr.T(key)
+	}
+	return tr.T(key+"_of", map[string]any{"Name": owner})
 }
 
 // Object is the screen's canvas object.

@@ -26,6 +26,7 @@ func (f *fakeWallet) List(context.Context) ([]WalletCert, error) { return f.cert
 func (f *fakeWallet) Audit(context.Context) ([]AuditRow, error)  { return f.audit, nil }
 func (f *fakeWallet) Recipient() (string, string)                { return "sandbox-verifier", "demo" }
 func (f *fakeWallet) CanPresent() bool                           { return true }
+func (f *fakeWallet) Owner() string                              { return "" }
 func (f *fakeWallet) Fetch(_ context.Context, kind string) (WalletCert, error) {
 	c := WalletCert{ID: kind + "-1", Kind: kind, Verified: true, IssuedAt: time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC),
 		Expires: time.Date(2027, 2, 20, 0, 0, 0, 0, time.UTC),

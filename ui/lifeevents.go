@@ -108,7 +108,7 @@ func (s *LifeEventScreen) Home() {
 		b.Importance = widget.HighImportance
 		tiles = append(tiles, container.NewVBox(container.NewGridWrap(fyne.NewSize(300, 64), b), wrapped(e.Help)))
 	}
-	apps := widget.NewButton(s.tr.T("life.my_applications"), s.Applications)
+	apps := widget.NewButton(whose(s.tr, "life.my_applications", s.svc.Owner()), s.Applications)
 	s.show(heading(s.tr.T("life.what_happened")), wrapped(s.tr.T("life.intro")),
 		container.NewGridWithColumns(columns(s.win), tiles...), widget.NewSeparator(), apps)
 }
@@ -463,7 +463,7 @@ func (s *LifeEventScreen) showPlan(p Plan) {
 			return s.svc.Calendar(s.ctx, event, tr.Lang())
 		}))))
 	objs = append(objs, container.NewHBox(widget.NewButtonWithIcon(tr.T("life.home"), theme.HomeIcon(), s.Home),
-		widget.NewButton(tr.T("life.my_applications"), s.Applications)))
+		widget.NewButton(whose(tr, "life.my_applications", s.svc.Owner()), s.Applications)))
 	s.show(objs...)
 	if firstField != nil {
 		s.win.Canvas().Focus(firstField)
@@ -482,7 +482,7 @@ func (s *LifeEventScreen) Applications() {
 				s.failure(err, s.Home)
 				return
 			}
-			s.showReceipts(s.tr.T("life.my_applications"), rs, stale)
+			s.showReceipts(whose(s.tr, "life.my_applications", s.svc.Owner()), rs, stale)
 		})
 	})
 }

@@ -246,7 +246,9 @@ func (s *FamilyScreen) show(rel Relations, trail []string) {
 	if len(rel.ActForMe) == 0 {
 		forMe = append(forMe, wrapped(tr.T("proxy.none_for_me")))
 	}
-	forMe = append(forMe, s.inviteCard())
+	invite := widget.NewButtonWithIcon(tr.T("proxy.invite_title")+"…", theme.MailSendIcon(), s.inviteDialog)
+	invite.Importance = widget.HighImportance
+	forMe = append(forMe, invite)
 	lines := []fyne.CanvasObject{}
 	for _, l := range trail {
 		lines = append(lines, wrapped(l))
@@ -255,12 +257,16 @@ func (s *FamilyScreen) show(rel Relations, trail []string) {
 		lines = append(lines, wrapped(tr.T("proxy.audit.none")))
 	}
 	forMe = append(forMe, widget.NewCard(tr.T("proxy.trail_title"), tr.T("proxy.trail_hint"), container.NewVBox(lines...)))
-	s.body.Objects = []fyne.CanvasObject{NewColumns(container.NewVBox(forMe...), container.NewVBox(iAct...))}
+	left, right := container.NewVBox(forMe...), container.NewVBox(iAct...)
+	if len(rel.ActForMe) == 0 && len(rel.IActFor) > 0 {
+		left, right = right, left // what concerns this person first (one column when narrow)
+	}
+	s.body.Objects = []fyne.CanvasObject{NewColumns(left, right)}
 	s.body.Refresh()
 }
 
-// inviteCard: what to allow (plain language), until when, a note.
-func (s *FamilyScreen) inviteCard() fyne.CanvasObject {
+// inviteDialog: what to allow (plain language), until when, a note.
+func (s *FamilyScreen) inviteDialog() {
 	tr := s.tr
 	var checks []*widget.Check
 	var ids []string
@@ -274,6 +280,9 @@ func (s *FamilyScreen) inviteCard() fyne.CanvasObject {
 	until.SetText(time.Now().AddDate(1, 0, 0).In(i18n.JST).Format(time.DateOnly))
 	note := widget.NewEntry()
 	note.SetPlaceHolder(tr.T("proxy.note_placeholder"))
+	problem := wrapped("")
+	problem.Importance = widget.DangerImportance
+	var d dialog.Dialog
 	invite := widget.NewButtonWithIcon(tr.T("proxy.invite"), theme.MailSendIcon(), func() {
 		var scopes []string
 		for i, ch := range checks {
@@ -282,15 +291,16 @@ func (s *FamilyScreen) inviteCard() fyne.CanvasObject {
 			}
 		}
 		if len(scopes) == 0 {
-			s.status.SetText(tr.T("proxy.choose_something"))
+			problem.SetText(tr.T("proxy.choose_something"))
 			return
 		}
 		day, err := time.ParseInLocation(time.DateOnly, strings.TrimSpace(until.Text), i18n.JST)
 		if err != nil {
-			s.status.SetText(tr.T("proxy.until_format"))
+			problem.SetText(tr.T("proxy.until_format"))
 			s.win.Canvas().Focus(until)
 			return
 		}
+		d.Hide()
 		var inv Invitation
 		s.run(func(ctx context.Context) error {
 			var err error
@@ -299,8 +309,14 @@ func (s *FamilyScreen) inviteCard() fyne.CanvasObject {
 		}, func() { s.showInvitation(inv); s.Reload() })
 	})
 	invite.Importance = widget.HighImportance
-	objs = append(objs, widget.NewLabel(tr.T("proxy.until_label")), until, widget.NewLabel(tr.T("proxy.note_label")), note, invite)
-	return widget.NewCard(tr.T("proxy.invite_title"), tr.T("proxy.invite_hint"), container.NewVBox(objs...))
+	cancel := widget.NewButton(tr.T("common.cancel"), func() { d.Hide() })
+	hint := wrapped(tr.T("proxy.invite_hint"))
+	objs = append([]fyne.CanvasObject{hint}, objs...)
+	objs = append(objs, widget.NewLabel(tr.T("proxy.until_label")), until, widget.NewLabel(tr.T("proxy.note_label")), note, problem,
+		container.NewHBox(cancel, invite))
+	d = dialog.NewCustomWithoutButtons(tr.T("proxy.invite_title"), container.NewVScroll(container.NewVBox(objs...)), s.win)
+	d.Show()
+	d.Resize(fyne.NewSize(640, 640))
 }
 
 // showInvitation shows the code large, and as a QR code.

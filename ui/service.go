@@ -153,6 +153,9 @@ type WalletService interface {
 	// Recipient is who a presentation goes to (the sandbox verifier in the
 	// demo) and why.
 	Recipient() (name, purpose string)
+	// Owner is whose certificates these are: "" the person's own, else the
+	// name of the principal they act for.
+	Owner() string
 	// CanPresent is false when presenting is not the person's to do
 	// (acting for someone: a grant never covers showing their
 	// certificates to third parties).
@@ -299,4 +302,7 @@ type LifeEventService interface {
 	// Address is the address a postal code names ("" when unknown), from
 	// the offline table.
 	Address(code string) string
+	// Owner is whose applications these are: "" the person's own, else the
+	// name of the principal they act for.
+	Owner() string
 }

@@ -85,7 +85,11 @@ func ScopeChoices() []string {
 			for _, p := range e.Procedures {
 				if p.Channel == procedures.ChannelBundle && !seen[p.ID] {
 					seen[p.ID] = true
-					out = append(out, proxy.FileScope(p.ID))
+					if p.OwnSignature { // the law leaves signing it to the person
+						out = append(out, proxy.PrepareScope(p.ID))
+					} else {
+						out = append(out, proxy.FileScope(p.ID))
+					}
 				}
 			}
 		}

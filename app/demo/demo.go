@@ -3,6 +3,7 @@
 package demo
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -14,6 +15,7 @@ import (
 	"madoguchi/auth/sso"
 	"madoguchi/i18n/failure"
 	"madoguchi/protocol/certs"
+	"madoguchi/protocol/proxy"
 	vcard "madoguchi/sandbox/card"
 	"madoguchi/sandbox/card/inproc"
 	"madoguchi/sandbox/fixtures"
@@ -138,7 +140,16 @@ const sandboxRules = `{
 // proxy registry.
 func Serve(addr, dataDir string, advance time.Duration) (*idp.Server, error) {
 	return idp.Start(idp.Config{Addr: addr, DataDir: dataDir, Mount: []func(*idp.Server, *http.ServeMux) error{
-		issuer.Mount, intake.MountWith(intake.Options{Advance: advance}), registry.Mount}})
+		issuer.Mount, intake.MountWith(intake.Options{Advance: advance}), registry.MountWith(seedFamily)}})
+}
+
+// seedFamily registers the demo's family: 佐藤健二 acts for his mother
+// 佐藤ハナ (84) — her residence record, her moving-out notice, its status,
+// her address and household.
+func seedFamily(r *registry.Registry) {
+	_ = r.Seed(context.Background(), idp.ResidentID("sato-hana"), idp.ResidentID("sato-kenji"),
+		[]string{proxy.CertScope("residence"), proxy.FileScope("moving-out-notice"), proxy.ScopeProtected, proxy.ScopeStatus},
+		"引っ越しの手続き / the move")
 }
 
 // StartMunicipality runs the sandbox municipality in-process on a free

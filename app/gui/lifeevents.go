@@ -55,6 +55,9 @@ func newLifeService(signIn *signInService, m *reader.Monitor) (*lifeService, err
 	return &lifeService{signIn: signIn, m: m, catalog: cat, overrides: o, memory: map[string]procedures.Answers{}}, nil
 }
 
+// Owner: the principal's name while acting for them.
+func (l *lifeService) Owner() string { return actingFor(l.signIn) }
+
 // Events are the life events; acting for someone, only those with a
 // procedure their grant lets the proxy prepare.
 func (l *lifeService) Events(lang string) []ui.LifeEvent {

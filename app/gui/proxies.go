@@ -137,9 +137,4 @@ func (p *proxyService) ActAs(ctx context.Context, id string) error { return p.si
 
 func (p *proxyService) StopActing() { p.signIn.stopActing() }
 
-func (p *proxyService) Acting() string {
-	if a := p.signIn.Account(); a != nil && a.Acting() != nil {
-		return a.Name()
-	}
-	return ""
-}
+func (p *proxyService) Acting() string { return actingFor(p.signIn) }

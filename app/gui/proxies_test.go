@@ -213,6 +213,7 @@ func TestActingBarAndRevokeInTheWindow(t *testing.T) {
 	fyne.DoAndWait(func() { kenji.shell.Tabs().SelectIndex(2) })
 	certs := func() fyne.CanvasObject { return kenji.shell.CertScreen().Object() }
 	shows(t, certs, "住民票の写し")
+	shows(t, certs, "佐藤 ハナさんの証明書") // not "my certificates"
 	fyne.DoAndWait(func() {
 		if _, found := find(t, certs(), func(b *widget.Button) bool { return strings.Contains(b.Text, "課税") }); found {
 			t.Error("the tax certificate is offered to a proxy without it in the grant")

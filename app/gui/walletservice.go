@@ -39,6 +39,17 @@ func (ws *walletService) Kinds() []string {
 	return kinds
 }
 
+// Owner: the principal's name while acting for them.
+func (ws *walletService) Owner() string { return actingFor(ws.signIn) }
+
+// actingFor is the principal's name while acting for them, else "".
+func actingFor(s *signInService) string {
+	if a := s.Account(); a != nil && a.Acting() != nil {
+		return a.Name()
+	}
+	return ""
+}
+
 // CanPresent: not while acting for someone (a grant never covers showing
 // their certificates to third parties).
 func (ws *walletService) CanPresent() bool {

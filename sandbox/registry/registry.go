@@ -542,3 +542,23 @@ func (r *Registry) audit(w http.ResponseWriter, req *http.Request) {
 	}
 	writeJSON(w, http.StatusOK, out)
 }
+
+// Seed registers an accepted grant from principal to proxy (residents)
+// bound to their cards now, unless one between them exists: the demo's
+// family (佐藤ハナ and her son) starts registered.
+func (r *Registry) Seed(ctx context.Context, principal, proxyResident string, scopes []string, note string) error {
+	var n int
+	if err := r.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM grants WHERE principal=? AND proxy=?`, principal, proxyResident).Scan(&n); err != nil || n > 0 {
+		return err
+	}
+	p, err1 := r.srv.StandingOf(ctx, principal)
+	q, err2 := r.srv.StandingOf(ctx, proxyResident)
+	if err := errors.Join(err1, err2); err != nil {
+		return err
+	}
+	now := r.now()
+	g := &grant{ID: "G-" + strings.ToLower(newCode()), Principal: principal, Proxy: proxyResident, Scopes: scopes, Note: note,
+		Created: now, Expires: now.Add(proxy.DefaultGrantValidity).UTC().Truncate(time.Second), Accepted: true,
+		PrincipalCard: p.Card, ProxyCard: q.Card, Confirmed: now}
+	return r.put(ctx, g)
+}
