@@ -97,6 +97,17 @@ func wrapped(text string) *widget.Label {
 	return l
 }
 
+// sentence is a wrapped paragraph in tr's language: Japanese has no spaces
+// between words, so it breaks between characters (word wrapping would break
+// only at the space inside a name: "佐藤" / "健二さんの…").
+func sentence(tr *i18n.Localizer, text string) *widget.Label {
+	l := wrapped(text)
+	if tr.Japanese() {
+		l.Wrapping = fyne.TextWrapBreak
+	}
+	return l
+}
+
 // Home shows the life-event tiles and My applications. Main goroutine only.
 func (s *LifeEventScreen) Home() {
 	s.keys(nil, nil)

@@ -159,7 +159,10 @@ func (s *FamilyScreen) grantCard(g ProxyGrant, iAct bool) fyne.CanvasObject {
 	if name == "" {
 		name = tr.T("proxy.not_accepted")
 	}
-	sub := tr.T("proxy.status."+g.Status) + " · " + tr.T("proxy.until", map[string]any{"Date": tr.Date(g.Until)})
+	sub := tr.T("proxy.status." + g.Status)
+	if g.Status != "revoked" && g.Status != "expired" { // an end date matters while it can still act
+		sub += " · " + tr.T("proxy.until", map[string]any{"Date": tr.Date(g.Until)})
+	}
 	var lines []fyne.CanvasObject
 	for _, sc := range g.Scopes {
 		lines = append(lines, wrapped("✓ "+sc))
@@ -194,7 +197,8 @@ func (s *FamilyScreen) grantCard(g ProxyGrant, iAct bool) fyne.CanvasObject {
 		end := widget.NewButtonWithIcon(label, theme.CancelIcon(), nil)
 		end.Importance = widget.DangerImportance
 		end.OnTapped = func() {
-			dialog.ShowConfirm(label, question, func(yes bool) {
+			// one confirmation, in the person's language, saying what follows
+			d := dialog.NewCustomConfirm(label, label, tr.T("common.cancel"), sentence(tr, question), func(yes bool) {
 				if yes {
 					s.run(func(ctx context.Context) error { return s.svc.Revoke(ctx, g.ID) }, func() {
 						s.status.SetText(tr.T("proxy.revoked", map[string]any{"Name": name}))
@@ -202,6 +206,8 @@ func (s *FamilyScreen) grantCard(g ProxyGrant, iAct bool) fyne.CanvasObject {
 					})
 				}
 			}, s.win)
+			d.Show()
+			d.Resize(fyne.NewSize(520, 0))
 		}
 		s.lastRevoke = end
 		buttons = append(buttons, end)
@@ -312,9 +318,10 @@ func (s *FamilyScreen) inviteDialog() {
 	cancel := widget.NewButton(tr.T("common.cancel"), func() { d.Hide() })
 	hint := wrapped(tr.T("proxy.invite_hint"))
 	objs = append([]fyne.CanvasObject{hint}, objs...)
-	objs = append(objs, widget.NewLabel(tr.T("proxy.until_label")), until, widget.NewLabel(tr.T("proxy.note_label")), note, problem,
-		container.NewHBox(cancel, invite))
-	d = dialog.NewCustomWithoutButtons(tr.T("proxy.invite_title"), container.NewVScroll(container.NewVBox(objs...)), s.win)
+	objs = append(objs, widget.NewLabel(tr.T("proxy.until_label")), until, widget.NewLabel(tr.T("proxy.note_label")), note)
+	// the buttons stay in view below the scrolling choices
+	d = dialog.NewCustomWithoutButtons(tr.T("proxy.invite_title"), container.NewBorder(nil,
+		container.NewVBox(problem, container.NewHBox(cancel, invite)), nil, nil, container.NewVScroll(container.NewVBox(objs...))), s.win)
 	d.Show()
 	d.Resize(fyne.NewSize(640, 640))
 }
@@ -332,8 +339,10 @@ func (s *FamilyScreen) showInvitation(inv Invitation) {
 		img.SetMinSize(fyne.NewSize(200, 200))
 		objs = append(objs, img)
 	}
-	objs = append(objs, wrapped(tr.T("proxy.invite.code_window", map[string]any{"Expires": tr.DateTime(inv.Expires)})))
-	dialog.ShowCustom(tr.T("proxy.invite_title"), tr.T("common.close"), container.NewVBox(objs...), s.win)
+	objs = append(objs, sentence(tr, tr.T("proxy.invite.code_window", map[string]any{"Expires": tr.DateTime(inv.Expires)})))
+	d := dialog.NewCustom(tr.T("proxy.invite_title"), tr.T("common.close"), container.NewVBox(objs...), s.win)
+	d.Show()
+	d.Resize(fyne.NewSize(520, 0)) // the explanation reads in lines, not a column
 }
 
 // Text is every text the screen shows (tests).
