@@ -97,7 +97,7 @@ func (a *Account) TokenFor(ctx context.Context, audience string) (string, error)
 	}
 	var scopes []string
 	for _, s := range x.grant.Scopes {
-		if forAudience(audience, s) {
+		if proxy.ForAudience(audience, s) {
 			scopes = append(scopes, s)
 		}
 	}
@@ -107,16 +107,6 @@ func (a *Account) TokenFor(ctx context.Context, audience string) (string, error)
 	}
 	x.tokens[audience] = cachedToken{t.AccessToken, t.Expiry}
 	return t.AccessToken, nil
-}
-
-func forAudience(aud, scope string) bool {
-	switch aud {
-	case proxy.AudienceCertificates:
-		return strings.HasPrefix(scope, proxy.CertPrefix) || scope == proxy.ScopeProtected
-	case proxy.AudienceApplications:
-		return strings.HasPrefix(scope, proxy.FilePrefix) || scope == proxy.ScopeStatus
-	}
-	return false
 }
 
 // ActAs returns the person acting for a principal they are a proxy of:

@@ -1,9 +1,7 @@
 package gui
 
 import (
-	"context"
 	"image/png"
-	"net/http"
 	"os"
 	"strings"
 	"testing"
@@ -13,14 +11,8 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
-	"madoguchi/app/demo"
-	"madoguchi/auth/keystore"
-	"madoguchi/auth/reader"
 	"madoguchi/i18n"
 	"madoguchi/sandbox/fixtures"
-	"madoguchi/sandbox/idp"
-	"madoguchi/sandbox/intake"
-	"madoguchi/sandbox/issuer"
 	"madoguchi/ui"
 )
 
@@ -180,23 +172,8 @@ func TestJobChangeHandoff(t *testing.T) {
 // life-event service over it.
 func signedInLife(t *testing.T, resident string) (*lifeService, *signInService, fixtures.Resident) {
 	t.Helper()
-	srv, err := idp.Start(idp.Config{Addr: "127.0.0.1:0", DataDir: t.TempDir(), Mount: []func(*idp.Server, *http.ServeMux) error{issuer.Mount, intake.Mount}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
 	r, _ := fixtures.ByID(resident)
-	d, _ := demo.NewReader(r.ID)
-	m := reader.NewMonitor(d.Backend(), "")
-	ctx, cancel := context.WithCancel(context.Background())
-	t.Cleanup(cancel)
-	go m.Run(ctx)
-	waitIdentified(m)
-	signIn := &signInService{m: m, profile: demo.Profile(srv, "test-city"), keys: keystore.New(keystore.NewMemory())}
-	if _, err := signIn.SignIn(ctx, func(string, int) ([]byte, bool, error) { return []byte(r.AuthPIN), false, nil },
-		func([]string) error { return nil }); err != nil {
-		t.Fatal(err)
-	}
+	signIn, m := signedInAt(t, municipality(t), resident)
 	life, err := newLifeService(signIn, m)
 	if err != nil {
 		t.Fatal(err)

@@ -33,6 +33,19 @@ type atHome struct {
 	win    fyne.Window
 }
 
+// municipality is the sandbox municipality with all its services: the
+// provider, certificates (and the employer), intake, proxy registry.
+func municipality(t testing.TB) *idp.Server {
+	t.Helper()
+	srv, err := idp.Start(idp.Config{Addr: "127.0.0.1:0", DataDir: t.TempDir(), Mount: []func(*idp.Server, *http.ServeMux) error{
+		issuer.Mount, intake.Mount, registry.Mount}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	return srv
+}
+
 // signedInAt is a resident's card in their own (demo) reader, signed in.
 func signedInAt(t testing.TB, srv *idp.Server, resident string) (*signInService, *reader.Monitor) {
 	t.Helper()
@@ -166,12 +179,7 @@ func shows(t *testing.T, o func() fyne.CanvasObject, want string) {
 // offers only what she allowed and no presenting; she ends it from her
 // window with one confirmation, and his next act is refused.
 func TestActingBarAndRevokeInTheWindow(t *testing.T) {
-	srv, err := idp.Start(idp.Config{Addr: "127.0.0.1:0", DataDir: t.TempDir(), Mount: []func(*idp.Server, *http.ServeMux) error{
-		issuer.Mount, intake.Mount, registry.Mount}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
+	srv := municipality(t)
 	a := test.NewTempApp(t)
 	a.Settings().SetTheme(ui.NewTheme(1))
 	hana := windowFor(t, srv, a, "sato-hana")

@@ -2,17 +2,12 @@ package gui
 
 import (
 	"context"
-	"net/http"
 	"testing"
 	"time"
 
 	"madoguchi/i18n"
 	"madoguchi/protocol/proxy"
 	"madoguchi/sandbox/fixtures"
-	"madoguchi/sandbox/idp"
-	"madoguchi/sandbox/intake"
-	"madoguchi/sandbox/issuer"
-	"madoguchi/sandbox/registry"
 )
 
 // movingJourney walks the moving event through the services the window
@@ -69,12 +64,7 @@ func movingJourney(tb testing.TB, life *lifeService, password string) (screens, 
 // services the window drives, filing for real; the first invitation (one
 // code typed, once per relation) is counted apart.
 func BenchmarkProxyMovingSteps(b *testing.B) {
-	srv, err := idp.Start(idp.Config{Addr: "127.0.0.1:0", DataDir: b.TempDir(), Mount: []func(*idp.Server, *http.ServeMux) error{
-		issuer.Mount, intake.Mount, registry.Mount}})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { srv.Close() })
+	srv := municipality(b)
 	hana, hm := signedInAt(b, srv, "sato-hana")
 	kenji, km := signedInAt(b, srv, "sato-kenji")
 	mother, _ := fixtures.ByID("sato-hana")

@@ -80,6 +80,19 @@ func FileScope(procedure string) string { return FilePrefix + procedure }
 // PrepareScope is the scope to prepare a procedure.
 func PrepareScope(procedure string) string { return PreparePrefix + procedure }
 
+// ForAudience tells whether a token for the service audience may carry
+// scope: certificates take cert:* and protected, applications file:* and
+// status (the provider cuts an exchange to these; the app asks only these).
+func ForAudience(audience, scope string) bool {
+	switch audience {
+	case AudienceCertificates:
+		return strings.HasPrefix(scope, CertPrefix) || scope == ScopeProtected
+	case AudienceApplications:
+		return strings.HasPrefix(scope, FilePrefix) || scope == ScopeStatus
+	}
+	return false
+}
+
 // ValidScope tells whether s is a grant scope.
 func ValidScope(s string) bool {
 	switch {

@@ -70,17 +70,6 @@ func exchangeOf(ctx context.Context) *exchangeState {
 	return st
 }
 
-// audienceScopes is what each audience's tokens may carry.
-func audienceScopes(aud string, scope string) bool {
-	switch aud {
-	case proxy.AudienceCertificates:
-		return strings.HasPrefix(scope, proxy.CertPrefix) || scope == proxy.ScopeProtected
-	case proxy.AudienceApplications:
-		return strings.HasPrefix(scope, proxy.FilePrefix) || scope == proxy.ScopeStatus
-	}
-	return false
-}
-
 // refusal is an OAuth error whose description starts with the failure code
 // (the app reads it).
 func refusal(e *oidc.Error, code failure.Code, desc string) error {
@@ -145,7 +134,7 @@ func (s *storage) ValidateTokenExchangeRequest(ctx context.Context, req op.Token
 	asked := req.GetScopes()
 	var allowed []string
 	for _, sc := range scopes {
-		if audienceScopes(aud[0], sc) && (len(asked) == 0 || slices.Contains(asked, sc)) {
+		if proxy.ForAudience(aud[0], sc) && (len(asked) == 0 || slices.Contains(asked, sc)) {
 			allowed = append(allowed, sc)
 		}
 	}

@@ -437,6 +437,17 @@ func (r *Registry) list(w http.ResponseWriter, req *http.Request) {
 	writeJSON(w, http.StatusOK, proxy.Grants{ActForMe: mine, IActFor: theirs})
 }
 
+// partyTo is the grant the path names, when the person is one of its two
+// sides (anyone else is told there is none).
+func (r *Registry) partyTo(w http.ResponseWriter, req *http.Request, ti *idp.TokenInfo) (*grant, bool) {
+	g, err := r.get(req.Context(), req.PathValue("id"))
+	if err != nil || (g.Principal != ti.ResidentID && g.Proxy != ti.ResidentID) {
+		refuse(w, http.StatusNotFound, proxy.CodeNoGrant, "no such grant of yours")
+		return nil, false
+	}
+	return g, true
+}
+
 // revoke ends a grant at once: the principal alone decides (the proxy may
 // also give it up); tokens already exchanged under it are refused from the
 // next request on.
@@ -446,9 +457,8 @@ func (r *Registry) revoke(w http.ResponseWriter, req *http.Request) {
 		return
 	}
 	ctx := req.Context()
-	g, err := r.get(ctx, req.PathValue("id"))
-	if err != nil || (g.Principal != ti.ResidentID && g.Proxy != ti.ResidentID) {
-		refuse(w, http.StatusNotFound, proxy.CodeNoGrant, "no such grant of yours")
+	g, ok := r.partyTo(w, req, ti)
+	if !ok {
 		return
 	}
 	if !g.Revoked {
@@ -475,9 +485,8 @@ func (r *Registry) confirm(w http.ResponseWriter, req *http.Request) {
 		return
 	}
 	ctx := req.Context()
-	g, err := r.get(ctx, req.PathValue("id"))
-	if err != nil || (g.Principal != ti.ResidentID && g.Proxy != ti.ResidentID) {
-		refuse(w, http.StatusNotFound, proxy.CodeNoGrant, "no such grant of yours")
+	g, ok := r.partyTo(w, req, ti)
+	if !ok {
 		return
 	}
 	if g.Principal != ti.ResidentID {
