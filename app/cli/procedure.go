@@ -433,15 +433,17 @@ func (r *runner) knownFacts(ctx context.Context, f *ssoFlags) procedures.Facts {
 }
 
 type planItemJSON struct {
-	ID           string               `json:"id"`
-	Name         string               `json:"name"`
-	Why          string               `json:"why"`
-	LostIfMissed string               `json:"lost_if_missed,omitempty"`
-	Basis        string               `json:"basis"`
-	Office       string               `json:"office"`
-	Channel      string               `json:"channel"`
-	Signer       string               `json:"signer"`
-	Urgent       bool                 `json:"urgent,omitempty"`
+	ID           string `json:"id"`
+	Name         string `json:"name"`
+	Why          string `json:"why"`
+	LostIfMissed string `json:"lost_if_missed,omitempty"`
+	Basis        string `json:"basis"`
+	Office       string `json:"office"`
+	Channel      string `json:"channel"`
+	Signer       string `json:"signer"`
+	Urgent       bool   `json:"urgent,omitempty"`
+	// OwnSignature: the person signs it themselves (a proxy prepares it).
+	OwnSignature bool                 `json:"own_signature,omitempty"`
 	Deadline     *procedures.Deadline `json:"deadline,omitempty"`
 	DaysLeft     *int                 `json:"days_left,omitempty"`
 }
@@ -453,7 +455,7 @@ func (r *runner) printPlan(p *procedures.Plan, today time.Time) error {
 	for _, it := range p.Items {
 		pr := it.Procedure
 		j := planItemJSON{ID: pr.ID, Name: pr.Name.In(lang), Why: pr.Why.In(lang), LostIfMissed: pr.LostIfMissed.In(lang),
-			Basis: pr.Basis.In(lang), Office: pr.Office, Channel: pr.Channel, Signer: pr.Signer, Urgent: pr.Urgent, Deadline: it.Deadline}
+			Basis: pr.Basis.In(lang), Office: pr.Office, Channel: pr.Channel, Signer: pr.Signer, Urgent: pr.Urgent, OwnSignature: pr.OwnSignature, Deadline: it.Deadline}
 		if it.Deadline != nil {
 			n := it.DaysLeft
 			j.DaysLeft = &n
@@ -493,6 +495,9 @@ func (r *runner) printPlan(p *procedures.Plan, today time.Time) error {
 			}
 		}
 		fmt.Fprintf(env.Stdout, "   %s\n", j.Why)
+		if j.OwnSignature && r.as != "" {
+			fmt.Fprintf(env.Stdout, "   %s\n", tr.T("plan.own_signature"))
+		}
 		if j.LostIfMissed != "" {
 			fmt.Fprintf(env.Stdout, "   %s %s\n", tr.T("plan.lost"), j.LostIfMissed)
 		}

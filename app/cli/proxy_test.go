@@ -81,6 +81,15 @@ func TestProxyFromTheCommandLine(t *testing.T) {
 	if code != 0 || json.Unmarshal([]byte(out), &res) != nil || len(res.Receipts) != 1 {
 		t.Fatalf("submit as: %d %s %s", code, out, errs)
 	}
+	// a plan says what the person must sign themselves (his own job change:
+	// the pension category change)
+	job := filepath.Join(t.TempDir(), "job.yaml")
+	os.WriteFile(job, []byte("last_day: "+time.Now().AddDate(0, 0, -2).Format(time.DateOnly)+
+		"\nhas_new_job: false\ninsurance_choice: kokuho\nspouse_dependant: false\nwants_unemployment_benefit: false\n"), 0o600)
+	if code, out, errs := kenji("", "procedure", "plan", "job-change", "--answers", job, "--profile", profile, "--json"); code != 0 ||
+		!strings.Contains(out, `"own_signature": true`) {
+		t.Fatalf("plan: %d %s %s", code, out, errs)
+	}
 	// his own applications are not hers
 	code, out, _ = kenji("", "applications", "--profile", profile, "--json")
 	if code != 0 || strings.Contains(out, res.Receipts[0].Number) {
