@@ -511,3 +511,33 @@ func TestProxyReconfirmAndOwnSignature(t *testing.T) {
 		t.Fatalf("the principal's card: %v", err)
 	}
 }
+
+// Acting tokens belong to the proxy's session: when he signs out, the ones
+// in hand stop working at once — and her signing out does not end his.
+func TestActingEndsWithTheProxysSession(t *testing.T) {
+	ctx := context.Background()
+	f := newFamily(t)
+	_, as := f.grant(t, proxy.CertScope("residence"), proxy.ScopeStatus)
+	certTok, err := as.TokenFor(ctx, proxy.AudienceCertificates)
+	if err != nil {
+		t.Fatal(err)
+	}
+	appTok, _ := as.TokenFor(ctx, proxy.AudienceApplications)
+	in, _ := as.Intake()
+	if err := f.hana.SignOut(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := in.Receipts(ctx, appTok); err != nil {
+		t.Fatalf("her sign-out ended his acting: %v", err)
+	}
+	if err := f.kenji.SignOut(ctx); err != nil {
+		t.Fatal(err)
+	}
+	w, _ := f.taro.Wallet(ctx) // any wallet: the token is what is tested
+	if _, _, err := w.Fetch(ctx, "residence", wallet.FetchOptions{}, certTok); err == nil || !strings.Contains(err.Error(), "401") {
+		t.Fatalf("an acting token outlived the proxy's session: %v", err)
+	}
+	if _, err := in.Receipts(ctx, appTok); err == nil {
+		t.Fatal("an acting token outlived the proxy's session at the intake")
+	}
+}

@@ -48,6 +48,7 @@ type exchangeState struct {
 	requestedSubject string
 	actor            string // the proxy's subject
 	actorResident    string
+	actorFamily      string // the family of the proxy's own token: their session
 	principal        string // resident
 	grant            string
 	grantEnds        time.Time
@@ -144,7 +145,8 @@ func (s *storage) ValidateTokenExchangeRequest(ctx context.Context, req op.Token
 	}
 	req.SetCurrentScopes(allowed)
 	req.SetSubject(st.requestedSubject)
-	st.actor, st.actorResident, st.principal, st.grant, st.grantEnds = own.Subject, actor.ResidentID, principal.ResidentID, grant, ends
+	st.actor, st.actorResident, st.actorFamily = own.Subject, actor.ResidentID, own.Family
+	st.principal, st.grant, st.grantEnds = principal.ResidentID, grant, ends
 	return nil
 }
 
@@ -177,8 +179,10 @@ func (s *storage) exchangedToken(ctx context.Context, req op.TokenExchangeReques
 	if st.grantEnds.Before(exp) {
 		exp = st.grantEnds
 	}
+	// the proxy's session owns it: indexed by the proxy (their sign-out
+	// ends it) and in their token family (a revoked session ends it)
 	t := accessToken{ID: randomID(16), ClientID: req.GetClientID(), Subject: req.GetSubject(), Scopes: req.GetScopes(),
-		Audience: req.GetAudience(), Expires: exp, Actor: st.actor, ActorResident: st.actorResident, Grant: st.grant}
+		Audience: req.GetAudience(), Expires: exp, Family: st.actorFamily, Actor: st.actor, ActorResident: st.actorResident, Grant: st.grant}
 	s.delegations.Record(ctx, st.principal, st.actorResident, st.grant, "exchange", strings.Join(t.Scopes, " "), nil)
-	return t.ID, t.Expires, s.st.put(ctx, "access_tokens", t.ID, t.Subject, t, t.Expires)
+	return t.ID, t.Expires, s.st.put(ctx, "access_tokens", t.ID, st.actor, t, t.Expires)
 }
