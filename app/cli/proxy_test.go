@@ -38,7 +38,7 @@ func person(t *testing.T, profile, id string) func(stdin string, args ...string)
 // card, fetches her residence record and files her moving-out notice with
 // --as, she sees it in her trail and ends it; the next act is refused.
 func TestProxyFromTheCommandLine(t *testing.T) {
-	_, profile := sandboxProfileWithIntake(t)
+	srv, profile := sandboxProfileWithIntake(t)
 	t.Setenv("XDG_DATA_HOME", t.TempDir())
 	hana := person(t, profile, "sato-hana")
 	kenji := person(t, profile, "sato-kenji")
@@ -70,6 +70,36 @@ func TestProxyFromTheCommandLine(t *testing.T) {
 	code, out, errs = kenji("", "cert", "fetch", "residence", "--as", "佐藤 ハナ", "--profile", profile, "--json")
 	if code != 0 || !strings.Contains(errs, "Acting for 佐藤 ハナ") || !strings.Contains(out, "埼玉県さいたま市") {
 		t.Fatalf("fetch as: %d %s %s", code, out, errs)
+	}
+	// staff re-issue her card: he stops until she confirms; staff suspend
+	// his card: he stops until it is resumed
+	staff := func(args ...string) {
+		t.Helper()
+		if code, _, errs := run(t, "", append(append([]string{"sandbox", "admin"}, args...), "--data", srv.DataDir)...); code != 0 {
+			t.Fatalf("sandbox admin %v: %s", args, errs)
+		}
+	}
+	fetchAs := func() (int, string) {
+		code, _, errs := kenji("", "cert", "fetch", "residence", "--as", "佐藤 ハナ", "--profile", profile)
+		return code, errs
+	}
+	staff("reissue-card", "sato-hana")
+	if code, errs := fetchAs(); code != 1 || !strings.Contains(errs, "[PROXY-GRANT-RECONFIRM]") {
+		t.Fatalf("after her card was re-issued: %d %s", code, errs)
+	}
+	if code, out, _ := hana("", "proxy", "list", "--profile", profile); code != 0 || !strings.Contains(out, "needs your confirmation") {
+		t.Fatalf("her list: %s", out)
+	}
+	if code, out, errs := hana("", "proxy", "confirm", inv.Grant.ID, "--profile", profile); code != 0 || !strings.Contains(out, "佐藤 健二 can act for you again") {
+		t.Fatalf("confirm: %d %s %s", code, out, errs)
+	}
+	staff("suspend-card", "sato-kenji")
+	if code, errs := fetchAs(); code != 1 || !strings.Contains(errs, "[PROXY-CARD-SUSPENDED]") {
+		t.Fatalf("with his card suspended: %d %s", code, errs)
+	}
+	staff("suspend-card", "sato-kenji", "--resume")
+	if code, errs := fetchAs(); code != 0 {
+		t.Fatalf("after the suspension was lifted: %s", errs)
 	}
 	answers := filepath.Join(t.TempDir(), "a.yaml")
 	os.WriteFile(answers, []byte("move_date: "+time.Now().AddDate(0, 0, 10).Format(time.DateOnly)+

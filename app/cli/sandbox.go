@@ -18,6 +18,7 @@ import (
 	"madoguchi/protocol/bundle"
 	vcard "madoguchi/sandbox/card"
 	"madoguchi/sandbox/fixtures"
+	"madoguchi/sandbox/idp"
 	"madoguchi/sandbox/intake"
 )
 
@@ -112,7 +113,42 @@ func (r *runner) sandboxCommand() *cobra.Command {
 	setStatus.Flags().StringVar(&note, "note", "", "a note for the resident (e.g. what information is needed)")
 	setStatus.Flags().StringVar(&data, "data", defaultSandboxData(), "the sandbox's data `folder`")
 	r.jsonFlag(setStatus)
-	admin := r.group("admin", "act as the sandbox municipality's staff", setStatus)
+	// the registry of cards, as staff would change it (proxy grants follow)
+	standing := func(use, short string, do func(a *idp.Admin, ctx context.Context, resident string) error) *cobra.Command {
+		c := &cobra.Command{Use: use + " RESIDENT", Short: short, Args: exactArg("fictional resident (see `madoguchi sandbox residents`)"),
+			ValidArgsFunction: residentCompletions,
+			RunE: func(cmd *cobra.Command, args []string) error {
+				if _, err := fixtures.ByID(args[0]); err != nil {
+					return failure.New(demo.CodeNoResident, err.Error()).With("Resident", args[0])
+				}
+				a, err := idp.OpenAdmin(data)
+				if err != nil {
+					return &failure.Error{Code: demo.CodeStart, Err: err}
+				}
+				defer a.Close()
+				if err := do(a, cmd.Context(), idp.ResidentID(args[0])); err != nil {
+					return &failure.Error{Code: demo.CodeStart, Err: err}
+				}
+				if r.json {
+					return writeJSON(env.Stdout, map[string]string{"resident": args[0], "done": use})
+				}
+				fmt.Fprintf(env.Stdout, "%s: %s\n", args[0], use)
+				return nil
+			}}
+		c.Flags().StringVar(&data, "data", defaultSandboxData(), "the sandbox's data `folder`")
+		r.jsonFlag(c)
+		return c
+	}
+	var resume, off bool
+	suspend := standing("suspend-card", "suspend a resident's card (reported lost): sign-ins stop, proxy grants on it are suspended",
+		func(a *idp.Admin, ctx context.Context, id string) error { return a.SuspendCard(ctx, id, !resume) })
+	suspend.Flags().BoolVar(&resume, "resume", false, "lift the suspension")
+	protect := standing("protect", "flag a resident for protection (支援措置): pending invitations void, proxies stop until confirmed",
+		func(a *idp.Admin, ctx context.Context, id string) error { return a.SetProtected(ctx, id, !off) })
+	protect.Flags().BoolVar(&off, "off", false, "lift the flag")
+	reissue := standing("reissue-card", "re-issue a resident's card: proxy grants need the principal's confirmation",
+		(*idp.Admin).ReissueCard)
+	admin := r.group("admin", "act as the sandbox municipality's staff", setStatus, suspend, protect, reissue)
 	serve.AddCommand(residents, cardCmd, admin)
 	return serve
 }

@@ -292,44 +292,6 @@ func (s *Server) Refuse(ctx context.Context, ti *TokenInfo, action, detail strin
 	return err
 }
 
-// Standing is a resident's standing at the registry: the card now in use
-// (its user-authentication certificate), whether it is suspended, and
-// whether the resident is under protection (支援措置, DV/stalking).
-type Standing struct {
-	Card      string    `json:"card"`
-	Suspended bool      `json:"suspended,omitempty"`
-	Protected bool      `json:"protected,omitempty"`
-	Changed   time.Time `json:"changed"` // the card or the protection last changed
-}
-
-// StandingOf returns a resident's standing.
-func (s *Server) StandingOf(ctx context.Context, residentID string) (Standing, error) {
-	var st Standing
-	return st, s.store.get(ctx, "standing", residentID, &st)
-}
-
-func (s *Server) updateStanding(ctx context.Context, residentID string, f func(*Standing)) error {
-	st, err := s.StandingOf(ctx, residentID)
-	if err != nil {
-		return err
-	}
-	f(&st)
-	st.Changed = s.storage.now()
-	return s.store.put(ctx, "standing", residentID, "", st, time.Time{})
-}
-
-// SuspendCard suspends (or resumes) a resident's card, as the municipality
-// does when a card is reported lost (一時停止): its sign-ins stop and the
-// proxy grants that depend on it are suspended with it.
-func (s *Server) SuspendCard(ctx context.Context, residentID string, suspended bool) error {
-	return s.updateStanding(ctx, residentID, func(st *Standing) { st.Suspended = suspended })
-}
-
-// SetProtected flags (or unflags) a resident for protection (支援措置).
-func (s *Server) SetProtected(ctx context.Context, residentID string, protected bool) error {
-	return s.updateStanding(ctx, residentID, func(st *Standing) { st.Protected = protected })
-}
-
 // SubjectOf is a resident's subject at a client.
 func (s *Server) SubjectOf(residentID, clientID string) string {
 	return s.storage.pairwiseSubject(residentID, clientID)
@@ -386,25 +348,6 @@ func (s *Server) Close() error {
 // ResidentID is the provider's registry ID of a fixture resident.
 func ResidentID(fixtureID string) string { return "res-" + fixtureID }
 
-// RegisterCertificate records a newly issued user-authentication certificate
-// for a registered resident (what the municipal office does at renewal): it
-// maps to the same resident, hence the same subjects.
-func (s *Server) RegisterCertificate(ctx context.Context, residentID string, certDER []byte) error {
-	cert, err := x509.ParseCertificate(certDER)
-	if err != nil {
-		return err
-	}
-	var r Resident
-	if err := s.store.get(ctx, "residents", residentID, &r); err != nil {
-		return err
-	}
-	if err := s.store.put(ctx, "certs", certKey(cert), residentID, map[string]string{"resident_id": residentID}, time.Time{}); err != nil {
-		return err
-	}
-	// the new card is the one in use from now on; the old one is not
-	return s.updateStanding(ctx, residentID, func(st *Standing) { st.Card, st.Suspended = certKey(cert), false })
-}
-
 // seed registers the app client and the fixture residents (with their auth
 // certificates) when missing. Residents are keyed by a registry ID, so a
 // renewed certificate maps to the same resident (and the same subject).
@@ -442,7 +385,7 @@ func (s *Server) seed(ctx context.Context) error {
 		if err := s.store.put(ctx, "certs", certKey(cert), res.ID, map[string]string{"resident_id": res.ID}, time.Time{}); err != nil {
 			return err
 		}
-		if _, err := s.StandingOf(ctx, res.ID); errors.Is(err, errNotFound) {
+		if _, err := s.store.standingOf(ctx, res.ID); errors.Is(err, errNotFound) {
 			if err := s.store.put(ctx, "standing", res.ID, "", Standing{Card: certKey(cert), Changed: s.storage.now()}, time.Time{}); err != nil {
 				return err
 			}
