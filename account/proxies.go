@@ -208,10 +208,27 @@ func (a *Account) Accept(ctx context.Context, code string) (proxy.Grant, error) 
 	return g, a.registry(ctx, http.MethodPost, proxy.RedeemPath, proxy.RedeemRequest{Code: code}, &g)
 }
 
-// Grants lists this person's relations both ways.
+// Grants lists this person's relations both ways. What the person kept
+// while acting for someone whose grant has ended (revoked, expired) is
+// forgotten here: their certificates, drafts and disclosure log.
 func (a *Account) Grants(ctx context.Context) (proxy.Grants, error) {
 	var gs proxy.Grants
-	return gs, a.registry(ctx, http.MethodGet, proxy.GrantsPath, nil, &gs)
+	if err := a.registry(ctx, http.MethodGet, proxy.GrantsPath, nil, &gs); err != nil {
+		return gs, err
+	}
+	own := a.Own()
+	for _, g := range gs.IActFor {
+		if g.Status == proxy.StatusRevoked || g.Status == proxy.StatusExpired {
+			st, err := own.sealed()
+			if err != nil {
+				return gs, err
+			}
+			if err := st.Forget(ctx, own.actingFor(g).ID()); err != nil {
+				return gs, err
+			}
+		}
+	}
+	return gs, nil
 }
 
 // RevokeGrant ends a grant at once.

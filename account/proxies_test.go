@@ -210,6 +210,10 @@ func TestProxyActsWithinTheGrantUntilRevoked(t *testing.T) {
 	if _, err := f.kenji.ProxyAudit(ctx); err != nil {
 		t.Fatal(err)
 	}
+	w, _ := as.Wallet(ctx)
+	if kept, _ := w.List(ctx); len(kept) == 0 {
+		t.Fatal("nothing was kept while acting: the forgetting below proves nothing")
+	}
 	// Hana revokes: the next act is refused, with the token already in hand
 	if _, err := f.hana.RevokeGrant(ctx, g.ID); err != nil {
 		t.Fatal(err)
@@ -226,6 +230,13 @@ func TestProxyActsWithinTheGrantUntilRevoked(t *testing.T) {
 	theirs, _ = f.kenji.Grants(ctx)
 	if theirs.IActFor[0].Status != proxy.StatusRevoked || theirs.IActFor[0].Allows(proxy.CertScope("residence")) {
 		t.Fatalf("the proxy's list after revocation: %+v", theirs.IActFor[0])
+	}
+	// once he knows it ended, his computer forgets what it kept for her
+	if kept, _ := w.List(ctx); len(kept) != 0 {
+		t.Fatalf("her certificates stay on his computer after the grant ended: %d", len(kept))
+	}
+	if d, found, _ := as.LoadDraft(ctx, "moving"); found || d.BundleID != "" {
+		t.Fatal("her draft stays on his computer after the grant ended")
 	}
 }
 

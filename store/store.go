@@ -240,6 +240,17 @@ func (s *Store) Delete(ctx context.Context, account, kind, id string) error {
 	return nil
 }
 
+// Forget removes everything kept for an account: records and audit log
+// (what a proxy kept for someone, once the grant has ended).
+func (s *Store) Forget(ctx context.Context, account string) error {
+	for _, q := range []string{`DELETE FROM records WHERE account=?`, `DELETE FROM audit WHERE account=?`} {
+		if _, err := s.db.ExecContext(ctx, q, account); err != nil {
+			return &failure.Error{Code: CodeUnavailable, Err: err}
+		}
+	}
+	return nil
+}
+
 // Audit appends a sealed entry to the account's audit log.
 func (s *Store) Audit(ctx context.Context, account string, entry []byte) error {
 	at := time.Now().UnixMilli()
