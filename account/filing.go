@@ -133,6 +133,9 @@ func (a *Account) File(ctx context.Context, r FileRequest) (*bundle.SubmitRespon
 		if len(apps) == 0 {
 			return nil, failure.New(bundle.CodeUnknownForm, "nothing in this plan is filed online")
 		}
+		if err := a.MayFile(r.Plan); err != nil { // what the grant does not allow, before what to type
+			return nil, err
+		}
 		if len(pf.Missing) > 0 {
 			return nil, failure.Newf(procedures.CodeAnswers, "fields to type: %v", pf.Missing).With("Question", pf.Missing[0])
 		}
@@ -142,14 +145,6 @@ func (a *Account) File(ctx context.Context, r FileRequest) (*bundle.SubmitRespon
 			d.BundleID = bundle.NewID()
 			if err := a.saveDraft(ctx, d); err != nil {
 				return nil, err
-			}
-		}
-		for _, ap := range apps {
-			if !a.Allows(proxy.FileScope(ap.Procedure)) {
-				return nil, failure.Newf(proxy.CodeNotGranted, "the grant does not cover filing %s", ap.Procedure).With("Principal", a.Name())
-			}
-			if a.Acting() != nil && r.Plan.OwnSignature(ap.Procedure) {
-				return nil, failure.Newf(proxy.CodeOwnSignature, "%s needs the principal's own signature", ap.Procedure).With("Principal", a.Name())
 			}
 		}
 		// the card in the reader is the signed-in person's own, before

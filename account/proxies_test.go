@@ -552,3 +552,27 @@ func TestActingEndsWithTheProxysSession(t *testing.T) {
 		t.Fatal("an acting token outlived the proxy's session at the intake")
 	}
 }
+
+// Before any card or password, the app knows what a grant does not let the
+// proxy file: here the moving-out notice attaches her address and
+// household, which she did not allow.
+func TestMayFileBeforeAnyCard(t *testing.T) {
+	ctx := context.Background()
+	f := newFamily(t)
+	_, as := f.grant(t, proxy.CertScope("residence"), proxy.FileScope("moving-out-notice"))
+	plan, facts := movingPlan(t, ctx, as)
+	if err := as.MayFile(plan); failure.CodeOf(err) != proxy.CodeProtectedField {
+		t.Fatalf("may file: %v", err)
+	}
+	req := fileRequest(t, as, plan, facts, "sato-kenji")
+	req.Prompt = func(context.Context, card.Secret, int) (card.PIN, bool, error) {
+		t.Fatal("a password was asked for a bundle the grant does not allow")
+		return nil, false, nil
+	}
+	if _, err := as.File(ctx, req); failure.CodeOf(err) != proxy.CodeProtectedField {
+		t.Fatalf("file: %v", err)
+	}
+	if err := f.hana.MayFile(plan); err != nil {
+		t.Fatalf("for herself: %v", err)
+	}
+}

@@ -294,6 +294,11 @@ func (l *lifeService) Plan(ctx context.Context, event, lang string) (ui.Plan, er
 	}
 	if len(notMine) > 0 {
 		out.CannotFile = tr.T("life.cannot_file_as_proxy", map[string]any{"Name": a.Name(), "Procedures": strings.Join(notMine, tr.T("list.separator"))})
+	} else if acting {
+		if err := a.MayFile(p); err != nil { // e.g. the address attached, not allowed
+			e := tr.Explain(err)
+			out.CannotFile = e.Cause + " " + e.Action
+		}
 	}
 	var typed map[string]string
 	if d != nil {
