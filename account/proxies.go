@@ -37,9 +37,11 @@ const (
 	// person signed in (a proxy signs with their own card, never the
 	// principal's).
 	CodeCardMismatch failure.Code = "CARD-NOT-SIGNED-IN"
+	// CodeAmbiguous: several people the person acts for have that name.
+	CodeAmbiguous failure.Code = "PROXY-AMBIGUOUS"
 )
 
-var _ = failure.Register("account/proxies", CodeRegistry, CodeCardMismatch)
+var _ = failure.Register("account/proxies", CodeRegistry, CodeCardMismatch, CodeAmbiguous)
 
 // acting is what an Account acting for a principal adds.
 type acting struct {
@@ -121,12 +123,19 @@ func (a *Account) ActAs(ctx context.Context, who string) (*Account, error) {
 		return nil, err
 	}
 	var found *proxy.Grant
+	named := map[string]bool{} // principals matched by name alone
 	for i, g := range gs.IActFor {
 		if g.ID == who || g.Principal.Subject == who || g.Principal.Name == who {
+			if g.ID != who && g.Principal.Subject != who {
+				named[g.Principal.Subject] = true
+			}
 			if found == nil || g.Status == proxy.StatusActive {
 				found = &gs.IActFor[i]
 			}
 		}
+	}
+	if len(named) > 1 {
+		return nil, failure.Newf(CodeAmbiguous, "%d people named %s", len(named), who).With("Principal", who)
 	}
 	if found == nil {
 		return nil, failure.New(proxy.CodeNoGrant, "no grant of yours names "+who).With("Principal", who)

@@ -14,7 +14,7 @@ import (
 func helpScreen(tr *i18n.Localizer) fyne.CanvasObject {
 	var objs []fyne.CanvasObject
 	objs = append(objs, heading(tr.T("help.title")))
-	for _, k := range []string{"what", "pins", "keyboard", "trouble", "codes", "privacy"} {
+	for _, k := range []string{"what", "family", "pins", "keyboard", "trouble", "codes", "privacy"} {
 		title := widget.NewLabelWithStyle(tr.T("help."+k+".title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 		title.Wrapping = fyne.TextWrapWord
 		objs = append(objs, title, wrapped(tr.T("help."+k+".text")))
