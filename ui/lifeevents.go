@@ -121,7 +121,7 @@ func (s *LifeEventScreen) Home() {
 	}
 	apps := widget.NewButton(whose(s.tr, "life.my_applications", s.svc.Owner()), s.Applications)
 	s.show(heading(s.tr.T("life.what_happened")), wrapped(s.tr.T("life.intro")),
-		container.NewGridWithColumns(columns(s.win), tiles...), widget.NewSeparator(), apps)
+		container.NewGridWithColumns(max(1, min(columns(s.win), len(tiles))), tiles...), widget.NewSeparator(), apps)
 }
 
 // columns is one column in a narrow window (large text), else three.

@@ -104,8 +104,15 @@ func NewFamilyScreen(win fyne.Window, svc ProxyService, tr *i18n.Localizer, onAc
 	s.body = container.NewVBox()
 	s.failure = NewFailureBox(tr)
 	s.status = wrapped("")
+	s.status.Hide() // shown with something to say (no blank line above the lists)
 	s.root = container.NewVScroll(container.NewVBox(s.status, s.failure.Object(), s.body))
 	return s
+}
+
+// say shows a sentence above the lists.
+func (s *FamilyScreen) say(text string) {
+	s.status.SetText(text)
+	s.status.Show()
 }
 
 // Object is the screen's canvas object.
@@ -201,7 +208,7 @@ func (s *FamilyScreen) grantCard(g ProxyGrant, iAct bool) fyne.CanvasObject {
 			d := dialog.NewCustomConfirm(label, label, tr.T("common.cancel"), sentence(tr, question), func(yes bool) {
 				if yes {
 					s.run(func(ctx context.Context) error { return s.svc.Revoke(ctx, g.ID) }, func() {
-						s.status.SetText(tr.T("proxy.revoked", map[string]any{"Name": name}))
+						s.say(tr.T("proxy.revoked", map[string]any{"Name": name}))
 						s.Reload()
 					})
 				}
@@ -212,8 +219,8 @@ func (s *FamilyScreen) grantCard(g ProxyGrant, iAct bool) fyne.CanvasObject {
 		s.lastRevoke = end
 		buttons = append(buttons, end)
 	}
-	if len(buttons) > 0 {
-		lines = append(lines, container.NewHBox(buttons...))
+	if len(buttons) > 0 { // first: with large text the list of scopes is long
+		lines = append([]fyne.CanvasObject{container.NewHBox(buttons...)}, lines...)
 	}
 	return widget.NewCard(name, sub, container.NewVBox(lines...))
 }
@@ -238,7 +245,7 @@ func (s *FamilyScreen) show(rel Relations, trail []string) {
 		}
 		s.run(func(ctx context.Context) error { return s.svc.Accept(ctx, c) }, func() {
 			code.SetText("")
-			s.status.SetText(tr.T("proxy.accepted_window"))
+			s.say(tr.T("proxy.accepted_window"))
 			s.Reload()
 		})
 	})
