@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -126,6 +127,13 @@ func (r *runner) proxyCommand() *cobra.Command {
 		func(ctx context.Context, a *account.Account, _ string) error {
 			if len(scopes) == 0 {
 				return usageError{"--scopes is required (e.g. --scopes cert:residence,file:moving-out-notice,status)"}
+			}
+			known := ScopeChoices()
+			for _, sc := range scopes {
+				// file:X where the law leaves signing to the person is offered as prepare:X
+				if !slices.Contains(known, sc) && !slices.Contains(known, strings.Replace(sc, proxy.PreparePrefix, proxy.FilePrefix, 1)) {
+					return usageError{fmt.Sprintf("--scopes: %q is not something a proxy can be allowed; choose from %s", sc, strings.Join(known, ", "))}
+				}
 			}
 			req := proxy.InviteRequest{Scopes: scopes, Note: note}
 			if expires != "" {

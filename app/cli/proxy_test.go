@@ -57,9 +57,16 @@ func TestProxyFromTheCommandLine(t *testing.T) {
 	if code != 0 || json.Unmarshal([]byte(out), &inv) != nil || inv.Grant.Status != proxy.StatusPending || InvitationCode(inv.URI) != inv.Code {
 		t.Fatalf("invite --json: %s", out)
 	}
-	// unknown scope: a usage the registry refuses with a code
-	if code, _, errs := hana("", "proxy", "invite", "--profile", profile, "--scopes", "cert:mynumber"); code != 1 || !strings.Contains(errs, "[PROXY-SCOPE-INVALID]") {
+	// unknown scopes: a typo is a usage error listing the choices; an own-
+	// signature procedure can be granted for preparing only
+	if code, _, errs := hana("", "proxy", "invite", "--profile", profile, "--scopes", "file:moving-out"); code != 2 || !strings.Contains(errs, "file:moving-out-notice") {
 		t.Fatalf("bad scope: %d %s", code, errs)
+	}
+	if code, _, errs := hana("", "proxy", "invite", "--profile", profile, "--scopes", "file:pension-category-change"); code != 2 {
+		t.Fatalf("filing an own-signature procedure granted: %d %s", code, errs)
+	}
+	if code, _, errs := hana("", "proxy", "invite", "--profile", profile, "--scopes", "prepare:moving-out-notice", "--expires", "2020-01-01"); code != 1 || !strings.Contains(errs, "[PROXY-SCOPE-INVALID]") {
+		t.Fatalf("an end in the past: %d %s", code, errs)
 	}
 	// the son accepts the scanned invitation (its URI) with his own card
 	code, out, errs = kenji("", "proxy", "accept", inv.URI, "--profile", profile)
