@@ -497,19 +497,28 @@ func (r *Registry) confirm(w http.ResponseWriter, req *http.Request) {
 		refuse(w, http.StatusConflict, proxy.StatusCode(st), "this grant is "+st)
 		return
 	}
-	p, err1 := r.srv.StandingOf(ctx, g.Principal)
-	q, err2 := r.srv.StandingOf(ctx, g.Proxy)
-	if err := errors.Join(err1, err2); err != nil {
+	if err := r.bindCards(ctx, g); err != nil {
 		refuse(w, http.StatusInternalServerError, "server_error", "")
 		return
 	}
-	g.PrincipalCard, g.ProxyCard, g.Confirmed = p.Card, q.Card, r.now()
 	if err := r.put(ctx, g); err != nil {
 		refuse(w, http.StatusInternalServerError, "server_error", "")
 		return
 	}
 	r.Record(ctx, g.Principal, g.Principal, g.ID, "confirm", "", nil)
 	writeJSON(w, http.StatusOK, r.wire(ctx, g, ti.ClientID))
+}
+
+// bindCards binds the grant to both sides' cards in use now: the principal
+// confirms it as it stands.
+func (r *Registry) bindCards(ctx context.Context, g *grant) error {
+	p, err1 := r.srv.StandingOf(ctx, g.Principal)
+	q, err2 := r.srv.StandingOf(ctx, g.Proxy)
+	if err := errors.Join(err1, err2); err != nil {
+		return err
+	}
+	g.PrincipalCard, g.ProxyCard, g.Confirmed = p.Card, q.Card, r.now()
+	return nil
 }
 
 // audit is the principal's trail: every act on their behalf, allowed or
@@ -560,14 +569,11 @@ func (r *Registry) Seed(ctx context.Context, principal, proxyResident string, sc
 	if err := r.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM grants WHERE principal=? AND proxy=?`, principal, proxyResident).Scan(&n); err != nil || n > 0 {
 		return err
 	}
-	p, err1 := r.srv.StandingOf(ctx, principal)
-	q, err2 := r.srv.StandingOf(ctx, proxyResident)
-	if err := errors.Join(err1, err2); err != nil {
-		return err
-	}
 	now := r.now()
 	g := &grant{ID: "G-" + strings.ToLower(newCode()), Principal: principal, Proxy: proxyResident, Scopes: scopes, Note: note,
-		Created: now, Expires: now.Add(proxy.DefaultGrantValidity).UTC().Truncate(time.Second), Accepted: true,
-		PrincipalCard: p.Card, ProxyCard: q.Card, Confirmed: now}
+		Created: now, Expires: now.Add(proxy.DefaultGrantValidity).UTC().Truncate(time.Second), Accepted: true}
+	if err := r.bindCards(ctx, g); err != nil {
+		return err
+	}
 	return r.put(ctx, g)
 }
