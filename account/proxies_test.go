@@ -7,6 +7,7 @@ import (
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"math/big"
 	"net/http"
 	"slices"
@@ -366,6 +367,17 @@ func TestProxyRefusals(t *testing.T) {
 				_, err := f.taro.Accept(ctx, inv.Code)
 				return err
 			}},
+		"wrong codes tried again and again": {scopes: all, want: proxy.CodeInvitationTries,
+			do: func(t *testing.T, f *family, _ proxy.Grant, _ *account.Account) error {
+				inv, _ := f.hana.Invite(ctx, proxy.InviteRequest{Scopes: all})
+				for i := range registry.MaxWrongCodes {
+					if _, err := f.taro.Accept(ctx, fmt.Sprintf("AAAA-BBBB-%04d", i)); failure.CodeOf(err) != proxy.CodeInvitationInvalid {
+						t.Fatalf("wrong code %d: %v", i, err)
+					}
+				}
+				_, err := f.taro.Accept(ctx, inv.Code) // even the right one, for a while
+				return err
+			}},
 		"invitation redeemed by the principal": {scopes: all, want: proxy.CodeSelf,
 			do: func(t *testing.T, f *family, _ proxy.Grant, _ *account.Account) error {
 				inv, _ := f.hana.Invite(ctx, proxy.InviteRequest{Scopes: all})
@@ -574,5 +586,26 @@ func TestMayFileBeforeAnyCard(t *testing.T) {
 	}
 	if err := f.hana.MayFile(plan); err != nil {
 		t.Fatalf("for herself: %v", err)
+	}
+}
+
+// A card reported lost (suspended) ends the sessions it opened, not only
+// new sign-ins: the next refresh is refused and the session forgotten.
+func TestSuspendedCardEndsItsSessions(t *testing.T) {
+	ctx := context.Background()
+	f := newFamily(t)
+	if err := f.hana.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	f.s.SuspendCard(ctx, idp.ResidentID("sato-hana"), true)
+	if err := f.hana.Refresh(ctx); failure.CodeOf(err) != sso.CodeSessionExpired {
+		t.Fatalf("refresh with the card suspended: %v", err)
+	}
+	if _, err := account.SignIn(ctx, f.c, cardLogin(t, "sato-hana"), account.Options{Keys: keystore.New(keystore.NewMemory())}); sso.ProviderCodeOf(err) != "AUTH-CERT-REVOKED" {
+		t.Fatalf("sign-in with the card suspended: %v", err)
+	}
+	// others are not touched
+	if err := f.kenji.Refresh(ctx); err != nil {
+		t.Fatalf("another person's session: %v", err)
 	}
 }

@@ -208,6 +208,7 @@ const (
 	CodeCardSuspended     failure.Code = "PROXY-CARD-SUSPENDED"     // a card the grant depends on is suspended
 	CodeNoGrant           failure.Code = "PROXY-NO-GRANT"           // no grant between these two people (or not yet accepted)
 	CodeInvitationInvalid failure.Code = "PROXY-INVITATION-INVALID" // unknown, expired or already used
+	CodeInvitationTries   failure.Code = "PROXY-INVITATION-TRIES"   // too many wrong codes in an hour
 	CodeSelf              failure.Code = "PROXY-SELF"               // the principal cannot be their own proxy
 	CodeChain             failure.Code = "PROXY-CHAIN"              // a proxy cannot pass acting on to another
 	CodeAudience          failure.Code = "PROXY-AUDIENCE"           // an exchanged token used at another service
@@ -219,7 +220,7 @@ const (
 
 // Codes lists every code of registered proxies.
 var Codes = failure.Register("protocol/proxy", CodeNotGranted, CodeGrantExpired, CodeGrantRevoked, CodeReconfirm,
-	CodeCardSuspended, CodeNoGrant, CodeInvitationInvalid, CodeSelf, CodeChain, CodeAudience, CodeOwnSignature,
+	CodeCardSuspended, CodeNoGrant, CodeInvitationInvalid, CodeInvitationTries, CodeSelf, CodeChain, CodeAudience, CodeOwnSignature,
 	CodeProtectedField, CodeBadScope, CodeNotPrincipal)
 
 // StatusCode is the refusal code for a grant that is not active.

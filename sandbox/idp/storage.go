@@ -381,7 +381,21 @@ func (s *storage) TokenRequestByRefreshToken(ctx context.Context, token string) 
 	if !s.now().Before(rt.Expires) || (s.sessionTTL > 0 && !s.now().Before(rt.AuthTime.Add(s.sessionTTL))) {
 		return nil, op.ErrInvalidRefreshToken // the session's absolute lifetime is over: sign in with the card again
 	}
+	if s.suspended(ctx, rt.Subject) { // a card reported lost ends the sessions it opened
+		s.revokeFamily(ctx, rt.Family)
+		return nil, op.ErrInvalidRefreshToken
+	}
 	return &rt, nil
+}
+
+// suspended tells whether the card of the subject's resident is suspended.
+func (s *storage) suspended(ctx context.Context, sub string) bool {
+	var m subject
+	if err := s.st.get(ctx, "subjects", sub, &m); err != nil {
+		return false
+	}
+	st, err := s.st.standingOf(ctx, m.ResidentID)
+	return err == nil && st.Suspended
 }
 
 func (s *storage) revokeFamily(ctx context.Context, family string) error {

@@ -39,6 +39,10 @@ import (
 // refused: a proxy cannot pass acting on).
 const Audience = "urn:madoguchi:service:proxy"
 
+// MaxWrongCodes is how many wrong invitation codes a person may try in an
+// hour.
+const MaxWrongCodes = 10
+
 // Registry is the proxy registry's database and handlers.
 type Registry struct {
 	db  *sql.DB
@@ -100,6 +104,7 @@ func Open(s *idp.Server) (*Registry, error) {
 	for _, q := range []string{
 		`CREATE TABLE IF NOT EXISTS grants (id TEXT PRIMARY KEY, principal TEXT NOT NULL, proxy TEXT NOT NULL DEFAULT '', data BLOB NOT NULL)`,
 		`CREATE TABLE IF NOT EXISTS invitations (code TEXT PRIMARY KEY, grant_id TEXT NOT NULL, expires INTEGER NOT NULL, used INTEGER NOT NULL DEFAULT 0)`,
+		`CREATE TABLE IF NOT EXISTS attempts (resident TEXT NOT NULL, at INTEGER NOT NULL)`,
 		`CREATE TABLE IF NOT EXISTS audit (seq INTEGER PRIMARY KEY AUTOINCREMENT, principal TEXT NOT NULL, grant_id TEXT NOT NULL,
 			actor TEXT NOT NULL, action TEXT NOT NULL, detail TEXT NOT NULL, allowed INTEGER NOT NULL, code TEXT NOT NULL, at INTEGER NOT NULL)`,
 	} {
@@ -334,7 +339,16 @@ func (r *Registry) redeem(w http.ResponseWriter, req *http.Request) {
 		return
 	}
 	ctx := req.Context()
+	// codes are 60 bits and live 72 hours; a person gets MaxWrongCodes
+	// wrong ones an hour all the same
+	var wrong int
+	r.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM attempts WHERE resident=? AND at > ?`, ti.ResidentID, r.now().Add(-time.Hour).Unix()).Scan(&wrong)
+	if wrong >= MaxWrongCodes {
+		refuse(w, http.StatusTooManyRequests, proxy.CodeInvitationTries, "too many wrong codes in the last hour")
+		return
+	}
 	invalid := func() {
+		_, _ = r.db.ExecContext(ctx, `INSERT INTO attempts(resident, at) VALUES(?,?)`, ti.ResidentID, r.now().Unix())
 		refuse(w, http.StatusNotFound, proxy.CodeInvitationInvalid, "unknown, expired or already used")
 	}
 	var gid string
