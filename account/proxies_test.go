@@ -211,6 +211,24 @@ func TestProxyActsWithinTheGrantUntilRevoked(t *testing.T) {
 	if _, err := f.kenji.ProxyAudit(ctx); err != nil {
 		t.Fatal(err)
 	}
+	// acting again soon after (a new window, renewed tokens) is not written
+	// again: her trail shows acts, not token renewals
+	again, _ := f.kenji.ActAs(ctx, g.ID)
+	if _, err := again.TokenFor(ctx, proxy.AudienceCertificates); err != nil {
+		t.Fatal(err)
+	}
+	after, _ := f.hana.ProxyAudit(ctx)
+	count := func(es []proxy.AuditEntry) (n int) {
+		for _, e := range es {
+			if e.Action == "exchange" {
+				n++
+			}
+		}
+		return n
+	}
+	if count(after) != count(trail) || count(trail) != 2 { // one per service
+		t.Fatalf("exchanges in her trail: %d then %d", count(trail), count(after))
+	}
 	w, _ := as.Wallet(ctx)
 	if kept, _ := w.List(ctx); len(kept) == 0 {
 		t.Fatal("nothing was kept while acting: the forgetting below proves nothing")

@@ -207,10 +207,21 @@ func (r *Registry) Check(ctx context.Context, id string) error {
 }
 
 // Record implements idp.Delegations.
+// An allowed "exchange" (acting began) is written once an hour per grant
+// and scopes: the app renews its 5-minute tokens, and a long session would
+// bury the acts in renewals. Every act itself is written.
 func (r *Registry) Record(ctx context.Context, principal, actor, grantID, action, detail string, err error) {
 	allowed := 0
 	if err == nil {
 		allowed = 1
+	}
+	if action == "exchange" && err == nil {
+		var n int
+		r.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM audit WHERE grant_id=? AND action='exchange' AND allowed=1 AND detail=? AND at > ?`,
+			grantID, detail, r.now().Add(-time.Hour).Unix()).Scan(&n)
+		if n > 0 {
+			return
+		}
 	}
 	_, _ = r.db.ExecContext(ctx, `INSERT INTO audit(principal, grant_id, actor, action, detail, allowed, code, at) VALUES(?,?,?,?,?,?,?,?)`,
 		principal, grantID, actor, action, detail, allowed, string(failure.CodeOf(err)), r.now().Unix())
