@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	qrcode "github.com/skip2/go-qrcode"
@@ -44,16 +45,34 @@ func InvitationQR(uri string) (string, error) {
 	return q.ToSmallString(false), nil
 }
 
+// bundledOnline reads the bundled catalogue once (loading it checks the
+// schema and compiles every condition: not something to do per line of a
+// trail): the procedures filed online, by id and in catalogue order.
+var bundledOnline = sync.OnceValues(func() (map[string]procedures.Procedure, []string) {
+	byID := map[string]procedures.Procedure{}
+	var order []string
+	if cat, err := procedures.Bundled(i18n.Languages()); err == nil {
+		for _, e := range cat.Events {
+			for _, p := range e.Procedures {
+				if _, seen := byID[p.ID]; !seen && p.Channel == procedures.ChannelBundle {
+					byID[p.ID] = p
+					order = append(order, p.ID)
+				}
+			}
+		}
+	}
+	return byID, order
+})
+
+func onlineProcedures() map[string]procedures.Procedure { m, _ := bundledOnline(); return m }
+func onlineOrder() []string                             { _, o := bundledOnline(); return o }
+
 // DescribeScope says a grant scope in plain language ("Fetch your residence
 // record", "File: Moving-out notice (online)").
 func DescribeScope(tr *i18n.Localizer, scope string) string {
 	procName := func(id string) string {
-		if cat, err := procedures.Bundled(i18n.Languages()); err == nil {
-			for _, e := range cat.Events {
-				if p, ok := e.Procedure(id); ok {
-					return p.Name.In(tr.Lang())
-				}
-			}
+		if p, ok := onlineProcedures()[id]; ok {
+			return p.Name.In(tr.Lang())
 		}
 		return id
 	}
@@ -80,19 +99,12 @@ func ScopeChoices() []string {
 	for _, k := range proxy.CertKinds {
 		out = append(out, proxy.CertScope(k))
 	}
-	seen := map[string]bool{}
-	if cat, err := procedures.Bundled(i18n.Languages()); err == nil {
-		for _, e := range cat.Events {
-			for _, p := range e.Procedures {
-				if p.Channel == procedures.ChannelBundle && !seen[p.ID] {
-					seen[p.ID] = true
-					if p.OwnSignature { // the law leaves signing it to the person
-						out = append(out, proxy.PrepareScope(p.ID))
-					} else {
-						out = append(out, proxy.FileScope(p.ID))
-					}
-				}
-			}
+	ps := onlineProcedures()
+	for _, id := range onlineOrder() {
+		if ps[id].OwnSignature { // the law leaves signing it to the person
+			out = append(out, proxy.PrepareScope(id))
+		} else {
+			out = append(out, proxy.FileScope(id))
 		}
 	}
 	return append(out, proxy.ScopeStatus, proxy.ScopeProtected)
