@@ -97,6 +97,28 @@ func (r *runner) login(ctx context.Context, f *ssoFlags) error {
 	return nil
 }
 
+// onAccount is a command that works on the kept session — acting for
+// --as where its command tree has that flag — with its first argument.
+func (r *runner) onAccount(f *ssoFlags, use, short string, args cobra.PositionalArgs, run func(ctx context.Context, a *account.Account, arg string) error) *cobra.Command {
+	c := &cobra.Command{Use: use, Short: short, Args: args,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			a, err := r.resume(ctx, f)
+			if err != nil {
+				return err
+			}
+			defer closeAccount(a)
+			arg := ""
+			if len(args) > 0 {
+				arg = args[0]
+			}
+			return run(ctx, a, arg)
+		}}
+	f.register(c.Flags(), false)
+	r.jsonFlag(c)
+	return c
+}
+
 // sessionCommand is a command that works on the kept session (whoami,
 // logout); a nil account means nobody is signed in.
 func (r *runner) sessionCommand(use, short string, run func(ctx context.Context, a *account.Account) error) *cobra.Command {

@@ -17,21 +17,6 @@ import (
 	"madoguchi/wallet"
 )
 
-// openWallet takes up the kept session (acting for --as) and opens its
-// wallet (the sealed store on disk, with the keystore's data key).
-func (r *runner) openWallet(ctx context.Context, f *ssoFlags) (*wallet.Wallet, *account.Account, error) {
-	a, err := r.resume(ctx, f)
-	if err != nil {
-		return nil, nil, err
-	}
-	w, err := a.Wallet(ctx)
-	if err != nil {
-		closeAccount(a)
-		return nil, nil, err
-	}
-	return w, a, nil
-}
-
 func (r *runner) certCommand() *cobra.Command {
 	env := r.env
 	f := &ssoFlags{}
@@ -40,22 +25,13 @@ func (r *runner) certCommand() *cobra.Command {
 	var fields, toID string
 	// cmd makes one cert command that works on the kept session's wallet
 	cmd := func(use, short string, args cobra.PositionalArgs, run func(ctx context.Context, a *account.Account, w *wallet.Wallet, arg string) error) *cobra.Command {
-		k := &cobra.Command{Use: use, Short: short, Args: args,
-			RunE: func(cmd *cobra.Command, args []string) error {
-				w, a, err := r.openWallet(cmd.Context(), f)
-				if err != nil {
-					return err
-				}
-				defer closeAccount(a)
-				arg := ""
-				if len(args) > 0 {
-					arg = args[0]
-				}
-				return run(cmd.Context(), a, w, arg)
-			}}
-		f.register(k.Flags(), false)
-		r.jsonFlag(k)
-		return k
+		return r.onAccount(f, use, short, args, func(ctx context.Context, a *account.Account, arg string) error {
+			w, err := a.Wallet(ctx)
+			if err != nil {
+				return err
+			}
+			return run(ctx, a, w, arg)
+		})
 	}
 	fetch := cmd("fetch residence|tax|attributes|withholding|employment", "get a certificate: from the municipality, or your employer's documents", exactArg("certificate (residence, tax, attributes, withholding or employment)"),
 		func(ctx context.Context, a *account.Account, w *wallet.Wallet, kind string) error {

@@ -115,25 +115,10 @@ func (r *runner) proxyCommand() *cobra.Command {
 	f := &ssoFlags{}
 	var scopes []string
 	var expires, note string
-	// cmd is a proxy command on the person's own kept session
+	// cmd is a proxy command on the person's own kept session (--as is not
+	// a flag of this tree: the registry always sees the person)
 	cmd := func(use, short string, args cobra.PositionalArgs, run func(ctx context.Context, a *account.Account, arg string) error) *cobra.Command {
-		c := &cobra.Command{Use: use, Short: short, Args: args,
-			RunE: func(cmd *cobra.Command, args []string) error {
-				ctx := cmd.Context()
-				a, err := r.resume(ctx, f) // never acting: --as is not a flag here
-				if err != nil {
-					return err
-				}
-				defer closeAccount(a)
-				arg := ""
-				if len(args) > 0 {
-					arg = args[0]
-				}
-				return run(ctx, a, arg)
-			}}
-		f.register(c.Flags(), false)
-		r.jsonFlag(c)
-		return c
+		return r.onAccount(f, use, short, args, run)
 	}
 	invite := cmd("invite", "let a family member act for you: prints a one-time code (and QR code) they accept with their own card", r.noArgs,
 		func(ctx context.Context, a *account.Account, _ string) error {
