@@ -176,9 +176,14 @@ func (a *Account) Kept() bool { return a.kept }
 // drafted for someone stays apart from their own).
 func (a *Account) ID() string {
 	if a.act != nil {
-		return a.Profile().ID + "/" + a.Subject() + "/by/" + a.Actor()
+		return actingID(a.Profile().ID, a.Subject(), a.Actor())
 	}
 	return a.Profile().ID + "/" + a.Subject()
+}
+
+// actingID names what an actor keeps while acting for a principal.
+func actingID(profile, principal, actor string) string {
+	return profile + "/" + principal + "/by/" + actor
 }
 
 // AccessToken returns a valid access token, refreshing silently (the

@@ -262,7 +262,7 @@ func (a *Account) Grants(ctx context.Context) (proxy.Grants, error) {
 			if err != nil {
 				return gs, err
 			}
-			if err := st.Forget(ctx, own.actingFor(g).ID()); err != nil {
+			if err := st.Forget(ctx, actingID(own.Profile().ID, g.Principal.Subject, own.Subject())); err != nil {
 				return gs, err
 			}
 		}

@@ -85,21 +85,19 @@ func (s *signInService) actAs(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
-	s.mu.Lock()
-	old := s.acting
-	s.acting = as
-	s.mu.Unlock()
-	if old != nil {
-		old.Close()
-	}
+	s.setActing(as)
 	return nil
 }
 
 // stopActing goes back to the person themselves.
-func (s *signInService) stopActing() {
+func (s *signInService) stopActing() { s.setActing(nil) }
+
+// setActing switches whom the screens act for (nil: the person), closing
+// the account acted as before.
+func (s *signInService) setActing(as *account.Account) {
 	s.mu.Lock()
 	old := s.acting
-	s.acting = nil
+	s.acting = as
 	s.mu.Unlock()
 	if old != nil {
 		old.Close()

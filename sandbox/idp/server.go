@@ -249,7 +249,7 @@ func (s *Server) CheckAccessToken(ctx context.Context, raw, audience string) (*T
 	ti := &TokenInfo{Subject: c.Sub, ClientID: at.ClientID, ResidentID: m.ResidentID, Scopes: at.Scopes, Audience: at.Audience,
 		Actor: at.Actor, ActorResident: at.ActorResident, Grant: at.Grant}
 	if !ti.Acting() {
-		if s.storage.suspended(ctx, c.Sub) {
+		if s.store.suspended(ctx, m.ResidentID) { // the subject is read above: its resident, not again
 			return nil, failure.New(proxy.CodeCardSuspended, "the card that opened this session is suspended")
 		}
 		return ti, nil

@@ -28,6 +28,12 @@ func (st *store) standingOf(ctx context.Context, residentID string) (Standing, e
 	return s, st.get(ctx, "standing", residentID, &s)
 }
 
+// suspended tells whether the resident's card is suspended.
+func (st *store) suspended(ctx context.Context, residentID string) bool {
+	s, err := st.standingOf(ctx, residentID)
+	return err == nil && s.Suspended
+}
+
 func (st *store) updateStanding(ctx context.Context, residentID string, now time.Time, f func(*Standing)) error {
 	s, err := st.standingOf(ctx, residentID)
 	if err != nil {

@@ -394,8 +394,7 @@ func (s *storage) suspended(ctx context.Context, sub string) bool {
 	if err := s.st.get(ctx, "subjects", sub, &m); err != nil {
 		return false
 	}
-	st, err := s.st.standingOf(ctx, m.ResidentID)
-	return err == nil && st.Suspended
+	return s.st.suspended(ctx, m.ResidentID)
 }
 
 func (s *storage) revokeFamily(ctx context.Context, family string) error {
