@@ -93,8 +93,6 @@ type FamilyScreen struct {
 	status  *widget.Label
 	root    fyne.CanvasObject
 	async   func(func())
-	// Revoke is the last "end" button built (tests).
-	lastRevoke *widget.Button
 }
 
 // NewFamilyScreen builds the screen; onActed runs after the switch to
@@ -216,7 +214,6 @@ func (s *FamilyScreen) grantCard(g ProxyGrant, iAct bool) fyne.CanvasObject {
 			d.Show()
 			d.Resize(fyne.NewSize(520, 0))
 		}
-		s.lastRevoke = end
 		buttons = append(buttons, end)
 	}
 	if len(buttons) > 0 { // first: with large text the list of scopes is long
@@ -227,7 +224,6 @@ func (s *FamilyScreen) grantCard(g ProxyGrant, iAct bool) fyne.CanvasObject {
 
 func (s *FamilyScreen) show(rel Relations, trail []string) {
 	tr := s.tr
-	s.lastRevoke = nil
 	iAct := []fyne.CanvasObject{heading(tr.T("proxy.list.i_act_for"))}
 	for _, g := range rel.IActFor {
 		iAct = append(iAct, s.grantCard(g, true))
@@ -351,9 +347,3 @@ func (s *FamilyScreen) showInvitation(inv Invitation) {
 	d.Show()
 	d.Resize(fyne.NewSize(520, 0)) // the explanation reads in lines, not a column
 }
-
-// Text is every text the screen shows (tests).
-func (s *FamilyScreen) Text() []string { return texts(s.root) }
-
-// LastRevoke is the last "end" button (tests).
-func (s *FamilyScreen) LastRevoke() *widget.Button { return s.lastRevoke }
