@@ -69,7 +69,22 @@ type Application struct {
 	// Sources says where each field's value came from (card,
 	// residence-record, answer, typed…), for the clerk and the resident.
 	Sources map[string]string `json:"sources,omitempty"`
+	// Kind is "" for a new application, KindCorrection for one that
+	// replaces an earlier application of the same procedure, KindWithdrawal
+	// for one that takes an earlier application back (the procedure no
+	// longer applies: Fields then carry only the reason).
+	Kind string `json:"kind,omitempty"`
+	// Corrects is the receipt number of the earlier application a
+	// correction or withdrawal refers to (the intake's own receipt, of the
+	// same resident and procedure, not already corrected or withdrawn).
+	Corrects string `json:"corrects,omitempty"`
 }
+
+// Kinds of an application.
+const (
+	KindCorrection = "correction"
+	KindWithdrawal = "withdrawal"
+)
 
 // Receipt is the intake's answer for one application.
 type Receipt struct {
@@ -78,6 +93,13 @@ type Receipt struct {
 	Status    string    `json:"status"`
 	Note      string    `json:"note,omitempty"`
 	Updated   time.Time `json:"updated"`
+	// Kind and Corrects are the application's (a correction or a
+	// withdrawal, and the receipt it refers to).
+	Kind     string `json:"kind,omitempty"`
+	Corrects string `json:"corrects,omitempty"`
+	// CorrectedBy is the receipt of the later correction or withdrawal
+	// that replaced this one (its status is then superseded or withdrawn).
+	CorrectedBy string `json:"corrected_by,omitempty"`
 }
 
 // Statuses of a receipt, in the order they usually come.
@@ -87,9 +109,13 @@ const (
 	StatusNeedsInfo = "needs-information"
 	StatusCompleted = "completed"
 	StatusRejected  = "rejected"
+	// StatusSuperseded: a later correction replaced this application.
+	StatusSuperseded = "superseded"
+	// StatusWithdrawn: a later withdrawal took this application back.
+	StatusWithdrawn = "withdrawn"
 )
 
-// Statuses lists every status.
+// Statuses lists every status staff can set.
 var Statuses = []string{StatusReceived, StatusInReview, StatusNeedsInfo, StatusCompleted, StatusRejected}
 
 // SubmitResponse is the intake's answer to a submission (the same for a
@@ -119,11 +145,15 @@ const (
 	CodeUnknownForm   failure.Code = "BUNDLE-PROCEDURE"     // a procedure the municipality does not take online
 	CodePresentations failure.Code = "BUNDLE-PRESENTATION"  // an attached certificate does not verify
 	CodeSubmit        failure.Code = "BUNDLE-SUBMIT-FAILED" // the intake could not be reached or failed; nothing was filed twice
+	CodeNotOpen       failure.Code = "BUNDLE-NOT-OPEN"      // filed before the procedure's online window opens
+	CodeClosed        failure.Code = "BUNDLE-CLOSED"        // filed after the procedure's online window closed: the counter takes it
+	CodeImplausible   failure.Code = "BUNDLE-IMPLAUSIBLE"   // a field cannot be right (a child not yet born, a move years ahead, an address of one letter)
+	CodeCorrection    failure.Code = "BUNDLE-CORRECTION"    // a correction or withdrawal refers to no receipt of this resident and procedure, or to one already replaced
 )
 
 // Codes lists the bundle failure codes.
 var Codes = failure.Register("protocol/bundle", CodeMalformed, CodeSignature, CodeCertRevoked, CodeCertExpired,
-	CodeNotYours, CodeIdempotency, CodeUnknownForm, CodePresentations, CodeSubmit)
+	CodeNotYours, CodeIdempotency, CodeUnknownForm, CodePresentations, CodeSubmit, CodeNotOpen, CodeClosed, CodeImplausible, CodeCorrection)
 
 var idPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{22,64}$`)
 
