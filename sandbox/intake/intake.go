@@ -5,8 +5,13 @@
 // validity and revocation (the CA's CRL, and the certificates the sandbox
 // revoked because an address changed), files each procedure once — the
 // bundle id is the idempotency key — and issues one receipt per procedure.
+// It enforces on its own when each procedure is taken online and what a
+// field can plausibly hold (rules.go). A correction or withdrawal refers to
+// an earlier receipt of the same resident and procedure, which it
+// supersedes or withdraws in the same step as it is filed.
 // Receipts move through statuses (received → in review → needs information
-// → completed / rejected), each change audited; staff are simulated by
+// → completed / rejected; superseded and withdrawn only by a later
+// application), each change audited; staff are simulated by
 // `madoguchi sandbox admin set-status`, and in the demo by a timer.
 package intake
 
@@ -124,7 +129,32 @@ func Open(dataDir string) (*Intake, error) {
 			return nil, fmt.Errorf("intake: schema: %w", err)
 		}
 	}
+	// columns added since the first version: an older intake.db gets them
+	// (empty) when it is opened
+	for _, c := range [][2]string{{"kind", "TEXT NOT NULL DEFAULT ''"}, {"corrects", "TEXT NOT NULL DEFAULT ''"}, {"corrected_by", "TEXT NOT NULL DEFAULT ''"}} {
+		if err := addColumn(db, "receipts", c[0], c[1]); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("intake: schema: %w", err)
+		}
+	}
 	return &Intake{db: db, now: time.Now}, nil
+}
+
+// addColumn adds a column to a table that lacks it (also when another
+// process, e.g. `sandbox admin` beside the sandbox, added it meanwhile).
+func addColumn(db *sql.DB, table, column, decl string) error {
+	var n int
+	if err := db.QueryRow(`SELECT COUNT(*) FROM pragma_table_info(?) WHERE name=?`, table, column).Scan(&n); err != nil {
+		return err
+	}
+	if n > 0 {
+		return nil
+	}
+	_, err := db.Exec(`ALTER TABLE ` + table + ` ADD COLUMN ` + column + ` ` + decl)
+	if err != nil && strings.Contains(err.Error(), "duplicate column name") {
+		return nil
+	}
+	return err
 }
 
 // Close closes the database.
@@ -280,7 +310,7 @@ func (in *Intake) submit(w http.ResponseWriter, r *http.Request) {
 	}
 	res, status, err := in.file(r.Context(), signed)
 	if err != nil {
-		refuse(w, status, codeOf(err, bundle.CodeSubmit), err.Error())
+		refuse(w, status, codeOf(err, bundle.CodeSubmit), describe(err))
 		return
 	}
 	for _, a := range b.Applications {
@@ -327,7 +357,10 @@ func (in *Intake) seen(ctx context.Context, s *bundle.Signed) bool {
 
 // file records the bundle and its receipts once: a repeated bundle gets
 // its first receipts back (200, Repeated); the same id with other content
-// is refused (409).
+// is refused (409). A new bundle must keep the rules (its procedures'
+// windows and plausible fields, 422), and its corrections and withdrawals
+// must refer to receipts they can replace (409/422); the receipts they
+// replace are superseded or withdrawn in the same transaction.
 func (in *Intake) file(ctx context.Context, s *bundle.Signed) (*bundle.SubmitResponse, int, error) {
 	in.mu.Lock()
 	defer in.mu.Unlock()
@@ -352,6 +385,12 @@ func (in *Intake) file(ctx context.Context, s *bundle.Signed) (*bundle.SubmitRes
 		return nil, http.StatusInternalServerError, err
 	}
 	now := in.now()
+	if err := checkRules(&s.Bundle, today(now)); err != nil {
+		return nil, http.StatusUnprocessableEntity, err
+	}
+	if status, err := checkCorrections(ctx, tx, &s.Bundle); err != nil {
+		return nil, status, err
+	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO bundles(id, subject, sha256, signer_serial, received) VALUES(?,?,?,?,?)`,
 		s.Bundle.ID, s.Bundle.Subject, hash, s.Chain[0].SerialNumber.Text(16), now.Unix()); err != nil {
 		return nil, http.StatusInternalServerError, err
@@ -363,14 +402,20 @@ func (in *Intake) file(ctx context.Context, s *bundle.Signed) (*bundle.SubmitRes
 		n++
 		number := fmt.Sprintf("SBX-%s-%06d", now.Format("20060102"), n)
 		fields, _ := json.Marshal(a.Fields)
-		if _, err := tx.ExecContext(ctx, `INSERT INTO receipts(number, bundle, subject, procedure, status, fields, updated) VALUES(?,?,?,?,?,?,?)`,
-			number, s.Bundle.ID, s.Bundle.Subject, a.Procedure, bundle.StatusReceived, string(fields), now.Unix()); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO receipts(number, bundle, subject, procedure, status, fields, updated, kind, corrects) VALUES(?,?,?,?,?,?,?,?,?)`,
+			number, s.Bundle.ID, s.Bundle.Subject, a.Procedure, bundle.StatusReceived, string(fields), now.Unix(), a.Kind, a.Corrects); err != nil {
 			return nil, http.StatusInternalServerError, err
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO audit(receipt, status, note, at) VALUES(?,?,?,?)`, number, bundle.StatusReceived, "", now.Unix()); err != nil {
 			return nil, http.StatusInternalServerError, err
 		}
-		res.Receipts = append(res.Receipts, bundle.Receipt{Procedure: a.Procedure, Number: number, Status: bundle.StatusReceived, Updated: now})
+		if a.Kind != "" {
+			if err := replace(ctx, tx, a, number, now); err != nil {
+				return nil, http.StatusInternalServerError, err
+			}
+		}
+		res.Receipts = append(res.Receipts, bundle.Receipt{Procedure: a.Procedure, Number: number, Status: bundle.StatusReceived, Updated: now,
+			Kind: a.Kind, Corrects: a.Corrects})
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, http.StatusInternalServerError, err
@@ -400,7 +445,7 @@ type querier interface {
 }
 
 func receiptsWhere(ctx context.Context, db querier, where string, args ...any) ([]bundle.Receipt, error) {
-	rows, err := db.QueryContext(ctx, `SELECT procedure, number, status, note, updated FROM receipts WHERE `+where+` ORDER BY number`, args...)
+	rows, err := db.QueryContext(ctx, `SELECT procedure, number, status, note, updated, kind, corrects, corrected_by FROM receipts WHERE `+where+` ORDER BY number`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -409,7 +454,7 @@ func receiptsWhere(ctx context.Context, db querier, where string, args ...any) (
 	for rows.Next() {
 		var rc bundle.Receipt
 		var at int64
-		if err := rows.Scan(&rc.Procedure, &rc.Number, &rc.Status, &rc.Note, &at); err != nil {
+		if err := rows.Scan(&rc.Procedure, &rc.Number, &rc.Status, &rc.Note, &at, &rc.Kind, &rc.Corrects, &rc.CorrectedBy); err != nil {
 			return nil, err
 		}
 		rc.Updated = time.Unix(at, 0)
@@ -421,7 +466,12 @@ func receiptsWhere(ctx context.Context, db querier, where string, args ...any) (
 // SetStatus moves a receipt on, as municipal staff would, with an audit
 // entry. Completing an address change (moving-out or moving-in) revokes
 // the signature certificate that signed it, as the JPKI does on a move.
+// Superseded and withdrawn are set only by a later correction or
+// withdrawal, and a receipt so replaced moves no more.
 func (in *Intake) SetStatus(ctx context.Context, number, status, note string) error {
+	if replaced(status) {
+		return fmt.Errorf("intake: %s is set by the resident's correction or withdrawal, not by staff", status)
+	}
 	if !slices.Contains(bundle.Statuses, status) {
 		return fmt.Errorf("intake: unknown status %q (one of %v)", status, bundle.Statuses)
 	}
@@ -431,13 +481,17 @@ func (in *Intake) SetStatus(ctx context.Context, number, status, note string) er
 		return err
 	}
 	defer tx.Rollback()
-	var procedure, serial string
-	err = tx.QueryRowContext(ctx, `SELECT r.procedure, b.signer_serial FROM receipts r JOIN bundles b ON b.id = r.bundle WHERE r.number=?`, number).Scan(&procedure, &serial)
+	var procedure, serial, current, by string
+	err = tx.QueryRowContext(ctx, `SELECT r.procedure, b.signer_serial, r.status, r.corrected_by FROM receipts r JOIN bundles b ON b.id = r.bundle WHERE r.number=?`,
+		number).Scan(&procedure, &serial, &current, &by)
 	if errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("intake: no receipt %s", number)
 	}
 	if err != nil {
 		return err
+	}
+	if replaced(current) {
+		return fmt.Errorf("intake: receipt %s is %s (by %s): it moves no more", number, current, by)
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE receipts SET status=?, note=?, updated=? WHERE number=?`, status, note, now.Unix(), number); err != nil {
 		return err
@@ -509,6 +563,15 @@ func (in *Intake) advance(every time.Duration, s *idp.Server) {
 			}
 		}
 	}
+}
+
+// describe is a refusal's description: a failure's own words (its code
+// goes beside it), else the error.
+func describe(err error) string {
+	if e, ok := failure.As(err); ok && e.Detail != "" && e.Err == nil {
+		return e.Detail
+	}
+	return err.Error()
 }
 
 // codeOf is the wire code of err: its failure code, else fallback.

@@ -28,21 +28,42 @@ type municipality struct {
 	srv  *idp.Server
 	http *http.Client
 	tok  *sso.Tokens
+	// now is the intake's clock: the default bundle's dates are today's
+	// in Japan by it
+	now func() time.Time
 }
 
 func start(t *testing.T, scopes []string) *municipality {
 	t.Helper()
-	s, err := idp.Start(idp.Config{Addr: "127.0.0.1:0", DataDir: t.TempDir(), Mount: []func(*idp.Server, *http.ServeMux) error{intake.Mount}})
+	return startWith(t, scopes, intake.Options{})
+}
+
+// startWith starts the municipality with intake options (a fixed clock)
+// and signs yamada-taro in.
+func startWith(t *testing.T, scopes []string, o intake.Options) *municipality {
+	t.Helper()
+	s, err := idp.Start(idp.Config{Addr: "127.0.0.1:0", DataDir: t.TempDir(), Mount: []func(*idp.Server, *http.ServeMux) error{intake.MountWith(o)}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
+	m := &municipality{srv: s, now: o.Now}
+	if m.now == nil {
+		m.now = time.Now
+	}
+	return m.as(t, scopes, "yamada-taro")
+}
+
+// as is the same municipality with another resident signed in.
+func (m *municipality) as(t *testing.T, scopes []string, resident string) *municipality {
+	t.Helper()
+	s := m.srv
 	p := sso.Profile{Issuer: s.Issuer, ClientID: idp.AppClientID, Scopes: scopes, CAFile: s.CAFile}
 	c, err := sso.New(context.Background(), p)
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, _ := fixtures.ByID("yamada-taro")
+	r, _ := fixtures.ByID(resident)
 	vc, _ := vcard.New(r)
 	tok, err := c.Login(context.Background(), sso.CardSigner{Session: card.NewSession(inproc.NewTransport(vc)),
 		Prompt: func(context.Context, card.Secret, int) (card.PIN, bool, error) {
@@ -52,11 +73,17 @@ func start(t *testing.T, scopes []string) *municipality {
 		t.Fatal(err)
 	}
 	hc, _ := p.HTTPClient()
-	return &municipality{srv: s, http: hc, tok: tok}
+	return &municipality{srv: s, http: hc, tok: tok, now: m.now}
+}
+
+// day is today in Japan by the intake's clock, moved by n days.
+func (m *municipality) day(n int) string {
+	return m.now().In(time.FixedZone("JST", 9*60*60)).AddDate(0, 0, n).Format(time.DateOnly)
 }
 
 // signed is a bundle signed with a fixture resident's signature key, as the
-// card would sign it.
+// card would sign it: by default a moving-out notice and leaving National
+// Health Insurance, moving out today.
 func (m *municipality) signed(t *testing.T, signer string, mutate func(*bundle.Bundle)) (string, *bundle.Bundle) {
 	t.Helper()
 	r, _ := fixtures.ByID(signer)
@@ -70,8 +97,9 @@ func (m *municipality) signed(t *testing.T, signer string, mutate func(*bundle.B
 	b := &bundle.Bundle{Version: bundle.Version, ID: bundle.NewID(), Event: "moving", Municipality: m.srv.Issuer,
 		Subject: m.tok.Claims.Subject, CreatedAt: time.Now().UTC().Truncate(time.Second),
 		Applications: []bundle.Application{
-			{Procedure: "moving-out-notice", Fields: map[string]any{"name": r.Name, "move_date": "2026-12-20"}, Sources: map[string]string{"name": "card"}},
-			{Procedure: "nhi-loss", Fields: map[string]any{"name": r.Name}},
+			{Procedure: "moving-out-notice", Fields: map[string]any{"name": r.Name, "move_out_date": m.day(0), "new_postal_code": "1000013",
+				"new_address_line": "霞が関二丁目1番2号"}, Sources: map[string]string{"name": "card"}},
+			{Procedure: "nhi-loss", Fields: map[string]any{"name": r.Name, "move_out_date": m.day(0)}},
 		}}
 	if mutate != nil {
 		mutate(b)
