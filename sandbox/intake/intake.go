@@ -386,6 +386,9 @@ func (in *Intake) file(ctx context.Context, s *bundle.Signed) (*bundle.SubmitRes
 	}
 	now := in.now()
 	if err := checkRules(&s.Bundle, today(now)); err != nil {
+		if err.Code == bundle.CodeMalformed {
+			return nil, http.StatusBadRequest, err
+		}
 		return nil, http.StatusUnprocessableEntity, err
 	}
 	if status, err := checkCorrections(ctx, tx, &s.Bundle); err != nil {
