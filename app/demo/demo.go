@@ -137,19 +137,26 @@ const sandboxRules = `{
 // Serve starts the sandbox municipality: its OpenID Provider with card
 // login, the certificate service and verifier, the application intake
 // (whose receipts move on by themselves every advance, when set) and the
-// proxy registry.
+// proxy registry. The demo's family is seeded once the registry is open:
+// a failure to seed it fails the start (the README's journeys need it).
 func Serve(addr, dataDir string, advance time.Duration) (*idp.Server, error) {
+	var reg *registry.Registry
 	return idp.Start(idp.Config{Addr: addr, DataDir: dataDir, Mount: []func(*idp.Server, *http.ServeMux) error{
-		issuer.Mount, intake.MountWith(intake.Options{Advance: advance}), registry.MountWith(seedFamily)}})
+		issuer.Mount, intake.MountWith(intake.Options{Advance: advance}), registry.MountWith(func(r *registry.Registry) { reg = r }),
+		func(*idp.Server, *http.ServeMux) error { return seedFamily(reg) }}})
 }
 
 // seedFamily registers the demo's family: 佐藤健二 acts for his mother
 // 佐藤ハナ (84) — her residence record, her moving-out notice, its status,
-// her address and household.
-func seedFamily(r *registry.Registry) {
-	_ = r.Seed(context.Background(), idp.ResidentID("sato-hana"), idp.ResidentID("sato-kenji"),
+// her address and household. Neither needs to have signed in before: the
+// provider knows every resident's subject from the start.
+func seedFamily(r *registry.Registry) error {
+	if err := r.Seed(context.Background(), idp.ResidentID("sato-hana"), idp.ResidentID("sato-kenji"),
 		[]string{proxy.CertScope("residence"), proxy.FileScope("moving-out-notice"), proxy.ScopeProtected, proxy.ScopeStatus},
-		"引っ越しの手続き / the move")
+		"引っ越しの手続き / the move"); err != nil {
+		return fmt.Errorf("demo family: %w", err)
+	}
+	return nil
 }
 
 // StartMunicipality runs the sandbox municipality in-process on a free

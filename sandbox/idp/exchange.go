@@ -31,7 +31,8 @@ import (
 type Delegations interface {
 	// Delegate finds the active grant by which proxyResident may act for
 	// principalResident: its id, scopes and end, or a failure with a
-	// protocol/proxy code.
+	// protocol/proxy code (and the id of the grant that refuses, when there
+	// is one between them).
 	Delegate(ctx context.Context, principalResident, proxyResident string) (grantID string, scopes []string, expires time.Time, err error)
 	// Check re-checks a grant: still active, not expired, cards unchanged.
 	Check(ctx context.Context, grantID string) error
@@ -124,15 +125,18 @@ func (s *storage) ValidateTokenExchangeRequest(ctx context.Context, req op.Token
 	if principal.ResidentID == actor.ResidentID {
 		return refusal(oidc.ErrInvalidRequest(), proxy.CodeSelf, "you act for yourself with your own sign-in")
 	}
+	asked := req.GetScopes()
 	grant, scopes, ends, err := s.delegations.Delegate(ctx, principal.ResidentID, actor.ResidentID)
 	if err != nil {
 		code := failure.CodeOf(err)
 		if code == "" {
 			code = proxy.CodeNoGrant
+			err = failure.New(code, err.Error())
 		}
+		// a refused attempt to act for her is hers to see, like any act
+		s.delegations.Record(ctx, principal.ResidentID, actor.ResidentID, grant, "exchange", strings.Join(asked, " "), err)
 		return refusal(oidc.ErrAccessDenied(), code, "the grant does not allow acting now")
 	}
-	asked := req.GetScopes()
 	var allowed []string
 	for _, sc := range scopes {
 		if proxy.ForAudience(aud[0], sc) && (len(asked) == 0 || slices.Contains(asked, sc)) {

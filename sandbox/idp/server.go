@@ -354,14 +354,18 @@ func ResidentID(fixtureID string) string { return "res-" + fixtureID }
 // seed registers the app client and the fixture residents (with their auth
 // certificates) when missing. Residents are keyed by a registry ID, so a
 // renewed certificate maps to the same resident (and the same subject).
+// Each resident's subject at each client is registered with them: a
+// resident is someone others may act for (a proxy's requested_subject)
+// before they ever sign in themselves.
 func (s *Server) seed(ctx context.Context) error {
-	for _, c := range []clientRecord{
+	clients := []clientRecord{
 		{ID: AppClientID, Native: true, AllowedScopes: AppScopes, TokenExchange: true,
 			RedirectURIs:           []string{"http://127.0.0.1/callback"},
 			PostLogoutRedirectURIs: []string{"http://127.0.0.1/signed-out"}},
 		{ID: IntakeClientID, Native: true, AllowedScopes: append(slices.Clone(AppScopes), "mynumber"),
 			RedirectURIs: []string{"http://127.0.0.1/callback"}},
-	} {
+	}
+	for _, c := range clients {
 		// registrations follow the code (the sandbox's data may predate them)
 		if err := s.store.put(ctx, "clients", c.ID, "", c, time.Time{}); err != nil {
 			return err
@@ -384,6 +388,11 @@ func (s *Server) seed(ctx context.Context) error {
 			NameKana: r.NameKana, AltName: r.AltName}
 		if err := s.store.put(ctx, "residents", res.ID, "", res, time.Time{}); err != nil {
 			return err
+		}
+		for _, c := range clients {
+			if _, err := s.storage.registerSubject(ctx, res.ID, c.ID); err != nil {
+				return err
+			}
 		}
 		if err := s.store.put(ctx, "certs", certKey(cert), res.ID, map[string]string{"resident_id": res.ID}, time.Time{}); err != nil {
 			return err

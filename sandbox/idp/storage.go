@@ -212,6 +212,17 @@ func (s *storage) pairwiseSubject(residentID, clientID string) string {
 	return strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(m.Sum(nil))[:26])
 }
 
+// registerSubject records a resident's pairwise subject at a client, so
+// that the subject resolves back to the resident (token exchange, every
+// service): for every registered resident at every registered client, not
+// only once they signed in — a principal who never signed in at this client
+// is named by that subject all the same (a grant's principal, a proxy's
+// requested_subject).
+func (s *storage) registerSubject(ctx context.Context, residentID, clientID string) (string, error) {
+	sub := s.pairwiseSubject(residentID, clientID)
+	return sub, s.st.put(ctx, "subjects", sub, "", subject{ResidentID: residentID, ClientID: clientID}, time.Time{})
+}
+
 func (s *storage) CreateAuthRequest(ctx context.Context, r *oidc.AuthRequest, _ string) (op.AuthRequest, error) {
 	if r.State == "" {
 		return nil, oidc.ErrInvalidRequest().WithDescription("state is required")
@@ -299,12 +310,13 @@ func (s *storage) completeLogin(ctx context.Context, id, residentID string) (*au
 	if a.IsDone {
 		return nil, errors.New("authorization request already completed")
 	}
-	a.Subject = s.pairwiseSubject(residentID, a.ClientID)
 	a.AuthTime = s.now()
 	a.IsDone = true
-	if err := s.st.put(ctx, "subjects", a.Subject, "", subject{ResidentID: residentID, ClientID: a.ClientID}, time.Time{}); err != nil {
+	sub, err := s.registerSubject(ctx, residentID, a.ClientID)
+	if err != nil {
 		return nil, err
 	}
+	a.Subject = sub
 	return &a, s.st.put(ctx, "auth_requests", a.ID, "", &a, s.now().Add(5*time.Minute))
 }
 

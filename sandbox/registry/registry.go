@@ -163,7 +163,9 @@ func (r *Registry) status(ctx context.Context, g *grant) string {
 	return proxy.StatusActive
 }
 
-// Delegate implements idp.Delegations: the newest grant between the two.
+// Delegate implements idp.Delegations: the newest active grant between the
+// two; refused, the newest grant between them that refuses (the refusal
+// goes to the principal's trail under it).
 func (r *Registry) Delegate(ctx context.Context, principal, proxyResident string) (string, []string, time.Time, error) {
 	rows, err := r.db.QueryContext(ctx, `SELECT id FROM grants WHERE principal=? AND proxy=? ORDER BY rowid DESC`, principal, proxyResident)
 	if err != nil {
@@ -177,6 +179,7 @@ func (r *Registry) Delegate(ctx context.Context, principal, proxyResident string
 	}
 	rows.Close()
 	var first error
+	var refusing string
 	for _, id := range ids {
 		g, err := r.get(ctx, id)
 		if err != nil {
@@ -185,13 +188,13 @@ func (r *Registry) Delegate(ctx context.Context, principal, proxyResident string
 		if st := r.status(ctx, g); st == proxy.StatusActive {
 			return g.ID, g.Scopes, g.Expires, nil
 		} else if first == nil {
-			first = failure.Newf(proxy.StatusCode(st), "grant %s is %s", g.ID, st)
+			first, refusing = failure.Newf(proxy.StatusCode(st), "grant %s is %s", g.ID, st), g.ID
 		}
 	}
 	if first == nil {
 		first = failure.New(proxy.CodeNoGrant, "no grant between these two people")
 	}
-	return "", nil, time.Time{}, first
+	return refusing, nil, time.Time{}, first
 }
 
 // Check implements idp.Delegations.
@@ -207,24 +210,28 @@ func (r *Registry) Check(ctx context.Context, id string) error {
 }
 
 // Record implements idp.Delegations.
-// An allowed "exchange" (acting began) is written once an hour per grant
-// and scopes: the app renews its 5-minute tokens, and a long session would
-// bury the acts in renewals. Every act itself is written.
+// What happens to tokens rather than acts — acting began ("exchange"), or a
+// token refused ("exchange", "use") — is written once an hour per actor,
+// grant, scopes and answer: the app renews its 5-minute tokens and polls
+// the status, and a long session (or a window still acting after the grant
+// ended) would bury the acts in repeats. Every act itself, allowed or
+// refused, is written, and so is the first of each token refusal.
 func (r *Registry) Record(ctx context.Context, principal, actor, grantID, action, detail string, err error) {
 	allowed := 0
 	if err == nil {
 		allowed = 1
 	}
-	if action == "exchange" && err == nil {
+	code := string(failure.CodeOf(err))
+	if action == "exchange" || action == "use" {
 		var n int
-		r.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM audit WHERE grant_id=? AND action='exchange' AND allowed=1 AND detail=? AND at > ?`,
-			grantID, detail, r.now().Add(-time.Hour).Unix()).Scan(&n)
+		r.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM audit WHERE principal=? AND actor=? AND grant_id=? AND action=? AND detail=? AND allowed=? AND code=? AND at > ?`,
+			principal, actor, grantID, action, detail, allowed, code, r.now().Add(-time.Hour).Unix()).Scan(&n)
 		if n > 0 {
 			return
 		}
 	}
 	_, _ = r.db.ExecContext(ctx, `INSERT INTO audit(principal, grant_id, actor, action, detail, allowed, code, at) VALUES(?,?,?,?,?,?,?,?)`,
-		principal, grantID, actor, action, detail, allowed, string(failure.CodeOf(err)), r.now().Unix())
+		principal, grantID, actor, action, detail, allowed, code, r.now().Unix())
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
