@@ -4,18 +4,13 @@ import (
 	"crypto/x509"
 	"encoding/asn1"
 	"strconv"
+
+	"madoguchi/protocol/mynacard"
 )
 
-// JPKI subjectAltName OtherName type identifiers of the signature certificate.
-var (
-	OIDJPKIName       = asn1.ObjectIdentifier{1, 2, 392, 200149, 8, 5, 5, 1}
-	OIDJPKIAltName    = asn1.ObjectIdentifier{1, 2, 392, 200149, 8, 5, 5, 2}
-	OIDJPKISex        = asn1.ObjectIdentifier{1, 2, 392, 200149, 8, 5, 5, 3}
-	OIDJPKIBirth      = asn1.ObjectIdentifier{1, 2, 392, 200149, 8, 5, 5, 4}
-	OIDJPKIAddress    = asn1.ObjectIdentifier{1, 2, 392, 200149, 8, 5, 5, 5}
-	OIDJPKIAltAddress = asn1.ObjectIdentifier{1, 2, 392, 200149, 8, 5, 5, 6}
-	oidSubjectAltName = asn1.ObjectIdentifier{2, 5, 29, 17}
-)
+// oidSubjectAltName is the X.509 subjectAltName extension (RFC 5280); the
+// OtherName type identifiers in it are the card's (protocol/mynacard).
+var oidSubjectAltName = asn1.ObjectIdentifier{2, 5, 29, 17}
 
 // JPKIIdentity is what the signature certificate says about its holder.
 type JPKIIdentity struct {
@@ -25,50 +20,6 @@ type JPKIIdentity struct {
 	BirthDate  string `json:"birth_date"` // YYYYMMDD
 	Address    string `json:"address"`
 	AltAddress string `json:"alt_address,omitempty"`
-}
-
-type otherName struct {
-	TypeID asn1.ObjectIdentifier
-	Value  asn1.RawValue // [0] EXPLICIT, built by hand
-}
-
-// MarshalJPKISubjectAltName encodes the identity as a subjectAltName
-// extension value of OtherNames (UTF8String values). Used by the sandbox CA.
-func MarshalJPKISubjectAltName(id JPKIIdentity) ([]byte, error) {
-	var names []asn1.RawValue
-	add := func(oid asn1.ObjectIdentifier, v string) error {
-		if v == "" {
-			return nil
-		}
-		val, err := asn1.MarshalWithParams(v, "utf8")
-		if err != nil {
-			return err
-		}
-		on, err := asn1.Marshal(otherName{TypeID: oid,
-			Value: asn1.RawValue{Class: asn1.ClassContextSpecific, Tag: 0, IsCompound: true, Bytes: val}})
-		if err != nil {
-			return err
-		}
-		// OtherName is [0] IMPLICIT in GeneralName: retag the SEQUENCE.
-		var seq asn1.RawValue
-		if _, err := asn1.Unmarshal(on, &seq); err != nil {
-			return err
-		}
-		names = append(names, asn1.RawValue{Class: asn1.ClassContextSpecific, Tag: 0, IsCompound: true, Bytes: seq.Bytes})
-		return nil
-	}
-	for _, f := range []struct {
-		oid asn1.ObjectIdentifier
-		v   string
-	}{
-		{OIDJPKIName, id.Name}, {OIDJPKIAltName, id.AltName}, {OIDJPKISex, strconv.Itoa(id.Sex)},
-		{OIDJPKIBirth, id.BirthDate}, {OIDJPKIAddress, id.Address}, {OIDJPKIAltAddress, id.AltAddress},
-	} {
-		if err := add(f.oid, f.v); err != nil {
-			return nil, err
-		}
-	}
-	return asn1.Marshal(names)
 }
 
 // ParseJPKIIdentity reads the holder's identity from a signature certificate.
@@ -101,19 +52,18 @@ func ParseJPKIIdentity(cert *x509.Certificate) (JPKIIdentity, error) {
 			if _, err := asn1.Unmarshal(wrapped.Bytes, &s); err != nil {
 				return id, dataErr("OtherName value is not a string")
 			}
-			on := otherName{TypeID: oid}
 			switch {
-			case on.TypeID.Equal(OIDJPKIName):
+			case oid.Equal(mynacard.OIDJPKIName):
 				id.Name = s
-			case on.TypeID.Equal(OIDJPKIAltName):
+			case oid.Equal(mynacard.OIDJPKIAltName):
 				id.AltName = s
-			case on.TypeID.Equal(OIDJPKISex):
+			case oid.Equal(mynacard.OIDJPKISex):
 				id.Sex, _ = strconv.Atoi(s)
-			case on.TypeID.Equal(OIDJPKIBirth):
+			case oid.Equal(mynacard.OIDJPKIBirth):
 				id.BirthDate = s
-			case on.TypeID.Equal(OIDJPKIAddress):
+			case oid.Equal(mynacard.OIDJPKIAddress):
 				id.Address = s
-			case on.TypeID.Equal(OIDJPKIAltAddress):
+			case oid.Equal(mynacard.OIDJPKIAltAddress):
 				id.AltAddress = s
 			}
 		}
