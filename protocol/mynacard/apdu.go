@@ -73,7 +73,7 @@ const (
 	SWUnknown              uint16 = 0x6F00
 )
 
-// Command builders with the exact APDUs of shared/CARD.md.
+// Command builders with the exact APDUs of docs/domain/card.md.
 
 // SelectDF selects an application by AID: 00 A4 04 0C Lc AID.
 func SelectDF(aid []byte) Command {

@@ -1,4 +1,4 @@
-// Package mynacard owns the My Number card's wire format (shared/CARD.md):
+// Package mynacard owns the My Number card's wire format (docs/domain/card.md):
 // application identifiers, elementary files, status words, data-object tags,
 // the command APDUs, the BER-TLV codec and the JPKI token strings. Both the
 // card client (auth/card) and the virtual card (sandbox/card) are built on
@@ -6,7 +6,7 @@
 // mirrored on the other.
 package mynacard
 
-// Application identifiers (shared/CARD.md).
+// Application identifiers (docs/domain/card.md).
 var (
 	AIDJPKI         = []byte{0xD3, 0x92, 0xF0, 0x00, 0x26, 0x01, 0x00, 0x00, 0x00, 0x01}
 	AIDInputSupport = []byte{0xD3, 0x92, 0x10, 0x00, 0x31, 0x00, 0x01, 0x01, 0x04, 0x08}

@@ -7,7 +7,7 @@ import (
 	"testing"
 )
 
-// The exact APDUs of shared/CARD.md.
+// The exact APDUs of docs/domain/card.md.
 func TestCommandBytes(t *testing.T) {
 	for _, c := range []struct {
 		name string

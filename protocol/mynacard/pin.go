@@ -1,6 +1,6 @@
 package mynacard
 
-// PINFormat is what the card accepts as a secret (shared/CARD.md): the
+// PINFormat is what the card accepts as a secret (docs/domain/card.md): the
 // 4-digit PINs and the 6–16 character signing password (digits and
 // upper-case letters only). The one rule: the client checks it before
 // anything is sent (a typo never costs a try) and the virtual card enforces
