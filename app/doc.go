@@ -3,15 +3,16 @@
 // named. The parts it connects:
 //
 //	app/cli   the command tree (cobra): card, cert, login, whoami, logout,
-//	          doctor, sandbox, version, completion; exit codes; failures
-//	          explained in the person's language, or as JSON
+//	          procedure, applications, proxy, doctor, sandbox, version,
+//	          completion; exit codes; failures explained in the person's
+//	          language, or as JSON
 //	app/gui   window start-up and the services behind the screens (ports
 //	          declared by ui/)
 //	app/demo  the demo's fictional cards and in-process sandbox municipality
 //	          (absent with -tags nosandbox)
 //
-// Business rules live in auth/, account/, wallet/ and store/; this package
-// and its children only connect them.
+// Business rules live in auth/, account/ (with wallet/), procedures/ and
+// store/; this package and its children only connect them.
 package app
 
 import (

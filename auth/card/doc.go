@@ -8,7 +8,8 @@
 // state machine are auth/reader's.
 //
 // It speaks to a card only through Transport, so the same code runs over PC/SC
-// (package pcsc) and over the in-process virtual card (sandbox/card).
+// (package pcsc) and over the virtual card in an in-process reader
+// (sandbox/card/inproc).
 // A PIN or password passed to this package is sent only to the card, never
 // logged or stored, and wiped by the caller-facing helpers after use.
 package card

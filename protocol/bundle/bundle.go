@@ -3,8 +3,10 @@
 // Number card with the signature key. The payload is RFC 8785 canonical
 // JSON; the protected header carries the signature certificate chain
 // (x5c); the bundle's id is the idempotency key, so a retry after a
-// timeout files nothing twice. Shared by the app (which signs and submits)
-// and the sandbox intake (which verifies and issues receipts).
+// timeout files nothing twice. Also the intake's answers: one receipt per
+// procedure and its statuses, corrections and withdrawals referring to an
+// earlier receipt, and the refusal codes. Shared by the app (which signs and
+// submits) and the sandbox intake (which verifies and issues receipts).
 package bundle
 
 import (
