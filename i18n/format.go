@@ -16,14 +16,15 @@ import (
 type era struct {
 	ja, en string
 	start  time.Time
+	first  int // the Gregorian year of the era's year 1 (Meiji 1 is 1868, before the calendar's adoption)
 }
 
 var eras = []era{ // newest first
-	{"令和", "Reiwa", time.Date(2019, 5, 1, 0, 0, 0, 0, JST)},
-	{"平成", "Heisei", time.Date(1989, 1, 8, 0, 0, 0, 0, JST)},
-	{"昭和", "Showa", time.Date(1926, 12, 25, 0, 0, 0, 0, JST)},
-	{"大正", "Taisho", time.Date(1912, 7, 30, 0, 0, 0, 0, JST)},
-	{"明治", "Meiji", time.Date(1873, 1, 1, 0, 0, 0, 0, JST)}, // Gregorian calendar adopted
+	{"令和", "Reiwa", time.Date(2019, 5, 1, 0, 0, 0, 0, JST), 2019},
+	{"平成", "Heisei", time.Date(1989, 1, 8, 0, 0, 0, 0, JST), 1989},
+	{"昭和", "Showa", time.Date(1926, 12, 25, 0, 0, 0, 0, JST), 1926},
+	{"大正", "Taisho", time.Date(1912, 7, 30, 0, 0, 0, 0, JST), 1912},
+	{"明治", "Meiji", time.Date(1873, 1, 1, 0, 0, 0, 0, JST), 1868}, // dates from the Gregorian calendar's adoption
 }
 
 // Wareki is t's Japanese-era date in JST: "令和元年5月1日", "平成31年4月30日".
@@ -40,7 +41,7 @@ func Wareki(t time.Time) string {
 }
 
 func eraYear(t time.Time, e era) string {
-	y := t.Year() - e.start.Year() + 1
+	y := t.Year() - e.first + 1
 	if y == 1 {
 		return "元"
 	}
@@ -52,7 +53,7 @@ func warekiEN(t time.Time) string {
 	t = t.In(JST)
 	for _, e := range eras {
 		if !t.Before(e.start) {
-			return fmt.Sprintf("%s %d", e.en, t.Year()-e.start.Year()+1)
+			return fmt.Sprintf("%s %d", e.en, t.Year()-e.first+1)
 		}
 	}
 	return ""

@@ -178,6 +178,12 @@ func (l *Localizer) Explain(err error) Failure {
 	code := string(e.Code)
 	d := map[string]any{}
 	for k, v := range e.Data {
+		switch x := v.(type) {
+		case Key:
+			v = l.T(string(x))
+		case Localized:
+			v = x.In(l.lang)
+		}
 		d[k] = v
 	}
 	if sec, ok := d["Secret"].(string); ok && sec != "" {

@@ -38,7 +38,7 @@ func (p *Plan) Applications(f Facts, typed map[string]string) ([]bundle.Applicat
 	var pf Prefill
 	for _, it := range p.Items {
 		pr := it.Procedure
-		if pr.Channel != ChannelBundle {
+		if it.Channel != ChannelBundle {
 			continue
 		}
 		a := bundle.Application{Procedure: pr.ID, Fields: map[string]any{}, Sources: map[string]string{}}
@@ -72,6 +72,10 @@ func (p *Plan) Applications(f Facts, typed map[string]string) ([]bundle.Applicat
 
 // value is an input's known value and its source.
 func (p *Plan) value(in Input, f Facts) (any, string, bool) {
+	if d, ok := strings.CutPrefix(in.Source, "date:"); ok {
+		v, ok := p.State.Values[d]
+		return v.Value, v.Source, ok && !isZero(v.Value)
+	}
 	if q, ok := strings.CutPrefix(in.Source, "answer:"); ok {
 		v, ok := p.State.Values[q]
 		if !ok || isZero(v.Value) {
@@ -119,11 +123,22 @@ func (e *Event) EncodeAnswers(a Answers) ([]byte, error) {
 func (p *Plan) Online() []string {
 	var ids []string
 	for _, it := range p.Items {
-		if it.Procedure.Channel == ChannelBundle {
+		if it.Channel == ChannelBundle {
 			ids = append(ids, it.Procedure.ID)
 		}
 	}
 	return slices.Clip(ids)
+}
+
+// NotOpen is the first of the plan's online procedures whose window has
+// not opened yet, with the day it opens (ok false: every one is open).
+func (p *Plan) NotOpen() (id string, opens time.Time, ok bool) {
+	for _, it := range p.Items {
+		if it.Channel == ChannelBundle && it.Window == WindowNotOpen {
+			return it.Procedure.ID, it.Deadline.Opens, true
+		}
+	}
+	return "", time.Time{}, false
 }
 
 // OwnSignature tells whether the plan's procedure id needs the person's own
@@ -151,10 +166,10 @@ type Attachment struct {
 func (p *Plan) Attachments() []Attachment {
 	var out []Attachment
 	for _, it := range p.Items {
-		if it.Procedure.Channel != ChannelBundle {
+		if it.Channel != ChannelBundle {
 			continue
 		}
-		for _, d := range it.Procedure.Documents {
+		for _, d := range it.Documents {
 			if d.Certificate == "" || len(d.Fields) == 0 || d.To != "" {
 				continue
 			}
@@ -185,7 +200,7 @@ type Handoff struct {
 func (p *Plan) Handoffs() []Handoff {
 	var out []Handoff
 	for _, it := range p.Items {
-		for _, d := range it.Procedure.Documents {
+		for _, d := range it.Documents {
 			if d.Certificate != "" && d.To != "" && len(d.Fields) > 0 {
 				out = append(out, Handoff{Procedure: it.Procedure.ID, Attachment: Attachment{Certificate: d.Certificate, Fields: d.Fields}, To: d.To})
 			}

@@ -14,11 +14,15 @@ import (
 	"time"
 
 	"github.com/expr-lang/expr"
+	"github.com/expr-lang/expr/ast"
+	"github.com/expr-lang/expr/parser"
 	"github.com/expr-lang/expr/vm"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"go.yaml.in/yaml/v4"
 
+	"madoguchi/i18n"
 	"madoguchi/i18n/failure"
+	"madoguchi/procedures/postal"
 )
 
 // Text is a text in every shipped language (language tag → text).
@@ -67,9 +71,52 @@ type Event struct {
 	Help  Text `json:"help"`
 	// Date is the question whose answer is the event's date (deadlines
 	// count from it unless a rule names another).
-	Date       string      `json:"date"`
-	Questions  []Question  `json:"questions"`
+	Date      string     `json:"date"`
+	Questions []Question `json:"questions"`
+	// Dates are dates that follow from an answer by law (the day coverage
+	// is lost is the day after the leaving date); forms and deadlines use
+	// them by id like date answers.
+	Dates []DerivedDate `json:"dates,omitempty"`
+	// Checks are rules across answers: when one holds, the answers are
+	// refused, naming the answer to correct and why.
+	Checks     []Check     `json:"checks,omitempty"`
 	Procedures []Procedure `json:"procedures"`
+}
+
+// DerivedDate is a date that follows from a date answer: From plus Days.
+type DerivedDate struct {
+	ID   string `json:"id"`
+	From string `json:"from"`
+	Days int    `json:"days"`
+	// Meaning is what the date is in law (DateMeanings).
+	Meaning string `json:"meaning"`
+	Basis   Text   `json:"basis"`
+}
+
+// Check is a rule across answers (a new job that starts before the old one
+// ends): when If holds, the answers are refused with Text, naming Question.
+type Check struct {
+	ID       string `json:"id"`
+	If       string `json:"if"`
+	Question string `json:"question"`
+	Text     Text   `json:"text"`
+
+	prog *vm.Program
+}
+
+// DateMeanings are the meanings a date on a form may have: every date an
+// input carries names one, so nobody files the last working day as the
+// day coverage is lost.
+var DateMeanings = []string{
+	"move-date",        // the day one starts living at the new address (転入・転居をした日)
+	"move-out-date",    // the day one leaves the old address (転出予定日 / 転出日)
+	"leaving-date",     // the last day of employment (退職日), not the last day worked
+	"loss-date",        // the day coverage is lost (資格喪失日): the day after the leaving date
+	"acquisition-date", // the day coverage begins at a new employer (資格取得日): the first day of work
+	"birth-date",       // the day a child was born (or is due)
+	"wanted-from",      // the first day a service is wanted (daycare)
+	"first-school-day", // the first day at the new school
+	"last-working-day", // the last day actually worked (最終出勤日)
 }
 
 // Question is asked one at a time, only while relevant.
@@ -108,11 +155,31 @@ type Procedure struct {
 	Basis        Text   `json:"basis"` // legal basis or source note
 	Office       string `json:"office"`
 	Channel      string `json:"channel"`
-	When         string `json:"when"` // condition over facts and answers
+	When         string `json:"when"` // condition over answers (facts come in through questions with a known expression)
 	Deadline     *Rule  `json:"deadline,omitempty"`
-	// Signer says who must sign or appear: self, each-member, parent,
-	// employer, none.
-	Signer    string     `json:"signer"`
+	// Limit is a hard limit beside the deadline that no closed day moves
+	// (the card's validity 90 days after the planned move-out); LimitWhy
+	// says what is lost.
+	Limit    *Rule `json:"limit,omitempty"`
+	LimitWhy Text  `json:"limit_why,omitempty"`
+	// AfterClose: once the online window (Deadline.Opens to the effective
+	// deadline) has closed, the procedure is done at the office's counter
+	// ("counter"), not online.
+	AfterClose string `json:"after_close,omitempty"`
+	// Filer says who files: self (the person), household (the person or a
+	// member of the household, for all who move), each-holder (each card
+	// holder, a child's by the legal representative), legal-representative
+	// (a parent, for a child), claimant (the parent who mainly supports the
+	// household, as answered), employer, none (nothing to file: handled
+	// for the person).
+	Filer string `json:"filer"`
+	// Attend says who must go in person: "" (nobody), filer, each-holder.
+	Attend string `json:"attend,omitempty"`
+	// Proxy says what someone acting for the filer needs: grant (a
+	// registered proxy's grant, for what the bundle files), letter (a
+	// letter of authorisation, 委任状, signed by the filer), none (nobody
+	// can do it for them), "" (the default for the channel).
+	Proxy     string     `json:"proxy,omitempty"`
 	Secrets   []string   `json:"secrets,omitempty"`
 	Documents []Document `json:"documents,omitempty"`
 	Inputs    []Input    `json:"inputs,omitempty"`
@@ -141,6 +208,11 @@ type Document struct {
 	// presented to by the person, outside the bundle (a new employer).
 	To    string `json:"to,omitempty"`
 	Bring Text   `json:"bring,omitempty"`
+	// When: the document is needed only when this holds (over answers),
+	// e.g. the residence card of a foreign resident.
+	When string `json:"when,omitempty"`
+
+	when *vm.Program
 }
 
 // Input is a field of a procedure's form and where its value comes from.
@@ -150,6 +222,9 @@ type Input struct {
 	// From names the known attribute for card and residence-record inputs
 	// (default: the input's id).
 	From string `json:"from,omitempty"`
+	// Meaning is what a date input's date is in law (DateMeanings):
+	// required for every input that carries a date.
+	Meaning string `json:"meaning,omitempty"`
 }
 
 // Catalog is the set of life events.
@@ -169,13 +244,20 @@ func (c *Catalog) Event(id string) (*Event, bool) {
 
 // Codes of the catalogue.
 const (
-	CodeCatalog      failure.Code = "CATALOG-INVALID" // a catalogue file is malformed (a defect of the build or the profile)
-	CodeUnknownEvent failure.Code = "EVENT-UNKNOWN"   // no life event of that id
-	CodeAnswers      failure.Code = "ANSWERS-INVALID" // an answer is missing or of the wrong type
+	CodeCatalog      failure.Code = "CATALOG-INVALID"    // a catalogue file is malformed (a defect of the build or the profile)
+	CodeUnknownEvent failure.Code = "EVENT-UNKNOWN"      // no life event of that id
+	CodeAnswers      failure.Code = "ANSWERS-INVALID"    // an answer is of the wrong form
+	CodeMissing      failure.Code = "ANSWER-MISSING"     // a question the plan needs has no answer yet
+	CodeUnknownQ     failure.Code = "ANSWER-UNKNOWN"     // an answer to a question the event does not ask
+	CodeNotAsked     failure.Code = "ANSWER-NOT-ASKED"   // an answer given where the other answers or the record say the question does not apply
+	CodeConflict     failure.Code = "ANSWERS-CONFLICT"   // answers that cannot all be true
+	CodeUnreadable   failure.Code = "ANSWERS-UNREADABLE" // the answers file is empty, too large, not YAML/JSON, or not a map
+	CodeNotOpenYet   failure.Code = "PROCEDURE-NOT-OPEN" // filing online before the procedure's window opens
 )
 
 // Codes lists the engine's failure codes.
-var Codes = failure.Register("procedures", CodeCatalog, CodeUnknownEvent, CodeAnswers)
+var Codes = failure.Register("procedures", CodeCatalog, CodeUnknownEvent, CodeAnswers, CodeMissing, CodeUnknownQ,
+	CodeNotAsked, CodeConflict, CodeUnreadable, CodeNotOpenYet)
 
 //go:embed catalog/*.yaml catalog/schema.json
 var bundled embed.FS
@@ -273,16 +355,21 @@ func ParseEvent(data []byte, sch *jsonschema.Schema, languages []string) (*Event
 }
 
 // compile checks references and languages and compiles every expression
-// against the event's typed environment.
+// against the event's typed environment. Conditions (ask_if, when, checks)
+// read answers only: a fact about the person (their age, their household,
+// their card) comes in through a question whose known expression reads it,
+// so that a fact nobody knows is asked, never assumed.
 func (e *Event) compile(languages []string) error {
 	bad := func(format string, a ...any) error { return failure.Newf(CodeCatalog, e.ID+": "+format, a...) }
 	texts := map[string]Text{"name": e.Name, "help": e.Help}
 	seen := map[string]bool{}
-	for _, q := range e.Questions {
+	order := map[string]int{} // question id → position
+	for i, q := range e.Questions {
 		if seen[q.ID] || reservedFacts[q.ID] {
 			return bad("question %s defined twice or named like a fact", q.ID)
 		}
 		seen[q.ID] = true
+		order[q.ID] = i
 		texts["question "+q.ID] = q.Text
 		for _, c := range q.Choices {
 			texts["choice "+q.ID+"."+c.ID] = c.Text
@@ -294,20 +381,85 @@ func (e *Event) compile(languages []string) error {
 	if q, ok := e.Question(e.Date); !ok || q.Type != TypeDate {
 		return bad("the event date %q is not a date question", e.Date)
 	}
+	for _, d := range e.Dates {
+		if seen[d.ID] || reservedFacts[d.ID] {
+			return bad("date %s named like a question or a fact", d.ID)
+		}
+		if q, ok := e.Question(d.From); !ok || q.Type != TypeDate {
+			return bad("date %s: from %q, not a date question", d.ID, d.From)
+		}
+		if !slices.Contains(DateMeanings, d.Meaning) {
+			return bad("date %s: meaning %q unknown", d.ID, d.Meaning)
+		}
+		seen[d.ID] = true
+		order[d.ID] = order[d.From]
+		texts["date "+d.ID+" basis"] = d.Basis
+	}
 	env := e.env()
+	// answersOnly: what a condition may read; earlier: only what is
+	// resolved before it (questions are asked in order)
+	refs := func(what, src string, pos int, factsToo bool) error {
+		ids, err := identifiers(src)
+		if err != nil {
+			return bad("%s: %v", what, err)
+		}
+		for _, id := range ids {
+			switch {
+			case id == "profile" || id == "today":
+			case reservedFacts[id]:
+				if !factsToo {
+					return bad("%s reads %s: a condition reads answers; give the fact a question with a known expression", what, id)
+				}
+			case seen[id]:
+				if pos >= 0 && order[id] >= pos {
+					return bad("%s reads %s, which is not resolved before it", what, id)
+				}
+			}
+		}
+		return nil
+	}
 	var err error
 	for i := range e.Questions {
 		q := &e.Questions[i]
 		if q.AskIf != "" {
+			if err := refs("question "+q.ID+" ask_if", q.AskIf, i, false); err != nil {
+				return err
+			}
 			if q.askIf, err = compileExpr(q.AskIf, env, expr.AsBool()); err != nil {
 				return bad("question %s ask_if: %v", q.ID, err)
 			}
 		}
 		if q.Known != "" {
+			if err := refs("question "+q.ID+" known", q.Known, i, true); err != nil {
+				return err
+			}
 			if q.known, err = compileExpr(q.Known, env); err != nil {
 				return bad("question %s known: %v", q.ID, err)
 			}
 		}
+		if len(q.Help) > 0 {
+			texts["question "+q.ID+" help"] = q.Help
+		}
+	}
+	for i := range e.Checks {
+		c := &e.Checks[i]
+		if _, ok := e.Question(c.Question); !ok {
+			return bad("check %s: no question %s", c.ID, c.Question)
+		}
+		// a check may read the record: it refuses, it assumes nothing
+		if err := refs("check "+c.ID, c.If, -1, true); err != nil {
+			return err
+		}
+		if c.prog, err = compileExpr(c.If, env, expr.AsBool()); err != nil {
+			return bad("check %s: %v", c.ID, err)
+		}
+		texts["check "+c.ID] = c.Text
+	}
+	dated := func(id string) bool {
+		if q, ok := e.Question(id); ok {
+			return q.Type == TypeDate
+		}
+		return slices.ContainsFunc(e.Dates, func(d DerivedDate) bool { return d.ID == id })
 	}
 	ids := map[string]bool{}
 	for i := range e.Procedures {
@@ -324,21 +476,67 @@ func (e *Event) compile(languages []string) error {
 			if len(d.Bring) > 0 {
 				texts[fmt.Sprintf("procedure %s document %d", p.ID, j)] = d.Bring
 			}
+			if d.When != "" {
+				if err := refs(fmt.Sprintf("procedure %s document %d when", p.ID, j), d.When, -1, false); err != nil {
+					return err
+				}
+				if p.Documents[j].when, err = compileExpr(d.When, env, expr.AsBool()); err != nil {
+					return bad("procedure %s document %d when: %v", p.ID, j, err)
+				}
+			}
 		}
-		if !slices.Contains(channels, p.Channel) || !slices.Contains(offices, p.Office) || !slices.Contains(signers, p.Signer) {
-			return bad("procedure %s: channel %q, office %q or signer %q unknown", p.ID, p.Channel, p.Office, p.Signer)
+		if !slices.Contains(channels, p.Channel) || !slices.Contains(offices, p.Office) || !slices.Contains(filers, p.Filer) ||
+			!slices.Contains(attends, p.Attend) || !slices.Contains(proxies, p.Proxy) {
+			return bad("procedure %s: channel %q, office %q, filer %q, attend %q or proxy %q unknown", p.ID, p.Channel, p.Office, p.Filer, p.Attend, p.Proxy)
+		}
+		if err := refs("procedure "+p.ID+" when", p.When, -1, false); err != nil {
+			return err
 		}
 		if p.when, err = compileExpr(p.When, env, expr.AsBool()); err != nil {
 			return bad("procedure %s when: %v", p.ID, err)
 		}
-		if p.Deadline != nil {
-			if q, ok := e.Question(p.Deadline.From); !ok || q.Type != TypeDate {
-				return bad("procedure %s: deadline from %q, not a date question", p.ID, p.Deadline.From)
+		for what, r := range map[string]*Rule{"deadline": p.Deadline, "limit": p.Limit} {
+			if r == nil {
+				continue
+			}
+			if !dated(r.From) {
+				return bad("procedure %s: %s from %q, not a date", p.ID, what, r.From)
+			}
+			if err := r.check(); err != nil {
+				return bad("procedure %s %s: %v", p.ID, what, err)
+			}
+			if len(r.ClosedReason) > 0 {
+				texts["procedure "+p.ID+" "+what+" closed_reason"] = r.ClosedReason
 			}
 		}
+		if p.Limit != nil {
+			texts["procedure "+p.ID+" limit_why"] = p.LimitWhy
+		}
+		if p.AfterClose != "" && (p.Deadline == nil || p.Deadline.OpensDaysBefore == nil || p.Channel != ChannelBundle) {
+			return bad("procedure %s: after_close goes with an online procedure whose deadline opens", p.ID)
+		}
 		for _, in := range p.Inputs {
-			if q, ok := strings.CutPrefix(in.Source, "answer:"); ok && !seen[q] {
-				return bad("procedure %s input %s: no question %s", p.ID, in.ID, q)
+			src, isDate := "", false
+			if q, ok := strings.CutPrefix(in.Source, "answer:"); ok {
+				if !seen[q] || slices.ContainsFunc(e.Dates, func(d DerivedDate) bool { return d.ID == q }) {
+					return bad("procedure %s input %s: no question %s", p.ID, in.ID, q)
+				}
+				src, isDate = q, dated(q)
+			}
+			if d, ok := strings.CutPrefix(in.Source, "date:"); ok {
+				if !slices.ContainsFunc(e.Dates, func(x DerivedDate) bool { return x.ID == d }) {
+					return bad("procedure %s input %s: no date %s", p.ID, in.ID, d)
+				}
+				src, isDate = d, true
+			}
+			if in.From == "birth_date" || in.ID == "birth_date" {
+				isDate = true
+			}
+			if isDate && !slices.Contains(DateMeanings, in.Meaning) && in.From != "birth_date" && in.ID != "birth_date" {
+				return bad("procedure %s input %s (from %s) carries a date: name its meaning (one of %v)", p.ID, in.ID, src, DateMeanings)
+			}
+			if !isDate && in.Meaning != "" {
+				return bad("procedure %s input %s: a meaning goes with dates only", p.ID, in.ID)
 			}
 		}
 	}
@@ -357,6 +555,26 @@ func (e *Event) compile(languages []string) error {
 		}
 	}
 	return nil
+}
+
+// identifiers are the names an expression reads (not the functions it
+// calls, nor the members of what it reads).
+func identifiers(src string) ([]string, error) {
+	tree, err := parser.Parse(src)
+	if err != nil {
+		return nil, err
+	}
+	v := &identVisitor{}
+	ast.Walk(&tree.Node, v)
+	return v.ids, nil
+}
+
+type identVisitor struct{ ids []string }
+
+func (v *identVisitor) Visit(n *ast.Node) {
+	if id, ok := (*n).(*ast.IdentifierNode); ok && !functionNames[id.Value] && !slices.Contains(v.ids, id.Value) {
+		v.ids = append(v.ids, id.Value)
+	}
 }
 
 // Question returns the question with the id.
@@ -384,18 +602,28 @@ var (
 	channels = []string{ChannelBundle, ChannelCounter, ChannelOnline, ChannelOther}
 	offices  = []string{"old-municipality", "new-municipality", "municipality", "pension-office", "hello-work", "old-employer",
 		"new-employer", "insurer", "school", "tax-office", "police", "others"}
-	signers = []string{"self", "each-member", "parent", "employer", "none"}
+	filers  = []string{"self", "household", "household-head", "each-holder", "legal-representative", "claimant", "spouse", "employer", "none"}
+	attends = []string{"", "filer", "each-holder"}
+	proxies = []string{"", "grant", "letter", "messenger", "none"}
 )
 
-// reservedFacts are the names of known facts in expressions.
-var reservedFacts = map[string]bool{"me": true, "household": true, "today": true, "profile": true}
+// reservedFacts are the names of known facts in expressions: me (the
+// person, from the card or the residence record), household (the people
+// the record lists), household_known and me_known (whether a record or a
+// card told them), today, profile (the municipality's).
+var reservedFacts = map[string]bool{"me": true, "household": true, "today": true, "profile": true,
+	"household_known": true, "me_known": true}
 
 // env is the typed environment expressions are checked against: the known
 // facts, and each question's answer with its type.
 func (e *Event) env() map[string]any {
-	env := map[string]any{"me": Person{}, "household": []Person{}, "today": time.Time{}, "profile": ProfileFacts{}}
+	env := map[string]any{"me": Person{}, "household": []Person{}, "today": time.Time{}, "profile": ProfileFacts{},
+		"household_known": false, "me_known": false}
 	for _, q := range e.Questions {
 		env[q.ID] = zeroOf(q.Type)
+	}
+	for _, d := range e.Dates {
+		env[d.ID] = time.Time{}
 	}
 	return env
 }
@@ -428,6 +656,85 @@ var functions = []expr.Option{
 	expr.Function("date", func(p ...any) (any, error) {
 		return Date(p[0].(string))
 	}, new(func(string) time.Time)),
+	// movers_known(household, names): every person named is in the
+	// household the record lists, with a birth date (so their ages are
+	// known); false with no record or a name it lacks (then ask)
+	expr.Function("movers_known", func(p ...any) (any, error) {
+		return moversKnown(p[0].([]Person), p[1].([]string)), nil
+	}, new(func([]Person, []string) bool)),
+	// allowance_age(birth, day): a child of child-allowance age on day
+	// (until the first 31 March after the 18th birthday)
+	expr.Function("allowance_age", func(p ...any) (any, error) {
+		return allowanceAge(p[0].(time.Time), p[1].(time.Time)), nil
+	}, new(func(time.Time, time.Time) bool)),
+	// school_age(birth, day): in elementary or junior high school on day
+	// (grades 1–9 by Japan's school year, 2 April – 1 April cohorts)
+	expr.Function("school_age", func(p ...any) (any, error) {
+		return schoolAge(p[0].(time.Time), p[1].(time.Time)), nil
+	}, new(func(time.Time, time.Time) bool)),
+	// postal_known(code): the postal code is in the offline table
+	expr.Function("postal_known", func(p ...any) (any, error) {
+		return len(postal.Lookup(p[0].(string))) > 0, nil
+	}, new(func(string) bool)),
+	// postal_city(code): the municipality the code names ("" unknown)
+	expr.Function("postal_city", func(p ...any) (any, error) {
+		if as := postal.Lookup(p[0].(string)); len(as) > 0 {
+			return as[0].City, nil
+		}
+		return "", nil
+	}, new(func(string) string)),
+}
+
+// functionNames are the functions conditions may call (not facts).
+var functionNames = map[string]bool{"age_on": true, "days_between": true, "date": true, "movers_known": true,
+	"allowance_age": true, "school_age": true, "postal_known": true, "postal_city": true}
+
+func moversKnown(household []Person, names []string) bool {
+	if len(names) == 0 {
+		return false
+	}
+	for _, n := range names {
+		i := slices.IndexFunc(household, func(p Person) bool { return p.Name == n })
+		if i < 0 || household[i].BirthDate.IsZero() {
+			return false
+		}
+	}
+	return true
+}
+
+// allowanceAge: child allowance is paid until the first 31 March after
+// the 18th birthday (Child Allowance Act art. 3, as amended in 2024).
+func allowanceAge(birth, day time.Time) bool {
+	if birth.IsZero() {
+		return false
+	}
+	b, d := civil(birth), civil(day)
+	if d.Before(b) {
+		return false
+	}
+	eighteen := addMonths(b, 18*12)
+	end := time.Date(eighteen.Year(), time.March, 31, 0, 0, 0, 0, i18n.JST)
+	if eighteen.After(end) {
+		end = end.AddDate(1, 0, 0)
+	}
+	return !d.After(end)
+}
+
+// schoolAge: in grades 1–9 on day. A school year runs 1 April – 31 March;
+// a cohort is born 2 April – 1 April, and starts school in the April after
+// turning six (School Education Act art. 17).
+func schoolAge(birth, day time.Time) bool {
+	if birth.IsZero() {
+		return false
+	}
+	b, d := civil(birth), civil(day)
+	sy := d.Year()
+	if d.Month() < time.April {
+		sy--
+	}
+	first := time.Date(sy-15, time.April, 2, 0, 0, 0, 0, i18n.JST) // oldest: grade 9
+	last := time.Date(sy-6, time.April, 1, 0, 0, 0, 0, i18n.JST)   // youngest: grade 1
+	return !b.Before(first) && !b.After(last)
 }
 
 func compileExpr(src string, env map[string]any, opts ...expr.Option) (*vm.Program, error) {

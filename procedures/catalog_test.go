@@ -47,7 +47,7 @@ procedures:
     office: municipality
     channel: counter
     when: flag
-    signer: self
+    filer: self
     deadline: {from: d, days: 14, counting: first-day-excluded}
 `
 	if _, err := Load(fstest.MapFS{"x.yaml": {Data: []byte(good)}}, []string{"ja", "en"}); err != nil {
@@ -57,7 +57,7 @@ procedures:
 		"typo in a condition":         {"when: flag", "when: flagg"},
 		"condition of the wrong type": {"when: flag", "when: d"},
 		"unknown function":            {"when: flag", "when: age_of(d) > 3"},
-		"unknown field":               {"signer: self", "signer: self\n    sigern: self"},
+		"unknown field":               {"filer: self", "filer: self\n    sigern: self"},
 		"unknown channel":             {"channel: counter", "channel: fax"},
 		"missing English":             {"why: {ja: 理由, en: Why}", "why: {ja: 理由}"},
 		"unknown counting":            {"counting: first-day-excluded", "counting: business-days"},

@@ -17,6 +17,8 @@ type Overrides struct {
 	Closures map[string]string `json:"closures,omitempty"`
 	// ChildMedicalSubsidy: the municipality has a child medical subsidy.
 	ChildMedicalSubsidy bool `json:"child_medical_subsidy,omitempty"`
+	// City is the municipality's name as the postal table writes it.
+	City string `json:"city,omitempty"`
 	// OfficeHours per office (old-municipality, new-municipality,
 	// municipality…), shown on counter checklists.
 	OfficeHours map[string]Text `json:"office_hours,omitempty"`
@@ -131,7 +133,7 @@ func (o Overrides) Calendar() *Calendar { return NewCalendar(o.Closures) }
 
 // Profile is what conditions see of the municipality.
 func (o Overrides) Profile(id string) ProfileFacts {
-	return ProfileFacts{ID: id, ChildMedicalSubsidy: o.ChildMedicalSubsidy}
+	return ProfileFacts{ID: id, ChildMedicalSubsidy: o.ChildMedicalSubsidy, City: o.City}
 }
 
 func (o Overrides) String() string {

@@ -42,230 +42,6 @@ func answers(t *testing.T, e *Event, src string) Answers {
 	return a
 }
 
-// A family moving to another city: the online moving-out notice comes
-// before anything the move-in triggers (the move revokes the signature
-// certificate it is signed with); the card's validity and the child
-// allowance's 15-day rule come next, before everything else; the
-// signature certificate's re-issue is its own step.
-func TestMovingFamilyPlan(t *testing.T) {
-	today := day(t, "2026-03-20")
-	me := person(t, "佐藤 健二", "1982-07-01", today)
-	f := Facts{Me: me, Today: today, Profile: ProfileFacts{ChildMedicalSubsidy: true},
-		Household: []Person{me, person(t, "佐藤 ハナ", "1984-02-02", today), person(t, "佐藤 ユイ", "2018-05-05", today)}}
-	e := event(t, "moving")
-	a := answers(t, e, `
-move_date: 2026-04-01
-same_municipality: false
-new_postal_code: "100-0013"
-new_address_line: 霞が関二丁目1番2号
-health_insurance: kokuho
-receives_child_allowance: true
-school_children: true
-first_school_day: 2026-04-08
-registered_seal: false
-has_dog: false
-`)
-	p, err := e.Plan(f, a, NewCalendar(nil))
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := ids(p)
-	if got[0] != "moving-out-notice" || got[1] != "card-continued-use" || got[2] != "child-allowance-claim" {
-		t.Fatalf("order %v", got)
-	}
-	for _, want := range []string{"moving-in-notice", "sign-cert-reissue", "nhi-loss", "nhi-enrol", "child-allowance-end", "child-medical-subsidy", "school-transfer", "outside-checklist"} {
-		if !slices.Contains(got, want) {
-			t.Errorf("missing %s in %v", want, got)
-		}
-	}
-	for _, not := range []string{"address-change", "care-insurance", "late-elderly-insurance", "seal-registration", "dog-registration"} {
-		if slices.Contains(got, not) {
-			t.Errorf("%s does not apply: %v", not, got)
-		}
-	}
-	for _, it := range p.Items {
-		switch it.Procedure.ID {
-		case "moving-in-notice":
-			if it.Deadline.Effective.Format(time.DateOnly) != "2026-04-15" || it.DaysLeft != 26 {
-				t.Errorf("moving-in: %v, %d days left", it.Deadline.Effective, it.DaysLeft)
-			}
-		case "child-allowance-claim":
-			if it.Deadline.Legal.Format(time.DateOnly) != "2026-04-16" {
-				t.Errorf("15-day rule: %v", it.Deadline.Legal)
-			}
-		case "moving-out-notice":
-			if it.Deadline.Opens.Format(time.DateOnly) != "2026-03-02" {
-				t.Errorf("online moving-out opens %v", it.Deadline.Opens)
-			}
-		case "school-transfer":
-			if it.Deadline.Legal.Format(time.DateOnly) != "2026-04-07" {
-				t.Errorf("school: %v", it.Deadline.Legal)
-			}
-		}
-	}
-	// who moves came from the residence record, not from the resident
-	if v := p.State.Values["movers"]; v.Source != "residence-record" || len(v.Value.([]string)) != 3 {
-		t.Errorf("movers %+v", v)
-	}
-	if p.State.Asked != 10 {
-		t.Errorf("asked %d", p.State.Asked)
-	}
-}
-
-// Within the same municipality: one change of address, no moving-out.
-func TestMovingWithinTheCity(t *testing.T) {
-	today := day(t, "2026-03-20")
-	me := person(t, "山田 太郎", "1985-04-12", today)
-	e := event(t, "moving")
-	p, err := e.Plan(Facts{Me: me, Household: []Person{me}, Today: today},
-		answers(t, e, "{move_date: 2026-04-01, same_municipality: true, new_postal_code: '1000013', new_address_line: x, health_insurance: employer, has_dog: true}"),
-		NewCalendar(nil))
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := ids(p)
-	if !slices.Contains(got, "address-change") || slices.Contains(got, "moving-out-notice") || slices.Contains(got, "dog-registration") {
-		t.Fatalf("%v", got)
-	}
-}
-
-// Questions are asked only while relevant: the care question appears when
-// someone is 65 on the day of the move (not the day after), the child
-// allowance question only with a child in the household.
-func TestQuestionsOnlyWhenRelevant(t *testing.T) {
-	today := day(t, "2026-03-20")
-	e := event(t, "moving")
-	base := "{move_date: 2026-04-01, same_municipality: false, new_postal_code: '1000013', new_address_line: x, health_insurance: kokuho}"
-	for _, c := range []struct {
-		birth string
-		asked bool
-	}{{"1961-04-01", true}, {"1961-04-02", false}} {
-		me := person(t, "高齢 太郎", c.birth, today)
-		st, err := e.Resolve(Facts{Me: me, Household: []Person{me}, Today: today}, answers(t, e, base))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if asked := st.Next != nil && st.Next.ID == "care_certified"; asked != c.asked {
-			t.Errorf("born %s: care question asked %v, next %v", c.birth, asked, st.Next)
-		}
-		if st.Next != nil && st.Next.ID == "receives_child_allowance" {
-			t.Errorf("child allowance asked without a child")
-		}
-	}
-}
-
-// Birth: the registration counts the day of birth; the child allowance
-// counts from the day after; a Sunday moves the registration, not the
-// allowance's legal day.
-func TestBirthPlan(t *testing.T) {
-	today := day(t, "2026-06-02")
-	me := person(t, "鈴木 花子", "1990-01-01", today)
-	e := event(t, "birth")
-	p, err := e.Plan(Facts{Me: me, Household: []Person{me}, Today: today},
-		answers(t, e, "{birth_date: 2026-06-01, claimant_insurance: kokuho, single_parent: false, needs_daycare: false}"), NewCalendar(nil))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := ids(p); got[0] != "child-allowance-claim" {
-		t.Fatalf("the 15-day rule first: %v", got)
-	}
-	for _, it := range p.Items {
-		if it.Procedure.ID == "birth-registration" {
-			if it.Deadline.Legal.Format(time.DateOnly) != "2026-06-14" || it.Deadline.Effective.Format(time.DateOnly) != "2026-06-15" || it.Deadline.MovedBecause != "weekend" {
-				t.Errorf("birth registration %+v", it.Deadline)
-			}
-		}
-		if it.Procedure.ID == "lump-sum-birth-allowance" && it.Deadline.Legal.Format(time.DateOnly) != "2028-06-01" {
-			t.Errorf("2 years: %v", it.Deadline.Legal)
-		}
-	}
-}
-
-// Job change: a new job the next day leaves no gap (no insurance or pension
-// change); a day's gap brings them, and the pension change only under 60.
-func TestJobChangeGap(t *testing.T) {
-	today := day(t, "2026-03-01")
-	e := event(t, "job-change")
-	young, old := person(t, "若い", "1990-01-01", today), person(t, "年配", "1966-03-30", today)
-	for _, c := range []struct {
-		me      Person
-		answers string
-		want    []string
-		not     []string
-	}{
-		{young, "{last_day: 2026-03-31, has_new_job: true, first_day: 2026-04-01}", []string{"documents-for-new-employer"}, []string{"nhi-enrol", "pension-category-change"}},
-		{young, "{last_day: 2026-03-31, has_new_job: true, first_day: 2026-04-02, insurance_choice: kokuho, spouse_dependant: true}", []string{"nhi-enrol", "pension-category-change", "spouse-pension-change", "nhi-withdrawal"}, nil},
-		{old, "{last_day: 2026-03-31, has_new_job: false, insurance_choice: voluntary, spouse_dependant: false, wants_unemployment_benefit: true}", []string{"insurance-voluntary", "unemployment-benefit", "tax-return"}, []string{"pension-category-change"}},
-	} {
-		p, err := e.Plan(Facts{Me: c.me, Household: []Person{c.me}, Today: today}, answers(t, e, c.answers), NewCalendar(nil))
-		if err != nil {
-			t.Fatalf("%s: %v", c.answers, err)
-		}
-		got := ids(p)
-		for _, w := range c.want {
-			if !slices.Contains(got, w) {
-				t.Errorf("%s: missing %s in %v", c.answers, w, got)
-			}
-		}
-		for _, n := range c.not {
-			if slices.Contains(got, n) {
-				t.Errorf("%s: %s does not apply: %v", c.answers, n, got)
-			}
-		}
-	}
-}
-
-// An under-15 card holder has no signature certificate to re-issue.
-func TestUnder15HasNoSignatureCertificateStep(t *testing.T) {
-	today := day(t, "2026-03-20")
-	child := person(t, "子ども", "2012-04-02", today) // 13 on the move day
-	e := event(t, "moving")
-	p, err := e.Plan(Facts{Me: child, Household: []Person{child}, Today: today},
-		answers(t, e, "{move_date: 2026-04-01, same_municipality: false, new_postal_code: '1000013', new_address_line: x, health_insurance: employer, receives_child_allowance: false, school_children: false, registered_seal: false, has_dog: false}"),
-		NewCalendar(nil))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if slices.Contains(ids(p), "sign-cert-reissue") {
-		t.Fatal("re-issue for a child without a signature certificate")
-	}
-}
-
-// Answers files: typed by their question; mistakes name the question.
-func TestParseAnswers(t *testing.T) {
-	e := event(t, "moving")
-	a := answers(t, e, `{"move_date": "2026-04-01", "new_postal_code": "100-0013", "movers": ["a", "b"], "health_insurance": "koki"}`)
-	if d := a["move_date"].(time.Time); d.Format(time.DateOnly) != "2026-04-01" || a["new_postal_code"] != "1000013" || len(a["movers"].([]string)) != 2 {
-		t.Fatalf("%v", a)
-	}
-	for _, bad := range []string{"move_date: tomorrow", "same_municipality: maybe", "new_postal_code: 12345", "health_insurance: private", "no_such_question: 1", "[1, 2]"} {
-		_, err := e.ParseAnswers([]byte(bad))
-		if failure.CodeOf(err) != CodeAnswers {
-			t.Errorf("%q: %v", bad, err)
-		}
-	}
-	// a plan without a needed answer names it
-	_, err := e.Plan(Facts{Today: day(t, "2026-03-20")}, Answers{}, NewCalendar(nil))
-	if failure.CodeOf(err) != CodeAnswers || !strings.Contains(err.Error(), "move_date") {
-		t.Fatalf("%v", err)
-	}
-}
-
-// What a residence record tells: the resident and the household, ages
-// counted on today's date.
-func TestFactsFromRecord(t *testing.T) {
-	claims := map[string]any{"name": "佐藤 健二", "birth_date": "1982-07-01", "household_members": []any{
-		map[string]any{"name": "佐藤 健二", "birth_date": "1982-07-01"},
-		map[string]any{"name": "佐藤 ユイ", "birth_date": "2018-05-05"}, "not a member"}}
-	f := FactsFromRecord(claims, true, day(t, "2026-05-05"))
-	if f.Me.Age != 43 || !f.Me.HasCard || len(f.Household) != 2 || f.Household[1].Age != 8 || !f.Household[0].HasSignCert {
-		t.Fatalf("%+v", f)
-	}
-	if f := FactsFromRecord(map[string]any{}, false, day(t, "2026-05-05")); len(f.Household) != 0 {
-		t.Fatalf("an empty record gave a household: %+v", f)
-	}
-}
-
 // The moving bundle is filled from the residence record and the answers;
 // what is typed is only what nobody knew (a phone number). Drafts
 // round-trip through the answers format.
@@ -275,13 +51,13 @@ func TestApplicationsPrefill(t *testing.T) {
 		"household_head": "佐藤 健二", "household_members": []any{map[string]any{"name": "佐藤 健二", "birth_date": "1982-07-01"}}}
 	f := FactsFromRecord(claims, true, today)
 	e := event(t, "moving")
-	a := answers(t, e, "{move_date: 2026-04-01, same_municipality: false, new_postal_code: '5300001', new_address_line: x, health_insurance: kokuho, registered_seal: false, has_dog: false}")
+	a := answers(t, e, "{move_date: 2026-04-01, same_municipality: false, new_postal_code: '5300001', new_address_line: 梅田1-1, movers: [佐藤 健二], health_insurance: kokuho, registered_seal: false, foreign_mover: false, has_dog: false}")
 	p, err := e.Plan(f, a, NewCalendar(nil))
 	if err != nil {
 		t.Fatal(err)
 	}
 	apps, pf := p.Applications(f, map[string]string{"moving-out-notice.phone": "090-0000-0000"})
-	if len(apps) != 2 || apps[0].Procedure != "moving-out-notice" || apps[0].Fields["move_date"] != "2026-04-01" ||
+	if len(apps) != 2 || apps[0].Procedure != "moving-out-notice" || apps[0].Fields["move_out_date"] != "2026-04-01" ||
 		apps[0].Fields["new_postal_code_address"] != "大阪府大阪市北区梅田" ||
 		apps[0].Sources["current_address"] != "residence-record" || apps[0].Sources["phone"] != "typed" {
 		t.Fatalf("%+v", apps)
@@ -306,7 +82,7 @@ func TestICS(t *testing.T) {
 	me := person(t, "鈴木 花子", "1990-01-01", today)
 	e := event(t, "birth")
 	p, err := e.Plan(Facts{Me: me, Household: []Person{me}, Today: today},
-		answers(t, e, "{birth_date: 2026-06-01, claimant_insurance: kokuho, single_parent: false, needs_daycare: false}"), NewCalendar(nil))
+		answers(t, e, "{birth_date: 2026-06-01, allowance_claimant: me, claimant_insurance: kokuho, single_parent: false, needs_daycare: false}"), NewCalendar(nil))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -353,7 +129,7 @@ func TestICS(t *testing.T) {
 // is refused.
 func TestOverrides(t *testing.T) {
 	o, err := ParseOverrides([]byte(`{"closures": {"2026-04-15": "庁舎点検"}, "child_medical_subsidy": true,
-		"procedures": {"moving/moving-out-notice": {"deadline": {"from": "move_date", "days": 14, "counting": "first-day-excluded", "opens_days_before": 14},
+		"procedures": {"moving/moving-out-notice": {"deadline": {"from": "move_date", "days": 14, "counting": "first-day-excluded", "opens_days_before": 14, "closed": "keep", "closed_reason": {"ja": "オンライン", "en": "online"}},
 		"note": {"ja": "当市はオンライン届出を14日前から受け付けます。", "en": "This city takes the online notice from 14 days before."}},
 		"moving/dog-registration": {"disabled": true}}}`))
 	if err != nil {
@@ -367,7 +143,7 @@ func TestOverrides(t *testing.T) {
 	today := day(t, "2026-03-20")
 	me := person(t, "山田 太郎", "1985-04-12", today)
 	p, err := e.Plan(Facts{Me: me, Household: []Person{me}, Today: today, Profile: o.Profile("city")},
-		answers(t, e, "{move_date: 2026-04-01, same_municipality: false, new_postal_code: '1000013', new_address_line: x, health_insurance: kokuho, has_card: true, registered_seal: false, has_dog: true}"),
+		answers(t, e, "{move_date: 2026-04-01, same_municipality: false, new_postal_code: '1000013', new_address_line: 霞が関2-1-2, movers: [山田 太郎], health_insurance: kokuho, registered_seal: false, foreign_mover: false, has_dog: true}"),
 		o.Calendar())
 	if err != nil {
 		t.Fatal(err)
@@ -388,7 +164,7 @@ func TestOverrides(t *testing.T) {
 	}
 	// the bundled catalogue is unchanged
 	orig, _ := bundledCatalog(t).Event("moving")
-	if pr, _ := orig.Procedure("moving-out-notice"); pr.Deadline.OpensDaysBefore != 30 {
+	if pr, _ := orig.Procedure("moving-out-notice"); *pr.Deadline.OpensDaysBefore != 30 {
 		t.Error("Apply changed the bundled catalogue")
 	}
 	for _, bad := range []string{`{"procedures": {"moving/no-such": {"disabled": true}}}`, `{"procedures": {"moving/nhi-loss": {"channel": "fax"}}}`,
@@ -403,28 +179,6 @@ func TestOverrides(t *testing.T) {
 	}
 }
 
-// From the 75th birthday the health insurance is known (late-stage elderly
-// medical care) and not asked; the day before, it is asked.
-func TestSeventyFifthBirthday(t *testing.T) {
-	today := day(t, "2026-03-20")
-	e := event(t, "moving")
-	base := "{move_date: 2026-04-01, same_municipality: false, new_postal_code: '1000013', new_address_line: x}"
-	for _, c := range []struct {
-		birth string
-		known bool
-	}{{"1951-04-01", true}, {"1951-04-02", false}} {
-		me := person(t, "長寿 花子", c.birth, today)
-		st, err := e.Resolve(Facts{Me: me, Household: []Person{me}, Today: today}, answers(t, e, base))
-		if err != nil {
-			t.Fatal(err)
-		}
-		v, ok := st.Values["health_insurance"]
-		if known := ok && v.Value == "koki"; known != c.known {
-			t.Errorf("born %s: insurance known %v (%+v), next %v", c.birth, known, v, st.Next.ID)
-		}
-	}
-}
-
 // The daycare application takes the employer and the hours from the
 // employment certificate (source: employer), not from the parent.
 func TestDaycareFromTheEmploymentCertificate(t *testing.T) {
@@ -434,7 +188,7 @@ func TestDaycareFromTheEmploymentCertificate(t *testing.T) {
 		"employer":      {Value: "架空商事株式会社", Source: "employer"},
 		"working_hours": {Value: float64(40), Source: "employer"}}}
 	e := event(t, "birth")
-	p, err := e.Plan(f, answers(t, e, "{birth_date: 2026-06-01, claimant_insurance: employer, single_parent: false, needs_daycare: true, daycare_from: 2027-04-01}"), NewCalendar(nil))
+	p, err := e.Plan(f, answers(t, e, "{birth_date: 2026-06-01, allowance_claimant: me, claimant_insurance: employer, single_parent: false, needs_daycare: true, daycare_from: 2027-04-01}"), NewCalendar(nil))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -456,7 +210,7 @@ func TestProfileAddsAProcedure(t *testing.T) {
 	add := `{"add": {"moving": [{"id": "garbage-days", "name": {"ja": "ごみ収集日の確認", "en": "Check the rubbish collection days"},
 		"why": {"ja": "地区ごとに収集日が違います。", "en": "Each district has its own days."},
 		"basis": {"ja": "市の案内。", "en": "The city's guidance."}, "office": "new-municipality", "channel": "other",
-		"when": "not same_municipality", "signer": "none"}]}}`
+		"when": "not same_municipality", "filer": "none"}]}}`
 	o, err := ParseOverrides([]byte(add))
 	if err != nil {
 		t.Fatal(err)
@@ -469,7 +223,7 @@ func TestProfileAddsAProcedure(t *testing.T) {
 	today := day(t, "2026-03-20")
 	me := person(t, "山田 太郎", "1985-04-12", today)
 	p, err := e.Plan(Facts{Me: me, Household: []Person{me}, Today: today},
-		answers(t, e, "{move_date: 2026-04-01, same_municipality: false, new_postal_code: '1000013', new_address_line: x, health_insurance: kokuho, has_card: true, registered_seal: false, has_dog: false}"),
+		answers(t, e, "{move_date: 2026-04-01, same_municipality: false, new_postal_code: '1000013', new_address_line: 霞が関2-1-2, movers: [山田 太郎], health_insurance: kokuho, registered_seal: false, foreign_mover: false, has_dog: false}"),
 		NewCalendar(nil))
 	if err != nil || !slices.Contains(ids(p), "garbage-days") {
 		t.Fatalf("%v %v", err, ids(p))

@@ -331,7 +331,7 @@ func (s *LifeEventScreen) showPlan(p Plan) {
 		}
 		// a card with both title and subtitle: Fyne takes an empty one for
 		// a hidden object, and then nothing after it can take the focus
-		sub := tr.T("office."+it.Office) + " · " + tr.T("channel."+it.Channel) + " · " + tr.T("signer."+it.Signer)
+		sub := tr.T("office."+it.Office) + " · " + tr.T("channel."+it.Channel)
 		var lines []fyne.CanvasObject
 		if !it.Deadline.IsZero() {
 			dl := tr.T("plan.deadline", map[string]any{"Date": tr.DateWithEra(it.Deadline), "Days": it.DaysLeft})
@@ -343,12 +343,14 @@ func (s *LifeEventScreen) showPlan(p Plan) {
 				l.Importance = widget.DangerImportance
 			}
 			lines = append(lines, l)
-			if it.MovedBecause != "" {
-				lines = append(lines, wrapped(tr.T("plan.moved", map[string]any{"Legal": tr.DateWithEra(it.Legal),
-					"Reason": tr.T("closed."+it.MovedBecause, map[string]any{"Name": it.ClosedName})})))
-			}
+		}
+		for _, n := range it.DeadlineNotes {
+			lines = append(lines, wrapped(n))
 		}
 		lines = append(lines, wrapped(it.Why))
+		for _, w := range it.Who {
+			lines = append(lines, wrapped(w))
+		}
 		if it.Note != "" {
 			n := wrapped(it.Note)
 			n.Importance = widget.WarningImportance

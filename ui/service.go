@@ -211,8 +211,13 @@ type Step struct {
 
 // PlanItem is one procedure of the plan.
 type PlanItem struct {
-	ID, Name, Why, LostIfMissed, Office, Channel, Signer string
-	Urgent, Online                                       bool
+	ID, Name, Why, LostIfMissed, Office, Channel string
+	Urgent, Online                               bool
+	// Who says who files, who goes in person, what a proxy needs and which
+	// of the card's secrets it takes; DeadlineNotes how the deadline was
+	// counted, what moved it and by which rule, a hard limit, the online
+	// window — each a line in the person's language.
+	Who, DeadlineNotes []string
 	// Deadline is the effective last day (zero: none); Legal differs from
 	// it when a closed day moved it, MovedBecause says why.
 	Deadline, Legal, Opens   time.Time

@@ -4,8 +4,10 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -252,9 +254,9 @@ draft; sending again after any failure never files twice.`,
 			if answersFile == "" {
 				return usageError{"--answers FILE is required"}
 			}
-			data, err := os.ReadFile(answersFile)
+			data, err := readAnswers(ctx, answersFile)
 			if err != nil {
-				return usageError{err.Error()}
+				return err
 			}
 			fields := map[string]string{}
 			for _, kv := range typed {
@@ -398,9 +400,9 @@ func (r *runner) planFromFile(ctx context.Context, e *procedures.Event, answersF
 	if answersFile == "" {
 		return nil, procedures.Facts{}, rules{}, usageError{"--answers FILE is required"}
 	}
-	data, err := os.ReadFile(answersFile)
+	data, err := readAnswers(ctx, answersFile)
 	if err != nil {
-		return nil, procedures.Facts{}, rules{}, usageError{err.Error()}
+		return nil, procedures.Facts{}, rules{}, err
 	}
 	a, err := e.ParseAnswers(data)
 	if err != nil {
@@ -439,13 +441,28 @@ type planItemJSON struct {
 	LostIfMissed string `json:"lost_if_missed,omitempty"`
 	Basis        string `json:"basis"`
 	Office       string `json:"office"`
-	Channel      string `json:"channel"`
-	Signer       string `json:"signer"`
-	Urgent       bool   `json:"urgent,omitempty"`
+	// Channel is how it is done now (the counter once an online window
+	// has closed); Window where that window stands.
+	Channel string `json:"channel"`
+	Window  string `json:"window,omitempty"`
+	// Filer, Attend, Proxy and Secrets say who files, who goes in person,
+	// what someone acting for them needs, and which of the card's secrets;
+	// Who says it in words.
+	Filer    string   `json:"filer"`
+	Claimant string   `json:"claimant,omitempty"`
+	Attend   string   `json:"attend,omitempty"`
+	Proxy    string   `json:"proxy,omitempty"`
+	Secrets  []string `json:"secrets,omitempty"`
+	Who      []string `json:"who"`
+	Urgent   bool     `json:"urgent,omitempty"`
 	// OwnSignature: the person signs it themselves (a proxy prepares it).
 	OwnSignature bool                 `json:"own_signature,omitempty"`
 	Deadline     *procedures.Deadline `json:"deadline,omitempty"`
 	DaysLeft     *int                 `json:"days_left,omitempty"`
+	// DeadlineNotes say how the deadline was counted, what moved it and
+	// by which rule, and any hard limit beside it.
+	DeadlineNotes []string `json:"deadline_notes,omitempty"`
+	Bring         []string `json:"bring,omitempty"`
 }
 
 func (r *runner) printPlan(p *procedures.Plan, today time.Time) error {
@@ -455,10 +472,17 @@ func (r *runner) printPlan(p *procedures.Plan, today time.Time) error {
 	for _, it := range p.Items {
 		pr := it.Procedure
 		j := planItemJSON{ID: pr.ID, Name: pr.Name.In(lang), Why: pr.Why.In(lang), LostIfMissed: pr.LostIfMissed.In(lang),
-			Basis: pr.Basis.In(lang), Office: pr.Office, Channel: pr.Channel, Signer: pr.Signer, Urgent: pr.Urgent, OwnSignature: pr.OwnSignature, Deadline: it.Deadline}
+			Basis: pr.Basis.In(lang), Office: pr.Office, Channel: it.Channel, Window: it.Window, Filer: pr.Filer, Claimant: it.Claimant,
+			Attend: pr.Attend, Proxy: pr.Proxy, Secrets: pr.Secrets, Who: it.Who(tr, r.as), Urgent: pr.Urgent,
+			OwnSignature: pr.OwnSignature, Deadline: it.Deadline, DeadlineNotes: it.DeadlineNotes(tr)}
 		if it.Deadline != nil {
 			n := it.DaysLeft
 			j.DaysLeft = &n
+		}
+		for _, d := range it.Documents {
+			if b := d.Bring.In(lang); b != "" {
+				j.Bring = append(j.Bring, b)
+			}
 		}
 		items = append(items, j)
 	}
@@ -479,22 +503,27 @@ func (r *runner) printPlan(p *procedures.Plan, today time.Time) error {
 			mark = "⚠ "
 		}
 		fmt.Fprintf(env.Stdout, "%d. %s%s\n", i+1, mark, j.Name)
-		fmt.Fprintf(env.Stdout, "   %s · %s · %s\n", tr.T("office."+j.Office), tr.T("channel."+j.Channel), tr.T("signer."+j.Signer))
+		fmt.Fprintf(env.Stdout, "   %s · %s\n", tr.T("office."+j.Office), tr.T("channel."+j.Channel))
 		if d := j.Deadline; d != nil {
 			line := tr.T("plan.deadline", map[string]any{"Date": tr.DateWithEra(d.Effective), "Days": *j.DaysLeft})
 			if *j.DaysLeft < 0 {
 				line = tr.T("plan.overdue", map[string]any{"Date": tr.DateWithEra(d.Effective), "Days": -*j.DaysLeft})
 			}
 			fmt.Fprintf(env.Stdout, "   %s\n", line)
-			if d.MovedBecause != "" {
-				fmt.Fprintf(env.Stdout, "   %s\n", tr.T("plan.moved", map[string]any{"Legal": tr.DateWithEra(d.Legal),
-					"Reason": tr.T("closed."+d.MovedBecause, map[string]any{"Name": d.ClosedName})}))
+			for _, n := range j.DeadlineNotes {
+				fmt.Fprintf(env.Stdout, "   %s\n", n)
 			}
-			if !d.Opens.IsZero() && d.Opens.After(today) {
+			if !d.Opens.IsZero() && d.Opens.After(today) && j.Window == "" {
 				fmt.Fprintf(env.Stdout, "   %s\n", tr.T("plan.opens", map[string]any{"Date": tr.DateWithEra(d.Opens)}))
 			}
 		}
 		fmt.Fprintf(env.Stdout, "   %s\n", j.Why)
+		for _, w := range j.Who {
+			fmt.Fprintf(env.Stdout, "   %s\n", w)
+		}
+		for _, b := range j.Bring {
+			fmt.Fprintf(env.Stdout, "   ・%s\n", b)
+		}
 		if j.OwnSignature && r.as != "" {
 			fmt.Fprintf(env.Stdout, "   %s\n", tr.T("plan.own_signature"))
 		}
@@ -576,4 +605,45 @@ func (r *runner) disclosed(kind string, fields []string) map[string]any {
 		names = append(names, tr.T("field."+fl))
 	}
 	return map[string]any{"Certificate": tr.T("certkind." + kind), "Fields": strings.Join(names, tr.T("list.separator"))}
+}
+
+// readAnswers reads an answers file, at most procedures.MaxAnswersSize
+// bytes (/dev/zero is refused, not read to the end of memory), and gives
+// up when ctx ends (a FIFO nobody writes to: Ctrl-C still stops it).
+func readAnswers(ctx context.Context, path string) ([]byte, error) {
+	type result struct {
+		data []byte
+		err  error
+	}
+	done := make(chan result, 1)
+	var mu sync.Mutex
+	var f *os.File
+	go func() {
+		file, err := os.Open(path) // a FIFO blocks here until a writer comes
+		if err != nil {
+			done <- result{err: usageError{err.Error()}}
+			return
+		}
+		mu.Lock()
+		f = file
+		mu.Unlock()
+		defer file.Close()
+		b, err := io.ReadAll(io.LimitReader(file, procedures.MaxAnswersSize+1))
+		if err != nil {
+			done <- result{err: usageError{err.Error()}}
+			return
+		}
+		done <- result{data: b}
+	}()
+	select {
+	case r := <-done:
+		return r.data, r.err
+	case <-ctx.Done():
+		mu.Lock()
+		if f != nil {
+			f.Close()
+		}
+		mu.Unlock()
+		return nil, &failure.Error{Code: failure.Cancelled, Err: ctx.Err()}
+	}
 }

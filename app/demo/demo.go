@@ -109,6 +109,7 @@ func Profile(srv *idp.Server, id string) sso.Profile {
 const sandboxRules = `{
   "closures": {"2026-12-28": "庁舎の電気設備点検 / electrical inspection", "2027-03-31": "年度末の窓口システム切替 / system changeover"},
   "child_medical_subsidy": true,
+  "city": "千代田区",
   "office_addresses": {
     "municipality": {"ja": "架空のサンドボックス市役所 1階 市民課（霞が関二丁目1番2号）", "en": "Sandbox City Hall, Residents' Affairs, 1st floor"},
     "new-municipality": {"ja": "転入先の市区町村役場 市民課", "en": "the new municipality's residents' affairs desk"}
@@ -118,7 +119,7 @@ const sandboxRules = `{
       "id": "garbage-days", "name": {"ja": "ごみ収集日と分別の確認", "en": "Rubbish collection days and sorting"},
       "why": {"ja": "地区ごとに収集日と分別の決まりが違います。転入先の市区町村の案内を確認しましょう。", "en": "Collection days and sorting rules differ by district: look up the new municipality's guide."},
       "basis": {"ja": "架空のサンドボックス市の案内。", "en": "Sandbox City's own guidance."},
-      "office": "new-municipality", "channel": "other", "when": "not same_municipality", "signer": "none"
+      "office": "new-municipality", "channel": "other", "when": "not same_municipality", "filer": "none"
     }]
   },
   "office_hours": {
@@ -128,7 +129,8 @@ const sandboxRules = `{
   },
   "procedures": {
     "moving/moving-out-notice": {
-      "deadline": {"from": "move_date", "days": 10, "counting": "first-day-excluded", "opens_days_before": 14},
+      "deadline": {"from": "move_date", "days": 10, "counting": "first-day-excluded", "opens_days_before": 14, "closed": "keep",
+        "closed_reason": {"ja": "オンラインの受付は閉庁日も開いています。", "en": "The online service is open on closed days too."}},
       "note": {"ja": "架空のサンドボックス市は、オンラインの転出届を引っ越しの14日前から受け付けます。", "en": "Sandbox City takes the online moving-out notice from 14 days before the move."}
     }
   }

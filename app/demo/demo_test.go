@@ -25,7 +25,7 @@ func TestSandboxProfileOverrides(t *testing.T) {
 	}
 	e, _ := applied.Event("moving")
 	pr, _ := e.Procedure("moving-out-notice")
-	if pr.Deadline.OpensDaysBefore != 14 {
+	if pr.Deadline.OpensDaysBefore == nil || *pr.Deadline.OpensDaysBefore != 14 {
 		t.Fatalf("override not applied: %+v", pr.Deadline)
 	}
 	if _, ok := e.Procedure("garbage-days"); !ok || len(o.OfficeAddresses) == 0 {

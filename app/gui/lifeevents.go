@@ -274,8 +274,13 @@ func (l *lifeService) Plan(ctx context.Context, event, lang string) (ui.Plan, er
 	var notMine []string
 	for _, it := range p.Items {
 		pr := it.Procedure
+		principal := ""
+		if acting {
+			principal = a.Name()
+		}
 		v := ui.PlanItem{ID: pr.ID, Name: pr.Name.In(lang), Why: pr.Why.In(lang), LostIfMissed: pr.LostIfMissed.In(lang),
-			Office: pr.Office, Channel: pr.Channel, Signer: pr.Signer, Urgent: pr.Urgent, Online: pr.Channel == procedures.ChannelBundle}
+			Office: pr.Office, Channel: it.Channel, Urgent: pr.Urgent, Online: it.Channel == procedures.ChannelBundle,
+			Who: it.Who(tr, principal), DeadlineNotes: it.DeadlineNotes(tr)}
 		if d := it.Deadline; d != nil {
 			v.Deadline, v.Legal, v.Opens, v.MovedBecause, v.ClosedName, v.DaysLeft = d.Effective, d.Legal, d.Opens, d.MovedBecause, d.ClosedName, it.DaysLeft
 		}

@@ -148,7 +148,7 @@ func PDF(p *procedures.Plan, tr *i18n.Localizer, o procedures.Overrides, now tim
 	n := 0
 	for _, it := range p.Items {
 		pr := it.Procedure
-		if pr.Channel != procedures.ChannelCounter {
+		if it.Channel != procedures.ChannelCounter {
 			continue
 		}
 		n++
@@ -165,13 +165,15 @@ func PDF(p *procedures.Plan, tr *i18n.Localizer, o procedures.Overrides, now tim
 		w.line(tr.T("checklist.where", map[string]any{"Where": where}), margin+16, 10)
 		if d := it.Deadline; d != nil {
 			w.line(tr.T("checklist.by", map[string]any{"Date": tr.DateWithEra(d.Effective), "Days": it.DaysLeft}), margin+16, 10)
-			if d.MovedBecause != "" {
-				w.line(tr.T("plan.moved", map[string]any{"Legal": tr.DateWithEra(d.Legal),
-					"Reason": tr.T("closed."+d.MovedBecause, map[string]any{"Name": d.ClosedName})}), margin+16, 9)
+			for _, n := range it.DeadlineNotes(tr) {
+				w.line(n, margin+16, 9)
 			}
 		}
+		for _, who := range it.Who(tr, "") {
+			w.line(who, margin+16, 9)
+		}
 		var bring []string
-		for _, doc := range pr.Documents {
+		for _, doc := range it.Documents {
 			if b := doc.Bring.In(lang); b != "" {
 				bring = append(bring, b)
 			}
@@ -190,7 +192,7 @@ func PDF(p *procedures.Plan, tr *i18n.Localizer, o procedures.Overrides, now tim
 	}
 	var others []string
 	for _, it := range p.Items {
-		if it.Procedure.Channel == procedures.ChannelOther || it.Procedure.Channel == procedures.ChannelOnline {
+		if it.Channel == procedures.ChannelOther || it.Channel == procedures.ChannelOnline {
 			others = append(others, it.Procedure.Name.In(lang)+" — "+tr.T("office."+it.Procedure.Office))
 		}
 	}

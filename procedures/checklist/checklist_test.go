@@ -59,9 +59,20 @@ func TestMovingChecklistPDF(t *testing.T) {
 		t.Fatal(err)
 	}
 	me := procedures.Person{Name: "佐藤 健二", BirthDate: time.Date(1982, 7, 1, 0, 0, 0, 0, i18n.JST), HasCard: true, HasSignCert: true}
-	p, err := e.Plan(procedures.Facts{Me: me, Household: []procedures.Person{me}, Today: time.Now()}, a, procedures.NewCalendar(nil))
+	hana := procedures.Person{Name: "佐藤 ハナ", BirthDate: time.Date(1984, 2, 2, 0, 0, 0, 0, i18n.JST)}
+	yui := procedures.Person{Name: "佐藤 ユイ", BirthDate: time.Date(2018, 5, 5, 0, 0, 0, 0, i18n.JST)}
+	p, err := e.Plan(procedures.Facts{Me: me, Household: []procedures.Person{me, hana, yui}, Today: time.Now()}, a, procedures.NewCalendar(nil))
 	if err != nil {
 		t.Fatal(err)
+	}
+	// every line the checklist prints has its glyphs in the bundled font
+	for _, it := range p.Items {
+		lines := append(it.Who(i18n.New("ja"), ""), it.DeadlineNotes(i18n.New("ja"))...)
+		for _, l := range lines {
+			if miss, _ := Missing(l); len(miss) != 0 {
+				t.Errorf("%s: no glyph for %q in %q", it.Procedure.ID, string(miss), l)
+			}
+		}
 	}
 	for _, lang := range []string{"ja", "en"} {
 		out, err := PDF(p, i18n.New(lang), procedures.Overrides{
