@@ -136,6 +136,14 @@ func (a *Account) File(ctx context.Context, r FileRequest) (*bundle.SubmitRespon
 		if err := a.MayFile(r.Plan); err != nil { // what the grant does not allow, before what to type
 			return nil, err
 		}
+		if id, opens, ok := r.Plan.NotOpen(); ok { // before its window: nothing signed, nothing sent
+			name := procedures.Text{}
+			if pr, found := r.Plan.Event.Procedure(id); found {
+				name = pr.Name
+			}
+			return nil, failure.Newf(procedures.CodeNotOpenYet, "%s opens %s", id, opens.Format(time.DateOnly)).
+				With("Procedure", name).With("Opens", opens.Format(time.DateOnly))
+		}
 		if len(pf.Missing) > 0 {
 			return nil, failure.Newf(procedures.CodeAnswers, "fields to type: %v", pf.Missing).With("Question", pf.Missing[0])
 		}

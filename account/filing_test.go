@@ -45,7 +45,8 @@ func TestFileExactlyOnce(t *testing.T) {
 	e, _ := cat.Event("moving")
 	move := time.Now().AddDate(0, 0, 7).Format(time.DateOnly)
 	answers := []byte("move_date: " + move + "\nsame_municipality: false\nnew_postal_code: '5300001'\nnew_address_line: 梅田一丁目1番1号\n" +
-		"health_insurance: kokuho\nreceives_child_allowance: true\nschool_children: false\nregistered_seal: false\nhas_dog: false\n")
+		"movers: ['" + facts.Me.Name + "']\nchild_mover: true\nreceives_child_allowance: true\nallowance_claimant: me\nschool_mover: false\nelderly_mover: false\n" +
+		"health_insurance: kokuho\nregistered_seal: false\nhas_card: true\nsign_cert: true\nforeign_mover: false\nhas_dog: false\n")
 	if _, err := a.SaveAnswers(ctx, "moving", answers, map[string]string{"moving-out-notice.phone": "090-1234-5678"}); err != nil {
 		t.Fatal(err)
 	}

@@ -29,7 +29,7 @@ func writeAnswers(t *testing.T, body string) string {
 func movingAnswers(t *testing.T) string {
 	return writeAnswers(t, "move_date: "+time.Now().AddDate(0, 0, 10).Format(time.DateOnly)+
 		"\nsame_municipality: false\nnew_postal_code: 530-0001\nnew_address_line: 梅田一丁目1番1号\nhealth_insurance: kokuho\n"+
-		"registered_seal: false\nhas_dog: false\nreceives_child_allowance: false\nschool_children: false\n")
+		"registered_seal: false\nhas_dog: false\nmovers: [山田 太郎]\nchild_mover: false\nschool_mover: false\nelderly_mover: false\nhas_card: true\nsign_cert: true\nforeign_mover: false\n")
 }
 
 // Moving, through the real parts: sign in with the card in pcscd's reader,
@@ -62,8 +62,8 @@ func TestMovingThroughRealParts(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "Completed") || !strings.Contains(out, res.Receipts[1].Number) {
 		t.Fatalf("applications: %d %s", code, out)
 	}
-	job := writeAnswers(t, "last_day: "+time.Now().AddDate(0, 0, -2).Format(time.DateOnly)+
-		"\nhas_new_job: false\ninsurance_choice: kokuho\nspouse_dependant: false\nwants_unemployment_benefit: false\n")
+	job := writeAnswers(t, "leaving_date: "+time.Now().AddDate(0, 0, -2).Format(time.DateOnly)+
+		"\nhas_new_job: false\nunder_60: true\ninsurance_choice: kokuho\nspouse_dependant: false\nwants_unemployment_benefit: false\n")
 	code, _, errs = cli(t, r.SignPassword+"\n", "procedure", "submit", "job-change", "--answers", job, "--profile", profile, "--pin-stdin")
 	if code != 1 || !strings.Contains(errs, "[BUNDLE-CERT-REVOKED]") || !strings.Contains(errs, "re-issued") {
 		t.Fatalf("after the move: %d %s", code, errs)

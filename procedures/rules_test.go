@@ -565,19 +565,19 @@ func TestParseAnswersHostile(t *testing.T) {
 	e := event(t, "moving")
 	tr := i18n.New("en")
 	for name, src := range map[string]string{
-		"empty":           "",
-		"blank":           "\n  \n",
-		"a list":          "- a\n- b\n",
-		"too large":       "move_date: 2026-04-01\n# " + strings.Repeat("x", MaxAnswersSize),
-		"not YAML":        "{{{",
-		"a timestamp":     "move_date: 2026-04-01T10:00:00+09:00\n",
+		"empty":                   "",
+		"blank":                   "\n  \n",
+		"a list":                  "- a\n- b\n",
+		"too large":               "move_date: 2026-04-01\n# " + strings.Repeat("x", MaxAnswersSize),
+		"not YAML":                "{{{",
+		"a timestamp":             "move_date: 2026-04-01T10:00:00+09:00\n",
 		"an address of 5 MB, cut": "new_address_line: " + strings.Repeat("あ", MaxText+1) + "\n",
-		"not a date":      "move_date: soon\n",
-		"February 30":     "move_date: 2026-02-30\n",
-		"a Heisei 32":     "move_date: 平成32年4月1日\n",
-		"a postal of six": "new_postal_code: '100001'\n",
-		"a wrong type":    "same_municipality: maybe\n",
-		"21 movers":       "movers: [" + strings.TrimSuffix(strings.Repeat("a, ", 21), ", ") + "]\n",
+		"not a date":              "move_date: soon\n",
+		"February 30":             "move_date: 2026-02-30\n",
+		"a Heisei 32":             "move_date: 平成32年4月1日\n",
+		"a postal of six":         "new_postal_code: '100001'\n",
+		"a wrong type":            "same_municipality: maybe\n",
+		"21 movers":               "movers: [" + strings.TrimSuffix(strings.Repeat("a, ", 21), ", ") + "]\n",
 	} {
 		_, err := e.ParseAnswers([]byte(src))
 		c := failure.CodeOf(err)

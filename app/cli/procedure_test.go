@@ -58,7 +58,7 @@ func TestProcedureSubmitAndApplications(t *testing.T) {
 	runK, profile, r := signedIn(t, "sato-kenji")
 	answers := filepath.Join(t.TempDir(), "a.yaml")
 	os.WriteFile(answers, []byte("move_date: "+time.Now().AddDate(0, 0, 10).Format(time.DateOnly)+
-		"\nsame_municipality: false\nnew_postal_code: 530-0001\nnew_address_line: x\nhealth_insurance: employer\nregistered_seal: false\nhas_dog: false\n"), 0o600)
+		"\nsame_municipality: false\nnew_postal_code: 530-0001\nnew_address_line: 梅田一丁目1番1号\nmovers: [佐藤 健二]\nchild_mover: false\nschool_mover: false\nelderly_mover: false\nhas_card: true\nsign_cert: true\nforeign_mover: false\nhealth_insurance: employer\nregistered_seal: false\nhas_dog: false\n"), 0o600)
 	args := []string{"procedure", "submit", "moving", "--answers", answers, "--virtual", r.ID, "--profile", profile, "--pin-stdin",
 		"--field", "moving-out-notice.phone=090-1234-5678", "--json"}
 	code, out, errs := runK(r.SignPassword+"\n", args...)
@@ -104,7 +104,7 @@ func TestProcedureChecklistAndCalendar(t *testing.T) {
 func TestProcedureHandoff(t *testing.T) {
 	runK, profile, _ := signedIn(t, "sato-kenji")
 	answers := filepath.Join(t.TempDir(), "job.yaml")
-	os.WriteFile(answers, []byte("last_day: 2027-03-31\nhas_new_job: true\nfirst_day: 2027-04-01\n"), 0o600)
+	os.WriteFile(answers, []byte("leaving_date: 2027-03-31\nhas_new_job: true\nfirst_day: 2027-04-01\n"), 0o600)
 	if code, _, errs := runK("no\n", "procedure", "handoff", "job-change", "--answers", answers, "--profile", profile); code != 1 || !strings.Contains(errs, "[PRESENT-DECLINED]") {
 		t.Fatalf("declined: %d %s", code, errs)
 	}

@@ -110,7 +110,7 @@ func TestProxyFromTheCommandLine(t *testing.T) {
 	}
 	answers := filepath.Join(t.TempDir(), "a.yaml")
 	os.WriteFile(answers, []byte("move_date: "+time.Now().AddDate(0, 0, 10).Format(time.DateOnly)+
-		"\nsame_municipality: false\nnew_postal_code: 530-0001\nnew_address_line: x\ncare_certified: false\nregistered_seal: false\nhas_dog: false\n"), 0o600)
+		"\nsame_municipality: false\nnew_postal_code: 530-0001\nnew_address_line: 梅田一丁目1番1号\nmovers: [佐藤 ハナ]\nchild_mover: false\nschool_mover: false\nelderly_mover: false\nhas_card: true\nsign_cert: true\nforeign_mover: false\nhealth_insurance: employer\nregistered_seal: false\nhas_dog: false\n"), 0o600)
 	son := resident(t, "sato-kenji")
 	code, out, errs = kenji(son.SignPassword+"\n", "procedure", "submit", "moving", "--as", inv.Grant.ID, "--answers", answers, "--virtual", son.ID,
 		"--profile", profile, "--pin-stdin", "--field", "moving-out-notice.phone=090-1234-5678", "--json")
@@ -121,8 +121,8 @@ func TestProxyFromTheCommandLine(t *testing.T) {
 	// a plan says what the person must sign themselves (his own job change:
 	// the pension category change)
 	job := filepath.Join(t.TempDir(), "job.yaml")
-	os.WriteFile(job, []byte("last_day: "+time.Now().AddDate(0, 0, -2).Format(time.DateOnly)+
-		"\nhas_new_job: false\ninsurance_choice: kokuho\nspouse_dependant: false\nwants_unemployment_benefit: false\n"), 0o600)
+	os.WriteFile(job, []byte("leaving_date: "+time.Now().AddDate(0, 0, -2).Format(time.DateOnly)+
+		"\nhas_new_job: false\nunder_60: true\ninsurance_choice: kokuho\nspouse_dependant: false\nwants_unemployment_benefit: false\n"), 0o600)
 	if code, out, errs := kenji("", "procedure", "plan", "job-change", "--answers", job, "--profile", profile, "--json"); code != 0 ||
 		!strings.Contains(out, `"own_signature": true`) {
 		t.Fatalf("plan: %d %s %s", code, out, errs)

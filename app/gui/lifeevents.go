@@ -210,6 +210,15 @@ func (l *lifeService) Answer(ctx context.Context, event, question string, value 
 		return ui.Step{}, err
 	}
 	ans[question] = value
+	// answers that no longer apply (an earlier answer changed) are dropped,
+	// not kept to be refused later
+	if f, err := l.facts(ctx); err == nil {
+		if st, err := e.Resolve(f, ans); err == nil {
+			for _, n := range st.NotAsked {
+				delete(ans, n.Question.ID)
+			}
+		}
+	}
 	if err := l.save(ctx, e, ans, nil); err != nil {
 		return ui.Step{}, err
 	}

@@ -83,13 +83,19 @@ func TestMovingWizardKeyboardOnly(t *testing.T) {
 	see("番地")
 	typeIn("梅田一丁目1番1号")
 	key(fyne.KeyReturn)
+	see("引っ越すのはだれ") // the household from the residence record, everyone ticked
+	key(fyne.KeyReturn)
+	see("児童手当を受け取って") // her daughter moves with him: the record says she is 8
+	digit('1')
+	see("受け取っているのは")
+	digit('1') // わたし
+	see("学校を変わる")
+	digit('2')
 	see("健康保険")
 	digit('2') // 国民健康保険
-	see("児童手当")
-	digit('1')
-	see("転校")
-	digit('2')
 	see("印鑑登録")
+	digit('2')
+	see("在留カード")
 	digit('2')
 	see("犬")
 	digit('2')
@@ -148,7 +154,7 @@ func TestMovingWizardKeyboardOnly(t *testing.T) {
 func TestJobChangeHandoff(t *testing.T) {
 	ctx := t.Context()
 	life, signIn, _ := signedInLife(t, "sato-kenji")
-	for q, v := range map[string]any{"last_day": time.Now().AddDate(0, 0, -3), "has_new_job": true, "first_day": time.Now().AddDate(0, 0, -2)} {
+	for q, v := range map[string]any{"leaving_date": time.Now().AddDate(0, 0, -3), "has_new_job": true, "first_day": time.Now().AddDate(0, 0, -2)} {
 		if _, err := life.Answer(ctx, "job-change", q, v, "ja"); err != nil {
 			t.Fatal(err)
 		}

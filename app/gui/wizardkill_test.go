@@ -79,8 +79,8 @@ var wizardAnswers = []struct {
 	v any
 }{
 	{"move_date", time.Date(2027, 3, 28, 0, 0, 0, 0, time.Local)}, {"same_municipality", false}, {"new_postal_code", "5300001"},
-	{"new_address_line", "梅田一丁目1番1号"}, {"health_insurance", "kokuho"}, {"receives_child_allowance", true},
-	{"school_children", false}, {"registered_seal", false}, {"has_dog", false},
+	{"new_address_line", "梅田一丁目1番1号"}, {"movers", []string{"山田 太郎"}}, {"health_insurance", "kokuho"},
+	{"registered_seal", false}, {"foreign_mover", false}, {"has_dog", false},
 }
 
 // TestMain runs the wizard as a child process when asked (the kill test).
