@@ -1,12 +1,15 @@
 // Package procedures owns the life-event engine: the bundled catalogue of
 // life events (catalog/*.yaml, embedded, checked against catalog/schema.json
-// and every shipped language at load time), conditions compiled and
-// type-checked with expr-lang/expr, questions asked only while relevant and
-// filled from what is already known (the card, the residence record), and
-// the plan — the applicable procedures in the order to do them, each with
-// its reason, office, channel, signer and deadline. Deadlines are rules as
-// data counted as the law says (first day excluded or included, months)
-// on the office's calendar (weekends, national holidays, 12/29–1/3, the
-// municipality's own closures). Still to come (issue 9): drafts, prefill
-// ratio, the signed bundle, submission, status, checklists and calendars.
+// and every shipped language at load time); conditions compiled and
+// type-checked with expr-lang/expr, which read answers only (facts about the
+// people concerned come in through questions the residence record or the
+// card answers, else asked); every given answer used or refused; checks
+// across answers; the plan — the applicable procedures in the order to do
+// them, each with its reason, office, channel (and online window), who
+// files, who attends, what a proxy needs, the card's secrets and deadline;
+// deadlines counted as the law says (docs/domain/life-events.md) and moved
+// past the office's closed days unless the catalogue cites why not; the
+// forms of the online procedures (prefill with sources, dates named by
+// meaning), the submission client of the intake, the checklist PDF and the
+// iCalendar file. Drafts are kept by the account (account/filing.go).
 package procedures
