@@ -26,10 +26,10 @@ func writeAnswers(t *testing.T, body string) string {
 	return p
 }
 
-func movingAnswers(t *testing.T) string {
+func movingAnswers(t *testing.T, mover string) string {
 	return writeAnswers(t, "move_date: "+time.Now().AddDate(0, 0, 10).Format(time.DateOnly)+
 		"\nsame_municipality: false\nnew_postal_code: 530-0001\nnew_address_line: 梅田一丁目1番1号\nhealth_insurance: kokuho\n"+
-		"registered_seal: false\nhas_dog: false\nmovers: [山田 太郎]\nchild_mover: false\nschool_mover: false\nelderly_mover: false\nhas_card: true\nsign_cert: true\nforeign_mover: false\n")
+		"registered_seal: false\nhas_dog: false\nmovers: [" + mover + "]\nchild_mover: false\nschool_mover: false\nelderly_mover: false\nhas_card: true\nsign_cert: true\nforeign_mover: false\n")
 }
 
 // Moving, through the real parts: sign in with the card in pcscd's reader,
@@ -44,7 +44,7 @@ func TestMovingThroughRealParts(t *testing.T) {
 	if code, _, errs := cli(t, r.AuthPIN+"\n", "login", "--profile", profile, "--pin-stdin", "--agree"); code != 0 {
 		t.Fatalf("login: %s", errs)
 	}
-	code, out, errs := cli(t, r.SignPassword+"\n", "procedure", "submit", "moving", "--answers", movingAnswers(t), "--profile", profile,
+	code, out, errs := cli(t, r.SignPassword+"\n", "procedure", "submit", "moving", "--answers", movingAnswers(t, r.Name), "--profile", profile,
 		"--pin-stdin", "--field", "moving-out-notice.phone=090-1234-5678", "--json")
 	var res bundle.SubmitResponse
 	if code != 0 || json.Unmarshal([]byte(out), &res) != nil || len(res.Receipts) != 2 {
@@ -83,7 +83,7 @@ func TestSubmitKilledFilesOnce(t *testing.T) {
 	if code, _, errs := cli(t, r.AuthPIN+"\n", "login", "--profile", profile, "--pin-stdin", "--agree"); code != 0 {
 		t.Fatalf("login: %s", errs)
 	}
-	answers := movingAnswers(t)
+	answers := movingAnswers(t, r.Name)
 	kills := 50
 	if testing.Short() {
 		kills = 12
