@@ -29,7 +29,7 @@ func writeAnswers(t *testing.T, body string) string {
 func movingAnswers(t *testing.T, mover string) string {
 	return writeAnswers(t, "move_date: "+time.Now().AddDate(0, 0, 10).Format(time.DateOnly)+
 		"\nsame_municipality: false\nnew_postal_code: 530-0001\nnew_address_line: 梅田一丁目1番1号\nhealth_insurance: kokuho\n"+
-		"registered_seal: false\nhas_dog: false\nmovers: [" + mover + "]\nchild_mover: false\nschool_mover: false\nelderly_mover: false\nhas_card: true\nsign_cert: true\nforeign_mover: false\n")
+		"registered_seal: false\nhas_dog: false\nmovers: ["+mover+"]\nchild_mover: false\nschool_mover: false\nelderly_mover: false\nhas_card: true\nsign_cert: true\nforeign_mover: false\n")
 }
 
 // Moving, through the real parts: sign in with the card in pcscd's reader,
