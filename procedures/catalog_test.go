@@ -9,7 +9,7 @@ import (
 	"madoguchi/i18n/failure"
 )
 
-func bundledCatalog(t *testing.T) *Catalog {
+func bundledCatalog(t testing.TB) *Catalog {
 	t.Helper()
 	c, err := Bundled(i18n.Languages())
 	if err != nil {

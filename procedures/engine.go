@@ -185,30 +185,24 @@ func (e *Event) because(src string, values map[string]Sourced) map[string]Source
 // Refusal is the failure for an answer given where it does not apply:
 // the question, and the answers and facts that made it not apply.
 func (n NotAsked) Refusal(e *Event) error {
-	var why []string
-	for id, v := range n.Because {
-		text := id
-		if q, ok := e.Question(id); ok {
-			text = q.Text.In("en")
-		}
-		why = append(why, fmt.Sprintf("%s = %v (%s)", text, wire(v.Value), v.Source))
+	ids := make([]string, 0, len(n.Because))
+	for id := range n.Because {
+		ids = append(ids, id)
 	}
-	sort.Strings(why)
-	var because Text = Text{}
+	sort.Strings(ids)
+	because := Text{}
+	var why []string
+	for _, id := range ids {
+		why = append(why, fmt.Sprintf("%s = %v (%s)", id, wire(n.Because[id].Value), n.Because[id].Source))
+	}
 	for _, l := range textLanguages(n.Question.Text) {
 		var parts []string
-		ids := make([]string, 0, len(n.Because))
-		for id := range n.Because {
-			ids = append(ids, id)
-		}
-		sort.Strings(ids)
 		for _, id := range ids {
-			v := n.Because[id]
 			name := id
 			if q, ok := e.Question(id); ok {
 				name = q.Text.In(l)
 			}
-			parts = append(parts, fmt.Sprintf("“%s” %s", name, answerText(v.Value, l)))
+			parts = append(parts, fmt.Sprintf("“%s” %s", name, answerText(n.Because[id].Value, l)))
 		}
 		because[l] = strings.Join(parts, "; ")
 	}
@@ -229,14 +223,10 @@ func textLanguages(t Text) []string {
 func answerText(v any, lang string) string {
 	switch x := v.(type) {
 	case bool:
-		yes, no := "= はい", "= いいえ"
-		if lang != "ja" {
-			yes, no = "= yes", "= no"
-		}
 		if x {
-			return yes
+			return "= " + i18n.New(lang).T("life.yes")
 		}
-		return no
+		return "= " + i18n.New(lang).T("life.no")
 	case time.Time:
 		return "= " + civil(x).Format(time.DateOnly)
 	case []string:

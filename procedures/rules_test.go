@@ -85,23 +85,13 @@ func households(t testing.TB, today time.Time) map[string]Facts {
 	return out
 }
 
-func events(t testing.TB) []*Event { return bundledCatalogTB(t).Events }
+func events(t testing.TB) []*Event { return bundledCatalog(t).Events }
 
-func bundledCatalogTB(t testing.TB) *Catalog {
-	c, err := Bundled(i18n.Languages())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
-
-// Every fixture household can go through every event, answering yes or
-// no throughout; the moving bundle is at least 80 % filled; the signature
-// certificate's re-issue is planned exactly when a mover has one.
-func TestEveryResidentEveryEvent(t *testing.T) {
-	today := day(t, "2026-06-01")
-	date := day(t, "2026-06-20")
-	for id, f := range households(t, today) {
+// eachCase plans every event for every household in facts, answering yes
+// and then no throughout, and hands each plan to check.
+func eachCase(t *testing.T, facts map[string]Facts, date time.Time, check func(id string, e *Event, f Facts, yes bool, a Answers, p *Plan)) {
+	t.Helper()
+	for id, f := range facts {
 		for _, e := range events(t) {
 			for _, yes := range []bool{false, true} {
 				a := autoAnswer(t, e, f, yes, date)
@@ -109,21 +99,31 @@ func TestEveryResidentEveryEvent(t *testing.T) {
 				if err != nil {
 					t.Fatalf("%s/%s/%v: %v", e.ID, id, yes, err)
 				}
-				if len(p.Items) == 0 {
-					t.Errorf("%s/%s: an empty plan", e.ID, id)
-				}
-				if _, pf := p.Applications(f, nil); e.ID == "moving" && !yes && pf.Ratio() < 0.8 {
-					t.Errorf("%s/%s: prefill %.0f%%", e.ID, id, 100*pf.Ratio())
-				}
-				if e.ID == "moving" && !yes {
-					has := slices.Contains(ids(p), "sign-cert-reissue")
-					if has != f.Me.HasSignCert {
-						t.Errorf("%s: re-issue planned %v, the card has a signature certificate %v", id, has, f.Me.HasSignCert)
-					}
-				}
+				check(id, e, f, yes, a, p)
 			}
 		}
 	}
+}
+
+// Every fixture household can go through every event, answering yes or
+// no throughout; the moving bundle is at least 80 % filled; the signature
+// certificate's re-issue is planned exactly when a mover has one.
+func TestEveryResidentEveryEvent(t *testing.T) {
+	today := day(t, "2026-06-01")
+	eachCase(t, households(t, today), day(t, "2026-06-20"), func(id string, e *Event, f Facts, yes bool, _ Answers, p *Plan) {
+		if len(p.Items) == 0 {
+			t.Errorf("%s/%s: an empty plan", e.ID, id)
+		}
+		if _, pf := p.Applications(f, nil); e.ID == "moving" && !yes && pf.Ratio() < 0.8 {
+			t.Errorf("%s/%s: prefill %.0f%%", e.ID, id, 100*pf.Ratio())
+		}
+		if e.ID == "moving" && !yes {
+			has := slices.Contains(ids(p), "sign-cert-reissue")
+			if has != f.Me.HasSignCert {
+				t.Errorf("%s: re-issue planned %v, the card has a signature certificate %v", id, has, f.Me.HasSignCert)
+			}
+		}
+	})
 }
 
 // The same facts give the same plan signed in or offline: what the record
@@ -132,36 +132,26 @@ func TestEveryResidentEveryEvent(t *testing.T) {
 // every fixture household.
 func TestSamePlanSignedInOrOffline(t *testing.T) {
 	today := day(t, "2026-06-01")
-	date := day(t, "2026-06-20")
-	for id, f := range households(t, today) {
-		for _, e := range events(t) {
-			for _, yes := range []bool{false, true} {
-				a := autoAnswer(t, e, f, yes, date)
-				online, err := e.Plan(f, a, NewCalendar(nil))
-				if err != nil {
-					t.Fatal(err)
-				}
-				// offline: nothing known; the answers the record gave are
-				// given by the resident instead
-				offline := Answers{}
-				for k, v := range a {
-					offline[k] = v
-				}
-				for k, v := range online.State.Values {
-					if _, asked := e.Question(k); asked && v.Source != "answer" {
-						offline[k] = v.Value
-					}
-				}
-				p, err := e.Plan(Facts{Today: today, Profile: f.Profile}, offline, NewCalendar(nil))
-				if err != nil {
-					t.Fatalf("%s/%s offline: %v", e.ID, id, err)
-				}
-				if got, want := planKey(p), planKey(online); got != want {
-					t.Errorf("%s/%s/%v:\n online %s\noffline %s", e.ID, id, yes, want, got)
-				}
+	eachCase(t, households(t, today), day(t, "2026-06-20"), func(id string, e *Event, f Facts, yes bool, a Answers, online *Plan) {
+		// offline: nothing known; the answers the record gave are
+		// given by the resident instead
+		offline := Answers{}
+		for k, v := range a {
+			offline[k] = v
+		}
+		for k, v := range online.State.Values {
+			if _, asked := e.Question(k); asked && v.Source != "answer" {
+				offline[k] = v.Value
 			}
 		}
-	}
+		p, err := e.Plan(Facts{Today: today, Profile: f.Profile}, offline, NewCalendar(nil))
+		if err != nil {
+			t.Fatalf("%s/%s offline: %v", e.ID, id, err)
+		}
+		if got, want := planKey(p), planKey(online); got != want {
+			t.Errorf("%s/%s/%v:\n online %s\noffline %s", e.ID, id, yes, want, got)
+		}
+	})
 }
 
 func planKey(p *Plan) string {
