@@ -8,9 +8,11 @@ import (
 	"maps"
 	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"madoguchi/auth/card"
+	"madoguchi/i18n"
 	"madoguchi/i18n/failure"
 	"madoguchi/procedures"
 	"madoguchi/protocol/bundle"
@@ -23,19 +25,50 @@ import (
 // every answer is saved as it is given, so closing the app, a crash or a
 // pulled card loses nothing. Once signed, the exact signed bundle is kept
 // until the municipality has receipted it, so a retry after any failure
-// sends the same bundle and files nothing twice.
+// sends the same bundle and files nothing twice. What was receipted is
+// kept (Filings): answers changed after filing send only what changed, as
+// corrections and withdrawals of the earlier receipts.
 type Draft struct {
 	Event    string            `json:"event"`
 	Answers  []byte            `json:"answers"` // the answers-file format (procedures.EncodeAnswers)
 	Typed    map[string]string `json:"typed,omitempty"`
 	BundleID string            `json:"bundle_id,omitempty"`
 	Signed   string            `json:"signed,omitempty"`
-	Receipts []bundle.Receipt  `json:"receipts,omitempty"`
-	Updated  time.Time         `json:"updated"`
+	// Sending are the changes the signed bundle carries (kept with it:
+	// when its receipts come, they say what the record becomes).
+	Sending []procedures.Change `json:"sending,omitempty"`
+	// Filings are the applications filed and standing, one per procedure.
+	Filings []procedures.Filed `json:"filings,omitempty"`
+	// Earlier are the filings of an earlier event of the same kind (a
+	// previous move): they stay filed, a new plan is not compared with
+	// them.
+	Earlier []procedures.Filed `json:"earlier,omitempty"`
+	// Receipts are every receipt the event's bundles got, oldest first.
+	Receipts []bundle.Receipt `json:"receipts,omitempty"`
+	Updated  time.Time        `json:"updated"`
 }
 
-// Filed tells whether the municipality has receipted the draft's bundle.
-func (d *Draft) Filed() bool { return len(d.Receipts) > 0 }
+// Filed tells whether the municipality has receipted applications of the
+// draft that stand (filed, not withdrawn).
+func (d *Draft) Filed() bool { return len(d.Filings) > 0 }
+
+// Pending tells whether a signed bundle waits for the intake's receipt.
+func (d *Draft) Pending() bool { return d.Signed != "" }
+
+// Standing are the receipts of the applications that stand.
+func (d *Draft) Standing() []bundle.Receipt {
+	var out []bundle.Receipt
+	for _, f := range d.Filings {
+		rc := bundle.Receipt{Procedure: f.Procedure, Number: f.Receipt, Status: bundle.StatusReceived}
+		for _, r := range d.Receipts {
+			if r.Number == f.Receipt {
+				rc = r
+			}
+		}
+		out = append(out, rc)
+	}
+	return out
+}
 
 const (
 	kindDraft   = "draft"
@@ -63,19 +96,17 @@ func (a *Account) LoadDraft(ctx context.Context, event string) (Draft, bool, err
 }
 
 // SaveAnswers keeps the answers given so far. Changing an answer after
-// signing drops the signature (the bundle must be signed again); a filed
-// draft is not changed.
+// signing drops the signature (the bundle must be signed again); changing
+// one after filing is kept too: the next filing sends the corrections.
 func (a *Account) SaveAnswers(ctx context.Context, event string, answers []byte, typed map[string]string) (Draft, error) {
 	d, _, err := a.LoadDraft(ctx, event)
 	if err != nil {
 		return d, err
 	}
-	if d.Filed() {
-		return d, nil
-	}
 	if string(d.Answers) != string(answers) || !maps.Equal(d.Typed, typed) {
 		d.Signed = "" // what was signed is no longer what will be sent
 		d.BundleID = ""
+		d.Sending = nil
 	}
 	d.Answers, d.Typed = answers, typed
 	return d, a.saveDraft(ctx, d)
@@ -114,24 +145,39 @@ type FileRequest struct {
 	Intake *procedures.Intake
 }
 
-// File signs the plan's online procedures as one bundle on the card (the
-// signing password, PIN first) and files it. It is safe to call again
-// after any failure — a crash, a pulled card, a timeout: a signed bundle
-// kept in the draft is sent again as it was, and the intake files a bundle
-// id once.
+// File signs what the plan changes against what was filed — new
+// applications, corrections and withdrawals of earlier receipts
+// (procedures.Plan.Changes) — as one bundle on the card (the signing
+// password, PIN first) and files it; with nothing changed nothing is sent
+// and the standing receipts are returned (Repeated). It is safe to call
+// again after any failure — a crash, a pulled card, a timeout: a signed
+// bundle kept in the draft is sent again as it was, and the intake files a
+// bundle id once.
 func (a *Account) File(ctx context.Context, r FileRequest) (*bundle.SubmitResponse, error) {
 	event := r.Plan.Event.ID
 	d, _, err := a.LoadDraft(ctx, event)
 	if err != nil {
 		return nil, err
 	}
-	if d.Filed() {
-		return &bundle.SubmitResponse{Bundle: d.BundleID, Receipts: d.Receipts, Repeated: true}, nil
-	}
 	if d.Signed == "" {
 		apps, pf := r.Plan.Applications(r.Facts, d.Typed)
-		if len(apps) == 0 {
+		if len(apps) == 0 && !d.Filed() {
 			return nil, failure.New(bundle.CodeUnknownForm, "nothing in this plan is filed online")
+		}
+		changes, newEvent := r.Plan.Changes(apps, d.Filings)
+		if newEvent {
+			// another event of the same kind: the earlier filings stand as
+			// they are, this one is filed anew
+			d.Earlier, d.Filings = append(d.Earlier, d.Filings...), nil
+		}
+		var send []bundle.Application
+		for _, c := range changes {
+			if c.Sends() {
+				send = append(send, *c.Application)
+			}
+		}
+		if len(send) == 0 {
+			return &bundle.SubmitResponse{Bundle: d.BundleID, Receipts: d.Standing(), Repeated: true}, nil
 		}
 		if err := a.MayFile(r.Plan); err != nil { // what the grant does not allow, before what to type
 			return nil, err
@@ -144,8 +190,14 @@ func (a *Account) File(ctx context.Context, r FileRequest) (*bundle.SubmitRespon
 			return nil, failure.Newf(procedures.CodeNotOpenYet, "%s opens %s", id, opens.Format(time.DateOnly)).
 				With("Procedure", name).With("Opens", opens.Format(time.DateOnly))
 		}
-		if len(pf.Missing) > 0 {
-			return nil, failure.Newf(procedures.CodeAnswers, "fields to type: %v", pf.Missing).With("Question", pf.Missing[0])
+		if missing := sentMissing(pf.Missing, changes); len(missing) > 0 {
+			proc, field, _ := strings.Cut(missing[0], ".")
+			name := procedures.Text{}
+			if pr, found := r.Plan.Event.Procedure(proc); found {
+				name = pr.Name
+			}
+			return nil, failure.Newf(procedures.CodeFieldToType, "fields to type: %v", missing).
+				With("ID", missing[0]).With("Procedure", name).With("Field", i18n.Key("field."+field))
 		}
 		if d.BundleID == "" {
 			// the id is kept before anything is signed or sent: every
@@ -161,13 +213,14 @@ func (a *Account) File(ctx context.Context, r FileRequest) (*bundle.SubmitRespon
 			return nil, err
 		}
 		b := &bundle.Bundle{Version: bundle.Version, ID: d.BundleID, Event: event, Municipality: a.Profile().Issuer,
-			Subject: a.Subject(), Actor: a.Actor(), CreatedAt: time.Now().UTC().Truncate(time.Second), Applications: apps}
-		if b.Presentations, err = a.attach(ctx, r.Plan, b); err != nil {
+			Subject: a.Subject(), Actor: a.Actor(), CreatedAt: time.Now().UTC().Truncate(time.Second), Applications: send}
+		if b.Presentations, err = a.attach(ctx, r.Plan, send, b); err != nil {
 			return nil, err
 		}
 		if d.Signed, err = signBundle(ctx, r, b); err != nil {
 			return nil, err
 		}
+		d.Sending = changes
 		if err := a.saveDraft(ctx, d); err != nil {
 			return nil, err
 		}
@@ -186,11 +239,43 @@ func (a *Account) File(ctx context.Context, r FileRequest) (*bundle.SubmitRespon
 		}
 		return nil, err
 	}
-	d.Receipts = res.Receipts
+	// receipted: the record is what stands now, and the next change is
+	// another bundle with another id
+	d.Filings = procedures.Filings(d.Filings, d.Sending, res.Receipts, r.Plan.EventDate())
+	d.Receipts = mergeReceipts(d.Receipts, res.Receipts)
+	d.Signed, d.BundleID, d.Sending = "", "", nil
 	if err := a.saveDraft(ctx, d); err != nil {
 		return res, err
 	}
 	return res, a.keepReceipts(ctx, res.Receipts)
+}
+
+// sentMissing are the fields still to type of the applications a bundle
+// sends (an unchanged filed one needs nothing typed again).
+func sentMissing(missing []string, changes []procedures.Change) []string {
+	var out []string
+	for _, m := range missing {
+		for _, c := range changes {
+			if c.Sends() && c.Change != procedures.ChangeWithdrawn && strings.HasPrefix(m, c.Procedure+".") {
+				out = append(out, m)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// mergeReceipts adds the new receipts to the event's list (a repeated
+// answer brings the same numbers: kept once).
+func mergeReceipts(have, got []bundle.Receipt) []bundle.Receipt {
+	for _, rc := range got {
+		if i := slices.IndexFunc(have, func(h bundle.Receipt) bool { return h.Number == rc.Number }); i >= 0 {
+			have[i] = rc
+			continue
+		}
+		have = append(have, rc)
+	}
+	return have
 }
 
 // attach presents the certificates the plan's online procedures need —
@@ -198,8 +283,8 @@ func (a *Account) File(ctx context.Context, r FileRequest) (*bundle.SubmitRespon
 // bundle (audience: the municipality; nonce: the bundle id). A certificate
 // not kept yet is fetched first. Each disclosure is in the audit log; the
 // person saw the list before signing (the plan's review).
-func (a *Account) attach(ctx context.Context, p *procedures.Plan, b *bundle.Bundle) ([]string, error) {
-	ats := p.Attachments()
+func (a *Account) attach(ctx context.Context, p *procedures.Plan, send []bundle.Application, b *bundle.Bundle) ([]string, error) {
+	ats := p.AttachmentsFor(send)
 	if len(ats) == 0 {
 		return nil, nil
 	}
@@ -441,4 +526,18 @@ func newestOf(list []wallet.Entry, kind string) *wallet.Entry {
 		}
 	}
 	return newest
+}
+
+// Changes is what filing the plan now would do against what was filed for
+// its event (nil when nothing stands filed): per procedure, filed and
+// unchanged, corrected, withdrawn, new; newEvent when the plan is another
+// event of the same kind (then everything is new).
+func (a *Account) Changes(ctx context.Context, p *procedures.Plan, f procedures.Facts) (changes []procedures.Change, newEvent bool, err error) {
+	d, _, err := a.LoadDraft(ctx, p.Event.ID)
+	if err != nil || !d.Filed() {
+		return nil, false, err
+	}
+	apps, _ := p.Applications(f, d.Typed)
+	changes, newEvent = p.Changes(apps, d.Filings)
+	return changes, newEvent, nil
 }

@@ -2,7 +2,9 @@ package account_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -79,7 +81,7 @@ func TestFileExactlyOnce(t *testing.T) {
 	if d.Signed == "" || d.BundleID == "" || d.Filed() {
 		t.Fatalf("after a failed send: %+v", d)
 	}
-	id := d.BundleID
+	id, signed, sending := d.BundleID, d.Signed, d.Sending
 	// the residence record went with it — only the fields the moving-out
 	// notice needs, bound to this bundle — and the disclosure is logged
 	log, _ := w.Audit(ctx)
@@ -95,11 +97,17 @@ func TestFileExactlyOnce(t *testing.T) {
 	// a crash after the intake answered, before the receipts were kept:
 	// the same bundle again is recognised, nothing is filed twice
 	d, _, _ = a.LoadDraft(ctx, "moving")
-	d.Receipts = nil
+	if d.Signed != "" || d.BundleID != "" || len(d.Filings) != len(res.Receipts) {
+		t.Fatalf("after the receipts: %+v", d)
+	}
+	d.Receipts, d.Filings, d.Signed, d.BundleID, d.Sending = nil, nil, signed, id, sending
 	forceDraft(t, a, d)
 	again, err := a.File(ctx, req)
 	if err != nil || !again.Repeated || again.Receipts[0].Number != res.Receipts[0].Number {
 		t.Fatalf("resent: %+v %v", again, err)
+	}
+	if d, _, _ = a.LoadDraft(ctx, "moving"); len(d.Filings) != len(res.Receipts) || d.Signed != "" {
+		t.Fatalf("the record after the resent bundle: %+v", d)
 	}
 	rs, stale, err := a.Receipts(ctx, req.Intake)
 	if err != nil || stale || len(rs) != len(res.Receipts) {
@@ -155,5 +163,144 @@ func TestDraftSurvivesARestart(t *testing.T) {
 	d, _ = b.SaveAnswers(ctx, "moving", []byte("move_date: 2027-03-29\n"), nil)
 	if d.Signed != "" || d.BundleID != "" {
 		t.Fatalf("a changed answer kept the signature: %+v", d)
+	}
+}
+
+// After filing, a changed answer files only what changed: a correction
+// naming the earlier receipt (which the intake then shows superseded), a
+// withdrawal of what no longer applies; the same answers again send
+// nothing and ask no password; a move half a year or more from the filed
+// one is a new event, filed anew.
+func TestCorrectionsAfterFiling(t *testing.T) {
+	ctx := context.Background()
+	_, c := sandbox(t)
+	r, _ := fixtures.ByID("sato-kenji")
+	a, err := account.SignIn(ctx, c, cardLogin(t, r.ID), account.Options{Keys: keystore.New(keystore.NewMemory()), Keep: true, DataDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	w, _ := a.Wallet(ctx)
+	at, _ := a.AccessToken(ctx)
+	_, rec, err := w.Fetch(ctx, "residence", wallet.FetchOptions{}, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	facts := procedures.FactsFromRecord(rec.Claims, true, time.Now())
+	cat, _ := procedures.Bundled(i18n.Languages())
+	e, _ := cat.Event("moving")
+	vc, _ := vcard.New(r)
+	sess := card.NewSession(inproc.NewTransport(vc))
+	asked := 0
+	in, _ := a.Intake()
+	answers := func(move time.Time, allowance bool) []byte {
+		return []byte(fmt.Sprintf("move_date: %s\nsame_municipality: false\nnew_postal_code: '5300001'\nnew_address_line: 梅田一丁目1番1号\n"+
+			"movers: ['%s']\nchild_mover: true\nreceives_child_allowance: %v\n%sschool_mover: false\nelderly_mover: false\n"+
+			"health_insurance: kokuho\nregistered_seal: false\nhas_card: true\nsign_cert: true\nforeign_mover: false\nhas_dog: false\n",
+			move.Format(time.DateOnly), facts.Me.Name, allowance, map[bool]string{true: "allowance_claimant: me\n"}[allowance]))
+	}
+	file := func(ans []byte) (*bundle.SubmitResponse, error) {
+		t.Helper()
+		if _, err := a.SaveAnswers(ctx, "moving", ans, map[string]string{"moving-out-notice.phone": "090-1234-5678"}); err != nil {
+			t.Fatal(err)
+		}
+		parsed, err := e.ParseAnswers(ans)
+		if err != nil {
+			t.Fatal(err)
+		}
+		plan, err := e.Plan(facts, parsed, procedures.NewCalendar(nil))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a.File(ctx, account.FileRequest{Plan: plan, Facts: facts, Card: card.Direct(sess), Intake: in,
+			Prompt: func(context.Context, card.Secret, int) (card.PIN, bool, error) {
+				asked++
+				return card.PIN(r.SignPassword), false, nil
+			}})
+	}
+	byProc := func(rs []bundle.Receipt) map[string]bundle.Receipt {
+		m := map[string]bundle.Receipt{}
+		for _, rc := range rs {
+			m[rc.Procedure] = rc
+		}
+		return m
+	}
+	move := time.Now().AddDate(0, 0, 7)
+	first, err := file(answers(move, true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	filed := byProc(first.Receipts)
+	if _, ok := filed["moving-out-notice"]; !ok || len(first.Receipts) < 2 {
+		t.Fatalf("first filing: %+v", first.Receipts)
+	}
+	// the same answers: nothing is sent, no password asked
+	before := asked
+	same, err := file(answers(move, true))
+	if err != nil || !same.Repeated || len(same.Receipts) != len(first.Receipts) || asked != before {
+		t.Fatalf("the same answers again: %+v %v (asked %d→%d)", same, err, before, asked)
+	}
+	// the moving date corrected by two days: every form that carries it is
+	// a correction of its receipt; a form without it is not sent again
+	corrected, err := file(answers(move.AddDate(0, 0, 2), true))
+	if err != nil || corrected.Repeated {
+		t.Fatalf("the corrected date: %+v %v", corrected, err)
+	}
+	for _, rc := range corrected.Receipts {
+		was, ok := filed[rc.Procedure]
+		if !ok || rc.Kind != bundle.KindCorrection || rc.Corrects != was.Number {
+			t.Errorf("correction %+v of %+v", rc, was)
+		}
+	}
+	if byProc(corrected.Receipts)["moving-out-notice"].Number == "" {
+		t.Errorf("the moving-out notice carries the date and was not corrected: %+v", corrected.Receipts)
+	}
+	rs, _, err := a.Receipts(ctx, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, rc := range rs {
+		if c, ok := byProc(corrected.Receipts)[rc.Procedure]; ok && rc.Number == filed[rc.Procedure].Number &&
+			(rc.Status != bundle.StatusSuperseded || rc.CorrectedBy != c.Number) {
+			t.Errorf("the corrected receipt at the intake: %+v", rc)
+		}
+	}
+	// the child allowance no longer applies: its filing is withdrawn
+	d, _, _ := a.LoadDraft(ctx, "moving")
+	var allowance string
+	for _, f := range d.Filings {
+		if strings.Contains(f.Procedure, "allowance") {
+			allowance = f.Procedure
+		}
+	}
+	if allowance == "" {
+		t.Fatalf("no child-allowance filing to withdraw: %+v", d.Filings)
+	}
+	back, err := file(answers(move.AddDate(0, 0, 2), false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := byProc(back.Receipts)[allowance]; w.Kind != bundle.KindWithdrawal || len(back.Receipts) != 1 {
+		t.Fatalf("withdrawal: %+v", back.Receipts)
+	}
+	if d, _, _ = a.LoadDraft(ctx, "moving"); slices.ContainsFunc(d.Filings, func(f procedures.Filed) bool { return f.Procedure == allowance }) {
+		t.Fatalf("a withdrawn filing stands: %+v", d.Filings)
+	}
+	// a move filed half a year ago is another move: this one is new
+	for i := range d.Filings {
+		d.Filings[i].EventDate = move.AddDate(0, 0, -procedures.NewEventDays).Format(time.DateOnly)
+	}
+	forceDraft(t, a, d)
+	again, err := file(answers(move.AddDate(0, 0, 2), false))
+	if err != nil || again.Repeated || len(again.Receipts) == 0 {
+		t.Fatalf("a second move: %+v %v", again, err)
+	}
+	for _, rc := range again.Receipts {
+		if rc.Kind != "" || rc.Corrects != "" {
+			t.Errorf("a second move's filing refers to the first: %+v", rc)
+		}
+	}
+	if d, _, _ = a.LoadDraft(ctx, "moving"); len(d.Earlier) == 0 {
+		t.Errorf("the first move's filings are not kept: %+v", d)
 	}
 }

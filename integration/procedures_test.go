@@ -26,15 +26,21 @@ func writeAnswers(t *testing.T, body string) string {
 	return p
 }
 
-func movingAnswers(t *testing.T, mover string) string {
-	return writeAnswers(t, "move_date: "+time.Now().AddDate(0, 0, 10).Format(time.DateOnly)+
+func movingAnswers(t *testing.T, mover string) string { return movingAnswersIn(t, mover, 10) }
+
+// movingAnswersIn are the answers of a move days from today.
+func movingAnswersIn(t *testing.T, mover string, days int) string {
+	return writeAnswers(t, "move_date: "+time.Now().AddDate(0, 0, days).Format(time.DateOnly)+
 		"\nsame_municipality: false\nnew_postal_code: 530-0001\nnew_address_line: 梅田一丁目1番1号\nhealth_insurance: kokuho\n"+
 		"registered_seal: false\nhas_dog: false\nmovers: ["+mover+"]\nchild_mover: false\nschool_mover: false\nelderly_mover: false\nhas_card: true\nsign_cert: true\nforeign_mover: false\n")
 }
 
 // Moving, through the real parts: sign in with the card in pcscd's reader,
 // file the moving bundle signed with the card's signature key over HTTPS,
-// see the receipts; staff complete the move, which revokes the signature
+// see the receipts; the moving date corrected after filing is filed as
+// corrections of those receipts (which the status then shows replaced),
+// and the same answers again send nothing; staff complete the move, which
+// revokes the signature
 // certificate — the next bundle is refused with the code that says to
 // re-issue it at the counter.
 func TestMovingThroughRealParts(t *testing.T) {
@@ -50,6 +56,30 @@ func TestMovingThroughRealParts(t *testing.T) {
 	if code != 0 || json.Unmarshal([]byte(out), &res) != nil || len(res.Receipts) != 2 {
 		t.Fatalf("submit: %d %s %s", code, out, errs)
 	}
+	corrected := movingAnswersIn(t, r.Name, 12)
+	code, out, errs = cli(t, r.SignPassword+"\n", "procedure", "submit", "moving", "--answers", corrected, "--profile", profile, "--pin-stdin", "--json")
+	var cor bundle.SubmitResponse
+	if code != 0 || json.Unmarshal([]byte(out), &cor) != nil || len(cor.Receipts) == 0 || cor.Repeated {
+		t.Fatalf("the corrected date: %d %s %s", code, out, errs)
+	}
+	for _, rc := range cor.Receipts {
+		if rc.Kind != bundle.KindCorrection || (rc.Corrects != res.Receipts[0].Number && rc.Corrects != res.Receipts[1].Number) {
+			t.Errorf("not a correction of the filed receipts: %+v", rc)
+		}
+	}
+	code, out, errs = cli(t, "", "--lang", "en", "procedure", "plan", "moving", "--answers", corrected, "--profile", profile)
+	if code != 0 || !strings.Contains(out, "nothing changed") || !strings.Contains(out, cor.Receipts[0].Number) {
+		t.Fatalf("the plan after the correction: %d %s %s", code, out, errs)
+	}
+	code, out, errs = cli(t, "", "--lang", "en", "procedure", "submit", "moving", "--answers", corrected, "--profile", profile, "--pin-stdin")
+	if code != 0 || !strings.Contains(out, "Nothing changed") {
+		t.Fatalf("the same answers again: %d %s %s", code, out, errs)
+	}
+	code, out, _ = cli(t, "", "--lang", "en", "applications", "--profile", profile)
+	if code != 0 || !strings.Contains(out, "replaced by "+cor.Receipts[0].Number) {
+		t.Fatalf("applications after the correction: %d %s", code, out)
+	}
+	res.Receipts = cor.Receipts
 	in, err := intake.Open(s.DataDir)
 	if err != nil {
 		t.Fatal(err)

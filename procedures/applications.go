@@ -164,9 +164,21 @@ type Attachment struct {
 // Certificates without fields (employer documents, not yet digital) are
 // left out.
 func (p *Plan) Attachments() []Attachment {
+	return p.attachments(func(string) bool { return true })
+}
+
+// AttachmentsFor are the attachments of the applications a bundle sends
+// (a withdrawal attaches nothing).
+func (p *Plan) AttachmentsFor(send []bundle.Application) []Attachment {
+	return p.attachments(func(id string) bool {
+		return slices.ContainsFunc(send, func(a bundle.Application) bool { return a.Procedure == id && a.Kind != bundle.KindWithdrawal })
+	})
+}
+
+func (p *Plan) attachments(sent func(procedure string) bool) []Attachment {
 	var out []Attachment
 	for _, it := range p.Items {
-		if it.Channel != ChannelBundle {
+		if it.Channel != ChannelBundle || !sent(it.Procedure.ID) {
 			continue
 		}
 		for _, d := range it.Documents {

@@ -253,11 +253,12 @@ const (
 	CodeConflict     failure.Code = "ANSWERS-CONFLICT"   // answers that cannot all be true
 	CodeUnreadable   failure.Code = "ANSWERS-UNREADABLE" // the answers file is empty, too large, not YAML/JSON, or not a map
 	CodeNotOpenYet   failure.Code = "PROCEDURE-NOT-OPEN" // filing online before the procedure's window opens
+	CodeFieldToType  failure.Code = "FORM-FIELD-MISSING" // a form's field nobody knew has not been typed
 )
 
 // Codes lists the engine's failure codes.
 var Codes = failure.Register("procedures", CodeCatalog, CodeUnknownEvent, CodeAnswers, CodeMissing, CodeUnknownQ,
-	CodeNotAsked, CodeConflict, CodeUnreadable, CodeNotOpenYet)
+	CodeNotAsked, CodeConflict, CodeUnreadable, CodeNotOpenYet, CodeFieldToType)
 
 //go:embed catalog/*.yaml catalog/schema.json
 var bundled embed.FS

@@ -90,3 +90,16 @@ func (it Item) Who(tr *i18n.Localizer, principal string) []string {
 	}
 	return out
 }
+
+// Say is the change in one line: what stands filed, what changed and is
+// sent as a correction, what is withdrawn, what is sent new.
+func (c Change) Say(tr *i18n.Localizer) string {
+	var fields []string
+	for _, f := range c.Fields {
+		if tr.Has("field." + f) {
+			f = tr.T("field." + f)
+		}
+		fields = append(fields, f)
+	}
+	return tr.T("filing."+c.Change, map[string]any{"Receipt": c.Receipt, "Fields": strings.Join(fields, tr.T("list.separator"))})
+}

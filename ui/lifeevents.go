@@ -359,6 +359,11 @@ func (s *LifeEventScreen) showPlan(p Plan) {
 		if it.LostIfMissed != "" {
 			lines = append(lines, wrapped(tr.T("plan.lost")+" "+it.LostIfMissed))
 		}
+		if it.Filing != "" {
+			fl := wrapped(it.Filing)
+			fl.Importance = widget.SuccessImportance
+			lines = append(lines, fl)
+		}
 		if hs := p.Handoffs[it.ID]; len(hs) > 0 {
 			lines = append(lines, s.handoff(it, hs))
 		}
@@ -367,13 +372,26 @@ func (s *LifeEventScreen) showPlan(p Plan) {
 		}
 		objs = append(objs, widget.NewCard(title, sub, container.NewVBox(lines...)))
 	}
+	if p.NewEvent {
+		objs = append(objs, wrapped(tr.T("filing.new_event")))
+	}
+	if len(p.Withdrawals) > 0 {
+		objs = append(objs, heading(tr.T("filing.withdrawals")))
+		for _, w := range p.Withdrawals {
+			objs = append(objs, wrapped(w))
+		}
+	}
+	sending := p.Sending
+	if sending == 0 {
+		sending = online
+	}
 	fields := map[string]*widget.Entry{}
 	var firstField *widget.Entry
 	if online > 0 && !p.Filed && p.CannotFile != "" {
-		objs = append(objs, heading(tr.T("life.file_title", map[string]any{"Count": online})), wrapped(p.CannotFile))
+		objs = append(objs, heading(tr.T("life.file_title", map[string]any{"Count": sending})), wrapped(p.CannotFile))
 	}
 	if online > 0 && !p.Filed && p.CannotFile == "" {
-		objs = append(objs, heading(tr.T("life.file_title", map[string]any{"Count": online})),
+		objs = append(objs, heading(tr.T("life.file_title", map[string]any{"Count": sending})),
 			wrapped(tr.T("life.prefill", map[string]any{"Percent": int(p.Prefill*100 + 0.5)})))
 		for _, at := range p.Attachments {
 			objs = append(objs, wrapped(tr.T("life.attachment", disclosed(tr, at))))

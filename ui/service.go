@@ -226,6 +226,9 @@ type PlanItem struct {
 	// Note is said under the procedure (acting for someone: "needs their
 	// own signature").
 	Note string
+	// Filing says, once something was filed for the event, what stands
+	// and what filing now sends (a correction of a receipt, nothing).
+	Filing string
 }
 
 // Plan is what the event means for the person.
@@ -237,8 +240,14 @@ type Plan struct {
 	// ToType lists fields nobody knew ("procedure.field"), to type before
 	// signing.
 	ToType []string
-	// Filed is set once the bundle was receipted.
+	// Filed is set once filed with nothing changed since: nothing to send.
 	Filed bool
+	// Sending is how many applications filing now sends (new ones,
+	// corrections, withdrawals); Withdrawals say which filed ones are taken
+	// back, NewEvent that this is another event of the kind, filed anew.
+	Sending     int
+	Withdrawals []string
+	NewEvent    bool
 	// Handoffs are certificates the person gives someone themselves (a new
 	// employer), by procedure id.
 	Handoffs map[string][]Handoff

@@ -130,7 +130,7 @@ in and keep a residence record, who you are and your household come from it.`,
 			if err != nil {
 				return err
 			}
-			return r.printPlan(p, facts.Today)
+			return r.printPlan(p, facts.Today, r.filingChanges(cmd.Context(), f, p, facts))
 		}}
 	plan.Flags().StringVar(&answersFile, "answers", "", "answers `file` (YAML or JSON)")
 	f.register(plan.Flags(), false)
@@ -283,6 +283,15 @@ draft; sending again after any failure never files twice.`,
 			if err != nil {
 				return err
 			}
+			// fields typed before (a first filing) stay; a --field given now
+			// replaces its value
+			if d, _, err := a.LoadDraft(ctx, e.ID); err == nil {
+				for k, v := range d.Typed {
+					if _, given := fields[k]; !given {
+						fields[k] = v
+					}
+				}
+			}
 			if _, err := a.SaveAnswers(ctx, e.ID, enc, fields); err != nil {
 				return err
 			}
@@ -317,7 +326,11 @@ draft; sending again after any failure never files twice.`,
 				return writeJSON(env.Stdout, res)
 			}
 			if res.Repeated {
-				fmt.Fprintln(env.Stdout, env.Tr.T("procedure.already_filed"))
+				key := "procedure.already_filed"
+				if res.Bundle == "" {
+					key = "procedure.nothing_changed"
+				}
+				fmt.Fprintln(env.Stdout, env.Tr.T(key))
 			}
 			r.printReceipts(e, res.Receipts)
 			return nil
@@ -339,6 +352,15 @@ func (r *runner) printReceipts(e *procedures.Event, rs []bundle.Receipt) {
 			}
 		}
 		fmt.Fprintf(env.Stdout, "%s  %s  %s", rc.Number, tr.T("status."+rc.Status), name)
+		switch {
+		case rc.Kind == bundle.KindCorrection:
+			fmt.Fprintf(env.Stdout, " (%s)", tr.T("receipt.corrects", map[string]any{"Receipt": rc.Corrects}))
+		case rc.Kind == bundle.KindWithdrawal:
+			fmt.Fprintf(env.Stdout, " (%s)", tr.T("receipt.withdraws", map[string]any{"Receipt": rc.Corrects}))
+		}
+		if rc.CorrectedBy != "" {
+			fmt.Fprintf(env.Stdout, " (%s)", tr.T("receipt.corrected_by", map[string]any{"Receipt": rc.CorrectedBy}))
+		}
 		if rc.Note != "" {
 			fmt.Fprintf(env.Stdout, " — %s", rc.Note)
 		}
@@ -418,6 +440,26 @@ func (r *runner) planFromFile(ctx context.Context, e *procedures.Event, answersF
 	return p, facts, rl, err
 }
 
+// filed is what the plan changes against what was filed (nothing when
+// signed out or nothing was filed).
+type filed struct {
+	changes  []procedures.Change
+	newEvent bool
+}
+
+func (r *runner) filingChanges(ctx context.Context, f *ssoFlags, p *procedures.Plan, facts procedures.Facts) filed {
+	a, err := r.resume(ctx, f)
+	if err != nil {
+		return filed{}
+	}
+	defer closeAccount(a)
+	ch, ne, err := a.Changes(ctx, p, facts)
+	if err != nil {
+		return filed{}
+	}
+	return filed{ch, ne}
+}
+
 // knownFacts is what the kept residence record says (nothing when signed
 // out or without one: the questions then ask).
 func (r *runner) knownFacts(ctx context.Context, f *ssoFlags) procedures.Facts {
@@ -463,11 +505,41 @@ type planItemJSON struct {
 	// by which rule, and any hard limit beside it.
 	DeadlineNotes []string `json:"deadline_notes,omitempty"`
 	Bring         []string `json:"bring,omitempty"`
+	// Filing says, once something was filed for the event, what stands
+	// and what filing now would send (a correction, a withdrawal).
+	Filing *filingJSON `json:"filing,omitempty"`
 }
 
-func (r *runner) printPlan(p *procedures.Plan, today time.Time) error {
+type filingJSON struct {
+	Change  string   `json:"change"` // new, corrected, unchanged, withdrawn, at-counter
+	Receipt string   `json:"receipt,omitempty"`
+	Fields  []string `json:"changed_fields,omitempty"`
+	Says    string   `json:"says"`
+}
+
+func (r *runner) printPlan(p *procedures.Plan, today time.Time, fd filed) error {
 	env, tr := r.env, r.env.Tr
 	lang := tr.Lang()
+	change := func(id string) (*filingJSON, bool) {
+		for _, c := range fd.changes {
+			if c.Procedure == id {
+				return &filingJSON{Change: c.Change, Receipt: c.Receipt, Fields: c.Fields, Says: c.Say(tr)}, true
+			}
+		}
+		return nil, false
+	}
+	var withdrawals []planItemJSON
+	for _, c := range fd.changes {
+		if c.Change != procedures.ChangeWithdrawn {
+			continue
+		}
+		j := planItemJSON{ID: c.Procedure, Name: c.Procedure}
+		if pr, ok := p.Event.Procedure(c.Procedure); ok {
+			j.Name = pr.Name.In(lang)
+		}
+		j.Filing, _ = change(c.Procedure)
+		withdrawals = append(withdrawals, j)
+	}
 	var items []planItemJSON
 	for _, it := range p.Items {
 		pr := it.Procedure
@@ -475,6 +547,7 @@ func (r *runner) printPlan(p *procedures.Plan, today time.Time) error {
 			Basis: pr.Basis.In(lang), Office: pr.Office, Channel: it.Channel, Window: it.Window, Filer: pr.Filer, Claimant: it.Claimant,
 			Attend: pr.Attend, Proxy: pr.Proxy, Secrets: pr.Secrets, Who: it.Who(tr, r.as), Urgent: pr.Urgent,
 			OwnSignature: pr.OwnSignature, Deadline: it.Deadline, DeadlineNotes: it.DeadlineNotes(tr)}
+		j.Filing, _ = change(pr.ID)
 		if it.Deadline != nil {
 			n := it.DaysLeft
 			j.DaysLeft = &n
@@ -493,10 +566,19 @@ func (r *runner) printPlan(p *procedures.Plan, today time.Time) error {
 				known[k] = v
 			}
 		}
-		return writeJSON(env.Stdout, map[string]any{"event": p.Event.ID, "items": items, "known": known,
-			"questions_asked": p.State.Asked})
+		out := map[string]any{"event": p.Event.ID, "items": items, "known": known, "questions_asked": p.State.Asked}
+		if len(withdrawals) > 0 {
+			out["withdrawals"] = withdrawals
+		}
+		if fd.newEvent {
+			out["new_event"] = true
+		}
+		return writeJSON(env.Stdout, out)
 	}
 	fmt.Fprintf(env.Stdout, "%s\n\n", p.Event.Name.In(lang))
+	if fd.newEvent {
+		fmt.Fprintf(env.Stdout, "%s\n\n", tr.T("filing.new_event"))
+	}
 	for i, j := range items {
 		mark := ""
 		if j.Urgent {
@@ -529,6 +611,15 @@ func (r *runner) printPlan(p *procedures.Plan, today time.Time) error {
 		}
 		if j.LostIfMissed != "" {
 			fmt.Fprintf(env.Stdout, "   %s %s\n", tr.T("plan.lost"), j.LostIfMissed)
+		}
+		if j.Filing != nil {
+			fmt.Fprintf(env.Stdout, "   %s\n", j.Filing.Says)
+		}
+	}
+	if len(withdrawals) > 0 {
+		fmt.Fprintf(env.Stdout, "\n%s\n", tr.T("filing.withdrawals"))
+		for _, w := range withdrawals {
+			fmt.Fprintf(env.Stdout, "・%s\n   %s\n", w.Name, w.Filing.Says)
 		}
 	}
 	return nil

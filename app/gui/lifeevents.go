@@ -317,8 +317,31 @@ func (l *lifeService) Plan(ctx context.Context, event, lang string) (ui.Plan, er
 	var typed map[string]string
 	if d != nil {
 		typed = d.Typed
-		out.Filed = d.Filed()
 	}
+	// against what was filed: what stands, what is corrected, withdrawn
+	var changes []procedures.Change
+	if a != nil {
+		if ch, newEvent, err := a.Changes(ctx, p, f); err == nil {
+			changes, out.NewEvent = ch, newEvent
+		}
+	}
+	sends := func(id string) bool {
+		if len(changes) == 0 {
+			return true
+		}
+		return slices.ContainsFunc(changes, func(c procedures.Change) bool { return c.Procedure == id && c.Sends() })
+	}
+	for _, c := range changes {
+		if c.Sends() {
+			out.Sending++
+		}
+		if i := slices.IndexFunc(out.Items, func(v ui.PlanItem) bool { return v.ID == c.Procedure }); i >= 0 {
+			out.Items[i].Filing = c.Say(tr)
+		} else if pr, ok := p.Event.Procedure(c.Procedure); ok {
+			out.Withdrawals = append(out.Withdrawals, pr.Name.In(lang)+" — "+c.Say(tr))
+		}
+	}
+	out.Filed = len(changes) > 0 && out.Sending == 0
 	for _, at := range p.Attachments() {
 		out.Attachments = append(out.Attachments, ui.Attachment{Kind: at.Certificate, Fields: at.Fields})
 	}
@@ -332,8 +355,19 @@ func (l *lifeService) Plan(ctx context.Context, event, lang string) (ui.Plan, er
 		out.Handoffs[h.Procedure] = append(out.Handoffs[h.Procedure], ui.Handoff{Attachment: ui.Attachment{Kind: h.Certificate, Fields: h.Fields}, To: h.To})
 	}
 	apps, pf := p.Applications(f, typed)
-	out.Prefill, out.ToType = pf.Ratio(), pf.Missing
+	out.Prefill = pf.Ratio()
+	for _, m := range pf.Missing {
+		if proc, _, _ := strings.Cut(m, "."); sends(proc) {
+			out.ToType = append(out.ToType, m)
+		}
+	}
+	if len(changes) == 0 {
+		out.Sending = len(apps)
+	}
 	for _, app := range apps {
+		if !sends(app.Procedure) {
+			continue // filed and unchanged: not signed again
+		}
 		form := ui.Form{Procedure: app.Procedure, Sources: app.Sources}
 		if pr, ok := p.Event.Procedure(app.Procedure); ok {
 			form.Procedure = pr.Name.In(lang)
@@ -359,7 +393,7 @@ func (l *lifeService) Submit(ctx context.Context, event string, typed map[string
 	if err != nil {
 		return nil, err
 	}
-	if d != nil && !d.Filed() {
+	if d != nil {
 		merged := map[string]string{}
 		for k, v := range d.Typed {
 			merged[k] = v
@@ -416,7 +450,23 @@ func (l *lifeService) views(rs []bundle.Receipt, lang string) []ui.Receipt {
 				break
 			}
 		}
-		out = append(out, ui.Receipt{Number: r.Number, Procedure: name, Status: r.Status, Note: r.Note, Updated: r.Updated})
+		// a correction or withdrawal says what it refers to; a replaced
+		// receipt says by what
+		tr := i18n.New(lang)
+		var rel []string
+		switch r.Kind {
+		case bundle.KindCorrection:
+			rel = append(rel, tr.T("receipt.corrects", map[string]any{"Receipt": r.Corrects}))
+		case bundle.KindWithdrawal:
+			rel = append(rel, tr.T("receipt.withdraws", map[string]any{"Receipt": r.Corrects}))
+		}
+		if r.CorrectedBy != "" {
+			rel = append(rel, tr.T("receipt.corrected_by", map[string]any{"Receipt": r.CorrectedBy}))
+		}
+		if r.Note != "" {
+			rel = append(rel, r.Note)
+		}
+		out = append(out, ui.Receipt{Number: r.Number, Procedure: name, Status: r.Status, Note: strings.Join(rel, " · "), Updated: r.Updated})
 	}
 	return out
 }
