@@ -103,14 +103,38 @@ func (a *Account) SaveAnswers(ctx context.Context, event string, answers []byte,
 	if err != nil {
 		return d, err
 	}
+	return a.keepAnswers(ctx, d, answers, typed)
+}
+
+func (a *Account) keepAnswers(ctx context.Context, d Draft, answers []byte, typed map[string]string) (Draft, error) {
 	if string(d.Answers) != string(answers) || !maps.Equal(d.Typed, typed) {
 		d.Signed = "" // what was signed is no longer what will be sent
 		d.BundleID = ""
 		d.Sending = nil
 	}
 	d.Answers, d.Typed = answers, typed
+	d.Updated = time.Now()
 	return d, a.saveDraft(ctx, d)
 }
+
+// LoadAnswers implements procedures.Drafts: the event's answers so far.
+func (a *Account) LoadAnswers(ctx context.Context, event string) ([]byte, time.Time, error) {
+	d, _, err := a.LoadDraft(ctx, event)
+	return d.Answers, d.Updated, err
+}
+
+// KeepAnswers implements procedures.Drafts: the answers are sealed in the
+// draft (the fields typed for the forms stay).
+func (a *Account) KeepAnswers(ctx context.Context, event string, answers []byte) (time.Time, error) {
+	d, _, err := a.LoadDraft(ctx, event)
+	if err != nil {
+		return time.Time{}, err
+	}
+	d, err = a.keepAnswers(ctx, d, answers, d.Typed)
+	return d.Updated, err
+}
+
+var _ procedures.Drafts = (*Account)(nil)
 
 func (a *Account) saveDraft(ctx context.Context, d Draft) error {
 	st, err := a.sealed()

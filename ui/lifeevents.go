@@ -256,15 +256,14 @@ func (s *LifeEventScreen) input(q *Question, answer func(any), errLabel *widget.
 	parse := func() (any, bool) {
 		t := strings.TrimSpace(e.Text)
 		switch q.Type {
-		case "date":
-			e.SetPlaceHolder("2026-04-01")
-			d, err := time.ParseInLocation(time.DateOnly, t, i18n.JST)
+		case "date": // as people write dates: 2026/4/1, 令和8年4月1日, full-width digits
+			d, err := i18n.ParseDate(t)
 			return d, err == nil
 		case "number":
-			n, err := strconv.Atoi(t)
+			n, err := strconv.Atoi(i18n.Digits(t))
 			return n, err == nil
 		case "postal":
-			p := strings.ReplaceAll(strings.ReplaceAll(t, "-", ""), "ー", "")
+			p := i18n.Digits(t)
 			return p, len(p) == 7 && strings.Trim(p, "0123456789") == ""
 		}
 		return t, t != ""

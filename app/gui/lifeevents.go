@@ -29,8 +29,13 @@ type lifeService struct {
 	catalog   *procedures.Catalog
 	overrides procedures.Overrides
 
-	mu     sync.Mutex
-	memory map[string]procedures.Answers
+	mu sync.Mutex
+	// memory keeps the answers signed out (nowhere else)
+	memory *procedures.MemoryDrafts
+	// interviews are the events' interviews for interviewsFor (the
+	// account they keep their answers in; nil: signed out)
+	interviews    map[string]*procedures.Interview
+	interviewsFor *account.Account
 	// known is what the signed-in account's certificates say, read once
 	// per account (not at every answer: each read verifies a certificate)
 	known    procedures.Facts
@@ -52,7 +57,7 @@ func newLifeService(signIn *signInService, m *reader.Monitor) (*lifeService, err
 	if cat, err = cat.Apply(o, i18n.Languages()); err != nil {
 		return nil, err
 	}
-	return &lifeService{signIn: signIn, m: m, catalog: cat, overrides: o, memory: map[string]procedures.Answers{}}, nil
+	return &lifeService{signIn: signIn, m: m, catalog: cat, overrides: o, memory: &procedures.MemoryDrafts{}}, nil
 }
 
 // Owner: the principal's name while acting for them.
@@ -92,39 +97,47 @@ func (l *lifeService) draft(ctx context.Context, event string) (*procedures.Even
 	return e, ans, d, err
 }
 
-// answers are the event's answers so far: the draft when signed in.
+// drafts are where the answers are kept: the account's sealed drafts, or
+// memory signed out.
+func (l *lifeService) drafts() (procedures.Drafts, *account.Account) {
+	if a := l.signIn.Account(); a != nil {
+		return a, a
+	}
+	return l.memory, nil
+}
+
+// answers are the event's answers so far (and the draft, signed in).
 func (l *lifeService) answers(ctx context.Context, e *procedures.Event) (procedures.Answers, *account.Draft, error) {
-	a := l.signIn.Account()
-	if a == nil {
-		l.mu.Lock()
-		defer l.mu.Unlock()
-		ans := procedures.Answers{}
-		for k, v := range l.memory[e.ID] {
-			ans[k] = v
+	drafts, a := l.drafts()
+	var d *account.Draft
+	var data []byte
+	if a != nil {
+		dr, _, err := a.LoadDraft(ctx, e.ID)
+		if err != nil {
+			return nil, nil, err
 		}
-		return ans, nil, nil
+		d, data = &dr, dr.Answers
+	} else {
+		var err error
+		if data, _, err = drafts.LoadAnswers(ctx, e.ID); err != nil {
+			return nil, nil, err
+		}
 	}
-	d, _, err := a.LoadDraft(ctx, e.ID)
-	if err != nil {
-		return nil, nil, err
+	if len(data) == 0 {
+		return procedures.Answers{}, d, nil
 	}
-	if len(d.Answers) == 0 {
-		return procedures.Answers{}, &d, nil
-	}
-	ans, err := e.ParseAnswers(d.Answers)
-	return ans, &d, err
+	ans, err := e.ParseAnswers(data)
+	return ans, d, err
 }
 
 func (l *lifeService) save(ctx context.Context, e *procedures.Event, ans procedures.Answers, typed map[string]string) error {
-	a := l.signIn.Account()
-	if a == nil {
-		l.mu.Lock()
-		l.memory[e.ID] = ans
-		l.mu.Unlock()
-		return nil
-	}
 	enc, err := e.EncodeAnswers(ans)
 	if err != nil {
+		return err
+	}
+	drafts, a := l.drafts()
+	if a == nil {
+		_, err = drafts.KeepAnswers(ctx, e.ID, enc)
 		return err
 	}
 	if typed == nil {
@@ -134,6 +147,36 @@ func (l *lifeService) save(ctx context.Context, e *procedures.Event, ans procedu
 	}
 	_, err = a.SaveAnswers(ctx, e.ID, enc, typed)
 	return err
+}
+
+// interview is the event's interview (procedures.Interview), started
+// again (the answers read afresh) when fresh or when the sign-in changed.
+func (l *lifeService) interview(ctx context.Context, event string, fresh bool) (*procedures.Interview, error) {
+	e, err := l.event(event)
+	if err != nil {
+		return nil, err
+	}
+	f, err := l.facts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	drafts, a := l.drafts()
+	l.mu.Lock()
+	if l.interviews == nil || l.interviewsFor != a {
+		l.interviews, l.interviewsFor = map[string]*procedures.Interview{}, a
+	}
+	iv := l.interviews[event]
+	l.mu.Unlock()
+	if iv != nil && !fresh {
+		return iv, nil
+	}
+	if iv, err = procedures.StartInterview(ctx, e, f, drafts); err != nil {
+		return nil, err
+	}
+	l.mu.Lock()
+	l.interviews[event] = iv
+	l.mu.Unlock()
+	return iv, nil
 }
 
 // facts are what the residence record says (fetched once when signed in
@@ -161,98 +204,49 @@ func (l *lifeService) facts(ctx context.Context) (procedures.Facts, error) {
 }
 
 func (l *lifeService) Resume(ctx context.Context, event, lang string) (ui.Step, error) {
-	e, ans, d, err := l.draft(ctx, event)
+	iv, err := l.interview(ctx, event, true)
 	if err != nil {
 		return ui.Step{}, err
 	}
-	return l.step(ctx, e, ans, d, lang, nil)
+	st, err := iv.Step()
+	return l.view(st, lang), err
 }
 
-func (l *lifeService) step(ctx context.Context, e *procedures.Event, ans procedures.Answers, d *account.Draft, lang string, previous any) (ui.Step, error) {
-	f, err := l.facts(ctx)
-	if err != nil {
-		return ui.Step{}, err
+// view is the interview's step as the window shows it.
+func (l *lifeService) view(st procedures.Step, lang string) ui.Step {
+	out := ui.Step{Answered: st.Answered, Known: st.Known, Saved: st.Saved}
+	if _, a := l.drafts(); a != nil && out.Saved.IsZero() {
+		out.Saved = time.Now()
 	}
-	st, err := e.Resolve(f, ans)
-	if err != nil {
-		return ui.Step{}, err
-	}
-	out := ui.Step{Answered: st.Asked}
-	for _, v := range st.Values {
-		if v.Source != "answer" {
-			out.Known++
-		}
-	}
-	if d != nil {
-		out.Saved = d.Updated
-		if out.Saved.IsZero() {
-			out.Saved = time.Now()
-		}
-	}
-	if q := st.Next; q != nil {
-		v := ui.Question{ID: q.ID, Type: q.Type, Text: q.Text.In(lang), Help: q.Help.In(lang), Value: previous}
+	if q := st.Question; q != nil {
+		v := ui.Question{ID: q.ID, Type: q.Type, Text: q.Text.In(lang), Help: q.Help.In(lang), Value: st.Previous}
 		for _, c := range q.Choices {
 			v.Choices = append(v.Choices, ui.QuestionChoice{ID: c.ID, Text: c.Text.In(lang)})
 		}
-		if q.Type == procedures.TypeMembers {
-			for _, p := range f.Household {
-				v.Choices = append(v.Choices, ui.QuestionChoice{ID: p.Name, Text: p.Name})
-			}
+		for _, m := range st.Members {
+			v.Choices = append(v.Choices, ui.QuestionChoice{ID: m, Text: m})
 		}
 		out.Question = &v
 	}
-	return out, nil
+	return out
 }
 
 func (l *lifeService) Answer(ctx context.Context, event, question string, value any, lang string) (ui.Step, error) {
-	e, ans, _, err := l.draft(ctx, event)
+	iv, err := l.interview(ctx, event, false)
 	if err != nil {
 		return ui.Step{}, err
 	}
-	ans[question] = value
-	// answers that no longer apply (an earlier answer changed) are dropped,
-	// not kept to be refused later
-	if f, err := l.facts(ctx); err == nil {
-		if st, err := e.Resolve(f, ans); err == nil {
-			for _, n := range st.NotAsked {
-				delete(ans, n.Question.ID)
-			}
-		}
-	}
-	if err := l.save(ctx, e, ans, nil); err != nil {
-		return ui.Step{}, err
-	}
-	ans, d, err := l.answers(ctx, e)
-	if err != nil {
-		return ui.Step{}, err
-	}
-	return l.step(ctx, e, ans, d, lang, nil)
+	st, err := iv.Answer(ctx, question, value)
+	return l.view(st, lang), err
 }
 
 func (l *lifeService) Back(ctx context.Context, event, lang string) (ui.Step, error) {
-	e, ans, _, err := l.draft(ctx, event)
+	iv, err := l.interview(ctx, event, false)
 	if err != nil {
 		return ui.Step{}, err
 	}
-	var last string
-	for _, q := range e.Questions {
-		if _, ok := ans[q.ID]; ok {
-			last = q.ID
-		}
-	}
-	var previous any
-	if last != "" {
-		previous = ans[last]
-		delete(ans, last)
-		if err := l.save(ctx, e, ans, nil); err != nil {
-			return ui.Step{}, err
-		}
-	}
-	ans, d, err := l.answers(ctx, e)
-	if err != nil {
-		return ui.Step{}, err
-	}
-	return l.step(ctx, e, ans, d, lang, previous)
+	st, err := iv.Back(ctx)
+	return l.view(st, lang), err
 }
 
 // plan is the event's plan with the facts it was made from.
@@ -516,7 +510,8 @@ func (l *lifeService) Handoff(ctx context.Context, event, procedure string) erro
 
 // forget drops what the certificates said (they changed).
 func (l *lifeService) forget() {
+	l.memory.Forget()
 	l.mu.Lock()
-	l.knownFor = nil
+	l.knownFor, l.interviews = nil, nil
 	l.mu.Unlock()
 }
