@@ -228,8 +228,8 @@ in and keep a residence record, who you are and your household come from it.`,
 	handoff.Flags().BoolVar(&yes, "yes", false, "consent given beforehand (scripts)")
 	handoff.Flags().StringVar(&f.profile, "profile", defaultProfile(), "municipality profile `file`")
 	r.jsonFlag(handoff)
-	return r.group("procedure", "life events: their questions, your plan of procedures, filing them", events, questions, plan,
-		r.submitCommand(eventArg, completeEvents), calendar, checklistCmd, handoff)
+	return r.group("procedure", "life events: their questions, your plan of procedures, filing them", events, questions,
+		r.startCommand(eventArg, completeEvents), plan, r.submitCommand(eventArg, completeEvents), calendar, checklistCmd, handoff)
 }
 
 // submitCommand files an event's online procedures as one bundle signed on
