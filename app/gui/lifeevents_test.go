@@ -154,7 +154,10 @@ func TestMovingWizardKeyboardOnly(t *testing.T) {
 func TestJobChangeHandoff(t *testing.T) {
 	ctx := t.Context()
 	life, signIn, _ := signedInLife(t, "sato-kenji")
-	day := func(n int) time.Time { d, _ := i18n.ParseDate(time.Now().AddDate(0, 0, n).Format(time.DateOnly)); return d }
+	day := func(n int) time.Time {
+		d, _ := i18n.ParseDate(time.Now().AddDate(0, 0, n).Format(time.DateOnly))
+		return d
+	}
 	for q, v := range map[string]any{"leaving_date": day(-3), "has_new_job": true, "first_day": day(-2)} {
 		if _, err := life.Answer(ctx, "job-change", q, v, "ja"); err != nil {
 			t.Fatal(err)
