@@ -203,7 +203,7 @@ func (a *Account) File(ctx context.Context, r FileRequest) (*bundle.SubmitRespon
 		if len(send) == 0 {
 			return &bundle.SubmitResponse{Bundle: d.BundleID, Receipts: d.Standing(), Repeated: true}, nil
 		}
-		if err := a.MayFile(r.Plan); err != nil { // what the grant does not allow, before what to type
+		if err := r.Plan.MayFile(a.ActingAs()); err != nil { // what the grant does not allow, before what to type
 			return nil, err
 		}
 		if id, opens, ok := r.Plan.NotOpen(); ok { // before its window: nothing signed, nothing sent

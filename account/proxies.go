@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -152,32 +151,15 @@ func (a *Account) actingFor(g proxy.Grant) *Account {
 		act: &acting{grant: g, parent: a, tokens: map[string]cachedToken{}}}
 }
 
-// MayFile tells whether this account may sign and file the plan's online
-// procedures: always for oneself; acting for someone, only when the grant
-// covers each procedure, the certificates attached to it and any protected
-// field they disclose, and none needs the principal's own signature. The
-// window says it before offering to sign; File checks it again.
-func (a *Account) MayFile(p *procedures.Plan) error {
+// ActingAs is who this account acts as, as data for the plan
+// (procedures.Plan.MayFile, Limit): oneself, or the principal and their
+// grant.
+func (a *Account) ActingAs() procedures.Acting {
 	if a.act == nil {
-		return nil
+		return procedures.Acting{}
 	}
-	for _, id := range p.Online() {
-		if p.OwnSignature(id) {
-			return failure.Newf(proxy.CodeOwnSignature, "%s needs the principal's own signature", id).With("Principal", a.Name())
-		}
-		if !a.Allows(proxy.FileScope(id)) {
-			return failure.Newf(proxy.CodeNotGranted, "the grant does not cover filing %s", id).With("Principal", a.Name())
-		}
-	}
-	for _, at := range p.Attachments() {
-		if !a.Allows(proxy.CertScope(at.Certificate)) {
-			return failure.Newf(proxy.CodeNotGranted, "the grant does not cover the %s attached", at.Certificate).With("Principal", a.Name())
-		}
-		if !a.Allows(proxy.ScopeProtected) && slices.ContainsFunc(at.Fields, func(f string) bool { return slices.Contains(proxy.ProtectedFields, f) }) {
-			return failure.Newf(proxy.CodeProtectedField, "the %s attached discloses %v", at.Certificate, at.Fields).With("Principal", a.Name())
-		}
-	}
-	return nil
+	g := a.act.grant
+	return procedures.Acting{Principal: a.Name(), Grant: &g}
 }
 
 // registryURL is the proxy registry (the profile's "proxy" service, else

@@ -591,7 +591,7 @@ func TestMayFileBeforeAnyCard(t *testing.T) {
 	f := newFamily(t)
 	_, as := f.grant(t, proxy.CertScope("residence"), proxy.FileScope("moving-out-notice"))
 	plan, facts := movingPlan(t, ctx, as)
-	if err := as.MayFile(plan); failure.CodeOf(err) != proxy.CodeProtectedField {
+	if err := plan.MayFile(as.ActingAs()); failure.CodeOf(err) != proxy.CodeProtectedField {
 		t.Fatalf("may file: %v", err)
 	}
 	req := fileRequest(t, as, plan, facts, "sato-kenji")
@@ -602,7 +602,7 @@ func TestMayFileBeforeAnyCard(t *testing.T) {
 	if _, err := as.File(ctx, req); failure.CodeOf(err) != proxy.CodeProtectedField {
 		t.Fatalf("file: %v", err)
 	}
-	if err := f.hana.MayFile(plan); err != nil {
+	if err := plan.MayFile(f.hana.ActingAs()); err != nil {
 		t.Fatalf("for herself: %v", err)
 	}
 }

@@ -272,27 +272,26 @@ func (l *lifeService) Plan(ctx context.Context, event, lang string) (ui.Plan, er
 	// acting for someone: what the grant and the law leave to them is said
 	// at the procedure, and signing is not offered
 	a := l.signIn.Account()
-	acting := a != nil && a.Acting() != nil
+	var who procedures.Acting // what the acting person may do, once
+	if a != nil {
+		who = a.ActingAs()
+	}
 	tr := i18n.New(lang)
 	var notMine []string
 	for _, it := range p.Items {
 		pr := it.Procedure
-		principal := ""
-		if acting {
-			principal = a.Name()
-		}
 		v := ui.PlanItem{ID: pr.ID, Name: pr.Name.In(lang), Why: pr.Why.In(lang), LostIfMissed: pr.LostIfMissed.In(lang),
 			Office: pr.Office, Channel: it.Channel, Urgent: pr.Urgent, Online: it.Channel == procedures.ChannelBundle,
-			Who: it.Who(tr, principal), DeadlineNotes: it.DeadlineNotes(tr)}
+			Who: it.Who(tr, who.Principal), DeadlineNotes: it.DeadlineNotes(tr)}
 		if d := it.Deadline; d != nil {
 			v.Deadline, v.Legal, v.Opens, v.MovedBecause, v.ClosedName, v.DaysLeft = d.Effective, d.Legal, d.Opens, d.MovedBecause, d.ClosedName, it.DaysLeft
 		}
-		if acting && v.Online {
-			switch {
-			case pr.OwnSignature:
-				v.Note = tr.T("life.own_signature", map[string]any{"Name": a.Name()})
-			case !a.Allows(proxy.FileScope(pr.ID)):
-				v.Note = tr.T("life.not_granted", map[string]any{"Name": a.Name()})
+		if v.Online {
+			switch p.Limit(who, pr.ID) {
+			case procedures.LimitOwnSignature:
+				v.Note = tr.T("life.own_signature", map[string]any{"Name": who.Principal})
+			case procedures.LimitNotGranted, procedures.LimitPrepareOnly:
+				v.Note = tr.T("life.not_granted", map[string]any{"Name": who.Principal})
 			}
 			if v.Note != "" {
 				notMine = append(notMine, v.Name)
@@ -301,12 +300,10 @@ func (l *lifeService) Plan(ctx context.Context, event, lang string) (ui.Plan, er
 		out.Items = append(out.Items, v)
 	}
 	if len(notMine) > 0 {
-		out.CannotFile = tr.T("life.cannot_file_as_proxy", map[string]any{"Name": a.Name(), "Procedures": strings.Join(notMine, tr.T("list.separator"))})
-	} else if acting {
-		if err := a.MayFile(p); err != nil { // e.g. the address attached, not allowed
-			e := tr.Explain(err)
-			out.CannotFile = e.Cause + " " + e.Action
-		}
+		out.CannotFile = tr.T("life.cannot_file_as_proxy", map[string]any{"Name": who.Principal, "Procedures": strings.Join(notMine, tr.T("list.separator"))})
+	} else if err := p.MayFile(who); err != nil { // e.g. the address attached, not allowed
+		e := tr.Explain(err)
+		out.CannotFile = e.Cause + " " + e.Action
 	}
 	var typed map[string]string
 	if d != nil {
@@ -340,7 +337,7 @@ func (l *lifeService) Plan(ctx context.Context, event, lang string) (ui.Plan, er
 		out.Attachments = append(out.Attachments, ui.Attachment{Kind: at.Certificate, Fields: at.Fields})
 	}
 	for _, h := range p.Handoffs() {
-		if acting {
+		if who.ForSomeone() {
 			break // giving their documents to a third party is theirs to do
 		}
 		if out.Handoffs == nil {
