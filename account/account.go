@@ -21,7 +21,7 @@ import (
 	"madoguchi/protocol/certs"
 	"madoguchi/protocol/proxy"
 	"madoguchi/store"
-	"madoguchi/wallet"
+	"madoguchi/account/wallet"
 )
 
 // Options say where a person's state lives.

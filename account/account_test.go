@@ -17,7 +17,7 @@ import (
 	"madoguchi/sandbox/idp"
 	"madoguchi/sandbox/intake"
 	"madoguchi/sandbox/issuer"
-	"madoguchi/wallet"
+	"madoguchi/account/wallet"
 )
 
 func sandbox(t *testing.T) (*idp.Server, *sso.Client) {

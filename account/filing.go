@@ -18,7 +18,7 @@ import (
 	"madoguchi/protocol/bundle"
 	"madoguchi/protocol/proxy"
 	"madoguchi/store"
-	"madoguchi/wallet"
+	"madoguchi/account/wallet"
 )
 
 // Draft is a life event in progress, kept sealed in the account's store:

@@ -20,7 +20,7 @@ import (
 	"madoguchi/sandbox/card/inproc"
 	"madoguchi/sandbox/fixtures"
 	"madoguchi/sandbox/intake"
-	"madoguchi/wallet"
+	"madoguchi/account/wallet"
 )
 
 // A moving bundle from answers to receipts: the draft keeps the answers,

@@ -31,7 +31,7 @@ import (
 	"madoguchi/sandbox/intake"
 	"madoguchi/sandbox/issuer"
 	"madoguchi/sandbox/registry"
-	"madoguchi/wallet"
+	"madoguchi/account/wallet"
 )
 
 // family is the sandbox with its proxy registry and three people signed in

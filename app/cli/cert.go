@@ -14,7 +14,7 @@ import (
 	"madoguchi/i18n/failure"
 	"madoguchi/protocol/proxy"
 	"madoguchi/protocol/sdjwt"
-	"madoguchi/wallet"
+	"madoguchi/account/wallet"
 )
 
 func (r *runner) certCommand() *cobra.Command {

@@ -16,7 +16,7 @@ import (
 	"madoguchi/i18n/failure"
 	"madoguchi/protocol/proxy"
 	"madoguchi/sandbox/fixtures"
-	"madoguchi/wallet"
+	"madoguchi/account/wallet"
 )
 
 // The README's demo journeys with registered proxies, each from a fresh

@@ -11,7 +11,7 @@ import (
 	"madoguchi/protocol/proxy"
 	"madoguchi/protocol/sdjwt"
 	"madoguchi/ui"
-	"madoguchi/wallet"
+	"madoguchi/account/wallet"
 )
 
 // walletService adapts the signed-in account's wallet to the certificates

@@ -36,8 +36,7 @@ const module = "madoguchi"
 //
 // Nothing imports app (but main) or ui (but app). A subpackage counts as its
 // top-level folder (procedures/postal is procedures) and imports within a
-// folder are free. wallet/ is the account's (the layout has no wallet
-// folder; it counts as account until it moves there). i18n, with the one
+// folder are free (account/wallet is the account's). i18n, with the one
 // failure type (i18n/failure), is open to every package. app may use
 // protocol/ directly: its types are the vocabulary account and procedures
 // speak in (receipts, grants, certificates). One edge beyond the rule is
@@ -96,9 +95,6 @@ func groupOf(path string) string {
 		return "main"
 	}
 	top, _, _ := strings.Cut(strings.TrimPrefix(path, module+"/"), "/")
-	if top == "wallet" {
-		return "account" // see the rule above
-	}
 	return top
 }
 
@@ -345,7 +341,7 @@ func TestTheRuleCatchesWhatItShould(t *testing.T) {
 		{pkg: "madoguchi/app/demo", rel: "app/demo/demo.go", build: demoOnly, imports: []string{"madoguchi/sandbox/card"}},
 		{pkg: "madoguchi/app/cli", rel: "app/cli/x.go", build: linux, imports: []string{"madoguchi/sandbox/idp"}},
 		{pkg: "madoguchi/procedures/postal", rel: "procedures/postal/p.go", imports: []string{"madoguchi/procedures", "madoguchi/store"}},
-		{pkg: "madoguchi/wallet", rel: "wallet/w.go", imports: []string{"madoguchi/store", "madoguchi/account"}},
+		{pkg: "madoguchi/account/wallet", rel: "account/wallet/w.go", imports: []string{"madoguchi/store", "madoguchi/account"}},
 		{pkg: "madoguchi/account", rel: "account/a.go", imports: []string{"madoguchi/app"}},
 		{pkg: "madoguchi/sandbox/card/inproc", rel: "sandbox/card/inproc/i.go", imports: []string{"madoguchi/auth/card", "madoguchi/auth/sso"}},
 		{pkg: "madoguchi/sandbox/fixtures/gen", rel: "sandbox/fixtures/gen/main.go", imports: []string{"madoguchi/auth/card"}},
