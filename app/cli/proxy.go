@@ -238,7 +238,7 @@ func (r *runner) proxyCommand() *cobra.Command {
 			}
 			return nil
 		})
-	return r.group("proxy", "registered proxies: let family act for you, act for them, see what was done", invite, accept, list, revoke, confirm, audit)
+	return r.group("proxy", "registered proxies: let family act for you, act for them, see what was done", invite, accept, list, revoke, confirm, audit, r.letterCommand())
 }
 
 // AuditLine is one act in the principal's trail, in plain language.

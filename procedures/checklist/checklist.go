@@ -1,9 +1,11 @@
 // Package checklist owns the printable checklist of a plan's counter
 // visits: where to go (and its hours), by when, what to bring — an A4 PDF
-// with Japanese text. The PDF libraries embed TrueType only, so the app's
-// Noto Sans JP is carried here as TrueType (converted by
-// scripts/font-ttf.py, same font and licence); every text is checked
-// against the font's glyphs, since a missing glyph would silently vanish.
+// with Japanese text; and the letter of authorisation (委任状) a proxy
+// carries there for the principal (letter.go). The PDF libraries embed
+// TrueType only, so the app's Noto Sans JP is carried here as TrueType
+// (converted by scripts/font-ttf.py, same font and licence); every text is
+// checked against the font's glyphs, since a missing glyph would silently
+// vanish.
 package checklist
 
 import (
@@ -83,6 +85,57 @@ type writer struct {
 	pdf *gopdf.GoPdf
 	y   float64
 	err error
+	// header, when set, is printed small at the top of every page a
+	// break adds ("委任状（つづき）").
+	header string
+}
+
+// newDocument starts an A4 document with the Japanese font and its first
+// page (the metadata carries only the title, never a person's data).
+func newDocument(title string, made time.Time) (*writer, error) {
+	ttf, _, err := loadFont()
+	if err != nil {
+		return nil, err
+	}
+	pdf := &gopdf.GoPdf{}
+	pdf.Start(gopdf.Config{PageSize: gopdf.Rect{W: pageW, H: pageH}, Unit: gopdf.UnitPT})
+	pdf.SetInfo(gopdf.PdfInfo{Title: title, Creator: "Madoguchi", CreationDate: made})
+	if err := pdf.AddTTFFontData("jp", ttf); err != nil {
+		return nil, err
+	}
+	pdf.AddPage()
+	return &writer{pdf: pdf, y: margin + 10}, nil
+}
+
+// page starts a new page (with the header, if any).
+func (w *writer) page() {
+	w.pdf.AddPage()
+	w.y = margin
+	if w.header != "" && w.err == nil {
+		w.size(8)
+		w.pdf.SetXY(margin, w.y)
+		w.err = w.pdf.Text(w.header)
+		w.y += 20
+	}
+}
+
+// need starts a new page unless h points fit above the bottom margin.
+func (w *writer) need(h float64) {
+	if w.y+h > pageH-margin {
+		w.page()
+	}
+}
+
+// glyphs fails the document (CodeGlyphs) when the font cannot draw text.
+func (w *writer) glyphs(text string) bool {
+	if w.err != nil {
+		return false
+	}
+	if miss, err := Missing(text); err != nil || len(miss) > 0 {
+		w.err = failure.Newf(CodeGlyphs, "no glyph for %q", string(miss))
+		return false
+	}
+	return true
 }
 
 func (w *writer) size(pt float64) {
@@ -93,11 +146,7 @@ func (w *writer) size(pt float64) {
 
 // line writes text wrapped to the page width at x, with line height lh.
 func (w *writer) line(text string, x, pt float64) {
-	if w.err != nil || text == "" {
-		return
-	}
-	if miss, err := Missing(text); err != nil || len(miss) > 0 {
-		w.err = failure.Newf(CodeGlyphs, "no glyph for %q", string(miss))
+	if w.err != nil || text == "" || !w.glyphs(text) {
 		return
 	}
 	w.size(pt)
@@ -106,10 +155,7 @@ func (w *writer) line(text string, x, pt float64) {
 		lines = []string{text}
 	}
 	for _, l := range lines {
-		if w.y+pt*1.5 > pageH-margin {
-			w.pdf.AddPage()
-			w.y = margin
-		}
+		w.need(pt * 1.5)
 		w.pdf.SetXY(x, w.y)
 		if w.err = w.pdf.Text(l); w.err != nil {
 			return
@@ -129,19 +175,11 @@ func (w *writer) box(x float64) {
 // them), by when, and what to bring; then what others do or is for
 // information.
 func PDF(p *procedures.Plan, tr *i18n.Localizer, o procedures.Overrides, now time.Time) ([]byte, error) {
-	ttf, _, err := loadFont()
+	lang := tr.Lang()
+	w, err := newDocument(p.Event.Name.In(lang), now)
 	if err != nil {
 		return nil, err
 	}
-	lang := tr.Lang()
-	pdf := &gopdf.GoPdf{}
-	pdf.Start(gopdf.Config{PageSize: gopdf.Rect{W: pageW, H: pageH}, Unit: gopdf.UnitPT})
-	pdf.SetInfo(gopdf.PdfInfo{Title: p.Event.Name.In(lang), Creator: "Madoguchi", CreationDate: now})
-	if err := pdf.AddTTFFontData("jp", ttf); err != nil {
-		return nil, err
-	}
-	pdf.AddPage()
-	w := &writer{pdf: pdf, y: margin + 10}
 	w.line(tr.T("checklist.title", map[string]any{"Event": p.Event.Name.In(lang)}), margin, 18)
 	w.line(tr.T("checklist.made", map[string]any{"Date": tr.DateWithEra(now)}), margin, 9)
 	w.y += 8
@@ -208,7 +246,7 @@ func PDF(p *procedures.Plan, tr *i18n.Localizer, o procedures.Overrides, now tim
 	if w.err != nil {
 		return nil, w.err
 	}
-	return pdf.GetBytesPdfReturnErr()
+	return w.pdf.GetBytesPdfReturnErr()
 }
 
 // Texts are every text a checklist of p may print, for the glyph check.
