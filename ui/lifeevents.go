@@ -226,6 +226,30 @@ func (s *LifeEventScreen) input(q *Question, answer func(any), errLabel *widget.
 		}
 		return container.NewVBox(bs...), nil
 	case "members":
+		if len(q.Choices) == 0 {
+			// no household known (signed out, or the record lacks it): the
+			// names are typed, one per line
+			e := widget.NewMultiLineEntry()
+			e.SetPlaceHolder(s.tr.T("life.members_placeholder"))
+			e.Wrapping = fyne.TextWrapWord
+			e.SetMinRowsVisible(3)
+			if v, ok := q.Value.([]string); ok {
+				e.SetText(strings.Join(v, "\n"))
+			}
+			return container.NewVBox(wrapped(s.tr.T("life.members_typed")), e), func() {
+				var names []string
+				for _, n := range strings.FieldsFunc(e.Text, func(r rune) bool { return r == '\n' || r == ',' || r == '、' }) {
+					if n = strings.TrimSpace(n); n != "" {
+						names = append(names, n)
+					}
+				}
+				if len(names) == 0 {
+					errLabel.SetText(s.tr.T("life.choose_someone"))
+					return
+				}
+				answer(names)
+			}
+		}
 		var names []string
 		for _, c := range q.Choices {
 			names = append(names, c.Text)

@@ -10,11 +10,11 @@ import (
 	"github.com/spf13/cobra"
 
 	"madoguchi/account"
+	"madoguchi/account/wallet"
 	"madoguchi/i18n"
 	"madoguchi/i18n/failure"
 	"madoguchi/protocol/proxy"
 	"madoguchi/protocol/sdjwt"
-	"madoguchi/account/wallet"
 )
 
 func (r *runner) certCommand() *cobra.Command {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"madoguchi/account"
+	"madoguchi/account/wallet"
 	"madoguchi/auth/card"
 	"madoguchi/auth/keystore"
 	"madoguchi/auth/reader"
@@ -16,7 +17,6 @@ import (
 	"madoguchi/i18n/failure"
 	"madoguchi/protocol/proxy"
 	"madoguchi/sandbox/fixtures"
-	"madoguchi/account/wallet"
 )
 
 // The README's demo journeys with registered proxies, each from a fresh

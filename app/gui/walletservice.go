@@ -6,12 +6,12 @@ import (
 	"sort"
 
 	"madoguchi/account"
+	"madoguchi/account/wallet"
 	"madoguchi/i18n/failure"
 	"madoguchi/protocol/certs"
 	"madoguchi/protocol/proxy"
 	"madoguchi/protocol/sdjwt"
 	"madoguchi/ui"
-	"madoguchi/account/wallet"
 )
 
 // walletService adapts the signed-in account's wallet to the certificates
