@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"sync"
 
+	"madoguchi/account/wallet"
 	"madoguchi/auth/card"
 	"madoguchi/auth/keystore"
 	"madoguchi/auth/sso"
@@ -21,7 +22,6 @@ import (
 	"madoguchi/protocol/certs"
 	"madoguchi/protocol/proxy"
 	"madoguchi/store"
-	"madoguchi/account/wallet"
 )
 
 // Options say where a person's state lives.

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"madoguchi/account"
+	"madoguchi/account/wallet"
 	"madoguchi/auth/card"
 	"madoguchi/auth/keystore"
 	"madoguchi/auth/sso"
@@ -17,7 +18,6 @@ import (
 	"madoguchi/sandbox/idp"
 	"madoguchi/sandbox/intake"
 	"madoguchi/sandbox/issuer"
-	"madoguchi/account/wallet"
 )
 
 func sandbox(t *testing.T) (*idp.Server, *sso.Client) {

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"madoguchi/account/wallet"
 	"madoguchi/auth/card"
 	"madoguchi/i18n"
 	"madoguchi/i18n/failure"
@@ -18,7 +19,6 @@ import (
 	"madoguchi/protocol/bundle"
 	"madoguchi/protocol/proxy"
 	"madoguchi/store"
-	"madoguchi/account/wallet"
 )
 
 // Draft is a life event in progress, kept sealed in the account's store:

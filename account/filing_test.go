@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"madoguchi/account"
+	"madoguchi/account/wallet"
 	"madoguchi/auth/card"
 	"madoguchi/auth/keystore"
 	"madoguchi/i18n"
@@ -20,7 +21,6 @@ import (
 	"madoguchi/sandbox/card/inproc"
 	"madoguchi/sandbox/fixtures"
 	"madoguchi/sandbox/intake"
-	"madoguchi/account/wallet"
 )
 
 // A moving bundle from answers to receipts: the draft keeps the answers,

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"madoguchi/account"
+	"madoguchi/account/wallet"
 	"madoguchi/auth/card"
 	"madoguchi/auth/keystore"
 	"madoguchi/auth/sso"
@@ -31,7 +32,6 @@ import (
 	"madoguchi/sandbox/intake"
 	"madoguchi/sandbox/issuer"
 	"madoguchi/sandbox/registry"
-	"madoguchi/account/wallet"
 )
 
 // family is the sandbox with its proxy registry and three people signed in
