@@ -13,7 +13,6 @@ import (
 	"madoguchi/i18n/failure"
 	"madoguchi/procedures"
 	"madoguchi/procedures/checklist"
-	"madoguchi/protocol/proxy"
 )
 
 // letterCommand writes the letter of authorisation (委任状) a proxy carries
@@ -82,7 +81,7 @@ bring it with your own ID. It never carries a My Number or a PIN.`,
 			if err != nil {
 				return err
 			}
-			sel := selectForLetter(p, a.Allows)
+			sel := selectForLetter(p, a.ActingAs())
 			principal := principalOf(a, facts)
 			agent := checklist.Person{Name: a.Own().Name()}
 			if own, err := a.Own().ResidenceFacts(ctx, false); err == nil && own.Me.Name != "" {
@@ -171,13 +170,14 @@ type forLetter struct {
 	inPerson, elsewhere []procedures.Item
 }
 
-// selectForLetter picks the plan's procedures the proxy may not file
-// online (allows: the grant's scopes) and a letter lets them do at the
-// counter: counter visits someone else may make with a letter, and
-// online procedures the grant lets them only prepare (or not at all) or
-// that need the principal's own signature. Nothing that others handle,
-// that is online elsewhere, or that anyone may bring (a messenger).
-func selectForLetter(p *procedures.Plan, allows func(scope string) bool) forLetter {
+// selectForLetter picks the plan's procedures the proxy (w) may not file
+// online and a letter lets them do at the counter: counter visits someone
+// else may make with a letter, and online procedures with a limit
+// (procedures.Plan.Limit: the grant lets them only prepare it, or not at
+// all, or it needs the principal's own signature). Nothing that others
+// handle, that is online elsewhere, or that anyone may bring (a
+// messenger).
+func selectForLetter(p *procedures.Plan, w procedures.Acting) forLetter {
 	var out forLetter
 	here, there := letterGroup{here: true}, letterGroup{}
 	for _, it := range p.Items {
@@ -191,7 +191,7 @@ func selectForLetter(p *procedures.Plan, allows func(scope string) bool) forLett
 				continue
 			}
 		case procedures.ChannelBundle:
-			if !pr.OwnSignature && allows(proxy.FileScope(pr.ID)) {
+			if p.Limit(w, pr.ID) == procedures.LimitNone {
 				continue // the proxy files it online
 			}
 		default:
