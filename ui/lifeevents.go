@@ -509,13 +509,20 @@ func (s *LifeEventScreen) showPlan(p Plan) {
 		}
 	}
 	event := s.event
-	objs = append(objs, container.NewHBox(
+	files := []fyne.CanvasObject{
 		widget.NewButtonWithIcon(tr.T("life.save_checklist"), theme.DocumentPrintIcon(), save("checklist", ".pdf", func() ([]byte, error) {
 			return s.svc.Checklist(s.ctx, event, tr.Lang())
 		})),
 		widget.NewButtonWithIcon(tr.T("life.save_calendar"), theme.HistoryIcon(), save("deadlines", ".ics", func() ([]byte, error) {
 			return s.svc.Calendar(s.ctx, event, tr.Lang())
-		}))))
+		}))}
+	if p.Letter {
+		objs = append(objs, wrapped(tr.T("life.letter_hint", map[string]any{"Name": s.svc.Owner()})))
+		files = append(files, widget.NewButtonWithIcon(tr.T("life.save_letter"), theme.DocumentCreateIcon(), save("letter-of-authorisation", ".pdf", func() ([]byte, error) {
+			return s.svc.Letter(s.ctx, event)
+		})))
+	}
+	objs = append(objs, container.NewHBox(files...))
 	objs = append(objs, container.NewHBox(widget.NewButtonWithIcon(tr.T("life.home"), theme.HomeIcon(), s.Home),
 		widget.NewButton(whose(tr, "life.my_applications", s.svc.Owner()), s.Applications)))
 	s.show(objs...)

@@ -257,6 +257,9 @@ type Plan struct {
 	// Forms are the online procedures' forms as they will be signed, each
 	// field with where its value came from (review before signing).
 	Forms []Form
+	// Letter: acting for someone, a letter of authorisation (委任状) is
+	// offered for what the proxy does at the counter for them.
+	Letter bool
 	// CannotFile, when set, says why signing and filing is not offered
 	// (acting for someone whose grant does not cover it); shown instead of
 	// the button.
@@ -313,6 +316,9 @@ type LifeEventService interface {
 	// deadlines as an iCalendar file.
 	Checklist(ctx context.Context, event, lang string) ([]byte, error)
 	Calendar(ctx context.Context, event, lang string) ([]byte, error)
+	// Letter is, acting for someone, the letter of authorisation (委任状)
+	// they sign for what the proxy does at the counter (PDF).
+	Letter(ctx context.Context, event string) ([]byte, error)
 	// Address is the address a postal code names ("" when unknown), from
 	// the offline table.
 	Address(code string) string

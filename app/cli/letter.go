@@ -3,7 +3,6 @@ package cli
 import (
 	"fmt"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -81,24 +80,13 @@ bring it with your own ID. It never carries a My Number or a PIN.`,
 			if err != nil {
 				return err
 			}
-			sel := selectForLetter(p, a.ActingAs())
+			sel := p.ForLetter(a.ActingAs())
 			principal := principalOf(a, facts)
 			agent := checklist.Person{Name: a.Own().Name()}
 			if own, err := a.Own().ResidenceFacts(ctx, false); err == nil && own.Me.Name != "" {
-				agent = personOf(own)
+				agent = checklist.PersonOf(own)
 			}
-			var letters []checklist.Letter
-			for _, g := range sel.letters {
-				l := checklist.Letter{Principal: principal, Proxy: agent, Date: now}
-				if g.here && rl.facts.City != "" {
-					l.Municipality = rl.facts.City + "長 様"
-				}
-				for _, it := range g.items {
-					// done at the counter: an online procedure's name without its "(online)"
-					l.Procedures = append(l.Procedures, strings.TrimSuffix(it.Procedure.Name.In("ja"), "（オンライン）"))
-				}
-				letters = append(letters, l)
-			}
+			letters := checklist.Letters(sel, principal, agent, rl.facts.City, now)
 			lang := env.Tr.Lang()
 			if len(letters) > 0 {
 				pdf, err := checklist.LetterPDF(letters...)
@@ -118,10 +106,10 @@ bring it with your own ID. It never carries a My Number or a PIN.`,
 					return map[string]string{"name": p.Name, "address": p.Address, "birth_date": p.BirthDate}
 				}
 				j := map[string]any{"principal": person(principal), "proxy": person(agent),
-					"in_person": procedureIDs(sel.inPerson), "elsewhere": procedureIDs(sel.elsewhere)}
+					"in_person": procedureIDs(sel.InPerson), "elsewhere": procedureIDs(sel.Elsewhere)}
 				ls := []letterJSON{}
-				for i, g := range sel.letters {
-					ls = append(ls, letterJSON{letters[i].Municipality, procedureIDs(g.items)})
+				for i, g := range sel.Letters {
+					ls = append(ls, letterJSON{letters[i].Municipality, procedureIDs(g.Items)})
 				}
 				j["letters"] = ls
 				if len(letters) > 0 {
@@ -134,16 +122,16 @@ bring it with your own ID. It never carries a My Number or a PIN.`,
 				fmt.Fprintln(env.Stdout, tr.T("proxy.letter.none", map[string]any{"Name": a.Name()}))
 			} else {
 				fmt.Fprintln(env.Stdout, tr.T("proxy.letter.written", map[string]any{"File": out, "Name": a.Name()}))
-				for _, g := range sel.letters {
-					for _, it := range g.items {
+				for _, g := range sel.Letters {
+					for _, it := range g.Items {
 						fmt.Fprintf(env.Stdout, "  - %s (%s)\n", it.Procedure.Name.In(lang), tr.T("office."+it.Procedure.Office))
 					}
 				}
 			}
-			for _, it := range sel.inPerson {
+			for _, it := range sel.InPerson {
 				fmt.Fprintln(env.Stdout, tr.T("proxy.letter.in_person", map[string]any{"Name": a.Name(), "Procedure": it.Procedure.Name.In(lang)}))
 			}
-			for _, it := range sel.elsewhere {
+			for _, it := range sel.Elsewhere {
 				fmt.Fprintln(env.Stdout, tr.T("proxy.letter.elsewhere", map[string]any{"Office": tr.T("office." + it.Procedure.Office), "Procedure": it.Procedure.Name.In(lang)}))
 			}
 			return nil
@@ -156,85 +144,13 @@ bring it with your own ID. It never carries a My Number or a PIN.`,
 	return c
 }
 
-// letterGroup is one letter: the procedures at one municipal office.
-type letterGroup struct {
-	here  bool // the profile's municipality (the current one); else the new one, whose name is left to fill in
-	items []procedures.Item
-}
-
-// forLetter is what a plan means for the letter: the letters, what nobody
-// can do for the principal, and counter visits at other offices (which
-// have their own forms).
-type forLetter struct {
-	letters             []letterGroup
-	inPerson, elsewhere []procedures.Item
-}
-
-// selectForLetter picks the plan's procedures the proxy (w) may not file
-// online and a letter lets them do at the counter: counter visits someone
-// else may make with a letter, and online procedures with a limit
-// (procedures.Plan.Limit: the grant lets them only prepare it, or not at
-// all, or it needs the principal's own signature). Nothing that others
-// handle, that is online elsewhere, or that anyone may bring (a
-// messenger).
-func selectForLetter(p *procedures.Plan, w procedures.Acting) forLetter {
-	var out forLetter
-	here, there := letterGroup{here: true}, letterGroup{}
-	for _, it := range p.Items {
-		pr := it.Procedure
-		if pr.Filer == "none" || pr.Filer == "employer" {
-			continue
-		}
-		switch it.Channel {
-		case procedures.ChannelCounter:
-			if pr.Proxy != "" && pr.Proxy != "letter" && pr.Proxy != "none" {
-				continue
-			}
-		case procedures.ChannelBundle:
-			if p.Limit(w, pr.ID) == procedures.LimitNone {
-				continue // the proxy files it online
-			}
-		default:
-			continue
-		}
-		switch {
-		case pr.Proxy == "none":
-			out.inPerson = append(out.inPerson, it)
-		case pr.Office == "municipality" || pr.Office == "old-municipality":
-			here.items = append(here.items, it)
-		case pr.Office == "new-municipality":
-			there.items = append(there.items, it)
-		default:
-			out.elsewhere = append(out.elsewhere, it)
-		}
-	}
-	for _, g := range []letterGroup{here, there} {
-		if len(g.items) > 0 {
-			out.letters = append(out.letters, g)
-		}
-	}
-	return out
-}
-
 // principalOf is the principal as their residence record says, else the
 // name the municipality gave the grant.
 func principalOf(a *account.Account, facts procedures.Facts) checklist.Person {
 	if facts.Me.Name == "" {
 		return checklist.Person{Name: a.Name()}
 	}
-	return personOf(facts)
-}
-
-// personOf is the person a residence record's facts describe.
-func personOf(f procedures.Facts) checklist.Person {
-	p := checklist.Person{Name: f.Me.Name}
-	if !f.Me.BirthDate.IsZero() {
-		p.BirthDate = f.Me.BirthDate.In(i18n.JST).Format(time.DateOnly)
-	}
-	if s, ok := f.Attributes["address"].Value.(string); ok {
-		p.Address = strings.TrimSpace(s)
-	}
-	return p
+	return checklist.PersonOf(facts)
 }
 
 func procedureIDs(items []procedures.Item) []string {

@@ -333,6 +333,7 @@ func (l *lifeService) Plan(ctx context.Context, event, lang string) (ui.Plan, er
 		}
 	}
 	out.Filed = len(changes) > 0 && out.Sending == 0
+	out.Letter = who.ForSomeone() && len(p.ForLetter(who).Letters) > 0
 	for _, at := range p.Attachments() {
 		out.Attachments = append(out.Attachments, ui.Attachment{Kind: at.Certificate, Fields: at.Fields})
 	}
@@ -475,6 +476,34 @@ func (l *lifeService) Checklist(ctx context.Context, event, lang string) ([]byte
 		return nil, err
 	}
 	return checklist.PDF(p, i18n.New(lang), l.overrides, time.Now())
+}
+
+// Letter is the letter of authorisation (委任状) for what the proxy does
+// at the counter for the principal (procedures.Plan.ForLetter): the
+// principal as their record says (else the name on the grant), the proxy
+// as their own record says.
+func (l *lifeService) Letter(ctx context.Context, event string) ([]byte, error) {
+	a := l.signIn.Account()
+	if a == nil || a.Acting() == nil {
+		return nil, failure.New(checklist.CodeNoLetter, "a letter of authorisation is for acting for someone")
+	}
+	p, f, _, err := l.plan(ctx, event)
+	if err != nil {
+		return nil, err
+	}
+	principal := checklist.PersonOf(f)
+	if principal.Name == "" {
+		principal = checklist.Person{Name: a.Name()}
+	}
+	proxy := checklist.Person{Name: a.Own().Name()}
+	if own, err := a.Own().ResidenceFacts(ctx, false); err == nil && own.Me.Name != "" {
+		proxy = checklist.PersonOf(own)
+	}
+	letters := checklist.Letters(p.ForLetter(a.ActingAs()), principal, proxy, f.Profile.City, time.Now())
+	if len(letters) == 0 {
+		return nil, failure.New(checklist.CodeNoLetter, "nothing in this plan needs a letter of authorisation")
+	}
+	return checklist.LetterPDF(letters...)
 }
 
 func (l *lifeService) Calendar(ctx context.Context, event, lang string) ([]byte, error) {

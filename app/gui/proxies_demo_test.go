@@ -70,6 +70,20 @@ func TestDemoSonActsForHisMotherInTheWindow(t *testing.T) {
 		t.Fatalf("her tax certificate, not granted: %v", err)
 	}
 
+	// her move: what he does at the counter for her comes with a letter of
+	// authorisation (委任状) for her to sign
+	life, err := newLifeService(kenji.signIn, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	answerMoving(t, life, "佐藤 ハナ")
+	if plan, err := life.Plan(ctx, "moving", "ja"); err != nil || !plan.Letter {
+		t.Fatalf("acting for her, no letter offered: %v %+v", err, plan)
+	}
+	if pdf, err := life.Letter(ctx, "moving"); err != nil || !strings.HasPrefix(string(pdf), "%PDF-") {
+		t.Fatalf("the letter: %v", err)
+	}
+
 	hana, _ := signedInAt(t, srv, "sato-hana") // her own computer
 	lines, err := (&proxyService{signIn: hana}).Trail(ctx, "en")
 	if err != nil {

@@ -17,28 +17,7 @@ import (
 func movingJourney(tb testing.TB, life *lifeService, password string) (screens, typed int) {
 	tb.Helper()
 	ctx := context.Background()
-	move, _ := time.ParseInLocation(time.DateOnly, time.Now().AddDate(0, 0, 10).Format(time.DateOnly), i18n.JST)
-	answers := map[string]any{"move_date": move, "same_municipality": false, "new_postal_code": "5300001",
-		"new_address_line": "梅田一丁目1番1号", "health_insurance": "kokuho", "care_certified": false, "registered_seal": false,
-		"has_dog": false, "receives_child_allowance": false, "school_children": false, "movers": []string{"佐藤 ハナ"},
-		"child_mover": false, "school_mover": false, "elderly_mover": false, "has_card": true, "sign_cert": true, "foreign_mover": false}
-	step, err := life.Resume(ctx, "moving", "ja")
-	for err == nil && step.Question != nil {
-		q := step.Question
-		v, ok := answers[q.ID]
-		if !ok {
-			tb.Fatalf("asked %s, which the journey has no answer for", q.ID)
-		}
-		screens++
-		switch q.Type {
-		case "date", "postal", "text", "number":
-			typed++
-		}
-		step, err = life.Answer(ctx, "moving", q.ID, v, "ja")
-	}
-	if err != nil {
-		tb.Fatal(err)
-	}
+	screens, typed = answerMoving(tb, life, "佐藤 ハナ")
 	plan, err := life.Plan(ctx, "moving", "ja")
 	if err != nil || plan.CannotFile != "" {
 		tb.Fatalf("plan: %v %s", err, plan.CannotFile)
@@ -58,6 +37,36 @@ func movingJourney(tb testing.TB, life *lifeService, password string) (screens, 
 		tb.Fatalf("file: %v", err)
 	}
 	return screens + 1, typed // and the receipts
+}
+
+// answerMoving answers the moving interview as the window asks it (mover
+// moves alone, in ten days, to Osaka): the screens and typed fields.
+func answerMoving(tb testing.TB, life *lifeService, mover string) (screens, typed int) {
+	tb.Helper()
+	ctx := context.Background()
+	move, _ := time.ParseInLocation(time.DateOnly, time.Now().AddDate(0, 0, 10).Format(time.DateOnly), i18n.JST)
+	answers := map[string]any{"move_date": move, "same_municipality": false, "new_postal_code": "5300001",
+		"new_address_line": "梅田一丁目1番1号", "health_insurance": "kokuho", "care_certified": false, "registered_seal": false,
+		"has_dog": false, "receives_child_allowance": false, "school_children": false, "movers": []string{mover},
+		"child_mover": false, "school_mover": false, "elderly_mover": false, "has_card": true, "sign_cert": true, "foreign_mover": false}
+	step, err := life.Resume(ctx, "moving", "ja")
+	for err == nil && step.Question != nil {
+		q := step.Question
+		v, ok := answers[q.ID]
+		if !ok {
+			tb.Fatalf("asked %s, which the journey has no answer for", q.ID)
+		}
+		screens++
+		switch q.Type {
+		case "date", "postal", "text", "number":
+			typed++
+		}
+		step, err = life.Answer(ctx, "moving", q.ID, v, "ja")
+	}
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return screens, typed
 }
 
 // The steps a son needs to file his mother's moving bundle as her proxy,

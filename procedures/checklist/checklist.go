@@ -54,8 +54,12 @@ func loadFont() ([]byte, *sfnt.Font, error) {
 // CodeGlyphs: a text has characters the PDF font cannot draw.
 const CodeGlyphs failure.Code = "CHECKLIST-GLYPHS"
 
+// CodeNoLetter: asked for a letter of authorisation where nothing in the
+// plan needs one.
+const CodeNoLetter failure.Code = "LETTER-NOT-NEEDED"
+
 // Codes lists the checklist's failure codes.
-var Codes = failure.Register("procedures/checklist", CodeGlyphs)
+var Codes = failure.Register("procedures/checklist", CodeGlyphs, CodeNoLetter)
 
 // Missing lists the characters of s the font has no glyph for.
 func Missing(s string) ([]rune, error) {

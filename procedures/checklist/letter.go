@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"madoguchi/i18n"
+	"madoguchi/procedures"
 )
 
 // The letter of authorisation (委任状): what a registered proxy carries to
@@ -267,4 +268,37 @@ func (w *writer) rule(x1, x2 float64) {
 	}
 	w.pdf.SetLineWidth(0.6)
 	w.pdf.Line(x1, w.y+5, x2, w.y+5)
+}
+
+// Letters are the letters of authorisation for what the plan leaves the
+// proxy to do at the counter (procedures.Plan.ForLetter), one per office:
+// the current municipality's addressed to its head (city: its name), the
+// new one's left to fill in.
+func Letters(sel procedures.ForLetter, principal, proxy Person, city string, date time.Time) []Letter {
+	var out []Letter
+	for _, g := range sel.Letters {
+		l := Letter{Principal: principal, Proxy: proxy, Date: date}
+		if g.Here && city != "" {
+			l.Municipality = city + "長 様"
+		}
+		for _, it := range g.Items {
+			// done at the counter: an online procedure's name without its "(online)"
+			l.Procedures = append(l.Procedures, strings.TrimSuffix(it.Procedure.Name.In("ja"), "（オンライン）"))
+		}
+		out = append(out, l)
+	}
+	return out
+}
+
+// PersonOf is the person a residence record's facts describe (blank where
+// it says nothing).
+func PersonOf(f procedures.Facts) Person {
+	p := Person{Name: f.Me.Name}
+	if !f.Me.BirthDate.IsZero() {
+		p.BirthDate = f.Me.BirthDate.In(i18n.JST).Format(time.DateOnly)
+	}
+	if s, ok := f.Attributes["address"].Value.(string); ok {
+		p.Address = strings.TrimSpace(s)
+	}
+	return p
 }
