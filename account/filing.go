@@ -188,6 +188,9 @@ func (a *Account) File(ctx context.Context, r FileRequest) (*bundle.SubmitRespon
 		if len(apps) == 0 && !d.Filed() {
 			return nil, failure.New(bundle.CodeUnknownForm, "nothing in this plan is filed online")
 		}
+		if d.Filed() {
+			d.Filings = a.withStatuses(ctx, d.Filings, r.Intake) // completed ones change at the counter
+		}
 		changes, newEvent := r.Plan.Changes(apps, d.Filings)
 		if newEvent {
 			// another event of the same kind: the earlier filings stand as
@@ -408,14 +411,24 @@ func (a *Account) Receipts(ctx context.Context, in *procedures.Intake) (rs []bun
 	} else {
 		err = terr
 	}
-	st, serr := a.sealed()
+	rs, serr := a.keptReceiptList(ctx)
 	if serr != nil {
 		return nil, true, serr
 	}
-	ids, serr := st.List(ctx, a.ID(), kindReceipt)
-	if serr != nil {
-		return nil, true, serr
+	return rs, true, err
+}
+
+// keptReceiptList are the receipts as last kept here (no network).
+func (a *Account) keptReceiptList(ctx context.Context) ([]bundle.Receipt, error) {
+	st, err := a.sealed()
+	if err != nil {
+		return nil, err
 	}
+	ids, err := st.List(ctx, a.ID(), kindReceipt)
+	if err != nil {
+		return nil, err
+	}
+	var rs []bundle.Receipt
 	for _, id := range ids {
 		b, gerr := st.Get(ctx, a.ID(), kindReceipt, id)
 		if gerr != nil {
@@ -427,7 +440,27 @@ func (a *Account) Receipts(ctx context.Context, in *procedures.Intake) (rs []bun
 		}
 	}
 	sort.Slice(rs, func(i, j int) bool { return rs[i].Number < rs[j].Number })
-	return rs, true, err
+	return rs, nil
+}
+
+// withStatuses are the filings with their receipts' statuses: as the
+// intake says now when it is given and reachable, else as last kept.
+func (a *Account) withStatuses(ctx context.Context, filed []procedures.Filed, in *procedures.Intake) []procedures.Filed {
+	var rs []bundle.Receipt
+	if in != nil {
+		rs, _, _ = a.Receipts(ctx, in)
+	} else {
+		rs, _ = a.keptReceiptList(ctx)
+	}
+	out := slices.Clone(filed)
+	for i := range out {
+		for _, rc := range rs {
+			if rc.Number == out[i].Receipt {
+				out[i].Status = rc.Status
+			}
+		}
+	}
+	return out
 }
 
 // ResidenceFacts is what the newest kept residence record says about the
@@ -562,6 +595,6 @@ func (a *Account) Changes(ctx context.Context, p *procedures.Plan, f procedures.
 		return nil, false, err
 	}
 	apps, _ := p.Applications(f, d.Typed)
-	changes, newEvent = p.Changes(apps, d.Filings)
+	changes, newEvent = p.Changes(apps, a.withStatuses(ctx, d.Filings, nil))
 	return changes, newEvent, nil
 }

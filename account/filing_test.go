@@ -173,7 +173,7 @@ func TestDraftSurvivesARestart(t *testing.T) {
 // one is a new event, filed anew.
 func TestCorrectionsAfterFiling(t *testing.T) {
 	ctx := context.Background()
-	_, c := sandbox(t)
+	s, c := sandbox(t)
 	r, _ := fixtures.ByID("sato-kenji")
 	a, err := account.SignIn(ctx, c, cardLogin(t, r.ID), account.Options{Keys: keystore.New(keystore.NewMemory()), Keep: true, DataDir: t.TempDir()})
 	if err != nil {
@@ -199,11 +199,8 @@ func TestCorrectionsAfterFiling(t *testing.T) {
 			"health_insurance: kokuho\nregistered_seal: false\nhas_card: true\nsign_cert: true\nforeign_mover: false\nhas_dog: false\n",
 			move.Format(time.DateOnly), facts.Me.Name, allowance, map[bool]string{true: "allowance_claimant: me\n"}[allowance]))
 	}
-	file := func(ans []byte) (*bundle.SubmitResponse, error) {
+	planOf := func(ans []byte) *procedures.Plan {
 		t.Helper()
-		if _, err := a.SaveAnswers(ctx, "moving", ans, map[string]string{"moving-out-notice.phone": "090-1234-5678"}); err != nil {
-			t.Fatal(err)
-		}
 		parsed, err := e.ParseAnswers(ans)
 		if err != nil {
 			t.Fatal(err)
@@ -212,6 +209,14 @@ func TestCorrectionsAfterFiling(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		return plan
+	}
+	file := func(ans []byte) (*bundle.SubmitResponse, error) {
+		t.Helper()
+		if _, err := a.SaveAnswers(ctx, "moving", ans, map[string]string{"moving-out-notice.phone": "090-1234-5678"}); err != nil {
+			t.Fatal(err)
+		}
+		plan := planOf(ans)
 		return a.File(ctx, account.FileRequest{Plan: plan, Facts: facts, Card: card.Direct(sess), Intake: in,
 			Prompt: func(context.Context, card.Secret, int) (card.PIN, bool, error) {
 				asked++
@@ -302,5 +307,30 @@ func TestCorrectionsAfterFiling(t *testing.T) {
 	}
 	if d, _, _ = a.LoadDraft(ctx, "moving"); len(d.Earlier) == 0 {
 		t.Errorf("the first move's filings are not kept: %+v", d)
+	}
+	// the municipality completes the moving-out notice: a later change to
+	// it is for the counter, never sent as a correction (the intake would
+	// refuse it)
+	out := byProc(again.Receipts)["moving-out-notice"]
+	staff, err := intake.Open(s.DataDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer staff.Close()
+	if err := staff.SetStatus(ctx, out.Number, bundle.StatusCompleted, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := a.Receipts(ctx, in); err != nil {
+		t.Fatal(err)
+	}
+	later := answers(move.AddDate(0, 0, 3), false)
+	a.SaveAnswers(ctx, "moving", later, map[string]string{"moving-out-notice.phone": "090-1234-5678"})
+	changes, _, err := a.Changes(ctx, planOf(later), facts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := slices.IndexFunc(changes, func(c procedures.Change) bool { return c.Procedure == "moving-out-notice" })
+	if i < 0 || changes[i].Change != procedures.ChangeAtCounter || changes[i].Sends() || len(changes[i].Fields) == 0 {
+		t.Fatalf("a completed filing changed: %+v", changes)
 	}
 }

@@ -101,5 +101,9 @@ func (c Change) Say(tr *i18n.Localizer) string {
 		}
 		fields = append(fields, f)
 	}
-	return tr.T("filing."+c.Change, map[string]any{"Receipt": c.Receipt, "Fields": strings.Join(fields, tr.T("list.separator"))})
+	key := "filing." + c.Change
+	if c.Change == ChangeAtCounter && len(fields) > 0 {
+		key = "filing.at-counter-changed"
+	}
+	return tr.T(key, map[string]any{"Receipt": c.Receipt, "Fields": strings.Join(fields, tr.T("list.separator"))})
 }

@@ -18,6 +18,9 @@ type Filed struct {
 	Fields    map[string]any `json:"fields"`
 	// EventDate is the event's date (its date answer) when it was filed.
 	EventDate string `json:"event_date,omitempty"`
+	// Status is the receipt's status as last known (bundle.Status…): a
+	// completed one is changed at the counter, a rejected one filed anew.
+	Status string `json:"status,omitempty"`
 }
 
 // What a plan's application is, against what was filed.
@@ -32,9 +35,10 @@ const (
 	// ChangeWithdrawn: filed before, but the plan no longer has it (an
 	// answer changed); sent as a withdrawal of the earlier receipt.
 	ChangeWithdrawn = "withdrawn"
-	// ChangeAtCounter: filed before, still in the plan, but its online
-	// window has closed: any correction is made at the counter, nothing is
-	// sent.
+	// ChangeAtCounter: filed before, but its online window has closed or
+	// the municipality has completed it: any correction (or taking it
+	// back) is made at the counter, nothing is sent. Fields say what
+	// changed, when known.
 	ChangeAtCounter = "at-counter"
 )
 
@@ -82,6 +86,9 @@ func (p *Plan) Changes(apps []bundle.Application, filed []Filed) (changes []Chan
 	}
 	byProc := map[string]Filed{}
 	for _, f := range filed {
+		if f.Status == bundle.StatusRejected {
+			continue // nothing stands: filed anew
+		}
 		byProc[f.Procedure] = f
 	}
 	inApps := map[string]bool{}
@@ -98,14 +105,18 @@ func (p *Plan) Changes(apps []bundle.Application, filed []Filed) (changes []Chan
 			changes = append(changes, Change{Procedure: a.Procedure, Change: ChangeUnchanged, Receipt: f.Receipt})
 			continue
 		}
+		if f.Status == bundle.StatusCompleted {
+			changes = append(changes, Change{Procedure: a.Procedure, Change: ChangeAtCounter, Receipt: f.Receipt, Fields: diff})
+			continue
+		}
 		a.Kind, a.Corrects = bundle.KindCorrection, f.Receipt
 		changes = append(changes, Change{Procedure: a.Procedure, Change: ChangeCorrected, Receipt: f.Receipt, Fields: diff, Application: &a})
 	}
 	for _, f := range filed {
-		if inApps[f.Procedure] {
+		if inApps[f.Procedure] || f.Status == bundle.StatusRejected {
 			continue
 		}
-		if _, still := p.Item(f.Procedure); still {
+		if _, still := p.Item(f.Procedure); still || f.Status == bundle.StatusCompleted {
 			changes = append(changes, Change{Procedure: f.Procedure, Change: ChangeAtCounter, Receipt: f.Receipt})
 			continue
 		}

@@ -48,6 +48,11 @@ func checkCorrections(ctx context.Context, tx *sql.Tx, b *bundle.Bundle) (int, e
 		case replaced(status) || by != "":
 			return http.StatusConflict, failure.Newf(bundle.CodeCorrection, "%s: receipt %s is already %s by %s", a.Procedure, a.Corrects, status, by).
 				With("procedure", a.Procedure).With("corrects", a.Corrects).With("corrected_by", by)
+		case status == bundle.StatusCompleted || status == bundle.StatusRejected:
+			// decided: a completed procedure is changed at the counter, a
+			// rejected one filed anew — neither by correcting it online
+			return http.StatusConflict, failure.Newf(bundle.CodeCorrection, "%s: receipt %s is %s; it is not corrected online", a.Procedure, a.Corrects, status).
+				With("procedure", a.Procedure).With("corrects", a.Corrects)
 		}
 	}
 	return 0, nil
