@@ -314,7 +314,18 @@ draft; sending again after any failure never files twice.`,
 			}
 			defer done()
 			// what goes with the bundle, before the signing password is asked
-			for _, at := range plan.Attachments() {
+			// (after filing: only with what is sent again)
+			attached := plan.Attachments()
+			if changes, _, err := a.Changes(ctx, plan, facts); err == nil && changes != nil {
+				var send []bundle.Application
+				for _, c := range changes {
+					if c.Sends() {
+						send = append(send, *c.Application)
+					}
+				}
+				attached = plan.AttachmentsFor(send)
+			}
+			for _, at := range attached {
 				fmt.Fprintln(env.Stderr, env.Tr.T("life.attachment", r.disclosed(at.Certificate, at.Fields)))
 			}
 			pr := newPINReader(env, f.stdin, f.yesLast)
