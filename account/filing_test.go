@@ -46,7 +46,7 @@ func TestFileExactlyOnce(t *testing.T) {
 	cat, _ := procedures.Bundled(i18n.Languages())
 	e, _ := cat.Event("moving")
 	move := time.Now().AddDate(0, 0, 7).Format(time.DateOnly)
-	answers := []byte("move_date: " + move + "\nsame_municipality: false\nnew_postal_code: '5300001'\nnew_address_line: 梅田一丁目1番1号\n" +
+	answers := []byte("move_date: " + move + "\nsame_municipality: false\ncare_certified: false\nnew_postal_code: '5300001'\nnew_address_line: 梅田一丁目1番1号\n" +
 		"movers: ['" + facts.Me.Name + "']\nchild_mover: true\nreceives_child_allowance: true\nallowance_claimant: me\nschool_mover: false\nelderly_mover: false\n" +
 		"health_insurance: kokuho\nregistered_seal: false\nhas_card: true\nsign_cert: true\nforeign_mover: false\nhas_dog: false\n")
 	if _, err := a.SaveAnswers(ctx, "moving", answers, map[string]string{"moving-out-notice.phone": "090-1234-5678"}); err != nil {
@@ -194,7 +194,7 @@ func TestCorrectionsAfterFiling(t *testing.T) {
 	asked := 0
 	in, _ := a.Intake()
 	answers := func(move time.Time, allowance bool) []byte {
-		return []byte(fmt.Sprintf("move_date: %s\nsame_municipality: false\nnew_postal_code: '5300001'\nnew_address_line: 梅田一丁目1番1号\n"+
+		return []byte(fmt.Sprintf("move_date: %s\nsame_municipality: false\ncare_certified: false\nnew_postal_code: '5300001'\nnew_address_line: 梅田一丁目1番1号\n"+
 			"movers: ['%s']\nchild_mover: true\nreceives_child_allowance: %v\n%sschool_mover: false\nelderly_mover: false\n"+
 			"health_insurance: kokuho\nregistered_seal: false\nhas_card: true\nsign_cert: true\nforeign_mover: false\nhas_dog: false\n",
 			move.Format(time.DateOnly), facts.Me.Name, allowance, map[bool]string{true: "allowance_claimant: me\n"}[allowance]))

@@ -112,7 +112,7 @@ func movingPlan(t *testing.T, ctx context.Context, a *account.Account) (*procedu
 	cat, _ := procedures.Bundled(i18n.Languages())
 	e, _ := cat.Event("moving")
 	move := time.Now().AddDate(0, 0, 7).Format(time.DateOnly)
-	answers := []byte("move_date: " + move + "\nsame_municipality: false\nnew_postal_code: '5300001'\nnew_address_line: 梅田一丁目1番1号\n" +
+	answers := []byte("move_date: " + move + "\nsame_municipality: false\ncare_certified: false\nreceives_child_allowance: false\nnew_postal_code: '5300001'\nnew_address_line: 梅田一丁目1番1号\n" +
 		"movers: [佐藤 ハナ]\nhealth_insurance: employer\nchild_mover: false\nschool_mover: false\nelderly_mover: false\nhas_card: true\nsign_cert: true\nforeign_mover: false\nregistered_seal: false\nhas_dog: false\n")
 	if _, err := a.SaveAnswers(ctx, "moving", answers, map[string]string{"moving-out-notice.phone": "090-1234-5678"}); err != nil {
 		t.Fatal(err)

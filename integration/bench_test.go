@@ -119,7 +119,7 @@ func BenchmarkMovingJourney(b *testing.B) {
 	}
 	answers := filepath.Join(b.TempDir(), "a.yaml")
 	os.WriteFile(answers, []byte("move_date: "+time.Now().AddDate(0, 0, 10).Format(time.DateOnly)+
-		"\nsame_municipality: false\nnew_postal_code: 530-0001\nnew_address_line: 梅田一丁目1番1号\nhealth_insurance: kokuho\n"+
+		"\nsame_municipality: false\ncare_certified: false\nreceives_child_allowance: false\nnew_postal_code: 530-0001\nnew_address_line: 梅田一丁目1番1号\nhealth_insurance: kokuho\n"+
 		"registered_seal: false\nhas_dog: false\nmovers: [山田 太郎]\nchild_mover: false\nschool_mover: false\nelderly_mover: false\nhas_card: true\nsign_cert: true\nforeign_mover: false\n"), 0o600)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {

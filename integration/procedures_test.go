@@ -31,7 +31,7 @@ func movingAnswers(t *testing.T, mover string) string { return movingAnswersIn(t
 // movingAnswersIn are the answers of a move days from today.
 func movingAnswersIn(t *testing.T, mover string, days int) string {
 	return writeAnswers(t, "move_date: "+time.Now().AddDate(0, 0, days).Format(time.DateOnly)+
-		"\nsame_municipality: false\nnew_postal_code: 530-0001\nnew_address_line: 梅田一丁目1番1号\nhealth_insurance: kokuho\n"+
+		"\nsame_municipality: false\ncare_certified: false\nreceives_child_allowance: false\nnew_postal_code: 530-0001\nnew_address_line: 梅田一丁目1番1号\nhealth_insurance: kokuho\n"+
 		"registered_seal: false\nhas_dog: false\nmovers: ["+mover+"]\nchild_mover: false\nschool_mover: false\nelderly_mover: false\nhas_card: true\nsign_cert: true\nforeign_mover: false\n")
 }
 

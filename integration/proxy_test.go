@@ -66,7 +66,7 @@ func TestProxyThroughRealParts(t *testing.T) {
 		t.Fatalf("fetch as: %d %s %s", code, out, errs)
 	}
 	answers := writeAnswers(t, "move_date: "+time.Now().AddDate(0, 0, 10).Format(time.DateOnly)+
-		"\nsame_municipality: false\nnew_postal_code: 530-0001\nnew_address_line: 梅田一丁目1番1号\nmovers: [佐藤 ハナ]\nchild_mover: false\nschool_mover: false\nelderly_mover: false\nhas_card: true\nsign_cert: true\nforeign_mover: false\nhealth_insurance: employer\nregistered_seal: false\nhas_dog: false\n")
+		"\nsame_municipality: false\ncare_certified: false\nreceives_child_allowance: false\nnew_postal_code: 530-0001\nnew_address_line: 梅田一丁目1番1号\nmovers: [佐藤 ハナ]\nchild_mover: false\nschool_mover: false\nelderly_mover: false\nhas_card: true\nsign_cert: true\nforeign_mover: false\nhealth_insurance: employer\nregistered_seal: false\nhas_dog: false\n")
 	submit := func(reader, password string) (int, string, string) {
 		return kenji(password+"\n", "procedure", "submit", "moving", "--as", inv.Grant.ID, "--answers", answers, "--reader", reader,
 			"--profile", profile, "--pin-stdin", "--field", "moving-out-notice.phone=090-1234-5678", "--json")

@@ -645,9 +645,15 @@ func zeroOf(typ string) any {
 }
 
 var functions = []expr.Option{
-	// age_on(birth, day): the age on a day (a birthday counts from its day)
+	// age_on(birth, day): the age in law on a day (reached the day before
+	// the birthday: care insurance, pensions)
 	expr.Function("age_on", func(p ...any) (any, error) {
 		return ageOn(p[0].(time.Time), p[1].(time.Time)), nil
+	}, new(func(time.Time, time.Time) int)),
+	// birthday_age(birth, day): the age counted from the birthday itself
+	// (the late-stage elderly medical system starts on the 75th birthday)
+	expr.Function("birthday_age", func(p ...any) (any, error) {
+		return birthdayAge(p[0].(time.Time), p[1].(time.Time)), nil
 	}, new(func(time.Time, time.Time) int)),
 	// days_between(a, b): whole days from a to b (1 when b is the next day)
 	expr.Function("days_between", func(p ...any) (any, error) {
@@ -687,7 +693,7 @@ var functions = []expr.Option{
 }
 
 // functionNames are the functions conditions may call (not facts).
-var functionNames = map[string]bool{"age_on": true, "days_between": true, "date": true, "movers_known": true,
+var functionNames = map[string]bool{"age_on": true, "birthday_age": true, "days_between": true, "date": true, "movers_known": true,
 	"allowance_age": true, "school_age": true, "postal_known": true, "postal_city": true}
 
 func moversKnown(household []Person, names []string) bool {
@@ -704,7 +710,9 @@ func moversKnown(household []Person, names []string) bool {
 }
 
 // allowanceAge: child allowance is paid until the first 31 March after
-// the 18th birthday (Child Allowance Act art. 3, as amended in 2024).
+// the day the child reaches 18 (Child Allowance Act art. 3, as amended in
+// 2024) — the day before the 18th birthday, so a child born on 1 April
+// reaches 18 on 31 March, and that 31 March is the last.
 func allowanceAge(birth, day time.Time) bool {
 	if birth.IsZero() {
 		return false
@@ -713,9 +721,9 @@ func allowanceAge(birth, day time.Time) bool {
 	if d.Before(b) {
 		return false
 	}
-	eighteen := addMonths(b, 18*12)
-	end := time.Date(eighteen.Year(), time.March, 31, 0, 0, 0, 0, i18n.JST)
-	if eighteen.After(end) {
+	reaches := addMonths(b, 18*12).AddDate(0, 0, -1)
+	end := time.Date(reaches.Year(), time.March, 31, 0, 0, 0, 0, i18n.JST)
+	if reaches.After(end) {
 		end = end.AddDate(1, 0, 0)
 	}
 	return !d.After(end)
@@ -743,10 +751,22 @@ func compileExpr(src string, env map[string]any, opts ...expr.Option) (*vm.Progr
 	return expr.Compile(src, append(all, opts...)...)
 }
 
-// ageOn is the age on day of someone born on birth (Japan: one's age rises
-// at the end of the day before the birthday; for eligibility the birthday
-// itself is used, as municipal guidance does).
+// ageOn is the age in law on day of someone born on birth: an age is
+// reached at the end of the day before the birthday (Act on Counting Age,
+// Civil Code art. 143), so on the day before the 65th birthday one is 65
+// for care insurance and pensions (「65歳に達した日」 is that day). Schemes
+// that start on the birthday itself (the late-stage elderly medical
+// system) use birthdayAge.
 func ageOn(birth, day time.Time) int {
+	if birth.IsZero() {
+		return 0
+	}
+	return birthdayAge(birth, civil(day).AddDate(0, 0, 1))
+}
+
+// birthdayAge is the age as birthdays count it (one more on the birthday).
+// A birthday on 29 February comes on 1 March in other years.
+func birthdayAge(birth, day time.Time) int {
 	if birth.IsZero() {
 		return 0
 	}

@@ -51,7 +51,7 @@ func TestApplicationsPrefill(t *testing.T) {
 		"household_head": "佐藤 健二", "household_members": []any{map[string]any{"name": "佐藤 健二", "birth_date": "1982-07-01"}}}
 	f := FactsFromRecord(claims, true, today)
 	e := event(t, "moving")
-	a := answers(t, e, "{move_date: 2026-04-01, same_municipality: false, new_postal_code: '5300001', new_address_line: 梅田1-1, movers: [佐藤 健二], health_insurance: kokuho, registered_seal: false, foreign_mover: false, has_dog: false}")
+	a := answers(t, e, "{move_date: 2026-04-01, same_municipality: false, care_certified: false, receives_child_allowance: false, new_postal_code: '5300001', new_address_line: 梅田1-1, movers: [佐藤 健二], health_insurance: kokuho, registered_seal: false, foreign_mover: false, has_dog: false}")
 	p, err := e.Plan(f, a, NewCalendar(nil))
 	if err != nil {
 		t.Fatal(err)
@@ -143,7 +143,7 @@ func TestOverrides(t *testing.T) {
 	today := day(t, "2026-03-20")
 	me := person(t, "山田 太郎", "1985-04-12", today)
 	p, err := e.Plan(Facts{Me: me, Household: []Person{me}, Today: today, Profile: o.Profile("city")},
-		answers(t, e, "{move_date: 2026-04-01, same_municipality: false, new_postal_code: '1000013', new_address_line: 霞が関2-1-2, movers: [山田 太郎], health_insurance: kokuho, registered_seal: false, foreign_mover: false, has_dog: true}"),
+		answers(t, e, "{move_date: 2026-04-01, same_municipality: false, care_certified: false, receives_child_allowance: false, new_postal_code: '1000013', new_address_line: 霞が関2-1-2, movers: [山田 太郎], health_insurance: kokuho, registered_seal: false, foreign_mover: false, has_dog: true}"),
 		o.Calendar())
 	if err != nil {
 		t.Fatal(err)
@@ -223,7 +223,7 @@ func TestProfileAddsAProcedure(t *testing.T) {
 	today := day(t, "2026-03-20")
 	me := person(t, "山田 太郎", "1985-04-12", today)
 	p, err := e.Plan(Facts{Me: me, Household: []Person{me}, Today: today},
-		answers(t, e, "{move_date: 2026-04-01, same_municipality: false, new_postal_code: '1000013', new_address_line: 霞が関2-1-2, movers: [山田 太郎], health_insurance: kokuho, registered_seal: false, foreign_mover: false, has_dog: false}"),
+		answers(t, e, "{move_date: 2026-04-01, same_municipality: false, new_postal_code: '1000013', new_address_line: 霞が関2-1-2, movers: [山田 太郎], health_insurance: kokuho, registered_seal: false, foreign_mover: false, has_dog: false, care_certified: false, receives_child_allowance: false}"),
 		NewCalendar(nil))
 	if err != nil || !slices.Contains(ids(p), "garbage-days") {
 		t.Fatalf("%v %v", err, ids(p))

@@ -47,6 +47,9 @@ func defaultAnswer(q *Question, f Facts, yes bool, date time.Time) any {
 	case TypeYesNo:
 		return yes
 	case TypeChoice:
+		if yes && q.ID == "health_insurance" {
+			return "employer" // "none" says nobody under 75 moves: a check refuses it with younger movers
+		}
 		if yes {
 			return q.Choices[len(q.Choices)-1].ID
 		}
@@ -471,7 +474,7 @@ func TestJobChangeDatesByStatute(t *testing.T) {
 // a child not yet born opens at the birth.
 func TestWindows(t *testing.T) {
 	e := event(t, "moving")
-	base := "{move_date: %s, same_municipality: false, new_postal_code: '5300001', new_address_line: 梅田1-1, movers: [山田 太郎], child_mover: false, school_mover: false, elderly_mover: false, health_insurance: employer, registered_seal: false, has_card: false, foreign_mover: false, has_dog: false}"
+	base := "{move_date: %s, same_municipality: false, care_certified: false, receives_child_allowance: false, new_postal_code: '5300001', new_address_line: 梅田1-1, movers: [山田 太郎], child_mover: false, school_mover: false, elderly_mover: false, health_insurance: employer, registered_seal: false, has_card: true, sign_cert: true, foreign_mover: false, has_dog: false}"
 	today := day(t, "2026-06-01")
 	for _, tc := range []struct {
 		move, window, channel string
@@ -524,11 +527,11 @@ func TestChecks(t *testing.T) {
 	}{
 		{job, "{leaving_date: 2026-06-30, has_new_job: true, first_day: 2026-06-15}", "first_day", ProfileFacts{}},
 		{job, "{leaving_date: 2029-06-30, has_new_job: true, first_day: 2029-07-01}", "leaving_date", ProfileFacts{}},
-		{event(t, "moving"), "{move_date: 2029-06-20, same_municipality: false, new_postal_code: '5300001', new_address_line: 梅田1-1, movers: [x], child_mover: false, school_mover: false, elderly_mover: false, health_insurance: employer, registered_seal: false, has_card: false, foreign_mover: false, has_dog: false}", "move_date", ProfileFacts{}},
-		{event(t, "moving"), "{move_date: 2026-06-20, same_municipality: true, new_postal_code: '5300001', new_address_line: 梅田1-1, movers: [x], child_mover: false, school_mover: false, elderly_mover: false, health_insurance: employer, has_card: false, foreign_mover: false, has_dog: false}", "same_municipality", ProfileFacts{City: "千代田区"}},
-		{event(t, "moving"), "{move_date: 2026-06-20, same_municipality: false, new_postal_code: '1000013', new_address_line: 霞が関2-1, movers: [x], child_mover: false, school_mover: false, elderly_mover: false, health_insurance: employer, registered_seal: false, has_card: false, foreign_mover: false, has_dog: false}", "same_municipality", ProfileFacts{City: "千代田区"}},
-		{event(t, "moving"), "{move_date: 2026-06-20, same_municipality: false, new_postal_code: '5300001', new_address_line: x, movers: [x], child_mover: false, school_mover: false, elderly_mover: false, health_insurance: employer, registered_seal: false, has_card: false, foreign_mover: false, has_dog: false}", "new_address_line", ProfileFacts{}},
-		{event(t, "moving"), "{move_date: 2026-06-20, same_municipality: false, new_postal_code: '5300001', new_address_line: 梅田1-1, movers: [x], child_mover: true, receives_child_allowance: false, school_mover: true, school_children: true, first_school_day: 2026-06-10, elderly_mover: false, health_insurance: employer, registered_seal: false, has_card: false, foreign_mover: false, has_dog: false}", "first_school_day", ProfileFacts{}},
+		{event(t, "moving"), "{move_date: 2029-06-20, same_municipality: false, care_certified: false, receives_child_allowance: false, new_postal_code: '5300001', new_address_line: 梅田1-1, movers: [x], child_mover: false, school_mover: false, elderly_mover: false, health_insurance: employer, registered_seal: false, has_card: false, foreign_mover: false, has_dog: false}", "move_date", ProfileFacts{}},
+		{event(t, "moving"), "{move_date: 2026-06-20, same_municipality: true, receives_child_allowance: false, new_postal_code: '5300001', new_address_line: 梅田1-1, movers: [x], child_mover: false, school_mover: false, elderly_mover: false, health_insurance: employer, has_card: false, foreign_mover: false, has_dog: false}", "same_municipality", ProfileFacts{City: "千代田区"}},
+		{event(t, "moving"), "{move_date: 2026-06-20, same_municipality: false, care_certified: false, receives_child_allowance: false, new_postal_code: '1000013', new_address_line: 霞が関2-1, movers: [x], child_mover: false, school_mover: false, elderly_mover: false, health_insurance: employer, registered_seal: false, has_card: false, foreign_mover: false, has_dog: false}", "same_municipality", ProfileFacts{City: "千代田区"}},
+		{event(t, "moving"), "{move_date: 2026-06-20, same_municipality: false, care_certified: false, receives_child_allowance: false, new_postal_code: '5300001', new_address_line: x, movers: [x], child_mover: false, school_mover: false, elderly_mover: false, health_insurance: employer, registered_seal: false, has_card: false, foreign_mover: false, has_dog: false}", "new_address_line", ProfileFacts{}},
+		{event(t, "moving"), "{move_date: 2026-06-20, same_municipality: false, care_certified: false, new_postal_code: '5300001', new_address_line: 梅田1-1, movers: [x], child_mover: true, receives_child_allowance: false, school_mover: true, school_children: true, first_school_day: 2026-06-10, elderly_mover: false, health_insurance: employer, registered_seal: false, has_card: false, foreign_mover: false, has_dog: false}", "first_school_day", ProfileFacts{}},
 	} {
 		_, err := tc.e.Plan(Facts{Today: today, Profile: tc.profile}, answers(t, tc.e, tc.src), NewCalendar(nil))
 		if failure.CodeOf(err) != CodeConflict || failure.StringOf(err, "ID") != tc.q {
@@ -542,7 +545,7 @@ func TestChecks(t *testing.T) {
 	// a mover the record does not list
 	me := person(t, "山田 太郎", "1985-04-12", today)
 	e := event(t, "moving")
-	_, err := e.Plan(Facts{Me: me, Household: []Person{me}, Today: today}, answers(t, e, "{move_date: 2026-06-20, same_municipality: false, new_postal_code: '5300001', new_address_line: 梅田1-1, movers: [山田 花子], child_mover: false, school_mover: false, elderly_mover: false, health_insurance: employer, registered_seal: false, has_card: false, foreign_mover: false, has_dog: false}"), NewCalendar(nil))
+	_, err := e.Plan(Facts{Me: me, Household: []Person{me}, Today: today}, answers(t, e, "{move_date: 2026-06-20, same_municipality: false, care_certified: false, receives_child_allowance: false, new_postal_code: '5300001', new_address_line: 梅田1-1, movers: [山田 花子], child_mover: false, school_mover: false, elderly_mover: false, health_insurance: employer, registered_seal: false, has_card: false, foreign_mover: false, has_dog: false}"), NewCalendar(nil))
 	if failure.StringOf(err, "ID") != "movers" {
 		t.Errorf("a mover not in the record: %v", err)
 	}

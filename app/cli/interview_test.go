@@ -17,7 +17,8 @@ func movingTyped() map[string]string {
 	return map[string]string{"move_date": time.Now().AddDate(0, 0, 10).Format("2006/1/2"), "same_municipality": "no",
 		"new_postal_code": "〒530-0001", "new_address_line": "梅田一丁目1番1号", "movers": "山田 太郎", "child_mover": "いいえ",
 		"school_mover": "no", "elderly_mover": "no", "koki_mover": "no", "health_insurance": "1", "registered_seal": "no",
-		"has_dog": "no", "has_card": "yes", "sign_cert": "yes", "foreign_mover": "no", "care_certified": "no"}
+		"has_dog": "no", "has_card": "yes", "sign_cert": "yes", "foreign_mover": "no", "care_certified": "no",
+		"receives_child_allowance": "no"}
 }
 
 // order is the questions the interview asks, in order, for these typed

@@ -60,7 +60,7 @@ func TestLetterActingForAPrincipal(t *testing.T) {
 	dir := t.TempDir()
 	answers := filepath.Join(dir, "a.yaml")
 	os.WriteFile(answers, []byte("move_date: "+time.Now().AddDate(0, 0, 10).Format(time.DateOnly)+
-		"\nsame_municipality: false\nnew_postal_code: 530-0001\nnew_address_line: 梅田一丁目1番1号\nmovers: [佐藤 ハナ]\nchild_mover: false\nschool_mover: false\nelderly_mover: false\nhas_card: true\nsign_cert: true\nforeign_mover: false\nhealth_insurance: employer\nregistered_seal: false\nhas_dog: false\n"), 0o600)
+		"\nsame_municipality: false\ncare_certified: false\nreceives_child_allowance: false\nnew_postal_code: 530-0001\nnew_address_line: 梅田一丁目1番1号\nmovers: [佐藤 ハナ]\nchild_mover: false\nschool_mover: false\nelderly_mover: false\nhas_card: true\nsign_cert: true\nforeign_mover: false\nhealth_insurance: employer\nregistered_seal: false\nhas_dog: false\n"), 0o600)
 	pdf := filepath.Join(dir, "letter.pdf")
 
 	code, out, errs := kenji("", "proxy", "letter", "moving", "--as", grant, "--answers", answers, "--out", pdf, "--profile", profile, "--json")

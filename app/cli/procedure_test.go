@@ -58,7 +58,7 @@ func TestProcedureSubmitAndApplications(t *testing.T) {
 	runK, profile, r := signedIn(t, "sato-kenji")
 	answers := filepath.Join(t.TempDir(), "a.yaml")
 	os.WriteFile(answers, []byte("move_date: "+time.Now().AddDate(0, 0, 10).Format(time.DateOnly)+
-		"\nsame_municipality: false\nnew_postal_code: 530-0001\nnew_address_line: 梅田一丁目1番1号\nmovers: [佐藤 健二]\nchild_mover: false\nschool_mover: false\nelderly_mover: false\nhas_card: true\nsign_cert: true\nforeign_mover: false\nhealth_insurance: employer\nregistered_seal: false\nhas_dog: false\n"), 0o600)
+		"\nsame_municipality: false\ncare_certified: false\nreceives_child_allowance: false\nnew_postal_code: 530-0001\nnew_address_line: 梅田一丁目1番1号\nmovers: [佐藤 健二]\nchild_mover: false\nschool_mover: false\nelderly_mover: false\nhas_card: true\nsign_cert: true\nforeign_mover: false\nhealth_insurance: employer\nregistered_seal: false\nhas_dog: false\n"), 0o600)
 	args := []string{"procedure", "submit", "moving", "--answers", answers, "--virtual", r.ID, "--profile", profile, "--pin-stdin",
 		"--field", "moving-out-notice.phone=090-1234-5678", "--json"}
 	code, out, errs := runK(r.SignPassword+"\n", args...)

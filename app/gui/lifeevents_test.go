@@ -91,6 +91,8 @@ func TestMovingWizardKeyboardOnly(t *testing.T) {
 	digit('1') // わたし
 	see("学校を変わる")
 	digit('2')
+	see("要介護") // a care certification, at any age
+	digit('2')
 	see("健康保険")
 	digit('2') // 国民健康保険
 	see("印鑑登録")

@@ -24,7 +24,7 @@ func TestSignedOutInterview(t *testing.T) {
 	answers := map[string]any{"move_date": move, "same_municipality": false, "new_postal_code": "5300001",
 		"new_address_line": "梅田一丁目1番1号", "health_insurance": "kokuho", "registered_seal": false, "has_dog": false,
 		"movers": []string{"山田 太郎", "山田 花子"}, "child_mover": false, "school_mover": false, "elderly_mover": false,
-		"koki_mover": false, "care_certified": false, "has_card": true, "sign_cert": true, "foreign_mover": false}
+		"koki_mover": false, "care_certified": false, "receives_child_allowance": false, "has_card": true, "sign_cert": true, "foreign_mover": false}
 	step, err := life.Resume(ctx, "moving", "en")
 	sawMembers := false
 	for err == nil && step.Question != nil {
