@@ -66,7 +66,11 @@ func (it Item) Who(tr *i18n.Localizer, principal string) []string {
 	}
 	out := []string{tr.T("plan.filer", map[string]any{"Who": tr.T(key, data)})}
 	if pr.Attend != "" {
-		out = append(out, tr.T("attend."+pr.Attend))
+		key := "attend." + pr.Attend
+		if pr.Proxy == "none" && tr.Has(key+".only") {
+			key += ".only" // nobody may go in their place: no letter is offered
+		}
+		out = append(out, tr.T(key))
 	}
 	proxy := pr.Proxy
 	if proxy == "" {
