@@ -602,7 +602,7 @@ func (e *Event) Procedure(id string) (*Procedure, bool) {
 var (
 	channels = []string{ChannelBundle, ChannelCounter, ChannelOnline, ChannelOther}
 	offices  = []string{"old-municipality", "new-municipality", "municipality", "pension-office", "hello-work", "old-employer",
-		"new-employer", "insurer", "school", "tax-office", "police", "others"}
+		"new-employer", "insurer", "school", "tax-office", "police", "immigration", "others"}
 	filers  = []string{"self", "household", "household-head", "each-holder", "legal-representative", "claimant", "spouse", "employer", "none"}
 	attends = []string{"", "filer", "each-holder"}
 	proxies = []string{"", "grant", "letter", "messenger", "none"}

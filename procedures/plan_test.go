@@ -82,7 +82,7 @@ func TestICS(t *testing.T) {
 	me := person(t, "鈴木 花子", "1990-01-01", today)
 	e := event(t, "birth")
 	p, err := e.Plan(Facts{Me: me, Household: []Person{me}, Today: today},
-		answers(t, e, "{birth_date: 2026-06-01, allowance_claimant: me, claimant_insurance: kokuho, single_parent: false, needs_daycare: false}"), NewCalendar(nil))
+		answers(t, e, "{birth_date: 2026-06-01, allowance_claimant: me, claimant_insurance: kokuho, foreign_child: false, single_parent: false, needs_daycare: false}"), NewCalendar(nil))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -188,7 +188,7 @@ func TestDaycareFromTheEmploymentCertificate(t *testing.T) {
 		"employer":      {Value: "架空商事株式会社", Source: "employer"},
 		"working_hours": {Value: float64(40), Source: "employer"}}}
 	e := event(t, "birth")
-	p, err := e.Plan(f, answers(t, e, "{birth_date: 2026-06-01, allowance_claimant: me, claimant_insurance: employer, single_parent: false, needs_daycare: true, daycare_from: 2027-04-01}"), NewCalendar(nil))
+	p, err := e.Plan(f, answers(t, e, "{birth_date: 2026-06-01, allowance_claimant: me, claimant_insurance: employer, foreign_child: false, single_parent: false, needs_daycare: true, daycare_from: 2027-04-01}"), NewCalendar(nil))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -498,7 +498,7 @@ func TestWindows(t *testing.T) {
 		}
 	}
 	b := event(t, "birth")
-	p, err := b.Plan(Facts{Today: today}, answers(t, b, "{birth_date: 2026-07-10, allowance_claimant: me, claimant_insurance: kokuho, single_parent: false, needs_daycare: false}"), NewCalendar(nil))
+	p, err := b.Plan(Facts{Today: today}, answers(t, b, "{birth_date: 2026-07-10, allowance_claimant: me, claimant_insurance: kokuho, foreign_child: false, single_parent: false, needs_daycare: false}"), NewCalendar(nil))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -506,7 +506,7 @@ func TestWindows(t *testing.T) {
 		t.Errorf("an unborn child's claim: %s %v %v", id, opens, ok)
 	}
 	// the partner is the claimant: the claim is theirs, not in this bundle
-	p, err = b.Plan(Facts{Today: today}, answers(t, b, "{birth_date: 2026-05-30, allowance_claimant: partner, claimant_insurance: kokuho, single_parent: false, needs_daycare: false}"), NewCalendar(nil))
+	p, err = b.Plan(Facts{Today: today}, answers(t, b, "{birth_date: 2026-05-30, allowance_claimant: partner, claimant_insurance: kokuho, foreign_child: false, single_parent: false, needs_daycare: false}"), NewCalendar(nil))
 	if err != nil {
 		t.Fatal(err)
 	}
