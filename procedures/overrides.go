@@ -16,6 +16,8 @@ type Overrides struct {
 	// Closures are the municipality's own closed days (YYYY-MM-DD → why).
 	Closures map[string]string `json:"closures,omitempty"`
 	// ChildMedicalSubsidy: the municipality has a child medical subsidy.
+	// Every municipality has one (their ages and terms differ), so the
+	// bundled catalogue no longer asks it; conditions a profile adds may.
 	ChildMedicalSubsidy bool `json:"child_medical_subsidy,omitempty"`
 	// City is the municipality's name as the postal table writes it.
 	City string `json:"city,omitempty"`
