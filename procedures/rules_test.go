@@ -243,6 +243,9 @@ movers: [佐藤 健二, 佐藤 ユイ]}`)
 		}
 		asked = append(asked, st.Next.ID)
 		a[st.Next.ID] = defaultAnswer(st.Next, Facts{}, true, day(t, "2026-06-20"))
+		if st.Next.ID == "into_facility" {
+			a[st.Next.ID] = false // not into a facility: the care record moves
+		}
 	}
 	for _, want := range []string{"child_mover", "receives_child_allowance", "school_mover", "elderly_mover", "care_certified", "has_card", "sign_cert"} {
 		if !slices.Contains(asked, want) {

@@ -47,7 +47,7 @@ func answerMoving(tb testing.TB, life *lifeService, mover string) (screens, type
 	move, _ := time.ParseInLocation(time.DateOnly, time.Now().AddDate(0, 0, 10).Format(time.DateOnly), i18n.JST)
 	answers := map[string]any{"move_date": move, "same_municipality": false, "new_postal_code": "5300001",
 		"new_address_line": "梅田一丁目1番1号", "health_insurance": "kokuho", "care_certified": false, "registered_seal": false,
-		"has_dog": false, "receives_child_allowance": false, "school_children": false, "movers": []string{mover},
+		"has_dog": false, "receives_child_allowance": false, "school_children": false, "movers": []string{mover}, "into_facility": false,
 		"child_mover": false, "school_mover": false, "elderly_mover": false, "has_card": true, "sign_cert": true, "foreign_mover": false}
 	step, err := life.Resume(ctx, "moving", "ja")
 	for err == nil && step.Question != nil {
