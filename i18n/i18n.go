@@ -110,6 +110,12 @@ func (l *Localizer) T(id string, data ...map[string]any) string {
 		}
 	}
 	s, err := l.l.Localize(cfg)
+	if err != nil && cfg.PluralCount != nil {
+		// a message written once for every count (no plural forms): a
+		// Count is data, not a plural choice
+		cfg.PluralCount = nil
+		s, err = l.l.Localize(cfg)
+	}
 	if err != nil || s == "" {
 		return id
 	}

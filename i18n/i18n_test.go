@@ -113,3 +113,28 @@ func TestDetect(t *testing.T) {
 		t.Error("an unknown language does not fall back to Japanese")
 	}
 }
+
+// Every message of every language says itself whatever count it is given:
+// a message written once (no plural forms) is not turned into its raw key
+// when the count is one (the plan's "File online in one go" heading was
+// shown as life.file_title with one form to file).
+func TestEveryMessageWithAnyCount(t *testing.T) {
+	for _, lang := range Languages() {
+		data, err := locales.ReadFile("locales/" + lang + ".json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var msgs map[string]any
+		if err := json.Unmarshal(data, &msgs); err != nil {
+			t.Fatal(err)
+		}
+		tr := New(lang)
+		for id := range msgs {
+			for _, n := range []int{0, 1, 2, 5, 21} {
+				if got := tr.T(id, map[string]any{"Count": n}); got == id {
+					t.Errorf("%s: %s with Count %d is its raw key", lang, id, n)
+				}
+			}
+		}
+	}
+}

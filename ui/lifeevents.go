@@ -522,8 +522,20 @@ func (s *LifeEventScreen) showPlan(p Plan) {
 			return s.svc.Letter(s.ctx, event)
 		})))
 	}
-	objs = append(objs, container.NewHBox(files...))
-	objs = append(objs, container.NewHBox(widget.NewButtonWithIcon(tr.T("life.home"), theme.HomeIcon(), s.Home),
+	// one button under another: at large text a row of them would widen
+	// the window past the screen
+	objs = append(objs, container.NewVBox(files...))
+	// back to the questions (the last answer first): after filing, a
+	// changed answer is filed as a correction
+	change := widget.NewButtonWithIcon(tr.T("life.change_answers"), theme.NavigateBackIcon(), func() {
+		s.loading()
+		s.async(func() {
+			prev, err := s.svc.Back(s.ctx, s.event, tr.Lang())
+			fyne.Do(func() { s.step(prev, err) })
+		})
+	})
+	s.onEscape = change.OnTapped
+	objs = append(objs, container.NewVBox(change, widget.NewButtonWithIcon(tr.T("life.home"), theme.HomeIcon(), s.Home),
 		widget.NewButton(whose(tr, "life.my_applications", s.svc.Owner()), s.Applications)))
 	s.show(objs...)
 	if firstField != nil {

@@ -5,7 +5,12 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
 	"madoguchi/i18n"
+	"madoguchi/ui"
 )
 
 // After filing, the window's plan says what stands filed; an answer
@@ -67,5 +72,47 @@ func TestWindowFilesCorrections(t *testing.T) {
 	}
 	if replaced != len(rs) {
 		t.Fatalf("%d receipts say they were replaced, %d corrections: %+v", replaced, len(rs), all)
+	}
+}
+
+// In the window: the plan leads back to the answers ("Change my answers",
+// or Esc) — after filing that is how a correction starts — and before the
+// online window opens it says from when, instead of offering to sign.
+func TestPlanWindowBackAndNotOpen(t *testing.T) {
+	life, _, _ := signedInLife(t, "sato-hana")
+	answerMoving(t, life, "佐藤 ハナ")
+	a := test.NewTempApp(t)
+	a.Settings().SetTheme(ui.NewTheme(1))
+	w := a.NewWindow("test")
+	w.Resize(fyne.NewSize(1366, 768))
+	var screen *ui.LifeEventScreen
+	fyne.DoAndWait(func() {
+		screen = ui.NewLifeEventScreen(w, life, i18n.New("en"), func(string, []byte) bool { return true })
+		w.SetContent(screen.Object())
+		screen.Start("moving")
+	})
+	obj := func() fyne.CanvasObject { return screen.Object() }
+	shows(t, obj, "Sign with your card")
+	change := button(t, obj(), "Change my answers")
+	fyne.DoAndWait(func() { test.Tap(change) })
+	shows(t, obj, "Do you keep a dog") // the last question, its answer offered again
+
+	// a move 40 days ahead: the online moving-out notice opens 30 days before
+	ctx := t.Context()
+	far, _ := i18n.ParseDate(time.Now().AddDate(0, 0, 40).Format(time.DateOnly))
+	if _, err := life.Answer(ctx, "moving", "has_dog", false, "en"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := life.Answer(ctx, "moving", "move_date", far, "en"); err != nil {
+		t.Fatal(err)
+	}
+	plan, err := life.Plan(ctx, "moving", "en")
+	if err != nil || !strings.Contains(plan.CannotFile, "can be filed online from") {
+		t.Fatalf("before the window opens: %v %q", err, plan.CannotFile)
+	}
+	fyne.DoAndWait(func() { screen.Start("moving") })
+	shows(t, obj, "can be filed online from")
+	if _, found := find(t, obj(), func(b *widget.Button) bool { return strings.Contains(b.Text, "Sign with your card") }); found {
+		t.Fatal("signing is offered before the window opens")
 	}
 }

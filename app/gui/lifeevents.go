@@ -333,6 +333,15 @@ func (l *lifeService) Plan(ctx context.Context, event, lang string) (ui.Plan, er
 		}
 	}
 	out.Filed = len(changes) > 0 && out.Sending == 0
+	if id, opens, ok := p.NotOpen(); ok && out.CannotFile == "" {
+		// before its window opens nothing is signed: say when, instead of
+		// offering a button that would refuse
+		name := id
+		if pr, found := p.Event.Procedure(id); found {
+			name = pr.Name.In(lang)
+		}
+		out.CannotFile = tr.T("life.not_open_yet", map[string]any{"Procedure": name, "Date": tr.DateWithEra(opens)})
+	}
 	out.Letter = who.ForSomeone() && len(p.ForLetter(who).Letters) > 0
 	for _, at := range p.Attachments() {
 		out.Attachments = append(out.Attachments, ui.Attachment{Kind: at.Certificate, Fields: at.Fields})
