@@ -215,7 +215,7 @@ func (a *Account) File(ctx context.Context, r FileRequest) (*bundle.SubmitRespon
 				name = pr.Name
 			}
 			return nil, failure.Newf(procedures.CodeNotOpenYet, "%s opens %s", id, opens.Format(time.DateOnly)).
-				With("Procedure", name).With("Opens", opens.Format(time.DateOnly))
+				With("Procedure", name).With("Opens", i18n.Day(opens))
 		}
 		if missing := sentMissing(pf.Missing, changes); len(missing) > 0 {
 			proc, field, _ := strings.Cut(missing[0], ".")

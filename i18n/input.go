@@ -19,6 +19,13 @@ type Key string
 // Explain shows it in the person's language.
 type Localized interface{ In(lang string) string }
 
+// Day is a calendar day in a failure's data, said as the language writes
+// dates (with the era in Japanese), not as ISO.
+type Day time.Time
+
+// In implements Localized.
+func (d Day) In(lang string) string { return New(lang).DateWithEra(time.Time(d)) }
+
 // Digits is s as people type numbers, made plain: full-width digits and
 // dashes to ASCII, and spaces, dashes and the postal mark 〒 removed
 // ("〒１００－００１３" → "1000013").

@@ -308,11 +308,22 @@ draft; sending again after any failure never files twice.`,
 			if err != nil {
 				return err
 			}
-			s, done, err := f.src.open(ctx)
-			if err != nil {
-				return err
+			// the reader is opened when the card is first needed: a refusal
+			// that needs no card (too early, nothing changed, a field to
+			// type) comes without asking for one
+			var sess *card.Session
+			done := func() {}
+			defer func() { done() }()
+			lazy := func(fn func(*card.Session) error) error {
+				if sess == nil {
+					s, d, err := f.src.open(ctx)
+					if err != nil {
+						return err
+					}
+					sess, done = s, d
+				}
+				return fn(sess)
 			}
-			defer done()
 			// what goes with the bundle, before the signing password is asked
 			// (after filing: only with what is sent again)
 			attached := plan.Attachments()
@@ -329,7 +340,7 @@ draft; sending again after any failure never files twice.`,
 				fmt.Fprintln(env.Stderr, env.Tr.T("life.attachment", r.disclosed(at.Certificate, at.Fields)))
 			}
 			pr := newPINReader(env, f.stdin, f.yesLast)
-			res, err := a.File(ctx, account.FileRequest{Plan: plan, Facts: facts, Card: card.Direct(s), Prompt: pr.prompt, Intake: in})
+			res, err := a.File(ctx, account.FileRequest{Plan: plan, Facts: facts, Card: lazy, Prompt: pr.prompt, Intake: in})
 			if err != nil {
 				return err
 			}

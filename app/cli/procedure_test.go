@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -136,4 +137,21 @@ func signedIn(t *testing.T, id string) (func(stdin string, args ...string) (int,
 		t.Fatalf("login: %s", errs)
 	}
 	return runK, profile, r
+}
+
+// Before the online window opens, submitting files nothing, needs no card
+// in a reader (none is given here), and says from which day, as dates are
+// written (not ISO).
+func TestSubmitBeforeTheWindowOpens(t *testing.T) {
+	runK, profile, r := signedIn(t, "sato-kenji")
+	move := time.Now().AddDate(0, 0, 45)
+	answers := filepath.Join(t.TempDir(), "a.yaml")
+	os.WriteFile(answers, []byte("move_date: "+move.Format(time.DateOnly)+
+		"\nsame_municipality: false\ncare_certified: false\nreceives_child_allowance: false\nnew_postal_code: 530-0001\nnew_address_line: 梅田一丁目1番1号\nmovers: [佐藤 健二]\nchild_mover: false\nschool_mover: false\nelderly_mover: false\nhas_card: true\nsign_cert: true\nforeign_mover: false\nhealth_insurance: employer\nregistered_seal: false\nhas_dog: false\n"), 0o600)
+	code, _, errs := runK(r.SignPassword+"\n", "procedure", "submit", "moving", "--answers", answers, "--profile", profile, "--pin-stdin",
+		"--field", "moving-out-notice.phone=090-1234-5678")
+	// the day as dates are written (the profile sets the window), never ISO
+	if code != 1 || !strings.Contains(errs, "[PROCEDURE-NOT-OPEN]") || !strings.Contains(errs, "(Reiwa ") || regexp.MustCompile(`20\d\d-\d\d-\d\d`).MatchString(errs) {
+		t.Fatalf("%d %s", code, errs)
+	}
 }
