@@ -1,8 +1,10 @@
 // Package account owns one signed-in person at one municipality: the
 // profile, the session (silent refresh, every rotated refresh token
 // persisted), where its secrets live (injected keystore), the sealed local
-// store, the wallet and its audit log. The CLI and the GUI both go through
-// it; nothing else reads its state. A person is a subject, optionally acting
+// store, the wallet (account/wallet) and its audit log, the drafts of life
+// events (the interview's answers, what stands filed, the signed bundle
+// until it is receipted) and filing them. The CLI and the GUI both go
+// through it; nothing else reads its state. A person is a subject, optionally acting
 // for a principal (Actor, for registered proxies).
 package account
 

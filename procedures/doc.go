@@ -11,5 +11,11 @@
 // past the office's closed days unless the catalogue cites why not; the
 // forms of the online procedures (prefill with sources, dates named by
 // meaning), the submission client of the intake, the checklist PDF and the
-// iCalendar file. Drafts are kept by the account (account/filing.go).
+// iCalendar file. The interview (Interview) is the one way in for the
+// window and the terminal, over a Drafts port the account implements (the
+// sealed draft) or memory. What stands filed is compared with the plan
+// (Plan.Changes): corrections and withdrawals of earlier receipts, nothing
+// sent when nothing changed. What a proxy may do comes in once as data
+// (Acting): the plan decides each procedure's limit, whether the bundle may
+// be filed, and what goes in the letter of authorisation (Plan.ForLetter).
 package procedures
