@@ -283,12 +283,13 @@ func Load(fsys fs.FS, languages []string) (*Catalog, error) {
 	}
 	sort.Strings(names)
 	c := &Catalog{}
+	files := map[string]string{} // event id → its file
 	for _, name := range names {
 		b, err := fs.ReadFile(fsys, name)
 		if err != nil {
 			return nil, &failure.Error{Code: CodeCatalog, Detail: name, Err: err}
 		}
-		e, err := ParseEvent(b, sch, languages)
+		e, err := ParseEvent(b, sch, nil)
 		if err != nil {
 			if f, ok := failure.As(err); ok {
 				f.Detail = path.Base(name) + ": " + f.Detail
@@ -299,6 +300,18 @@ func Load(fsys fs.FS, languages []string) (*Catalog, error) {
 			return nil, failure.Newf(CodeCatalog, "%s: event %s defined twice", name, e.ID)
 		}
 		c.Events = append(c.Events, e)
+		files[e.ID] = path.Base(name)
+	}
+	if err := c.translate(fsys); err != nil {
+		return nil, err
+	}
+	for _, e := range c.Events {
+		if err := e.checkTexts(languages); err != nil {
+			if f, ok := failure.As(err); ok {
+				f.Detail = files[e.ID] + ": " + f.Detail
+			}
+			return nil, err
+		}
 	}
 	sort.SliceStable(c.Events, func(i, j int) bool { return c.Events[i].Order < c.Events[j].Order })
 	return c, nil
@@ -362,7 +375,6 @@ func ParseEvent(data []byte, sch *jsonschema.Schema, languages []string) (*Event
 // so that a fact nobody knows is asked, never assumed.
 func (e *Event) compile(languages []string) error {
 	bad := func(format string, a ...any) error { return failure.Newf(CodeCatalog, e.ID+": "+format, a...) }
-	texts := map[string]Text{"name": e.Name, "help": e.Help}
 	seen := map[string]bool{}
 	order := map[string]int{} // question id → position
 	for i, q := range e.Questions {
@@ -371,10 +383,6 @@ func (e *Event) compile(languages []string) error {
 		}
 		seen[q.ID] = true
 		order[q.ID] = i
-		texts["question "+q.ID] = q.Text
-		for _, c := range q.Choices {
-			texts["choice "+q.ID+"."+c.ID] = c.Text
-		}
 		if (q.Type == TypeChoice) != (len(q.Choices) > 0) {
 			return bad("question %s: choices go with type choice only", q.ID)
 		}
@@ -394,7 +402,6 @@ func (e *Event) compile(languages []string) error {
 		}
 		seen[d.ID] = true
 		order[d.ID] = order[d.From]
-		texts["date "+d.ID+" basis"] = d.Basis
 	}
 	env := e.env()
 	// answersOnly: what a condition may read; earlier: only what is
@@ -438,9 +445,6 @@ func (e *Event) compile(languages []string) error {
 				return bad("question %s known: %v", q.ID, err)
 			}
 		}
-		if len(q.Help) > 0 {
-			texts["question "+q.ID+" help"] = q.Help
-		}
 	}
 	for i := range e.Checks {
 		c := &e.Checks[i]
@@ -454,7 +458,6 @@ func (e *Event) compile(languages []string) error {
 		if c.prog, err = compileExpr(c.If, env, expr.AsBool()); err != nil {
 			return bad("check %s: %v", c.ID, err)
 		}
-		texts["check "+c.ID] = c.Text
 	}
 	dated := func(id string) bool {
 		if q, ok := e.Question(id); ok {
@@ -469,14 +472,7 @@ func (e *Event) compile(languages []string) error {
 			return bad("procedure %s defined twice", p.ID)
 		}
 		ids[p.ID] = true
-		texts["procedure "+p.ID+" name"], texts["procedure "+p.ID+" why"], texts["procedure "+p.ID+" basis"] = p.Name, p.Why, p.Basis
-		if len(p.LostIfMissed) > 0 {
-			texts["procedure "+p.ID+" lost_if_missed"] = p.LostIfMissed
-		}
 		for j, d := range p.Documents {
-			if len(d.Bring) > 0 {
-				texts[fmt.Sprintf("procedure %s document %d", p.ID, j)] = d.Bring
-			}
 			if d.When != "" {
 				if err := refs(fmt.Sprintf("procedure %s document %d when", p.ID, j), d.When, -1, false); err != nil {
 					return err
@@ -506,12 +502,6 @@ func (e *Event) compile(languages []string) error {
 			if err := r.check(); err != nil {
 				return bad("procedure %s %s: %v", p.ID, what, err)
 			}
-			if len(r.ClosedReason) > 0 {
-				texts["procedure "+p.ID+" "+what+" closed_reason"] = r.ClosedReason
-			}
-		}
-		if p.Limit != nil {
-			texts["procedure "+p.ID+" limit_why"] = p.LimitWhy
 		}
 		if p.AfterClose != "" && (p.Deadline == nil || p.Deadline.OpensDaysBefore == nil || p.Channel != ChannelBundle) {
 			return bad("procedure %s: after_close goes with an online procedure whose deadline opens", p.ID)
@@ -548,14 +538,101 @@ func (e *Event) compile(languages []string) error {
 			}
 		}
 	}
-	for what, t := range texts {
-		for _, l := range languages {
-			if strings.TrimSpace(t[l]) == "" {
-				return bad("%s has no %s text", what, l)
+	return e.checkTexts(languages)
+}
+
+// translate adds the translations kept beside the events (lang/<tag>.yaml:
+// event id → text key → text, the keys of Event.Texts). A translation of
+// a text the catalogue does not have is refused: it is left over from a
+// text that was renamed, and the new one would go untranslated.
+func (c *Catalog) translate(fsys fs.FS) error {
+	files, _ := fs.Glob(fsys, "lang/*.yaml")
+	sort.Strings(files)
+	for _, f := range files {
+		lang := strings.TrimSuffix(path.Base(f), ".yaml")
+		if lang == "ja" || lang == "en" {
+			return failure.Newf(CodeCatalog, "%s: Japanese and English are written in the event files", f)
+		}
+		b, err := fs.ReadFile(fsys, f)
+		if err != nil {
+			return &failure.Error{Code: CodeCatalog, Detail: f, Err: err}
+		}
+		var tr map[string]map[string]string
+		if err := yaml.Unmarshal(b, &tr); err != nil {
+			return &failure.Error{Code: CodeCatalog, Detail: f, Err: err}
+		}
+		for id, keys := range tr {
+			e, ok := c.Event(id)
+			if !ok {
+				return failure.Newf(CodeCatalog, "%s: no event %s", f, id)
+			}
+			texts := e.Texts()
+			for k, s := range keys {
+				t, ok := texts[k]
+				if !ok {
+					return failure.Newf(CodeCatalog, "%s: event %s has no text %q", f, id, k)
+				}
+				t[lang] = s
 			}
 		}
 	}
 	return nil
+}
+
+// checkTexts refuses an event with a text missing in one of languages.
+func (e *Event) checkTexts(languages []string) error {
+	for what, t := range e.Texts() {
+		for _, l := range languages {
+			if strings.TrimSpace(t[l]) == "" {
+				return failure.Newf(CodeCatalog, "%s: %s has no %s text", e.ID, what, l)
+			}
+		}
+	}
+	return nil
+}
+
+// Texts are every text of the event by a stable key ("question
+// move_date", "procedure moving-out-notice why", "procedure p document
+// 0"): the keys translations are kept under (catalog/lang/*.yaml). The
+// Text values are the event's own maps: setting a language in one sets it
+// in the event.
+func (e *Event) Texts() map[string]Text {
+	texts := map[string]Text{"name": e.Name, "help": e.Help}
+	for _, q := range e.Questions {
+		texts["question "+q.ID] = q.Text
+		if len(q.Help) > 0 {
+			texts["question "+q.ID+" help"] = q.Help
+		}
+		for _, c := range q.Choices {
+			texts["choice "+q.ID+"."+c.ID] = c.Text
+		}
+	}
+	for _, d := range e.Dates {
+		texts["date "+d.ID+" basis"] = d.Basis
+	}
+	for _, c := range e.Checks {
+		texts["check "+c.ID] = c.Text
+	}
+	for _, p := range e.Procedures {
+		texts["procedure "+p.ID+" name"], texts["procedure "+p.ID+" why"], texts["procedure "+p.ID+" basis"] = p.Name, p.Why, p.Basis
+		if len(p.LostIfMissed) > 0 {
+			texts["procedure "+p.ID+" lost_if_missed"] = p.LostIfMissed
+		}
+		for j, d := range p.Documents {
+			if len(d.Bring) > 0 {
+				texts[fmt.Sprintf("procedure %s document %d", p.ID, j)] = d.Bring
+			}
+		}
+		for what, r := range map[string]*Rule{"deadline": p.Deadline, "limit": p.Limit} {
+			if r != nil && len(r.ClosedReason) > 0 {
+				texts["procedure "+p.ID+" "+what+" closed_reason"] = r.ClosedReason
+			}
+		}
+		if p.Limit != nil {
+			texts["procedure "+p.ID+" limit_why"] = p.LimitWhy
+		}
+	}
+	return texts
 }
 
 // identifiers are the names an expression reads (not the functions it
