@@ -144,7 +144,7 @@ const sandboxRules = `{
 func Serve(addr, dataDir string, advance time.Duration) (*idp.Server, error) {
 	var reg *registry.Registry
 	return idp.Start(idp.Config{Addr: addr, DataDir: dataDir, Mount: []func(*idp.Server, *http.ServeMux) error{
-		issuer.Mount, intake.MountWith(intake.Options{Advance: advance}), registry.MountWith(func(r *registry.Registry) { reg = r }),
+		issuer.Mount, intake.MountWith(intake.Options{Advance: advance, Complete: DemoComplete}), registry.MountWith(func(r *registry.Registry) { reg = r }),
 		func(*idp.Server, *http.ServeMux) error { return seedFamily(reg) }}})
 }
 

@@ -15,6 +15,12 @@ import (
 // review → completed), so a person trying it sees the status change.
 const DemoAdvance = 20 * time.Second
 
+// DemoComplete is how long a demo receipt stays in review before it is
+// completed: long enough to try a correction (the intake accepts one
+// until the filing is completed; after that the change is made at the
+// counter).
+const DemoComplete = 15 * time.Minute
+
 // Failure codes of the demo.
 const (
 	CodeNoDemo     failure.Code = "NO-DEMO"       // this build has no demo or sandbox

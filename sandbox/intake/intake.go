@@ -55,8 +55,11 @@ var OwnSignature = []string{"child-allowance-claim", "pension-category-change"}
 // Options tune the intake.
 type Options struct {
 	// Advance, when set, moves each receipt on by itself (the demo): to in
-	// review after Advance, completed after twice that.
-	Advance time.Duration
+	// review after Advance, completed Complete after that (Advance when
+	// Complete is unset). A correction is accepted until completion, so the
+	// demo keeps Complete long enough for a person to make one.
+	Advance  time.Duration
+	Complete time.Duration
 	// Now is the clock (tests).
 	Now func() time.Time
 }
@@ -92,7 +95,11 @@ func MountWith(o Options) func(*idp.Server, *http.ServeMux) error {
 		mux.HandleFunc("POST "+bundle.ApplicationsPath, in.submit)
 		mux.HandleFunc("GET "+bundle.ApplicationsPath, in.list)
 		if o.Advance > 0 {
-			go in.advance(o.Advance, s)
+			complete := o.Complete
+			if complete <= 0 {
+				complete = o.Advance
+			}
+			go in.advance(o.Advance, complete, s)
 		}
 		return nil
 	}
@@ -538,7 +545,7 @@ func (in *Intake) Audit(ctx context.Context, number string) ([]bundle.Receipt, e
 }
 
 // advance moves receipts on by themselves (the demo's staff).
-func (in *Intake) advance(every time.Duration, s *idp.Server) {
+func (in *Intake) advance(every, complete time.Duration, s *idp.Server) {
 	t := time.NewTicker(every / 2)
 	defer t.Stop()
 	for {
@@ -549,8 +556,11 @@ func (in *Intake) advance(every time.Duration, s *idp.Server) {
 		}
 		ctx := context.Background()
 		now := in.now()
-		for _, step := range [][2]string{{bundle.StatusInReview, bundle.StatusCompleted}, {bundle.StatusReceived, bundle.StatusInReview}} {
-			rows, err := in.db.QueryContext(ctx, `SELECT number FROM receipts WHERE status=? AND updated <= ?`, step[0], now.Add(-every).Unix())
+		for _, step := range []struct {
+			from, to string
+			after    time.Duration
+		}{{bundle.StatusInReview, bundle.StatusCompleted, complete}, {bundle.StatusReceived, bundle.StatusInReview, every}} {
+			rows, err := in.db.QueryContext(ctx, `SELECT number FROM receipts WHERE status=? AND updated <= ?`, step.from, now.Add(-step.after).Unix())
 			if err != nil {
 				return
 			}
@@ -562,7 +572,7 @@ func (in *Intake) advance(every time.Duration, s *idp.Server) {
 			}
 			rows.Close()
 			for _, n := range due {
-				in.SetStatus(ctx, n, step[1], "")
+				in.SetStatus(ctx, n, step.to, "")
 			}
 		}
 	}

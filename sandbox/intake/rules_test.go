@@ -443,3 +443,47 @@ func TestOlderDatabase(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// The demo's staff: a receipt goes to review after Advance and is
+// completed only Complete after that, so a correction stays possible for
+// as long as Complete (the intake takes one until completion).
+func TestAdvanceKeepsReviewUntilComplete(t *testing.T) {
+	t.Parallel()
+	c := atMidnightJST()
+	m := startWith(t, sso.DefaultScopes, intake.Options{Now: c.Now, Advance: 20 * time.Millisecond, Complete: time.Hour})
+	status := func(number string) string {
+		for _, r := range m.receipts(t) {
+			if r.Number == number {
+				return r.Status
+			}
+		}
+		return ""
+	}
+	waitFor := func(number, want string) {
+		t.Helper()
+		for i := 0; status(number) != want; i++ {
+			if i > 2000 {
+				t.Fatalf("%s never became %s (%s)", number, want, status(number))
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+	}
+	jws, b := m.signed(t, "yamada-taro", apps(moveOut(m.day(0))))
+	_, first, _ := m.post(t, jws, b.ID)
+	c.Add(time.Minute)
+	waitFor(first.Receipts[0].Number, bundle.StatusInReview)
+	// a second filing moved to review proves a whole pass ran after the
+	// clock moved again: the first one must still be in review then
+	jws2, b2 := m.signed(t, "yamada-taro", apps(bundle.Application{Procedure: "nhi-loss", Fields: map[string]any{"name": "山田 太郎", "move_out_date": m.day(0)}}))
+	_, second, e := m.post(t, jws2, b2.ID)
+	if len(second.Receipts) == 0 {
+		t.Fatalf("second filing: %+v", e)
+	}
+	c.Add(time.Minute)
+	waitFor(second.Receipts[0].Number, bundle.StatusInReview)
+	if s := status(first.Receipts[0].Number); s != bundle.StatusInReview {
+		t.Fatalf("completed before Complete had passed: %s", s)
+	}
+	c.Add(time.Hour)
+	waitFor(first.Receipts[0].Number, bundle.StatusCompleted)
+}
