@@ -204,6 +204,13 @@ func (a *Account) File(ctx context.Context, r FileRequest) (*bundle.SubmitRespon
 			}
 		}
 		if len(send) == 0 {
+			if names := atCounter(r.Plan, changes); len(names) > 0 {
+				// what changed can no longer be filed online (completed
+				// meanwhile, or its window closed): said, never shown as
+				// filed
+				return nil, failure.Newf(procedures.CodeAtCounter, "changes made at the counter: %d", len(names)).
+					With("Procedures", names).With("Count", len(names))
+			}
 			return &bundle.SubmitResponse{Bundle: d.BundleID, Receipts: d.Standing(), Repeated: true}, nil
 		}
 		if err := r.Plan.MayFile(a.ActingAs()); err != nil { // what the grant does not allow, before what to type
@@ -275,6 +282,24 @@ func (a *Account) File(ctx context.Context, r FileRequest) (*bundle.SubmitRespon
 		return res, err
 	}
 	return res, a.keepReceipts(ctx, res.Receipts)
+}
+
+// atCounter names the procedures whose change is made at the counter (a
+// changed field or a procedure that no longer applies, of a filing the
+// municipality completed or whose online window has closed).
+func atCounter(p *procedures.Plan, changes []procedures.Change) procedures.Texts {
+	var out procedures.Texts
+	for _, c := range changes {
+		if c.Change != procedures.ChangeAtCounter {
+			continue
+		}
+		if pr, ok := p.Event.Procedure(c.Procedure); ok {
+			out = append(out, pr.Name)
+		} else {
+			out = append(out, procedures.Text{"ja": c.Procedure})
+		}
+	}
+	return out
 }
 
 // sentMissing are the fields still to type of the applications a bundle

@@ -333,4 +333,28 @@ func TestCorrectionsAfterFiling(t *testing.T) {
 	if i < 0 || changes[i].Change != procedures.ChangeAtCounter || changes[i].Sends() || len(changes[i].Fields) == 0 {
 		t.Fatalf("a completed filing changed: %+v", changes)
 	}
+	// every filing completed while the person looked at a plan offering
+	// corrections: filing then sends nothing and says the change is for
+	// the counter — never "filed" with the old receipts
+	for _, rc := range again.Receipts {
+		if err := staff.SetStatus(ctx, rc.Number, bundle.StatusCompleted, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	held, _, _ := a.Receipts(ctx, in)
+	refused, err := file(answers(move.AddDate(0, 0, 4), false))
+	if failure.CodeOf(err) != procedures.CodeAtCounter || refused != nil {
+		t.Fatalf("a change of completed filings: %+v %v", refused, err)
+	}
+	if f, _ := failure.As(err); f == nil || f.Data["Procedures"] == nil {
+		t.Fatalf("the refusal does not name the procedures: %v", err)
+	}
+	if now, _, _ := a.Receipts(ctx, in); len(now) != len(held) {
+		t.Fatalf("something was filed: %d receipts, %d before", len(now), len(held))
+	}
+	// and the same answers again send nothing, saying so (Repeated)
+	same, err2 := file(answers(move.AddDate(0, 0, 2), false))
+	if err2 != nil || !same.Repeated {
+		t.Fatalf("nothing changed: %+v %v", same, err2)
+	}
 }

@@ -42,6 +42,19 @@ func (t Text) In(lang string) string {
 	return ""
 }
 
+// Texts are texts said as one list ("A, B and C" is written "A, B, C"):
+// in a language, joined by its list separator.
+type Texts []Text
+
+// In is the list in lang.
+func (ts Texts) In(lang string) string {
+	parts := make([]string, len(ts))
+	for i, t := range ts {
+		parts[i] = t.In(lang)
+	}
+	return strings.Join(parts, i18n.New(lang).T("list.separator"))
+}
+
 // Question types.
 const (
 	TypeDate    = "date"    // YYYY-MM-DD
@@ -254,11 +267,12 @@ const (
 	CodeUnreadable   failure.Code = "ANSWERS-UNREADABLE" // the answers file is empty, too large, not YAML/JSON, or not a map
 	CodeNotOpenYet   failure.Code = "PROCEDURE-NOT-OPEN" // filing online before the procedure's window opens
 	CodeFieldToType  failure.Code = "FORM-FIELD-MISSING" // a form's field nobody knew has not been typed
+	CodeAtCounter    failure.Code = "CHANGE-AT-COUNTER"  // a change to a filing the municipality has completed (or whose window closed): made at the counter, nothing sent
 )
 
 // Codes lists the engine's failure codes.
 var Codes = failure.Register("procedures", CodeCatalog, CodeUnknownEvent, CodeAnswers, CodeMissing, CodeUnknownQ,
-	CodeNotAsked, CodeConflict, CodeUnreadable, CodeNotOpenYet, CodeFieldToType)
+	CodeNotAsked, CodeConflict, CodeUnreadable, CodeNotOpenYet, CodeFieldToType, CodeAtCounter)
 
 //go:embed catalog/*.yaml catalog/schema.json
 var bundled embed.FS

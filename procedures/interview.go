@@ -38,8 +38,10 @@ type Interview struct {
 	mu      sync.Mutex
 	answers Answers
 	saved   time.Time
-	// previous is the answer taken back by Back (offered again).
-	previous any
+	// at is the answered question Back went back to (""): it is asked
+	// again with its answer offered, and every answer stays kept — going
+	// back to the date to correct it loses nothing after it.
+	at string
 }
 
 // Step is where the interview stands.
@@ -47,8 +49,13 @@ type Step struct {
 	// Question is the next question (nil: every needed answer is known —
 	// the plan follows).
 	Question *Question
-	// Previous is the answer given before to Question (after Back).
+	// Previous is the answer given before to Question (after Back): it
+	// is kept until another is given.
 	Previous any
+	// Reviewing: Question was answered before (Back went to it); the
+	// answers after it are kept, and Forward goes on to the first question
+	// not answered yet (or the plan).
+	Reviewing bool
 	// Choices of a members question: the household's names (none known:
 	// the names are typed).
 	Members []string
@@ -105,9 +112,16 @@ func (iv *Interview) step() (Step, error) {
 			out.Known++
 		}
 	}
-	if st.Next != nil {
-		out.Previous = iv.previous
-		if st.Next.Type == TypeMembers {
+	if iv.at != "" {
+		if v, ok := st.Values[iv.at]; ok && v.Source == "answer" {
+			out.Question, _ = iv.Event.Question(iv.at)
+			out.Previous, out.Reviewing = v.Value, true
+		} else {
+			iv.at = "" // no longer asked: on to the next
+		}
+	}
+	if out.Question != nil {
+		if out.Question.Type == TypeMembers {
 			for _, p := range iv.Facts.Household {
 				out.Members = append(out.Members, p.Name)
 			}
@@ -155,7 +169,42 @@ func (iv *Interview) Answer(ctx context.Context, id string, value any) (Step, er
 	if err := iv.keep(ctx, next); err != nil {
 		return Step{}, err
 	}
-	iv.previous = nil
+	if iv.at != "" {
+		// reviewing: on to the next answered question after this one, up
+		// to the first one not answered yet
+		iv.at = iv.answeredAfter(st, id)
+	}
+	return iv.step()
+}
+
+// answeredAfter is the first question after id (in the event's order)
+// the person answered, before the first one not answered yet ("": none).
+func (iv *Interview) answeredAfter(st *State, id string) string {
+	after := false
+	for _, q := range iv.Event.Questions {
+		if q.ID == id {
+			after = true
+			continue
+		}
+		if !after {
+			continue
+		}
+		if st.Next != nil && q.ID == st.Next.ID {
+			return ""
+		}
+		if v, ok := st.Values[q.ID]; ok && v.Source == "answer" {
+			return q.ID
+		}
+	}
+	return ""
+}
+
+// Forward ends a review: on to the first question not answered yet, or
+// the plan, every answer kept.
+func (iv *Interview) Forward() (Step, error) {
+	iv.mu.Lock()
+	defer iv.mu.Unlock()
+	iv.at = ""
 	return iv.step()
 }
 
@@ -236,30 +285,34 @@ func (iv *Interview) fromText(q *Question, s string) (any, error) {
 	return s, nil // dates, postal codes, text: typed by typeAnswer
 }
 
-// Back takes back the last answer given (it is offered again).
+// Back goes to the answer given before the question now asked (from the
+// plan: the last one), offering it again. Nothing is forgotten: the
+// answers after it stay kept, and answering it goes on through them
+// (Forward skips to the end). Only an answer that a changed earlier one
+// rules out is dropped.
 func (iv *Interview) Back(ctx context.Context) (Step, error) {
 	iv.mu.Lock()
 	defer iv.mu.Unlock()
-	var last string
-	for _, q := range iv.Event.Questions {
-		if _, ok := iv.answers[q.ID]; ok {
-			last = q.ID
-		}
-	}
-	if last == "" {
-		return iv.step()
-	}
-	next := Answers{}
-	for k, v := range iv.answers {
-		if k != last {
-			next[k] = v
-		}
-	}
-	prev := iv.answers[last]
-	if err := iv.keep(ctx, next); err != nil {
+	st, err := iv.Event.Resolve(iv.Facts, iv.answers)
+	if err != nil {
 		return Step{}, err
 	}
-	iv.previous = prev
+	stop := iv.at // go to the answered question before this one
+	if stop == "" && st.Next != nil {
+		stop = st.Next.ID
+	}
+	target := ""
+	for _, q := range iv.Event.Questions {
+		if q.ID == stop {
+			break
+		}
+		if v, ok := st.Values[q.ID]; ok && v.Source == "answer" {
+			target = q.ID
+		}
+	}
+	if target != "" {
+		iv.at = target
+	}
 	return iv.step()
 }
 

@@ -3,6 +3,7 @@ package procedures
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -158,8 +159,87 @@ func TestInterviewRefusesAndGoesBack(t *testing.T) {
 	if err != nil || st.Question == nil || st.Question.ID != "same_municipality" || st.Previous != true {
 		t.Fatalf("back: %+v %v", st, err)
 	}
-	if _, ok := iv.Answers()["same_municipality"]; ok {
-		t.Fatal("the answer taken back is still kept")
+	if !st.Reviewing {
+		t.Fatalf("back: not reviewing: %+v", st)
+	}
+	if v, ok := iv.Answers()["same_municipality"]; !ok || v != true {
+		t.Fatal("the answer gone back to is not kept until another is given")
+	}
+}
+
+// Going back never loses an answer: back through every answer of an
+// event to its date, a changed date keeps every later answer that still
+// applies, each offered again on the way forward (or Forward to the
+// plan); only what the change rules out is dropped. Every event, every
+// answer gone back to.
+func TestInterviewBackKeepsLaterAnswers(t *testing.T) {
+	ctx := context.Background()
+	today := day(t, "2026-06-01")
+	cases := 0
+	eachCase(t, households(t, today), day(t, "2026-06-20"), func(id string, e *Event, f Facts, yes bool, a Answers, _ *Plan) {
+		cases++
+		iv, err := StartInterview(ctx, e, f, &MemoryDrafts{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, _ := iv.Step()
+		for st.Question != nil {
+			if st, err = iv.Answer(ctx, st.Question.ID, a[st.Question.ID]); err != nil {
+				t.Fatalf("%s/%s: %v", e.ID, id, err)
+			}
+		}
+		all := iv.Answers()
+		// back to the first answer, one by one: each offered as given,
+		// nothing forgotten
+		for i := 0; i < len(all); i++ {
+			if st, err = iv.Back(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if st.Question == nil || !st.Reviewing || !reflect.DeepEqual(st.Previous, all[st.Question.ID]) {
+				t.Fatalf("%s/%s: back %d: %+v", e.ID, id, i, st)
+			}
+			if !reflect.DeepEqual(iv.Answers(), all) {
+				t.Fatalf("%s/%s: going back changed the answers", e.ID, id)
+			}
+		}
+		if st.Question.ID != e.Date {
+			t.Fatalf("%s/%s: back ends at %s, not the date", e.ID, id, st.Question.ID)
+		}
+		// the same answers again go on through the answered questions to
+		// the plan
+		for i := 0; st.Question != nil; i++ {
+			if i > len(all) {
+				t.Fatalf("%s/%s: forward never ends", e.ID, id)
+			}
+			if st, err = iv.Answer(ctx, st.Question.ID, st.Previous); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if !reflect.DeepEqual(iv.Answers(), all) {
+			t.Fatalf("%s/%s: answers lost on the way forward: %v, had %v", e.ID, id, iv.Answers(), all)
+		}
+		// back to the date, a date three days later, Forward to the plan:
+		// every other answer kept
+		for st.Question == nil || st.Question.ID != e.Date {
+			if st, err = iv.Back(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if st, err = iv.Answer(ctx, e.Date, all[e.Date].(time.Time).AddDate(0, 0, 3)); err != nil {
+			t.Fatalf("%s/%s: %v", e.ID, id, err)
+		}
+		if st, err = iv.Forward(); err != nil || st.Question != nil {
+			t.Fatalf("%s/%s: forward: %+v %v", e.ID, id, st, err)
+		}
+		got := iv.Answers()
+		for k, v := range all {
+			if k != e.Date && !reflect.DeepEqual(got[k], v) {
+				t.Errorf("%s/%s: %s lost after the date changed: %v", e.ID, id, k, got[k])
+			}
+		}
+	})
+	if cases == 0 {
+		t.Fatal("no cases")
 	}
 }
 

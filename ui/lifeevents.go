@@ -35,6 +35,7 @@ type LifeEventScreen struct {
 	// digits choose an answer, 1 = the first button).
 	onEnter, onEscape func()
 	onDigit           []func()
+	given             fyne.Focusable // the answer given before (going back)
 }
 
 // NewLifeEventScreen builds the screen on its home.
@@ -71,6 +72,13 @@ func (s *LifeEventScreen) TypedKey(ev *fyne.KeyEvent) {
 		if s.onEscape != nil {
 			s.onEscape()
 		}
+	}
+}
+
+// escape is what Escape does on the screen now (entries pass it here).
+func (s *LifeEventScreen) escape() {
+	if s.onEscape != nil {
+		s.onEscape()
 	}
 }
 
@@ -184,6 +192,19 @@ func (s *LifeEventScreen) step(st Step, err error) {
 	}
 	saved.Importance = widget.LowImportance
 	nav := []fyne.CanvasObject{home, back}
+	var rest fyne.CanvasObject
+	if st.Reviewing {
+		// back through answers given: the rest are kept, and one press
+		// goes on to the plan with all of them
+		kr := widget.NewButtonWithIcon(s.tr.T("life.keep_rest"), theme.MediaFastForwardIcon(), func() {
+			s.loading()
+			s.async(func() {
+				next, err := s.svc.Forward(s.ctx, s.event, s.tr.Lang())
+				fyne.Do(func() { s.step(next, err) })
+			})
+		})
+		rest = kr
+	}
 	if next != nil {
 		nb := widget.NewButtonWithIcon(s.tr.T("life.next"), theme.NavigateNextIcon(), next)
 		nb.Importance = widget.HighImportance
@@ -197,10 +218,16 @@ func (s *LifeEventScreen) step(st Step, err error) {
 	if q.Help != "" {
 		objs = append(objs, wrapped(q.Help))
 	}
-	objs = append(objs, input, errLabel, container.NewHBox(nav...), saved)
+	objs = append(objs, input, errLabel, container.NewHBox(nav...))
+	if rest != nil {
+		objs = append(objs, rest)
+	}
+	objs = append(objs, saved)
 	s.show(objs...)
 	if e := firstEntry(input); e != nil {
 		s.win.Canvas().Focus(e)
+	} else if s.given != nil {
+		s.win.Canvas().Focus(s.given)
 	} else {
 		s.win.Canvas().Unfocus()
 	}
@@ -210,28 +237,41 @@ func (s *LifeEventScreen) step(st Step, err error) {
 // does (nil when choosing answers at once).
 func (s *LifeEventScreen) input(q *Question, answer func(any), errLabel *widget.Label) (fyne.CanvasObject, func()) {
 	s.onDigit = nil
-	big := func(text string, fn func()) fyne.CanvasObject {
+	// the answer given before is marked in words and with a tick (not by
+	// colour alone), and focused; Next (and Enter) keeps it
+	s.given = nil
+	var keep func()
+	big := func(text string, given bool, fn func()) fyne.CanvasObject {
 		s.onDigit = append(s.onDigit, fn)
-		b := widget.NewButton(fmt.Sprintf("%d. %s", len(s.onDigit), text), fn)
+		label := fmt.Sprintf("%d. %s", len(s.onDigit), text)
+		if given {
+			label = fmt.Sprintf("%d. %s", len(s.onDigit), s.tr.T("life.previous_answer", map[string]any{"Answer": text}))
+		}
+		b := widget.NewButton(label, fn)
+		if given {
+			b.SetIcon(theme.ConfirmIcon())
+			b.Importance = widget.HighImportance
+			s.given, keep = b, fn
+		}
 		return container.NewGridWrap(fyne.NewSize(340, 56), b)
 	}
 	switch q.Type {
 	case "yesno":
-		return container.NewGridWithColumns(2, big(s.tr.T("life.yes"), func() { answer(true) }), big(s.tr.T("life.no"), func() { answer(false) })), nil
+		return container.NewGridWithColumns(2, big(s.tr.T("life.yes"), q.Value == true, func() { answer(true) }),
+			big(s.tr.T("life.no"), q.Value == false, func() { answer(false) })), keep
 	case "choice":
 		var bs []fyne.CanvasObject
 		for _, c := range q.Choices {
 			id := c.ID
-			bs = append(bs, big(c.Text, func() { answer(id) }))
+			bs = append(bs, big(c.Text, q.Value == id, func() { answer(id) }))
 		}
-		return container.NewVBox(bs...), nil
+		return container.NewVBox(bs...), keep
 	case "members":
 		if len(q.Choices) == 0 {
 			// no household known (signed out, or the record lacks it): the
 			// names are typed, one per line
-			e := widget.NewMultiLineEntry()
+			e := newKeyEntry(true, s.escape)
 			e.SetPlaceHolder(s.tr.T("life.members_placeholder"))
-			e.Wrapping = fyne.TextWrapWord
 			e.SetMinRowsVisible(3)
 			if v, ok := q.Value.([]string); ok {
 				e.SetText(strings.Join(v, "\n"))
@@ -268,7 +308,7 @@ func (s *LifeEventScreen) input(q *Question, answer func(any), errLabel *widget.
 			answer(append([]string(nil), cg.Selected...))
 		}
 	}
-	e := widget.NewEntry()
+	e := newKeyEntry(false, s.escape)
 	if q.Value != nil {
 		switch v := q.Value.(type) {
 		case time.Time:
@@ -461,7 +501,7 @@ func (s *LifeEventScreen) showPlan(p Plan) {
 			failure.Hide()
 			status.SetText(tr.T("life.signing"))
 			s.async(func() {
-				rs, err := s.svc.Submit(s.ctx, s.event, typed, func(secret string, tries int) ([]byte, bool, error) {
+				rs, sent, err := s.svc.Submit(s.ctx, s.event, typed, func(secret string, tries int) ([]byte, bool, error) {
 					return askAndWait(s.win, tr, s.rule, secret, tries, nil)
 				}, tr.Lang())
 				fyne.Do(func() {
@@ -471,7 +511,11 @@ func (s *LifeEventScreen) showPlan(p Plan) {
 						failure.Show(err)
 						return
 					}
-					s.showReceipts(tr.T("life.filed"), rs, false)
+					title := tr.T("life.filed")
+					if !sent {
+						title = tr.T("life.nothing_sent")
+					}
+					s.showReceipts(title, rs, false)
 				})
 			})
 		})
@@ -626,9 +670,11 @@ func texts(o fyne.CanvasObject) []string {
 }
 
 // firstEntry is o itself or the first entry in a container o.
-func firstEntry(o fyne.CanvasObject) *widget.Entry {
+func firstEntry(o fyne.CanvasObject) fyne.Focusable {
 	switch x := o.(type) {
 	case *widget.Entry:
+		return x
+	case *keyEntry:
 		return x
 	case *fyne.Container:
 		for _, c := range x.Objects {

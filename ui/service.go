@@ -204,6 +204,9 @@ type Step struct {
 	Question *Question
 	Answered int // questions the person answered so far
 	Known    int // answers that came from the card or the certificates
+	// Reviewing: the question was answered before (going back); the
+	// answers after it are kept, and Forward goes on to the plan.
+	Reviewing bool
 	// Saved is when the answers were last kept (zero: not kept — signed
 	// out, answers live only in this window).
 	Saved time.Time
@@ -302,12 +305,18 @@ type LifeEventService interface {
 	Resume(ctx context.Context, event, lang string) (Step, error)
 	// Answer keeps an answer (autosaved) and returns the next step.
 	Answer(ctx context.Context, event, question string, value any, lang string) (Step, error)
-	// Back forgets the last answer and asks that question again.
+	// Back goes to the answer before the question asked (from the plan:
+	// the last one), offering it again; no answer is forgotten.
 	Back(ctx context.Context, event, lang string) (Step, error)
+	// Forward ends going back: on to the first question not answered yet,
+	// or the plan, every answer kept.
+	Forward(ctx context.Context, event, lang string) (Step, error)
 	Plan(ctx context.Context, event, lang string) (Plan, error)
 	// Submit signs the online procedures as one bundle (the signing
 	// password through ask) and files it; typed are the fields nobody knew.
-	Submit(ctx context.Context, event string, typed map[string]string, ask PINAsker, lang string) ([]Receipt, error)
+	// sent is false when nothing had changed since the last filing (then
+	// nothing was signed and rs are the receipts that stand).
+	Submit(ctx context.Context, event string, typed map[string]string, ask PINAsker, lang string) (rs []Receipt, sent bool, err error)
 	Receipts(ctx context.Context, lang string) (rs []Receipt, stale bool, err error)
 	// Handoff gives the procedure's certificates to their recipient, after
 	// the person agreed to exactly what is shown.

@@ -89,8 +89,17 @@ last answer; end of input stops and keeps what was given.`,
 					fmt.Fprintln(env.Stderr, env.Tr.T("interview.kept"))
 					return nil
 				}
-				if w := strings.TrimSpace(line); w == "back" || w == "戻る" || w == "<" {
+				w := strings.TrimSpace(line)
+				if w == "back" || w == "戻る" || w == "<" {
 					st, err = iv.Back(ctx)
+					continue
+				}
+				if st.Reviewing && (w == "end" || w == "終わり" || w == ">>") {
+					st, err = iv.Forward()
+					continue
+				}
+				if st.Reviewing && w == "" { // the answer given before, kept
+					st, err = iv.Answer(ctx, st.Question.ID, st.Previous)
 					continue
 				}
 				next, aerr := iv.AnswerText(ctx, st.Question.ID, line)
@@ -141,6 +150,9 @@ func (r *runner) ask(st procedures.Step) {
 	hint := tr.T("interview.hint." + q.Type)
 	if st.Previous != nil {
 		hint += " " + tr.T("interview.previous", map[string]any{"Value": previous(tr, st.Previous)})
+	}
+	if st.Reviewing {
+		hint += " " + tr.T("interview.reviewing")
 	}
 	fmt.Fprintf(env.Stderr, "  (%s %s)\n> ", hint, tr.T("interview.back"))
 }

@@ -51,8 +51,8 @@ func TestWindowFilesCorrections(t *testing.T) {
 	if corrections != plan.Sending {
 		t.Fatalf("%d corrections said, %d to send: %+v", corrections, plan.Sending, plan.Items)
 	}
-	rs, err := life.Submit(ctx, "moving", nil, func(string, int) ([]byte, bool, error) { return []byte(r.SignPassword), false, nil }, "en")
-	if err != nil || len(rs) != plan.Sending {
+	rs, sent, err := life.Submit(ctx, "moving", nil, func(string, int) ([]byte, bool, error) { return []byte(r.SignPassword), false, nil }, "en")
+	if err != nil || !sent || len(rs) != plan.Sending {
 		t.Fatalf("filing the corrections: %v %+v", err, rs)
 	}
 	for _, rc := range rs {
@@ -96,6 +96,44 @@ func TestPlanWindowBackAndNotOpen(t *testing.T) {
 	change := button(t, obj(), "Change my answers")
 	fyne.DoAndWait(func() { test.Tap(change) })
 	shows(t, obj, "Do you keep a dog") // the last question, its answer offered again
+	// the answer given is marked in words and has the focus; the rest
+	// are kept, and one press goes back to the plan with all of them
+	given := button(t, obj(), "(your answer)")
+	var focused fyne.Focusable
+	fyne.DoAndWait(func() { focused = w.Canvas().Focused() })
+	if focused != given {
+		t.Fatalf("the answer given is not focused: %v", focused)
+	}
+	keep := button(t, obj(), "Keep my other answers and see the plan")
+	fyne.DoAndWait(func() { test.Tap(keep) })
+	shows(t, obj, "Sign with your card")
+	// back through the answers to a typed one: Esc in its entry goes
+	// back further (a focused entry used to keep Esc to itself)
+	for i := 0; ; i++ {
+		fyne.DoAndWait(func() { screen.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape}) })
+		var entry fyne.Focusable
+		fyne.DoAndWait(func() { entry = w.Canvas().Focused() })
+		if k, ok := entry.(interface {
+			fyne.Focusable
+			SetPlaceHolder(string)
+		}); ok && i > 0 {
+			before := strings.Join(screen.Text(), "\n")
+			fyne.DoAndWait(func() { k.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape}) })
+			deadline := time.Now().Add(5 * time.Second)
+			for strings.Join(screen.Text(), "\n") == before {
+				if time.Now().After(deadline) {
+					t.Fatal("Esc in a focused entry did not go back")
+				}
+				time.Sleep(20 * time.Millisecond)
+			}
+			break
+		}
+		if i > 40 {
+			t.Fatal("no typed question on the way back")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	fyne.DoAndWait(func() { screen.Start("moving") })
 
 	// a move 40 days ahead: the online moving-out notice opens 30 days before
 	ctx := t.Context()

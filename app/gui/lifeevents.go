@@ -214,7 +214,7 @@ func (l *lifeService) Resume(ctx context.Context, event, lang string) (ui.Step, 
 
 // view is the interview's step as the window shows it.
 func (l *lifeService) view(st procedures.Step, lang string) ui.Step {
-	out := ui.Step{Answered: st.Answered, Known: st.Known, Saved: st.Saved}
+	out := ui.Step{Answered: st.Answered, Known: st.Known, Saved: st.Saved, Reviewing: st.Reviewing}
 	if _, a := l.drafts(); a != nil && out.Saved.IsZero() {
 		out.Saved = time.Now()
 	}
@@ -246,6 +246,15 @@ func (l *lifeService) Back(ctx context.Context, event, lang string) (ui.Step, er
 		return ui.Step{}, err
 	}
 	st, err := iv.Back(ctx)
+	return l.view(st, lang), err
+}
+
+func (l *lifeService) Forward(ctx context.Context, event, lang string) (ui.Step, error) {
+	iv, err := l.interview(ctx, event, false)
+	if err != nil {
+		return ui.Step{}, err
+	}
+	st, err := iv.Forward()
 	return l.view(st, lang), err
 }
 
@@ -385,14 +394,14 @@ func (l *lifeService) Plan(ctx context.Context, event, lang string) (ui.Plan, er
 	return out, nil
 }
 
-func (l *lifeService) Submit(ctx context.Context, event string, typed map[string]string, ask ui.PINAsker, lang string) ([]ui.Receipt, error) {
+func (l *lifeService) Submit(ctx context.Context, event string, typed map[string]string, ask ui.PINAsker, lang string) ([]ui.Receipt, bool, error) {
 	a := l.signIn.Account()
 	if a == nil {
-		return nil, failure.New(account.CodeNotSignedIn, "sign in to file")
+		return nil, false, failure.New(account.CodeNotSignedIn, "sign in to file")
 	}
 	e, ans, d, err := l.draft(ctx, event)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if d != nil {
 		merged := map[string]string{}
@@ -405,16 +414,16 @@ func (l *lifeService) Submit(ctx context.Context, event string, typed map[string
 			}
 		}
 		if err := l.save(ctx, e, ans, merged); err != nil {
-			return nil, err
+			return nil, false, err
 		}
 	}
 	p, f, _, err := l.plan(ctx, event)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	in, err := a.Intake()
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	res, err := a.File(ctx, account.FileRequest{Plan: p, Facts: f, Card: l.m.Do, Intake: in,
 		Prompt: func(_ context.Context, sec card.Secret, tries int) (card.PIN, bool, error) {
@@ -422,9 +431,9 @@ func (l *lifeService) Submit(ctx context.Context, event string, typed map[string
 			return card.PIN(pin), confirm, err
 		}})
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	return l.views(res.Receipts, lang), nil
+	return l.views(res.Receipts, lang), !res.Repeated, nil
 }
 
 func (l *lifeService) Receipts(ctx context.Context, lang string) ([]ui.Receipt, bool, error) {

@@ -28,7 +28,7 @@ func movingJourney(tb testing.TB, life *lifeService, password string) (screens, 
 		fields[f] = "090-1234-5678"
 		typed++
 	}
-	rs, err := life.Submit(ctx, "moving", fields, func(string, int) ([]byte, bool, error) {
+	rs, _, err := life.Submit(ctx, "moving", fields, func(string, int) ([]byte, bool, error) {
 		screens++ // the password dialog
 		typed++
 		return []byte(password), false, nil
