@@ -1,10 +1,10 @@
-// Command translations helps whoever translates Madoguchi: it lists the
+// Command catalog-texts helps whoever translates Madoguchi: it lists the
 // catalogue's texts (every life event's questions, procedures, reasons and
 // items to bring, by the keys catalog/lang/<tag>.yaml uses) with their
 // Japanese and English, and what a language still lacks.
 //
-//	go run ./internal/tools/translations export            # all texts, JSON
-//	go run ./internal/tools/translations missing vi        # what vi lacks, JSON
+//	go run ./procedures/cmd/catalog-texts export            # all texts, JSON
+//	go run ./procedures/cmd/catalog-texts missing vi        # what vi lacks, JSON
 //
 // The messages of the app itself are in i18n/locales/<tag>.json.
 package main
@@ -19,7 +19,7 @@ import (
 
 func main() {
 	if len(os.Args) < 2 || (os.Args[1] == "missing" && len(os.Args) < 3) {
-		fmt.Fprintln(os.Stderr, "usage: translations export | missing LANG")
+		fmt.Fprintln(os.Stderr, "usage: catalog-texts export | missing LANG")
 		os.Exit(2)
 	}
 	cat, err := procedures.Bundled(nil)
