@@ -233,6 +233,16 @@ func (a *Account) File(ctx context.Context, r FileRequest) (*bundle.SubmitRespon
 			return nil, failure.Newf(procedures.CodeFieldToType, "fields to type: %v", missing).
 				With("ID", missing[0]).With("Procedure", name).With("Field", i18n.Key("field."+field))
 		}
+		if bad := sentMissing(pf.Invalid, changes); len(bad) > 0 {
+			proc, field, _ := strings.Cut(bad[0], ".")
+			name := procedures.Text{}
+			if pr, found := r.Plan.Event.Procedure(proc); found {
+				name = pr.Name
+			}
+			return nil, failure.Newf(procedures.CodeFieldInvalid, "%v", pf.Why[bad[0]]).
+				With("ID", bad[0]).With("Procedure", name).With("Field", i18n.Key("field."+field)).
+				With("Expected", i18n.Key("answer.expect."+field))
+		}
 		if d.BundleID == "" {
 			// the id is kept before anything is signed or sent: every
 			// later attempt carries the same one

@@ -358,3 +358,68 @@ func TestCorrectionsAfterFiling(t *testing.T) {
 		t.Fatalf("nothing changed: %+v %v", same, err2)
 	}
 }
+
+// A phone number typed in a form it cannot have is refused before
+// anything is signed (FORM-FIELD-INVALID, naming the field); typed as
+// people write it (full-width, with brackets), it goes in the bundle as
+// its digits.
+func TestTypedPhoneCheckedBeforeSigning(t *testing.T) {
+	ctx := context.Background()
+	_, c := sandbox(t)
+	r, _ := fixtures.ByID("sato-kenji")
+	a, err := account.SignIn(ctx, c, cardLogin(t, r.ID), account.Options{Keys: keystore.New(keystore.NewMemory()), Keep: true, DataDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	w, _ := a.Wallet(ctx)
+	at, _ := a.AccessToken(ctx)
+	_, rec, err := w.Fetch(ctx, "residence", wallet.FetchOptions{}, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	facts := procedures.FactsFromRecord(rec.Claims, true, time.Now())
+	cat, _ := procedures.Bundled(i18n.Languages())
+	e, _ := cat.Event("moving")
+	move := time.Now().AddDate(0, 0, 7).Format(time.DateOnly)
+	answers := []byte("move_date: " + move + "\nsame_municipality: false\ncare_certified: false\nnew_postal_code: '5300001'\nnew_address_line: 梅田一丁目1番1号\n" +
+		"movers: ['" + facts.Me.Name + "']\nchild_mover: false\nreceives_child_allowance: false\nschool_mover: false\nelderly_mover: false\n" +
+		"health_insurance: kokuho\nregistered_seal: false\nhas_card: true\nsign_cert: true\nforeign_mover: false\nhas_dog: false\n")
+	vc, _ := vcard.New(r)
+	in, _ := a.Intake()
+	for _, c := range []struct{ typed, code string }{
+		{"090-12", string(procedures.CodeFieldInvalid)},
+		{"03-1234-5678 内線2", string(procedures.CodeFieldInvalid)},
+		{"０９０（１２３４）５６７８", ""},
+	} {
+		if _, err := a.SaveAnswers(ctx, "moving", answers, map[string]string{"moving-out-notice.phone": c.typed}); err != nil {
+			t.Fatal(err)
+		}
+		d, _, _ := a.LoadDraft(ctx, "moving")
+		parsed, err := e.ParseAnswers(d.Answers)
+		if err != nil {
+			t.Fatal(err)
+		}
+		plan, err := e.Plan(facts, parsed, procedures.NewCalendar(nil))
+		if err != nil {
+			t.Fatal(err)
+		}
+		asked := 0
+		req := account.FileRequest{Plan: plan, Facts: facts, Card: card.Direct(card.NewSession(inproc.NewTransport(vc))),
+			Intake: in,
+			Prompt: func(context.Context, card.Secret, int) (card.PIN, bool, error) {
+				asked++
+				return card.PIN(r.SignPassword), false, nil
+			}}
+		_, err = a.File(ctx, req)
+		if c.code != "" {
+			if string(failure.CodeOf(err)) != c.code || asked != 0 {
+				t.Fatalf("phone %q: %v (asked %d times)", c.typed, err, asked)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("phone %q: %v", c.typed, err)
+		}
+	}
+}

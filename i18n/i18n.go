@@ -23,33 +23,87 @@ var locales embed.FS
 // residents of Japan.
 const Default = "ja"
 
+// Easy is やさしい日本語 (Easy Japanese: short sentences, plain words,
+// legal terms explained) — a private-use tag, because BCP 47 has none; it
+// is matched only when asked for by name (or an alias), never for "ja".
+const Easy = "ja-x-easy"
+
+// Offered are the languages the app is written in, in the order a
+// chooser lists them: Japanese and Easy Japanese first, then the largest
+// groups of foreign residents.
+var Offered = []string{"ja", Easy, "en", "vi", "zh-Hans", "ko", "pt-BR", "fil"}
+
+// endonyms are the languages' names in themselves (a chooser shows them so,
+// whatever the current language).
+var endonyms = map[string]string{"ja": "日本語", Easy: "やさしい にほんご", "en": "English", "vi": "Tiếng Việt",
+	"zh-Hans": "简体中文", "ko": "한국어", "pt-BR": "Português (Brasil)", "fil": "Filipino"}
+
+// Endonym is the language's name in itself ("Tiếng Việt").
+func Endonym(tag string) string {
+	if n, ok := endonyms[tag]; ok {
+		return n
+	}
+	return tag
+}
+
+// aliases are names people type for a language that BCP 47 matching does
+// not find (Easy Japanese has no registered tag).
+var aliases = map[string]string{"easy": Easy, "ja-easy": Easy, "easy-ja": Easy, "yasashii": Easy,
+	"やさしい日本語": Easy, "やさしいにほんご": Easy, "tl": "fil", "tagalog": "fil", "filipino": "fil"}
+
 var (
 	bundleOnce sync.Once
-	bundle     *i18n.Bundle
+	bundles    map[string]*i18n.Bundle // one per language: no matcher folds ja-x-easy into ja
 	tags       []string
+	matcher    language.Matcher
+	matchTags  []string // the tags matcher was built from (all but Easy)
 )
 
 func load() {
-	bundle = i18n.NewBundle(language.Japanese)
-	bundle.RegisterUnmarshalFunc("json", json.Unmarshal)
+	bundles = map[string]*i18n.Bundle{}
 	entries, _ := locales.ReadDir("locales")
 	for _, e := range entries {
-		if _, err := bundle.LoadMessageFileFS(locales, path.Join("locales", e.Name())); err != nil {
+		tag := strings.TrimSuffix(e.Name(), ".json")
+		lt, err := language.Parse(tag)
+		if err != nil {
 			panic("i18n: " + e.Name() + ": " + err.Error())
 		}
-		tags = append(tags, strings.TrimSuffix(e.Name(), ".json"))
+		b := i18n.NewBundle(lt)
+		b.RegisterUnmarshalFunc("json", json.Unmarshal)
+		if _, err := b.LoadMessageFileFS(locales, path.Join("locales", e.Name())); err != nil {
+			panic("i18n: " + e.Name() + ": " + err.Error())
+		}
+		bundles[tag] = b
+		tags = append(tags, tag)
 	}
-	sort.Strings(tags)
+	sort.SliceStable(tags, func(i, j int) bool { return offeredRank(tags[i]) < offeredRank(tags[j]) })
+	var supported []language.Tag
+	for _, t := range tags {
+		if t != Easy {
+			supported = append(supported, language.MustParse(t))
+			matchTags = append(matchTags, t)
+		}
+	}
+	matcher = language.NewMatcher(supported)
 }
 
-// Languages lists the available catalogue tags.
+func offeredRank(tag string) int {
+	for i, t := range Offered {
+		if t == tag {
+			return i
+		}
+	}
+	return len(Offered)
+}
+
+// Languages lists the available catalogue tags, in the chooser's order.
 func Languages() []string {
 	bundleOnce.Do(load)
 	return append([]string(nil), tags...)
 }
 
 // Detect picks a language from the environment (LC_ALL, LC_MESSAGES, LANG),
-// e.g. "en_US.UTF-8" → "en"; Default when unset or "C".
+// e.g. "vi_VN.UTF-8" → "vi-VN"; Default when unset or "C".
 func Detect() string {
 	for _, k := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
 		v := os.Getenv(k)
@@ -57,51 +111,119 @@ func Detect() string {
 			continue
 		}
 		v = strings.SplitN(v, ".", 2)[0]
+		v = strings.SplitN(v, "@", 2)[0]
 		return strings.ReplaceAll(v, "_", "-")
 	}
 	return Default
 }
 
-// Match returns the catalogue tag serving lang ("ja-JP" → "ja"), or Default.
-func Match(lang string) string {
+// Lookup returns the catalogue tag serving lang and whether one does:
+// the tag itself, an alias ("easy", "tl"), or the closest by BCP 47
+// (en-US → en, zh-CN → zh-Hans, pt → pt-BR, fil-PH → fil, ja-JP → ja).
+// A language the app is not written in is not found (ok false).
+func Lookup(lang string) (tag string, ok bool) {
 	bundleOnce.Do(load)
-	lang = strings.ReplaceAll(lang, "_", "-")
+	l := strings.ToLower(strings.TrimSpace(strings.ReplaceAll(lang, "_", "-")))
+	if l == "" {
+		return Default, false
+	}
 	for _, t := range tags {
-		if strings.EqualFold(t, lang) {
-			return t
+		if strings.ToLower(t) == l {
+			return t, true
 		}
 	}
-	base := strings.SplitN(lang, "-", 2)[0]
-	for _, t := range tags {
-		if strings.EqualFold(t, base) {
-			return t
-		}
+	if t, ok := aliases[l]; ok && bundles[t] != nil {
+		return t, true
 	}
-	return Default
+	lt, err := language.Parse(l)
+	if err != nil {
+		return Default, false
+	}
+	_, i, conf := matcher.Match(lt)
+	if conf == language.No {
+		return Default, false
+	}
+	return matchTags[i], true
 }
 
-// Localizer translates for one language (with fallback to Japanese, then
-// English, so a missing string never shows as an empty label).
+// Statuses of a language's texts (the "meta.status" message of its file).
+const (
+	StatusSource   = "source"   // written by the project: the texts others are translated from
+	StatusReviewed = "reviewed" // translated and reviewed by a fluent reader
+	StatusDraft    = "draft"    // translated, not yet reviewed: the About screen says so
+)
+
+// Status is the status of tag's texts.
+func Status(tag string) string {
+	bundleOnce.Do(load)
+	b := bundles[tag]
+	if b == nil {
+		return ""
+	}
+	s, _ := localize(i18n.NewLocalizer(b, tag), "meta.status")
+	return s
+}
+
+// Match returns the catalogue tag serving lang, or Default.
+func Match(lang string) string {
+	t, _ := Lookup(lang)
+	return t
+}
+
+// Localizer translates for one language (with fallback — Easy Japanese to
+// Japanese, every other language to English, then Japanese — so a missing
+// string never shows as an empty label).
 type Localizer struct {
-	lang string
-	l    *i18n.Localizer
+	lang  string // the catalogue tag
+	chain []*i18n.Localizer
 }
 
-// New returns a localizer for lang ("ja", "en", "en-US", …).
+// Fallbacks are the languages a text is looked up in, in order, for tag.
+func Fallbacks(tag string) []string {
+	switch tag {
+	case "ja":
+		return []string{"ja", "en"}
+	case Easy:
+		return []string{Easy, "ja", "en"}
+	case "en":
+		return []string{"en", "ja"}
+	}
+	return []string{tag, "en", "ja"}
+}
+
+// New returns a localizer for lang ("ja", "en", "en-US", "vi_VN", …),
+// matched as Match does.
 func New(lang string) *Localizer {
 	bundleOnce.Do(load)
 	if lang == "" {
 		lang = Default
 	}
-	return &Localizer{lang: lang, l: i18n.NewLocalizer(bundle, lang, Default, "en")}
+	tag := Match(lang)
+	l := &Localizer{lang: tag}
+	for _, t := range Fallbacks(tag) {
+		if b := bundles[t]; b != nil {
+			l.chain = append(l.chain, i18n.NewLocalizer(b, t))
+		}
+	}
+	return l
 }
 
-// Lang is the requested language.
+// Lang is the catalogue tag the localizer writes in.
 func (l *Localizer) Lang() string { return l.lang }
 
 // T returns the message id, filled with data (a template map), or the id
 // itself when no catalogue has it (visible in tests, never a blank).
 func (l *Localizer) T(id string, data ...map[string]any) string {
+	for _, loc := range l.chain {
+		if s, ok := localize(loc, id, data...); ok {
+			return s
+		}
+	}
+	return id
+}
+
+// localize is id in one language, when that language has it.
+func localize(loc *i18n.Localizer, id string, data ...map[string]any) (string, bool) {
 	cfg := &i18n.LocalizeConfig{MessageID: id}
 	if len(data) > 0 {
 		cfg.TemplateData = data[0]
@@ -109,17 +231,14 @@ func (l *Localizer) T(id string, data ...map[string]any) string {
 			cfg.PluralCount = n
 		}
 	}
-	s, err := l.l.Localize(cfg)
+	s, err := loc.Localize(cfg)
 	if err != nil && cfg.PluralCount != nil {
 		// a message written once for every count (no plural forms): a
 		// Count is data, not a plural choice
 		cfg.PluralCount = nil
-		s, err = l.l.Localize(cfg)
+		s, err = loc.Localize(cfg)
 	}
-	if err != nil || s == "" {
-		return id
-	}
-	return s
+	return s, err == nil && s != ""
 }
 
 // JST is Japan Standard Time. Dates of the card and the municipality (JPKI
@@ -142,7 +261,21 @@ func (l *Localizer) DateTime(t time.Time) string {
 
 // Has reports whether some catalogue defines id.
 func (l *Localizer) Has(id string) bool {
-	_, err := l.l.Localize(&i18n.LocalizeConfig{MessageID: id})
+	for _, loc := range l.chain {
+		if _, err := loc.Localize(&i18n.LocalizeConfig{MessageID: id}); err == nil {
+			return true
+		}
+	}
+	return false
+}
+
+// HasOwn reports whether the localizer's own language defines id (no
+// fallback): what a translation-completeness test asks.
+func (l *Localizer) HasOwn(id string) bool {
+	if len(l.chain) == 0 {
+		return false
+	}
+	_, err := l.chain[0].Localize(&i18n.LocalizeConfig{MessageID: id})
 	return err == nil
 }
 

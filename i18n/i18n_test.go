@@ -109,8 +109,57 @@ func TestDetect(t *testing.T) {
 	if New("en-US").T("common.cancel") != "Cancel" {
 		t.Error("en-US does not fall back to en")
 	}
-	if New("vi").T("common.cancel") != "キャンセル" {
-		t.Error("an unknown language does not fall back to Japanese")
+	if New("fr").T("common.cancel") != "キャンセル" {
+		t.Error("a language the app is not written in does not fall back to Japanese")
+	}
+}
+
+// The app is written in the eight languages it offers, each file with a
+// status (source, reviewed or draft) the About screen says.
+func TestOfferedLanguages(t *testing.T) {
+	for _, l := range Offered {
+		if _, err := locales.ReadFile("locales/" + l + ".json"); err != nil {
+			t.Errorf("%s is offered and has no messages", l)
+		}
+		if st := Status(l); st != StatusSource && st != StatusReviewed && st != StatusDraft {
+			t.Errorf("%s: status %q", l, st)
+		}
+		if Endonym(l) == l {
+			t.Errorf("%s has no name of its own", l)
+		}
+	}
+	if len(Languages()) != len(Offered) {
+		t.Errorf("locale files %v, offered %v", Languages(), Offered)
+	}
+}
+
+// Lookup finds the language a person or a system asks for — regional
+// tags, scripts, aliases — and finds nothing for a language the app is not
+// written in (never another one in silence).
+func TestLookup(t *testing.T) {
+	for in, want := range map[string]string{
+		"ja": "ja", "ja-JP": "ja", "ja_JP": "ja", "JA": "ja",
+		"ja-x-easy": Easy, "easy": Easy, "yasashii": Easy, "やさしい日本語": Easy,
+		"en": "en", "en-US": "en", "en-GB": "en", "en_AU": "en",
+		"vi": "vi", "vi-VN": "vi", "vi_VN": "vi",
+		"zh": "zh-Hans", "zh-CN": "zh-Hans", "zh-Hans": "zh-Hans", "zh-SG": "zh-Hans", "zh-Hans-CN": "zh-Hans",
+		"ko": "ko", "ko-KR": "ko",
+		"pt": "pt-BR", "pt-BR": "pt-BR", "pt_BR": "pt-BR", "pt-PT": "pt-BR",
+		"fil": "fil", "fil-PH": "fil", "tl": "fil", "tl-PH": "fil",
+	} {
+		if got, ok := Lookup(in); !ok || got != want {
+			t.Errorf("Lookup(%q) = %q %v, want %q", in, got, ok, want)
+		}
+	}
+	for _, in := range []string{"fr", "de-DE", "xx", "", "C", "!!"} {
+		if got, ok := Lookup(in); ok {
+			t.Errorf("Lookup(%q) = %q, want not found", in, got)
+		}
+	}
+	// Easy Japanese is never what plain Japanese finds, and falls back to
+	// Japanese (not English) for anything it lacks
+	if Match("ja-JP") == Easy || Fallbacks(Easy)[1] != "ja" {
+		t.Error("Easy Japanese and Japanese are confused")
 	}
 }
 

@@ -20,6 +20,10 @@ type Prefill struct {
 	Filled, Typed int
 	// Missing lists the fields still to type ("procedure.field").
 	Missing []string
+	// Invalid lists the fields typed in a form they cannot have (a phone
+	// number of 5 digits), with why (NormalizeTyped).
+	Invalid []string
+	Why     map[string]error
 }
 
 // Ratio is the share of fields filled for the resident (0–1).
@@ -47,7 +51,16 @@ func (p *Plan) Applications(f Facts, typed map[string]string) ([]bundle.Applicat
 			if !ok {
 				pf.Typed++
 				if t := strings.TrimSpace(typed[pr.ID+"."+in.ID]); t != "" {
-					a.Fields[in.ID], a.Sources[in.ID] = t, "typed"
+					n, err := NormalizeTyped(in.ID, t)
+					if err != nil {
+						pf.Invalid = append(pf.Invalid, pr.ID+"."+in.ID)
+						if pf.Why == nil {
+							pf.Why = map[string]error{}
+						}
+						pf.Why[pr.ID+"."+in.ID] = err
+						continue
+					}
+					a.Fields[in.ID], a.Sources[in.ID] = n, "typed"
 				} else {
 					pf.Missing = append(pf.Missing, pr.ID+"."+in.ID)
 				}

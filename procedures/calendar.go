@@ -28,7 +28,7 @@ func (p *Plan) ICS(tr *i18n.Localizer, now time.Time) string {
 		ev.SetDtStampTime(now.UTC())
 		ev.SetAllDayStartAt(day)
 		ev.SetAllDayEndAt(day.AddDate(0, 0, 1))
-		ev.SetSummary(tr.T("calendar.summary", map[string]any{"Name": pr.Name.In(lang)}))
+		ev.SetSummary(tr.T("calendar.summary", map[string]any{"Name": pr.Name.Counter(lang)}))
 		desc := []string{pr.Why.In(lang)}
 		if lost := pr.LostIfMissed.In(lang); lost != "" {
 			desc = append(desc, tr.T("plan.lost")+" "+lost)
@@ -43,7 +43,7 @@ func (p *Plan) ICS(tr *i18n.Localizer, now time.Time) string {
 			a := ev.AddAlarm()
 			a.SetAction(ics.ActionDisplay)
 			a.SetTrigger(before)
-			a.SetProperty(ics.ComponentPropertyDescription, pr.Name.In(lang))
+			a.SetProperty(ics.ComponentPropertyDescription, pr.Name.Counter(lang))
 		}
 	}
 	return cal.Serialize(ics.WithNewLineWindows) // RFC 5545: CRLF

@@ -28,18 +28,34 @@ import (
 // Text is a text in every shipped language (language tag → text).
 type Text map[string]string
 
-// In is the text in lang, else Japanese, else any.
+// In is the text in lang, matched as the messages are (en-US → en,
+// zh-CN → zh-Hans) and falling back as they do (Easy Japanese to
+// Japanese; any other language to English, then Japanese). A municipality
+// profile's own texts may be in Japanese only.
 func (t Text) In(lang string) string {
-	if s, ok := t[lang]; ok {
+	if s, ok := t[lang]; ok && s != "" {
 		return s
 	}
-	if s, ok := t["ja"]; ok {
-		return s
+	for _, l := range i18n.Fallbacks(i18n.Match(lang)) {
+		if s, ok := t[l]; ok && s != "" {
+			return s
+		}
 	}
 	for _, s := range t {
 		return s
 	}
 	return ""
+}
+
+// Counter is the text in lang with the Japanese beside it when lang is
+// not Japanese ("Moving-out notice (転出届)"): the name a resident shows
+// or says at the counter.
+func (t Text) Counter(lang string) string {
+	s := t.In(lang)
+	if ja := t["ja"]; ja != "" && ja != s && !strings.HasPrefix(i18n.Match(lang), "ja") {
+		return s + " (" + ja + ")"
+	}
+	return s
 }
 
 // Texts are texts said as one list ("A, B and C" is written "A, B, C"):
@@ -267,6 +283,7 @@ const (
 	CodeUnreadable   failure.Code = "ANSWERS-UNREADABLE" // the answers file is empty, too large, not YAML/JSON, or not a map
 	CodeNotOpenYet   failure.Code = "PROCEDURE-NOT-OPEN" // filing online before the procedure's window opens
 	CodeFieldToType  failure.Code = "FORM-FIELD-MISSING" // a form's field nobody knew has not been typed
+	CodeFieldInvalid failure.Code = "FORM-FIELD-INVALID" // a typed field cannot be what it is (a phone number of 5 digits)
 	CodeAtCounter    failure.Code = "CHANGE-AT-COUNTER"  // a change to a filing the municipality has completed (or whose window closed): made at the counter, nothing sent
 )
 
@@ -274,7 +291,7 @@ const (
 var Codes = failure.Register("procedures", CodeCatalog, CodeUnknownEvent, CodeAnswers, CodeMissing, CodeUnknownQ,
 	CodeNotAsked, CodeConflict, CodeUnreadable, CodeNotOpenYet, CodeFieldToType, CodeAtCounter)
 
-//go:embed catalog/*.yaml catalog/schema.json
+//go:embed catalog/*.yaml catalog/lang/*.yaml catalog/schema.json
 var bundled embed.FS
 
 // Bundled loads the catalogue shipped with the app.

@@ -231,6 +231,38 @@ var (
 )
 
 func (iv *Interview) fromText(q *Question, s string) (any, error) {
+	var household []string
+	for _, m := range iv.Facts.Household {
+		household = append(household, m.Name)
+	}
+	return parseText(q, s, household)
+}
+
+// ParseText reads an answer to question id as a person types it (the
+// window's answer box, like the terminal: AnswerText), typed and checked:
+// a date in any form ParseDate reads, a number or postal code in any
+// digits. The error says why it is not an answer.
+func (e *Event) ParseText(id, text string) (any, error) {
+	q, ok := e.Question(id)
+	if !ok {
+		return nil, fmt.Errorf("no question %q", id)
+	}
+	v, err := parseText(q, strings.TrimSpace(text), nil)
+	if err != nil {
+		return nil, err
+	}
+	if v, err = typeAnswer(q, v); err != nil {
+		return nil, err
+	}
+	if err := checkAnswer(q, v); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// parseText is the answer s means; members may be named by their number
+// in household (1 = the first).
+func parseText(q *Question, s string, household []string) (any, error) {
 	low := strings.ToLower(i18n.Digits(s))
 	switch q.Type {
 	case TypeYesNo:
@@ -270,8 +302,8 @@ func (iv *Interview) fromText(q *Question, s string) (any, error) {
 		var names []string
 		for _, part := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == '、' || r == '，' || r == ';' }) {
 			part = strings.TrimSpace(part)
-			if n, err := strconv.Atoi(i18n.Digits(part)); err == nil && n >= 1 && n <= len(iv.Facts.Household) {
-				part = iv.Facts.Household[n-1].Name
+			if n, err := strconv.Atoi(i18n.Digits(part)); err == nil && n >= 1 && n <= len(household) {
+				part = household[n-1]
 			}
 			if part != "" {
 				names = append(names, part)

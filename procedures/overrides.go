@@ -61,6 +61,11 @@ func ParseOverrides(raw []byte) (Overrides, error) {
 	return o, nil
 }
 
+// ProfileLanguages are the languages a municipality writes its own
+// procedures and notes in: Japanese and English (a resident reading
+// another language sees the English, see Text.In).
+var ProfileLanguages = []string{"ja", "en"}
+
 // Apply returns the catalogue with the municipality's overrides; an
 // override of a procedure that does not exist, or one that breaks a rule,
 // is refused (the profile is wrong, not the resident).

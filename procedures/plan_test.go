@@ -135,7 +135,7 @@ func TestOverrides(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := bundledCatalog(t).Apply(o, i18n.Languages())
+	c, err := bundledCatalog(t).Apply(o, ProfileLanguages)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -171,7 +171,7 @@ func TestOverrides(t *testing.T) {
 		`{"closures": {"soon": "x"}}`, `{"surprise": 1}`, `{"procedures": {"moving/nhi-loss": {"deadline": {"from": "has_dog", "counting": "first-day-excluded"}}}}`} {
 		o, err := ParseOverrides([]byte(bad))
 		if err == nil {
-			_, err = bundledCatalog(t).Apply(o, i18n.Languages())
+			_, err = bundledCatalog(t).Apply(o, ProfileLanguages)
 		}
 		if failure.CodeOf(err) != CodeCatalog {
 			t.Errorf("%s: %v", bad, err)
@@ -215,7 +215,7 @@ func TestProfileAddsAProcedure(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := bundledCatalog(t).Apply(o, i18n.Languages())
+	c, err := bundledCatalog(t).Apply(o, ProfileLanguages)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -239,7 +239,7 @@ func TestProfileAddsAProcedure(t *testing.T) {
 	} {
 		o, err := ParseOverrides([]byte(bad))
 		if err == nil {
-			_, err = bundledCatalog(t).Apply(o, i18n.Languages())
+			_, err = bundledCatalog(t).Apply(o, ProfileLanguages)
 		}
 		if failure.CodeOf(err) != CodeCatalog {
 			t.Errorf("%s: %v", name, err)

@@ -3,7 +3,8 @@
 (quadratic glyf outlines, .ttf) for PDF output: the Go PDF libraries embed
 TrueType only. Same font, same licence (SIL OFL 1.1, ui/fonts/OFL.txt).
 
-    /usr/bin/python3 scripts/font-ttf.py ui/fonts/NotoSansJP-Regular.otf procedures/checklist/NotoSansJP-Regular.ttf
+    /usr/bin/python3 scripts/font-ttf.py ui/fonts/NotoSansJP-Regular.otf /tmp/NotoSansJP-Regular.ttf
+    gzip -9 -n -c /tmp/NotoSansJP-Regular.ttf > procedures/checklist/NotoSansJP-Regular.ttf.gz
 
 Needs python3-fonttools (Debian). The result is committed; run again only
 when the bundled font changes.
@@ -11,6 +12,7 @@ when the bundled font changes.
 import sys
 
 from fontTools.ttLib import TTFont, newTable
+from fontTools.ttLib.tables._c_m_a_p import CmapSubtable
 from fontTools.pens.cu2quPen import Cu2QuPen
 from fontTools.pens.ttGlyphPen import TTGlyphPen
 
@@ -47,6 +49,25 @@ def convert(src, dst):
     post.mapping = {}
     post.glyphOrder = glyph_order
     font.sfntVersion = "\x00\x01\x00\x00"
+    # glyphs in code-point order, so that the BMP cmap (format 4, the one
+    # the PDF library reads) stays within its 16-bit length
+    best = font.getBestCmap()
+    first = {}
+    for cp in sorted(best):
+        first.setdefault(best[cp], cp)
+    ordered = [glyph_order[0]] + sorted((g for g in glyph_order[1:] if g in first), key=lambda g: first[g]) + \
+        [g for g in glyph_order[1:] if g not in first]
+    font.setGlyphOrder(ordered)
+    glyf.glyphOrder = ordered
+    post.glyphOrder = ordered
+    bmp = {cp: g for cp, g in best.items() if cp <= 0xFFFF}
+    cmap = font["cmap"]
+    cmap.tables = [t for t in cmap.tables if t.format != 4]
+    for plat, enc in ((0, 3), (3, 1)):
+        t = CmapSubtable.newSubtable(4)
+        t.platformID, t.platEncID, t.language, t.cmap = plat, enc, 0, dict(bmp)
+        cmap.tables.append(t)
+    cmap.tables.sort(key=lambda t: (t.platformID, t.platEncID, t.format))
     font.save(dst)
 
 

@@ -23,8 +23,8 @@ type CardScreen struct {
 	demo DemoControls
 	tr   *i18n.Localizer
 
-	stateTitle *widget.Label
-	stateHint  *widget.Label
+	stateTitle *Para
+	stateHint  *Para
 	readerName *widget.Label
 	failure    *FailureBox
 	pins       *fyne.Container
@@ -61,10 +61,8 @@ func NewCardScreen(win fyne.Window, svc CardService, demo DemoControls, tr *i18n
 		return askAndWait(s.win, s.tr, s.svc.PINFormatOK, secret, tries, nil)
 	}
 	s.choose = container.NewVBox()
-	s.stateTitle = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	s.stateTitle.Wrapping = fyne.TextWrapWord
-	s.stateHint = widget.NewLabel("")
-	s.stateHint.Wrapping = fyne.TextWrapWord
+	s.stateTitle = boldPara("")
+	s.stateHint = wrapped("")
 	s.readerName = widget.NewLabel("")
 	s.failure = NewFailureBox(tr)
 	s.pins = container.NewVBox()
@@ -176,8 +174,7 @@ func (s *CardScreen) showChoice(readers []string) {
 		}
 		return
 	}
-	q := widget.NewLabelWithStyle(s.tr.T("reader.choose"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	q.Wrapping = fyne.TextWrapWord
+	q := boldPara(s.tr.T("reader.choose"))
 	objs := []fyne.CanvasObject{container.NewBorder(nil, nil, widget.NewIcon(theme.QuestionIcon()), nil, q)}
 	for _, r := range readers {
 		name := r
@@ -224,8 +221,7 @@ func (s *CardScreen) showCounters(cs []PINCounter, err error) {
 		rows = append(rows, fb.Object())
 	}
 	for _, c := range cs {
-		name := widget.NewLabel(s.tr.T("secret." + c.Secret))
-		name.Wrapping = fyne.TextWrapWord
+		name := wrapped(s.tr.T("secret." + c.Secret))
 		var val string
 		switch {
 		case c.Err != nil:
@@ -239,20 +235,17 @@ func (s *CardScreen) showCounters(cs []PINCounter, err error) {
 		default:
 			val = s.tr.T("pins.tries", map[string]any{"TriesLeft": c.TriesLeft, "Max": c.Max})
 		}
-		v := widget.NewLabelWithStyle(val, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-		v.Wrapping = fyne.TextWrapWord
+		v := boldPara(val)
 		row := container.NewVBox(name, v)
 		// one try left or blocked: an icon and words, not colour alone
 		switch {
 		case c.Err == nil && c.TriesLeft == 1:
 			v.Importance = widget.WarningImportance
-			w := widget.NewLabel(s.tr.T("pins.one_left"))
-			w.Wrapping = fyne.TextWrapWord
+			w := wrapped(s.tr.T("pins.one_left"))
 			row.Add(container.NewBorder(nil, nil, widget.NewIcon(theme.WarningIcon()), nil, w))
 		case c.Err == nil && c.TriesLeft == 0:
 			v.Importance = widget.DangerImportance
-			w := widget.NewLabel(s.tr.T("failure.PIN-BLOCKED.action", map[string]any{"Secret": c.Secret}))
-			w.Wrapping = fyne.TextWrapWord
+			w := wrapped(s.tr.T("failure.PIN-BLOCKED.action", map[string]any{"Secret": c.Secret}))
 			row.Add(container.NewBorder(nil, nil, widget.NewIcon(theme.ErrorIcon()), nil, w))
 		}
 		rows = append(rows, row)
@@ -270,7 +263,7 @@ func (s *CardScreen) showCerts(cs []CertView, err error) {
 	}
 	for _, c := range cs {
 		var val string
-		var advice *widget.Label
+		var advice *Para
 		switch {
 		case c.Err != nil:
 			code := failure.From(c.Err).Code
@@ -280,14 +273,12 @@ func (s *CardScreen) showCerts(cs []CertView, err error) {
 			}
 		case c.Expired:
 			val = s.tr.T("cert.expired", map[string]any{"Date": s.tr.Date(c.NotAfter)})
-			advice = widget.NewLabel(s.tr.T("failure.CERT-EXPIRED.action"))
-			advice.Wrapping = fyne.TextWrapWord
+			advice = wrapped(s.tr.T("failure.CERT-EXPIRED.action"))
 		default:
 			val = s.tr.T("cert.valid_until", map[string]any{"Date": s.tr.Date(c.NotAfter)})
 		}
 		name := widget.NewLabel(s.tr.T("cert." + c.Which))
-		v := widget.NewLabelWithStyle(val, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-		v.Wrapping = fyne.TextWrapWord
+		v := boldPara(val)
 		row := container.NewVBox(name, v)
 		if advice != nil {
 			v.Importance = widget.DangerImportance
@@ -295,8 +286,7 @@ func (s *CardScreen) showCerts(cs []CertView, err error) {
 		}
 		rows = append(rows, row)
 	}
-	note := widget.NewLabel(s.tr.T("cert.sign_needs_password"))
-	note.Wrapping = fyne.TextWrapWord
+	note := wrapped(s.tr.T("cert.sign_needs_password"))
 	rows = append(rows, note)
 	s.certs.Objects = rows
 	s.certs.Refresh()
@@ -336,8 +326,7 @@ func (s *CardScreen) showAttrError(err error) {
 
 func (s *CardScreen) showAttributes(a Attributes) {
 	row := func(label, value string) fyne.CanvasObject {
-		v := widget.NewLabelWithStyle(value, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-		v.Wrapping = fyne.TextWrapWord
+		v := boldPara(value)
 		return container.NewVBox(widget.NewLabel(s.tr.T(label)), v)
 	}
 	s.attrs.Objects = []fyne.CanvasObject{

@@ -26,7 +26,7 @@ type CertScreen struct {
 	list    *fyne.Container
 	detail  *fyne.Container
 	audit   *fyne.Container
-	status  *widget.Label
+	status  *Para
 	busy    *widget.ProgressBarInfinite
 	failure *FailureBox
 	fetch   []*widget.Button
@@ -40,8 +40,7 @@ func NewCertScreen(win fyne.Window, svc WalletService, tr *i18n.Localizer) *Cert
 	s.list = container.NewVBox()
 	s.detail = container.NewVBox(widget.NewLabel(tr.T("certs.pick")))
 	s.audit = container.NewVBox()
-	s.status = widget.NewLabel("")
-	s.status.Wrapping = fyne.TextWrapWord
+	s.status = wrapped("")
 	s.failure = NewFailureBox(tr)
 	s.busy = widget.NewProgressBarInfinite()
 	s.busy.Stop()
@@ -169,8 +168,7 @@ func (s *CertScreen) fieldLabel(path string) string {
 func (s *CertScreen) showDetail(c WalletCert) {
 	rows := []fyne.CanvasObject{widget.NewLabelWithStyle(s.tr.T("certkind."+c.Kind), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})}
 	for _, f := range orderFields(c.Fields) {
-		v := widget.NewLabel(s.tr.FieldValue(f.Name, f.Value))
-		v.Wrapping = fyne.TextWrapWord
+		v := wrapped(s.tr.FieldValue(f.Name, f.Value))
 		rows = append(rows, container.NewVBox(widget.NewLabelWithStyle(s.fieldLabel(f.Name), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), v))
 	}
 	if c.Verified && s.svc.CanPresent() {
@@ -193,8 +191,7 @@ type ConsentForm struct {
 func NewConsentForm(tr *i18n.Localizer, c WalletCert, recipient, purpose string, label func(string) string,
 	onAgree func(fields []string), onCancel func()) *ConsentForm {
 	f := &ConsentForm{Checks: map[string]*widget.Check{}}
-	head := widget.NewLabel(tr.T("consent.head", map[string]any{"Recipient": recipient, "Purpose": purpose, "Kind": tr.T("certkind." + c.Kind)}))
-	head.Wrapping = fyne.TextWrapWord
+	head := wrapped(tr.T("consent.head", map[string]any{"Recipient": recipient, "Purpose": purpose, "Kind": tr.T("certkind." + c.Kind)}))
 	items := []fyne.CanvasObject{head}
 	f.Agree = widget.NewButton(tr.T("consent.agree"), nil)
 	f.Agree.Importance = widget.HighImportance
@@ -215,8 +212,7 @@ func NewConsentForm(tr *i18n.Localizer, c WalletCert, recipient, purpose string,
 		f.Checks[fl.Name] = ch
 		items = append(items, ch)
 	}
-	note := widget.NewLabel(tr.T("consent.note"))
-	note.Wrapping = fyne.TextWrapWord
+	note := wrapped(tr.T("consent.note"))
 	f.Agree.OnTapped = func() {
 		var fields []string
 		for _, fl := range c.Fields {
@@ -270,7 +266,7 @@ func (s *CertScreen) joinLabels(fields []string) string {
 	for i, f := range fields {
 		out[i] = s.fieldLabel(f)
 	}
-	return strings.Join(out, "、")
+	return strings.Join(out, s.tr.T("list.separator"))
 }
 
 func (s *CertScreen) showAudit(rows []AuditRow) {
@@ -280,11 +276,10 @@ func (s *CertScreen) showAudit(rows []AuditRow) {
 	}
 	for i := len(rows) - 1; i >= 0; i-- { // newest first
 		r := rows[i]
-		l := widget.NewLabel(s.tr.T("audit.row", map[string]any{
-			"At": r.At.Format("2006-01-02 15:04"), "Kind": s.tr.T("certkind." + r.Kind), "To": s.label("recipient.", r.To),
+		l := wrapped(s.tr.T("audit.row", map[string]any{
+			"At": s.tr.DateTime(r.At), "Kind": s.tr.T("certkind." + r.Kind), "To": s.label("recipient.", r.To),
 			"Purpose": s.label("purpose.", r.Purpose),
 			"Fields":  s.joinLabels(r.Fields)}))
-		l.Wrapping = fyne.TextWrapWord
 		items = append(items, l)
 	}
 	s.audit.Objects = items

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"madoguchi/internal/uitest"
 	"slices"
 	"strings"
 	"testing"
@@ -41,7 +42,7 @@ func (f *fakeWallet) Present(_ context.Context, id string, fields []string) erro
 }
 
 func TestCertScreen(t *testing.T) {
-	test.NewTempApp(t)
+	uitest.NewApp(t)
 	tr := i18n.New("ja")
 	svc := &fakeWallet{}
 	w := test.NewTempWindow(t, nil)

@@ -1,17 +1,17 @@
 package ui
 
 import (
+	"madoguchi/internal/uitest"
 	"testing"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
-	"fyne.io/fyne/v2/test"
 )
 
 // Two panes side by side when there is room for both, stacked when not;
 // the minimum width is one pane's (large text never widens the window).
 func TestTwoColumns(t *testing.T) {
-	test.NewTempApp(t)
+	uitest.NewApp(t)
 	a, b := canvas.NewRectangle(nil), canvas.NewRectangle(nil)
 	a.SetMinSize(fyne.NewSize(300, 100))
 	b.SetMinSize(fyne.NewSize(200, 50))

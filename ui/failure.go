@@ -12,9 +12,9 @@ import (
 // what to do, and the stable code to quote when asking for help.
 type FailureBox struct {
 	tr     *i18n.Localizer
-	title  *widget.Label
-	cause  *widget.Label
-	action *widget.Label
+	title  *Para
+	cause  *Para
+	action *Para
 	code   *widget.Label
 	box    *fyne.Container
 }
@@ -22,14 +22,11 @@ type FailureBox struct {
 // NewFailureBox returns a hidden box.
 func NewFailureBox(tr *i18n.Localizer) *FailureBox {
 	f := &FailureBox{tr: tr}
-	f.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	f.title = boldPara("")
 	f.title.Importance = widget.DangerImportance
-	f.cause = widget.NewLabel("")
-	f.action = widget.NewLabel("")
+	f.cause = wrapped("")
+	f.action = wrapped("")
 	f.code = widget.NewLabel("")
-	for _, l := range []*widget.Label{f.title, f.cause, f.action} {
-		l.Wrapping = fyne.TextWrapWord
-	}
 	f.code.Importance = widget.LowImportance
 	f.box = container.NewVBox(f.title, f.cause, f.action, f.code)
 	f.box.Hide()

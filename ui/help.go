@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"strings"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
@@ -15,9 +17,20 @@ func helpScreen(tr *i18n.Localizer) fyne.CanvasObject {
 	var objs []fyne.CanvasObject
 	objs = append(objs, heading(tr.T("help.title")))
 	for _, k := range []string{"what", "family", "pins", "keyboard", "trouble", "codes", "privacy"} {
-		title := widget.NewLabelWithStyle(tr.T("help."+k+".title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-		title.Wrapping = fyne.TextWrapWord
+		title := boldPara(tr.T("help."+k+".title"))
 		objs = append(objs, title, wrapped(tr.T("help."+k+".text")))
 	}
+	objs = append(objs, widget.NewLabelWithStyle(tr.T("help.languages.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		wrapped(languageStatuses(tr)))
 	return container.NewVScroll(container.NewPadded(container.NewVBox(objs...)))
+}
+
+// languageStatuses says, language by language, whether its texts are the
+// source, reviewed, or a draft nobody fluent has reviewed yet.
+func languageStatuses(tr *i18n.Localizer) string {
+	var lines []string
+	for _, l := range i18n.Languages() {
+		lines = append(lines, i18n.Endonym(l)+" — "+tr.T("lang.status."+i18n.Status(l)))
+	}
+	return tr.T("help.languages.text") + "\n" + strings.Join(lines, "\n")
 }

@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -36,6 +35,57 @@ type LifeEventScreen struct {
 	onEnter, onEscape func()
 	onDigit           []func()
 	given             fyne.Focusable // the answer given before (going back)
+	// view is what shows (a question, the plan…), kept so that another
+	// language shows the same
+	view string
+}
+
+// Views of the life-event screen.
+const (
+	viewHome     = "home"
+	viewQuestion = "question"
+	viewPlan     = "plan"
+	viewReceipts = "receipts"
+)
+
+// LifeState is where the screen stands: what a change of language keeps.
+type LifeState struct {
+	Event, View string
+	// Typed is the text in the answer box, not yet given.
+	Typed string
+}
+
+// State is where the screen stands now. Main goroutine only.
+func (s *LifeEventScreen) State() LifeState {
+	st := LifeState{Event: s.event, View: s.view}
+	if s.view == viewQuestion {
+		st.Typed = entryText(s.root)
+	}
+	return st
+}
+
+// Restore shows what State returned (another language, the same place and
+// the same typed text). Main goroutine only.
+func (s *LifeEventScreen) Restore(st LifeState) {
+	switch st.View {
+	case viewQuestion:
+		s.event = st.Event
+		s.loading()
+		s.async(func() {
+			step, err := s.svc.Current(s.ctx, st.Event, s.tr.Lang())
+			fyne.Do(func() {
+				s.step(step, err)
+				if st.Typed != "" {
+					setEntryText(s.root, st.Typed)
+				}
+			})
+		})
+	case viewPlan:
+		s.event = st.Event
+		s.Plan()
+	case viewReceipts:
+		s.Applications()
+	}
 }
 
 // NewLifeEventScreen builds the screen on its home.
@@ -92,33 +142,24 @@ func (s *LifeEventScreen) show(objs ...fyne.CanvasObject) {
 	s.root.Refresh()
 }
 
-func heading(text string) *widget.Label {
-	l := widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+func heading(text string) *Para {
+	l := NewPara(text)
+	l.TextStyle = fyne.TextStyle{Bold: true}
 	l.SizeName = theme.SizeNameHeadingText
-	l.Wrapping = fyne.TextWrapWord
 	return l
 }
 
-func wrapped(text string) *widget.Label {
-	l := widget.NewLabel(text)
-	l.Wrapping = fyne.TextWrapWord
-	return l
-}
+// wrapped is a paragraph that wraps in every language (BreakLines: at
+// spaces, between CJK characters, by the 禁則 rules).
+func wrapped(text string) *Para { return NewPara(text) }
 
-// sentence is a wrapped paragraph in tr's language: Japanese has no spaces
-// between words, so it breaks between characters (word wrapping would break
-// only at the space inside a name: "佐藤" / "健二さんの…").
-func sentence(tr *i18n.Localizer, text string) *widget.Label {
-	l := wrapped(text)
-	if tr.Japanese() {
-		l.Wrapping = fyne.TextWrapBreak
-	}
-	return l
-}
+// sentence is a wrapped paragraph in tr's language.
+func sentence(_ *i18n.Localizer, text string) *Para { return wrapped(text) }
 
 // Home shows the life-event tiles and My applications. Main goroutine only.
 func (s *LifeEventScreen) Home() {
 	s.keys(nil, nil)
+	s.view = viewHome
 	lang := s.tr.Lang()
 	var tiles []fyne.CanvasObject
 	for _, e := range s.svc.Events(lang) {
@@ -128,7 +169,7 @@ func (s *LifeEventScreen) Home() {
 		tiles = append(tiles, container.NewVBox(container.NewGridWrap(fyne.NewSize(300, 64), b), wrapped(e.Help)))
 	}
 	apps := widget.NewButton(whose(s.tr, "life.my_applications", s.svc.Owner()), s.Applications)
-	s.show(heading(s.tr.T("life.what_happened")), wrapped(s.tr.T("life.intro")),
+	s.show(heading(whose(s.tr, "life.what_happened", s.svc.Owner())), wrapped(s.tr.T("life.intro")),
 		container.NewGridWithColumns(max(1, min(columns(s.win), len(tiles))), tiles...), widget.NewSeparator(), apps)
 }
 
@@ -167,6 +208,7 @@ func (s *LifeEventScreen) step(st Step, err error) {
 		return
 	}
 	q := st.Question
+	s.view = viewQuestion
 	errLabel := widget.NewLabel("")
 	errLabel.Importance = widget.DangerImportance
 	answer := func(v any) {
@@ -215,6 +257,10 @@ func (s *LifeEventScreen) step(st Step, err error) {
 	}
 	s.onEscape = back.OnTapped
 	objs := []fyne.CanvasObject{progress, heading(q.Text)}
+	if owner := s.svc.Owner(); owner != "" {
+		// acting: every question is about the principal, not "you"
+		objs = append([]fyne.CanvasObject{heading(whose(s.tr, "life.questions", owner))}, objs...)
+	}
 	if q.Help != "" {
 		objs = append(objs, wrapped(q.Help))
 	}
@@ -247,13 +293,13 @@ func (s *LifeEventScreen) input(q *Question, answer func(any), errLabel *widget.
 		if given {
 			label = fmt.Sprintf("%d. %s", len(s.onDigit), s.tr.T("life.previous_answer", map[string]any{"Answer": text}))
 		}
-		b := widget.NewButton(label, fn)
+		b := NewAnswerButton(label, fn)
 		if given {
-			b.SetIcon(theme.ConfirmIcon())
+			b.Icon = theme.ConfirmIcon()
 			b.Importance = widget.HighImportance
 			s.given, keep = b, fn
 		}
-		return container.NewGridWrap(fyne.NewSize(340, 56), b)
+		return b
 	}
 	switch q.Type {
 	case "yesno":
@@ -317,25 +363,29 @@ func (s *LifeEventScreen) input(q *Question, answer func(any), errLabel *widget.
 			e.SetText(fmt.Sprint(v))
 		}
 	}
+	// the answer as the interview reads it (procedures: dates as people
+	// write them, any digits)
 	parse := func() (any, bool) {
-		t := strings.TrimSpace(e.Text)
-		switch q.Type {
-		case "date": // as people write dates: 2026/4/1, 令和8年4月1日, full-width digits
-			d, err := i18n.ParseDate(t)
-			return d, err == nil
-		case "number":
-			n, err := strconv.Atoi(i18n.Digits(t))
-			return n, err == nil
-		case "postal":
-			p := i18n.Digits(t)
-			return p, len(p) == 7 && strings.Trim(p, "0123456789") == ""
-		}
-		return t, t != ""
+		v, err := s.svc.Parse(s.event, q.ID, e.Text)
+		return v, err == nil
 	}
 	var found *widget.Label
 	switch q.Type {
 	case "date":
 		e.SetPlaceHolder(s.tr.T("life.date_placeholder"))
+		// the date as it was understood, before going on: 2026/4/1 and
+		// 令和8年4月1日 both read back as one day, with its weekday
+		found = widget.NewLabel("")
+		e.OnChanged = func(string) {
+			if v, ok := parse(); ok {
+				found.SetText(s.tr.T("life.date_understood", map[string]any{"Date": s.tr.DateWithEra(v.(time.Time)), "Weekday": s.tr.T("weekday." + strings.ToLower(v.(time.Time).Weekday().String()))}))
+				return
+			}
+			found.SetText("")
+		}
+		if q.Value != nil {
+			e.OnChanged(e.Text)
+		}
 	case "postal":
 		e.SetPlaceHolder("100-0013")
 		// the address the code names, as it is typed
@@ -384,8 +434,9 @@ func (s *LifeEventScreen) Plan() {
 
 func (s *LifeEventScreen) showPlan(p Plan) {
 	s.keys(nil, nil)
+	s.view = viewPlan
 	tr := s.tr
-	objs := []fyne.CanvasObject{heading(tr.T("life.plan_title")), wrapped(tr.T("life.plan_intro")), timeline(tr, p.Items)}
+	objs := []fyne.CanvasObject{heading(whose(tr, "life.plan_title", s.svc.Owner())), wrapped(tr.T("life.plan_intro")), timeline(tr, p.Items)}
 	online := 0
 	for i, it := range p.Items {
 		title := fmt.Sprintf("%d. %s", i+1, it.Name)
@@ -495,6 +546,13 @@ func (s *LifeEventScreen) showPlan(p Plan) {
 					s.win.Canvas().Focus(e)
 					return
 				}
+				_, field, _ := strings.Cut(k, ".")
+				if _, err := s.svc.Typed(field, e.Text); err != nil {
+					// said before anything is signed (a phone number too short)
+					status.SetText(tr.T("life.field_invalid", map[string]any{"Field": tr.T("field." + field), "Expected": tr.T("answer.expect." + field)}))
+					s.win.Canvas().Focus(e)
+					return
+				}
 				typed[k] = e.Text
 			}
 			file.Disable()
@@ -502,7 +560,11 @@ func (s *LifeEventScreen) showPlan(p Plan) {
 			status.SetText(tr.T("life.signing"))
 			s.async(func() {
 				rs, sent, err := s.svc.Submit(s.ctx, s.event, typed, func(secret string, tries int) ([]byte, bool, error) {
-					return askAndWait(s.win, tr, s.rule, secret, tries, nil)
+					var opts []PINOption
+					if owner := s.svc.Owner(); owner != "" {
+						opts = append(opts, ForPrincipal(owner))
+					}
+					return askAndWait(s.win, tr, s.rule, secret, tries, nil, opts...)
 				}, tr.Lang())
 				fyne.Do(func() {
 					file.Enable()
@@ -606,6 +668,7 @@ func (s *LifeEventScreen) Applications() {
 
 func (s *LifeEventScreen) showReceipts(title string, rs []Receipt, stale bool) {
 	s.keys(nil, s.Home)
+	s.view = viewReceipts
 	tr := s.tr
 	objs := []fyne.CanvasObject{heading(title)}
 	if stale {
@@ -648,7 +711,11 @@ func texts(o fyne.CanvasObject) []string {
 		switch w := o.(type) {
 		case *widget.Label:
 			out = append(out, w.Text)
+		case *Para:
+			out = append(out, w.Text)
 		case *widget.Button:
+			out = append(out, w.Text)
+		case *AnswerButton:
 			out = append(out, w.Text)
 		case *widget.Check:
 			out = append(out, w.Text)
@@ -676,6 +743,8 @@ func firstEntry(o fyne.CanvasObject) fyne.Focusable {
 		return x
 	case *keyEntry:
 		return x
+	case *container.Scroll:
+		return firstEntry(x.Content)
 	case *fyne.Container:
 		for _, c := range x.Objects {
 			if e := firstEntry(c); e != nil {
@@ -695,8 +764,7 @@ func (s *LifeEventScreen) handoff(it PlanItem, hs []Handoff) fyne.CanvasObject {
 		what = append(what, tr.T("life.handoff_item", disclosed(tr, h.Attachment)))
 	}
 	to := tr.T("recipient." + hs[0].To)
-	status := widget.NewLabel("")
-	status.Wrapping = fyne.TextWrapWord
+	status := wrapped("")
 	event, id := s.event, it.ID
 	b := widget.NewButtonWithIcon(tr.T("life.handoff", map[string]any{"To": to}), theme.MailSendIcon(), nil)
 	b.OnTapped = func() {
@@ -732,4 +800,25 @@ func disclosed(tr *i18n.Localizer, at Attachment) map[string]any {
 		names = append(names, tr.T("field."+f))
 	}
 	return map[string]any{"Certificate": tr.T("certkind." + at.Kind), "Fields": strings.Join(names, tr.T("list.separator"))}
+}
+
+// entryText is the text of the first entry under o ("" when none).
+func entryText(o fyne.CanvasObject) string {
+	switch e := firstEntry(o).(type) {
+	case *widget.Entry:
+		return e.Text
+	case *keyEntry:
+		return e.Text
+	}
+	return ""
+}
+
+// setEntryText puts text in the first entry under o.
+func setEntryText(o fyne.CanvasObject, text string) {
+	switch e := firstEntry(o).(type) {
+	case *widget.Entry:
+		e.SetText(text)
+	case *keyEntry:
+		e.SetText(text)
+	}
 }

@@ -21,7 +21,7 @@ type PINRule func(secret string, pin []byte) bool
 type PINForm struct {
 	Entry    *widget.Entry
 	Confirm  *widget.Check // nil unless this is the last try
-	Error    *widget.Label
+	Error    *Para
 	OK       *widget.Button
 	Cancel   *widget.Button
 	Content  fyne.CanvasObject
@@ -34,17 +34,27 @@ type PINForm struct {
 
 // NewPINForm builds the form. onSubmit receives the PIN bytes (the caller
 // wipes them after use); onClose is called when the form is done either way.
-func NewPINForm(tr *i18n.Localizer, secret string, triesLeft int, rule PINRule, onSubmit func(pin []byte, confirmLast bool), onClose func()) *PINForm {
+func NewPINForm(tr *i18n.Localizer, secret string, triesLeft int, rule PINRule, onSubmit func(pin []byte, confirmLast bool), onClose func(), opts ...PINOption) *PINForm {
 	f := &PINForm{tr: tr, secret: secret, rule: rule, onSubmit: onSubmit, onClose: onClose}
+	var o pinOptions
+	for _, fn := range opts {
+		fn(&o)
+	}
 	f.Entry = widget.NewPasswordEntry()
 	f.Entry.SetPlaceHolder(tr.T(formatKey(secret)))
-	f.Error = widget.NewLabel("")
+	f.Error = wrapped("")
 	f.Error.Importance = widget.DangerImportance
-	f.Error.Wrapping = fyne.TextWrapWord
-	prompt := widget.NewLabel(tr.T("pin.prompt", map[string]any{"SecretName": tr.T("secret." + secret)}))
-	prompt.Wrapping = fyne.TextWrapWord
+	prompt := wrapped(tr.T("pin.prompt", map[string]any{"SecretName": tr.T("secret." + secret)}))
 	tries := widget.NewLabelWithStyle(tr.T("pin.tries", map[string]any{"TriesLeft": triesLeft}), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	items := []fyne.CanvasObject{prompt, tries, f.Entry}
+	items := []fyne.CanvasObject{prompt}
+	if o.principal != "" {
+		// acting for someone: the card in the reader, and its secret, are
+		// the proxy's own — a try spent on the principal's password is
+		// one of the proxy's
+		own := boldPara(tr.T("pin.own_card", map[string]any{"Principal": o.principal, "SecretName": tr.T("secret." + secret)}))
+		items = append(items, container.NewBorder(nil, nil, widget.NewIcon(theme.AccountIcon()), nil, own))
+	}
+	items = append(items, tries, f.Entry)
 	f.OK = widget.NewButton(tr.T("common.ok"), f.submit)
 	f.OK.Importance = widget.HighImportance
 	f.Cancel = widget.NewButton(tr.T("common.cancel"), func() {
@@ -52,9 +62,8 @@ func NewPINForm(tr *i18n.Localizer, secret string, triesLeft int, rule PINRule, 
 		f.onClose()
 	})
 	if triesLeft == 1 {
-		warn := widget.NewLabel(tr.T("pin.last_try_warning"))
+		warn := wrapped(tr.T("pin.last_try_warning"))
 		warn.Importance = widget.WarningImportance
-		warn.Wrapping = fyne.TextWrapWord
 		f.Confirm = widget.NewCheck(tr.T("pin.last_try_confirm"), func(on bool) {
 			if on {
 				f.OK.Enable()
@@ -74,6 +83,27 @@ func NewPINForm(tr *i18n.Localizer, secret string, triesLeft int, rule PINRule, 
 	items = append(items, f.Error, container.NewHBox(f.Cancel, f.OK))
 	f.Content = container.NewVBox(items...)
 	return f
+}
+
+// PINOption tunes a PIN form.
+type PINOption func(*pinOptions)
+
+type pinOptions struct{ principal string }
+
+// ForPrincipal says the form is asked while acting for name: the secret
+// wanted is of the proxy's own card, not the principal's.
+func ForPrincipal(name string) PINOption { return func(o *pinOptions) { o.principal = name } }
+
+// titleKey is the dialog's title for the secret: which of the card's
+// secrets, by its name (a signing password is not "your PIN").
+func titleKey(secret string) string {
+	switch secret {
+	case "sign-password":
+		return "pin.title.sign-password"
+	case "input-pin":
+		return "pin.title.input-pin"
+	}
+	return "pin.title"
 }
 
 func formatKey(secret string) string {
@@ -106,15 +136,15 @@ func AskPIN(win fyne.Window, tr *i18n.Localizer, secret string, triesLeft int, r
 }
 
 // askPIN is AskPIN with a cancel callback.
-func askPIN(win fyne.Window, tr *i18n.Localizer, secret string, triesLeft int, rule PINRule, onSubmit func(pin []byte, confirmLast bool), onCancel func()) {
+func askPIN(win fyne.Window, tr *i18n.Localizer, secret string, triesLeft int, rule PINRule, onSubmit func(pin []byte, confirmLast bool), onCancel func(), opts ...PINOption) {
 	var d dialog.Dialog
 	submitted := false
-	f := NewPINForm(tr, secret, triesLeft, rule, func(pin []byte, c bool) { submitted = true; onSubmit(pin, c) }, func() { d.Hide() })
+	f := NewPINForm(tr, secret, triesLeft, rule, func(pin []byte, c bool) { submitted = true; onSubmit(pin, c) }, func() { d.Hide() }, opts...)
 	f.Cancel.OnTapped = func() {
 		f.Entry.SetText("")
 		d.Hide()
 	}
-	d = dialog.NewCustomWithoutButtons(tr.T("pin.title"), f.Content, win)
+	d = dialog.NewCustomWithoutButtons(tr.T(titleKey(secret)), f.Content, win)
 	d.SetOnClosed(func() {
 		f.Entry.SetText("") // however the dialog closed (also clears Fyne's undo stack)
 		if !submitted && onCancel != nil {
@@ -129,7 +159,7 @@ func askPIN(win fyne.Window, tr *i18n.Localizer, secret string, triesLeft int, r
 // askAndWait shows the PIN dialog from a background goroutine and waits for
 // the answer (ErrCancelled when the dialog is closed); shown, if set, is
 // called once the dialog is up.
-func askAndWait(win fyne.Window, tr *i18n.Localizer, rule PINRule, secret string, tries int, shown func()) ([]byte, bool, error) {
+func askAndWait(win fyne.Window, tr *i18n.Localizer, rule PINRule, secret string, tries int, shown func(), opts ...PINOption) ([]byte, bool, error) {
 	type answer struct {
 		pin     []byte
 		confirm bool
@@ -139,7 +169,7 @@ func askAndWait(win fyne.Window, tr *i18n.Localizer, rule PINRule, secret string
 	fyne.DoAndWait(func() {
 		askPIN(win, tr, secret, tries, rule,
 			func(pin []byte, confirm bool) { send(ch, answer{pin, confirm, nil}) },
-			func() { send(ch, answer{err: ErrCancelled}) })
+			func() { send(ch, answer{err: ErrCancelled}) }, opts...)
 	})
 	if shown != nil {
 		shown()

@@ -72,9 +72,8 @@ type ProxyService interface {
 // colour nothing else uses, the principal's name, and the way back.
 func actingBar(tr *i18n.Localizer, name string, back func()) fyne.CanvasObject {
 	bg := canvas.NewRectangle(ActingColor)
-	t := widget.NewRichText(&widget.TextSegment{Text: "👤 " + tr.T("proxy.bar", map[string]any{"Name": name}), Style: widget.RichTextStyle{
-		ColorName: ColorNameOnActing, TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameSubHeadingText}})
-	t.Wrapping = fyne.TextWrapWord
+	t := boldPara("👤 " + tr.T("proxy.bar", map[string]any{"Name": name}))
+	t.ColorName, t.SizeName = ColorNameOnActing, theme.SizeNameSubHeadingText
 	b := widget.NewButtonWithIcon(tr.T("proxy.back_to_me"), theme.AccountIcon(), back)
 	b.Importance = widget.HighImportance
 	return container.NewStack(bg, container.NewPadded(container.NewBorder(nil, nil, nil, b, t)))
@@ -90,7 +89,7 @@ type FamilyScreen struct {
 	onActed func() // after switching to acting for someone
 	body    *fyne.Container
 	failure *FailureBox
-	status  *widget.Label
+	status  *Para
 	root    fyne.CanvasObject
 	async   func(func())
 }

@@ -308,6 +308,9 @@ type LifeEventService interface {
 	// Back goes to the answer before the question asked (from the plan:
 	// the last one), offering it again; no answer is forgotten.
 	Back(ctx context.Context, event, lang string) (Step, error)
+	// Current is the step the interview stands at now (in lang), where
+	// Resume starts again from the draft.
+	Current(ctx context.Context, event, lang string) (Step, error)
 	// Forward ends going back: on to the first question not answered yet,
 	// or the plan, every answer kept.
 	Forward(ctx context.Context, event, lang string) (Step, error)
@@ -331,6 +334,13 @@ type LifeEventService interface {
 	// Address is the address a postal code names ("" when unknown), from
 	// the offline table.
 	Address(code string) string
+	// Parse reads an answer typed in the answer box as the interview does
+	// (dates as people write them, full-width digits); the error says why
+	// it is not one.
+	Parse(event, question, text string) (any, error)
+	// Typed is a field typed on the review screen as the form keeps it (a
+	// phone number's digits), or why it cannot be that field.
+	Typed(field, text string) (string, error)
 	// Owner is whose applications these are: "" the person's own, else the
 	// name of the principal they act for.
 	Owner() string

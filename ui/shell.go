@@ -39,6 +39,21 @@ type Shell struct {
 	// async, when set, replaces every screen's way of running slow work
 	// (WithAsync)
 	async func(func())
+	// langNote names a language asked for that the app is not written in
+	// (shown until another is chosen); langChosen keeps a choice.
+	langNote   string
+	langChosen func(tag string)
+}
+
+// WithLanguageNote says, above everything, that the language asked for
+// (the system's) is not available and Japanese is shown — in Japanese and
+// in English, since the person may read neither well.
+func WithLanguageNote(asked string) ShellOption { return func(s *Shell) { s.langNote = asked } }
+
+// WithLanguageChosen is called with each language chosen in the window
+// (the app remembers it).
+func WithLanguageChosen(f func(tag string)) ShellOption {
+	return func(s *Shell) { s.langChosen = f }
 }
 
 // inline gives a screen's async the shell's, when set.
@@ -150,7 +165,12 @@ func (s *Shell) SetLanguage(lang string) {
 	byName := map[string]string{}
 	current := ""
 	for i, l := range langs {
-		names[i] = s.tr.T("lang." + l)
+		// each language in itself, with its name in the current one: a
+		// reader finds their own whatever is shown now
+		names[i] = i18n.Endonym(l)
+		if n := s.tr.T("lang." + l); n != names[i] && l != lang {
+			names[i] += " — " + n
+		}
 		byName[names[i]] = l
 		if l == lang {
 			current = names[i]
@@ -160,13 +180,18 @@ func (s *Shell) SetLanguage(lang string) {
 	sel.SetSelected(current)
 	sel.OnChanged = func(name string) {
 		if l := byName[name]; l != "" && l != lang {
-			s.SetLanguage(l)
+			s.changeLanguage(l)
 		}
 	}
 	header := container.NewBorder(nil, nil, nil,
 		container.NewHBox(widget.NewLabel(s.tr.T("lang.label")), sel), title)
 	var top []fyne.CanvasObject
 	top = append(top, header)
+	if s.langNote != "" {
+		ja, en := i18n.New("ja"), i18n.New("en")
+		data := map[string]any{"Lang": s.langNote}
+		top = append(top, wrapped(ja.T("lang.unavailable", data)+"\n"+en.T("lang.unavailable", data)))
+	}
 	if s.demo != nil {
 		top = append(top, banner(s.tr.T("app.demo_banner")))
 	}
@@ -275,20 +300,43 @@ func (s *Shell) SetLanguage(lang string) {
 	}
 }
 
+// changeLanguage shows everything in lang, keeping the place: the same
+// tab, the same question with what was typed in its box, the same plan.
+func (s *Shell) changeLanguage(lang string) {
+	s.langNote = ""
+	if s.langChosen != nil {
+		s.langChosen(lang)
+	}
+	tab := -1
+	if s.tabs != nil {
+		tab = s.tabs.SelectedIndex()
+	}
+	var life *LifeState
+	if s.events != nil {
+		st := s.events.State()
+		life = &st
+	}
+	s.SetLanguage(lang)
+	if s.tabs != nil && tab >= 0 && tab < len(s.tabs.Items) {
+		s.tabs.SelectIndex(tab)
+	}
+	if life != nil && s.events != nil {
+		s.events.Restore(*life)
+	}
+}
+
 // banner is the always-visible DEMO strip.
 func banner(text string) fyne.CanvasObject {
 	bg := canvas.NewRectangle(color.NRGBA{R: 0xFF, G: 0xC1, B: 0x07, A: 0xFF})
 	// a wrapping text: large text in a narrow window wraps, never widens it
-	t := widget.NewRichText(&widget.TextSegment{Text: text, Style: widget.RichTextStyle{
-		Alignment: fyne.TextAlignCenter, ColorName: ColorNameOnBanner, TextStyle: fyne.TextStyle{Bold: true}}})
-	t.Wrapping = fyne.TextWrapWord
+	t := boldPara(text)
+	t.Alignment, t.ColorName = fyne.TextAlignCenter, ColorNameOnBanner
 	return container.NewStack(bg, t)
 }
 
 // welcomeCard: what Madoguchi is for, and the two ways to start.
 func (s *Shell) welcomeCard() fyne.CanvasObject {
-	text := widget.NewLabel(s.tr.T("welcome.text"))
-	text.Wrapping = fyne.TextWrapWord
+	text := wrapped(s.tr.T("welcome.text"))
 	failure := NewFailureBox(s.tr)
 	demo := widget.NewButton(s.tr.T("welcome.demo"), func() {
 		if err := s.welcome.TryDemo(); err != nil {

@@ -20,12 +20,12 @@ type SignInPanel struct {
 	svc     SignInService
 	tr      *i18n.Localizer
 	lang    string
-	status  *widget.Label
-	note    *widget.Label
+	status  *Para
+	note    *Para
 	button  *widget.Button
 	failure *FailureBox
 	card    *fyne.Container // the panel: a heading, then what fits the state
-	title   *widget.Label
+	title   *Para
 	async   func(func())
 	// askFn asks for the PIN (p.ask; tests replace it), shown is called once
 	// the dialog is up (tests).
@@ -51,14 +51,12 @@ func NewSignInPanel(win fyne.Window, svc SignInService, tr *i18n.Localizer, lang
 	p.ctx, p.cancel = context.WithCancel(context.Background())
 	p.askFn = p.ask
 	p.consentFn = p.consent
-	p.status = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	p.status.Wrapping = fyne.TextWrapWord
-	p.note = widget.NewLabel("")
-	p.note.Wrapping = fyne.TextWrapWord
+	p.status = boldPara("")
+	p.note = wrapped("")
 	p.button = widget.NewButton("", nil)
 	p.failure = NewFailureBox(tr)
-	p.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	p.title.Wrapping = fyne.TextWrapWord // large text in a narrow window wraps, never widens it
+	p.title = boldPara("")
+	// large text in a narrow window wraps, never widens it
 	p.card = container.NewVBox()
 	p.show(svc.Current())
 	return p
@@ -113,12 +111,10 @@ func (p *SignInPanel) ask(secret string, tries int) ([]byte, bool, error) {
 func (p *SignInPanel) consent(scopes []string) error {
 	ch := make(chan error, 1)
 	fyne.DoAndWait(func() {
-		intro := widget.NewLabel(p.tr.T("signin.consent.intro"))
-		intro.Wrapping = fyne.TextWrapWord
+		intro := wrapped(p.tr.T("signin.consent.intro"))
 		items := []fyne.CanvasObject{intro}
 		for _, sc := range scopes {
-			l := widget.NewLabel("・" + p.tr.T("signin.consent.scope."+sc))
-			l.Wrapping = fyne.TextWrapWord
+			l := wrapped("・" + p.tr.T("signin.consent.scope."+sc))
 			items = append(items, l)
 		}
 		d := dialog.NewCustomConfirm(p.tr.T("signin.consent.title"), p.tr.T("signin.consent.agree"), p.tr.T("common.cancel"),

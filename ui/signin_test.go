@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"madoguchi/internal/uitest"
 	"strings"
 	"testing"
 
@@ -40,7 +41,7 @@ func (f *fakeSignIn) SignIn(_ context.Context, ask PINAsker, consent ConsentAske
 func (f *fakeSignIn) SignOut(context.Context) error { f.signOuts++; f.account = nil; return nil }
 
 func TestSignInPanel(t *testing.T) {
-	test.NewTempApp(t)
+	uitest.NewApp(t)
 	tr := i18n.New("ja")
 	svc := &fakeSignIn{}
 	w := test.NewTempWindow(t, nil)
@@ -79,7 +80,7 @@ func TestSignInPanel(t *testing.T) {
 // The panel's PIN asker shows the dialog with the tries left and returns
 // what was typed; one goroutine touches widgets at a time.
 func TestSignInPINAsker(t *testing.T) {
-	test.NewTempApp(t)
+	uitest.NewApp(t)
 	tr := i18n.New("en")
 	w := test.NewTempWindow(t, nil)
 	w.Resize(fyne.NewSize(900, 700))
@@ -108,7 +109,7 @@ func TestSignInPINAsker(t *testing.T) {
 }
 
 func TestSignedInStateFollowsTheLanguage(t *testing.T) {
-	test.NewTempApp(t)
+	uitest.NewApp(t)
 	svc := &localized{fakeSignIn{account: &Account{Name: "NGUYEN VAN AN"}}}
 	w := test.NewTempWindow(t, nil)
 	for lang, want := range map[string]string{"ja": "架空の市", "en": "fictional city"} {
@@ -130,7 +131,7 @@ func (l *localized) Municipality(lang string) string {
 
 // Declining the consent question stops before the PIN is asked.
 func TestSignInConsentDeclined(t *testing.T) {
-	test.NewTempApp(t)
+	uitest.NewApp(t)
 	tr := i18n.New("en")
 	svc := &fakeSignIn{}
 	w := test.NewTempWindow(t, nil)

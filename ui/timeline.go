@@ -31,8 +31,7 @@ func timeline(tr *i18n.Localizer, items []PlanItem) fyne.CanvasObject {
 		}
 		days := max(it.DaysLeft, 0)
 		bar := &proportional{share: float32(days+1) / float32(maxDays+1), rect: canvas.NewRectangle(c)}
-		label := widget.NewLabel(tr.T("timeline.row", map[string]any{"Name": it.Name, "Date": tr.Date(it.Deadline), "Days": it.DaysLeft}))
-		label.Wrapping = fyne.TextWrapWord
+		label := wrapped(tr.T("timeline.row", map[string]any{"Name": it.Name, "Date": tr.Date(it.Deadline), "Days": it.DaysLeft}))
 		rows = append(rows, label, container.New(bar, bar.rect))
 	}
 	if len(rows) == 0 {

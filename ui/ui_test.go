@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"madoguchi/internal/uitest"
 	"os"
 	"strings"
 	"sync"
@@ -124,6 +125,8 @@ func labelTexts(t *testing.T, o fyne.CanvasObject) string {
 		switch w := o.(type) {
 		case *widget.Label:
 			b.WriteString(w.Text + "\n")
+		case *Para:
+			b.WriteString(w.Text + "\n")
 		case *widget.Card:
 			b.WriteString(w.Title + "\n")
 			if w.Content != nil {
@@ -157,7 +160,7 @@ func eventually(t *testing.T, what string, cond func() bool) {
 }
 
 func TestCardScreenFollowsEvents(t *testing.T) {
-	test.NewTempApp(t)
+	uitest.NewApp(t)
 	tr := i18n.New("ja")
 	svc := &fakeCard{tries: map[string]int{"auth-pin": 3, "sign-password": 4, "input-pin": 1}}
 	w := test.NewTempWindow(t, nil)
@@ -203,7 +206,7 @@ func TestCardScreenFollowsEvents(t *testing.T) {
 }
 
 func TestReadAttributesThroughThePINDialog(t *testing.T) {
-	test.NewTempApp(t)
+	uitest.NewApp(t)
 	tr := i18n.New("en")
 	svc := &fakeCard{tries: map[string]int{"input-pin": 3},
 		attrs: Attributes{Name: "NGUYEN VAN AN", Address: "大阪府大阪市中央区大手前二丁目1番22号", BirthDate: time.Date(1996, 7, 15, 0, 0, 0, 0, time.UTC), Sex: 1}}
@@ -272,7 +275,7 @@ func findEntry(t *testing.T, o fyne.CanvasObject) *widget.Entry {
 }
 
 func TestLastTryNeedsConfirmation(t *testing.T) {
-	test.NewTempApp(t)
+	uitest.NewApp(t)
 	tr := i18n.New("ja")
 	var submitted []string
 	var confirmed bool
@@ -311,7 +314,7 @@ func TestLastTryNeedsConfirmation(t *testing.T) {
 // Tries-left figures are re-read after every PIN sent to the card, from
 // whichever screen; one try left shows an icon and words, not colour alone.
 func TestCountersAlwaysCurrent(t *testing.T) {
-	test.NewTempApp(t)
+	uitest.NewApp(t)
 	tr := i18n.New("en")
 	svc := &fakeCard{tries: map[string]int{"auth-pin": 3, "sign-password": 5, "input-pin": 3}}
 	w := test.NewTempWindow(t, nil)
@@ -356,7 +359,7 @@ func hasIcon(o fyne.CanvasObject, res fyne.Resource) bool {
 
 // Cards in two readers: the screen asks which to use and passes the answer on.
 func TestCardScreenAsksWhichCard(t *testing.T) {
-	test.NewTempApp(t)
+	uitest.NewApp(t)
 	tr := i18n.New("en")
 	svc := &fakeCard{tries: map[string]int{}}
 	w := test.NewTempWindow(t, nil)
@@ -382,7 +385,7 @@ func TestCardScreenAsksWhichCard(t *testing.T) {
 
 // Stopping the screen (window closed) cancels its card operations.
 func TestCardScreenStopCancels(t *testing.T) {
-	test.NewTempApp(t)
+	uitest.NewApp(t)
 	svc := &fakeCard{tries: map[string]int{}, block: true}
 	w := test.NewTempWindow(t, nil)
 	s := NewCardScreen(w, svc, nil, i18n.New("en"))
@@ -422,7 +425,7 @@ func (f *fakeWelcome) ImportProfile([]byte) error { f.imported++; return nil }
 // First start without a municipality: the shell offers the demo or the
 // choice of municipality.
 func TestShellWelcome(t *testing.T) {
-	test.NewTempApp(t)
+	uitest.NewApp(t)
 	tr := i18n.New("en")
 	w := test.NewTempWindow(t, nil)
 	sh := NewShell(w, &fakeCard{tries: map[string]int{}}, nil, nil, nil, "en")

@@ -25,6 +25,7 @@ import (
 	"madoguchi/auth/card"
 	"madoguchi/auth/keystore"
 	"madoguchi/auth/sso"
+	"madoguchi/i18n"
 	"madoguchi/i18n/failure"
 	"madoguchi/sandbox/fixtures"
 )
@@ -316,6 +317,23 @@ func TestUsageErrors(t *testing.T) {
 	}
 	if _, _, errs := run(t, "", "cardd"); !strings.Contains(errs, "did you mean card") {
 		t.Errorf("no suggestion: %s", errs)
+	}
+	// a language the app is not written in is never another in silence:
+	// the message lists every language, each in its own name
+	code, out, errs := run(t, "", "--lang", "fr", "version")
+	if code != ExitUsage || out != "" {
+		t.Fatalf("--lang fr: exit %d, stdout %q", code, out)
+	}
+	for _, l := range i18n.Languages() {
+		if !strings.Contains(errs, l+" ("+i18n.Endonym(l)+")") {
+			t.Errorf("--lang fr: %s is not listed: %s", l, errs)
+		}
+	}
+	// a regional or other tag finds its language
+	for _, tag := range []string{"en-US", "zh-CN", "pt", "tl", "vi_VN", "easy"} {
+		if code, _, errs := run(t, "", "--lang", tag, "version"); code != 0 {
+			t.Errorf("--lang %s: exit %d %s", tag, code, errs)
+		}
 	}
 }
 

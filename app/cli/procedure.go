@@ -370,7 +370,7 @@ func (r *runner) printReceipts(e *procedures.Event, rs []bundle.Receipt) {
 		name := rc.Procedure
 		if e != nil {
 			if p, ok := e.Procedure(rc.Procedure); ok {
-				name = p.Name.In(tr.Lang())
+				name = p.Name.Counter(tr.Lang())
 			}
 		}
 		fmt.Fprintf(env.Stdout, "%s  %s  %s", rc.Number, tr.T("status."+rc.Status), name)
@@ -499,8 +499,10 @@ func (r *runner) knownFacts(ctx context.Context, f *ssoFlags) procedures.Facts {
 }
 
 type planItemJSON struct {
-	ID           string `json:"id"`
-	Name         string `json:"name"`
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	// NameJA is the Japanese name, the one the counter knows.
+	NameJA       string `json:"name_ja"`
 	Why          string `json:"why"`
 	LostIfMissed string `json:"lost_if_missed,omitempty"`
 	Basis        string `json:"basis"`
@@ -557,7 +559,7 @@ func (r *runner) printPlan(p *procedures.Plan, today time.Time, fd filed) error 
 		}
 		j := planItemJSON{ID: c.Procedure, Name: c.Procedure}
 		if pr, ok := p.Event.Procedure(c.Procedure); ok {
-			j.Name = pr.Name.In(lang)
+			j.Name, j.NameJA = pr.Name.In(lang), pr.Name.In("ja")
 		}
 		j.Filing, _ = change(c.Procedure)
 		withdrawals = append(withdrawals, j)
@@ -565,7 +567,7 @@ func (r *runner) printPlan(p *procedures.Plan, today time.Time, fd filed) error 
 	var items []planItemJSON
 	for _, it := range p.Items {
 		pr := it.Procedure
-		j := planItemJSON{ID: pr.ID, Name: pr.Name.In(lang), Why: pr.Why.In(lang), LostIfMissed: pr.LostIfMissed.In(lang),
+		j := planItemJSON{ID: pr.ID, Name: pr.Name.In(lang), NameJA: pr.Name.In("ja"), Why: pr.Why.In(lang), LostIfMissed: pr.LostIfMissed.In(lang),
 			Basis: pr.Basis.In(lang), Office: pr.Office, Channel: it.Channel, Window: it.Window, Filer: pr.Filer, Claimant: it.Claimant,
 			Attend: pr.Attend, Proxy: pr.Proxy, Secrets: pr.Secrets, Who: it.Who(tr, r.as), Urgent: pr.Urgent,
 			OwnSignature: pr.OwnSignature, Deadline: it.Deadline, DeadlineNotes: it.DeadlineNotes(tr)}
@@ -672,7 +674,7 @@ func municipal(profilePath string, e *procedures.Event) (rules, error) {
 	if err != nil {
 		return out, err
 	}
-	if cat, err = cat.Apply(o, i18n.Languages()); err != nil {
+	if cat, err = cat.Apply(o, procedures.ProfileLanguages); err != nil {
 		return out, err
 	}
 	if ev, ok := cat.Event(e.ID); ok {

@@ -72,7 +72,7 @@ func onlineOrder() []string                             { _, o := bundledOnline(
 func DescribeScope(tr *i18n.Localizer, scope string) string {
 	procName := func(id string) string {
 		if p, ok := onlineProcedures()[id]; ok {
-			return p.Name.In(tr.Lang())
+			return p.Name.Counter(tr.Lang())
 		}
 		return id
 	}

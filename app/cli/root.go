@@ -52,6 +52,9 @@ type GUIOptions struct {
 	Reader   string
 	Profile  string
 	Scale    float64
+	// Lang is --lang as given ("" when not given: the language chosen in
+	// the window last time, else the system's).
+	Lang string
 	// Demo scripts for screenshots and training.
 	DemoShowAttributes bool
 	DemoSignIn         bool
@@ -143,7 +146,16 @@ Exit codes: 0 done, 1 failed (a failure code is printed), 2 wrong usage
 		Args:          r.noArgs,
 		PersistentPreRunE: func(*cobra.Command, []string) error {
 			if r.lang != "" {
-				r.env.Tr = i18n.New(r.lang)
+				tag, ok := i18n.Lookup(r.lang)
+				if !ok {
+					// never another language in silence
+					var list []string
+					for _, l := range i18n.Languages() {
+						list = append(list, l+" ("+i18n.Endonym(l)+")")
+					}
+					return usageError{r.env.Tr.T("usage.lang", map[string]any{"Lang": r.lang, "Languages": strings.Join(list, ", ")})}
+				}
+				r.env.Tr = i18n.New(tag)
 			}
 			return nil
 		},
@@ -151,14 +163,14 @@ Exit codes: 0 done, 1 failed (a failure code is printed), 2 wrong usage
 			if r.deps.GUI == nil {
 				return usageError{"this program has no window"}
 			}
-			o.Args = r.guiArgs(cmd)
+			o.Args, o.Lang = r.guiArgs(cmd), r.lang
 			if code := r.deps.GUI(o, r.env); code != 0 {
 				return exitError(code)
 			}
 			return nil
 		},
 	}
-	root.PersistentFlags().StringVar(&r.lang, "lang", "", "language of messages: ja | en (default: the system's)")
+	root.PersistentFlags().StringVar(&r.lang, "lang", "", "language: "+strings.Join(i18n.Languages(), " | ")+" (default: the system's; en-US, zh-CN, pt, tl… are matched)")
 	root.RegisterFlagCompletionFunc("lang", fixedCompletions(i18n.Languages()...))
 	f := root.Flags()
 	f.BoolVar(&o.Demo, "demo", false, "demo mode: fictional residents' cards and the sandbox municipality, always bannered")

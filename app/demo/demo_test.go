@@ -19,7 +19,7 @@ func TestSandboxProfileOverrides(t *testing.T) {
 		t.Fatalf("%v %+v", err, o)
 	}
 	cat, _ := procedures.Bundled(i18n.Languages())
-	applied, err := cat.Apply(o, i18n.Languages())
+	applied, err := cat.Apply(o, procedures.ProfileLanguages)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 package gui
 
 import (
+	"madoguchi/internal/uitest"
 	"strings"
 	"testing"
 	"time"
@@ -81,7 +82,7 @@ func TestWindowFilesCorrections(t *testing.T) {
 func TestPlanWindowBackAndNotOpen(t *testing.T) {
 	life, _, _ := signedInLife(t, "sato-hana")
 	answerMoving(t, life, "佐藤 ハナ")
-	a := test.NewTempApp(t)
+	a := uitest.NewApp(t)
 	a.Settings().SetTheme(ui.NewTheme(1))
 	w := a.NewWindow("test")
 	w.Resize(fyne.NewSize(1366, 768))
@@ -101,7 +102,7 @@ func TestPlanWindowBackAndNotOpen(t *testing.T) {
 	given := button(t, obj(), "(your answer)")
 	var focused fyne.Focusable
 	fyne.DoAndWait(func() { focused = w.Canvas().Focused() })
-	if focused != given {
+	if focused != given.(fyne.Focusable) {
 		t.Fatalf("the answer given is not focused: %v", focused)
 	}
 	keep := button(t, obj(), "Keep my other answers and see the plan")

@@ -17,6 +17,7 @@ import (
 	"madoguchi/auth/pcsc"
 	"madoguchi/auth/reader"
 	"madoguchi/auth/sso"
+	"madoguchi/i18n"
 	"madoguchi/i18n/failure"
 	"madoguchi/store"
 	"madoguchi/ui"
@@ -100,7 +101,9 @@ func Run(o cli.GUIOptions, env *cli.Env) (code int) {
 		defer ws.Close()
 		wl = ws
 	}
-	shell := ui.NewShell(w, svc, si, wl, dc, env.Tr.Lang())
+	lang, note := windowLanguage(o.Lang, a.Preferences().String(prefLanguage), i18n.Detect())
+	shell := ui.NewShell(w, svc, si, wl, dc, lang, ui.WithLanguageNote(note),
+		ui.WithLanguageChosen(func(tag string) { a.Preferences().SetString(prefLanguage, tag) }))
 	if signIn != nil {
 		life, err := newLifeService(signIn, monitor)
 		if err != nil {
@@ -250,4 +253,24 @@ func waitIdentified(m *reader.Monitor) {
 			return
 		}
 	}
+}
+
+// prefLanguage is the preference the window keeps its language in.
+const prefLanguage = "language"
+
+// windowLanguage is the window's language: --lang, else the one chosen in
+// the window last time, else the system's. A system language the app is
+// not written in gives Japanese, with a note naming what was asked for
+// (note "" when nothing was missed).
+func windowLanguage(flag, saved, system string) (tag, note string) {
+	if flag != "" { // checked by the command line already
+		return i18n.Match(flag), ""
+	}
+	if t, ok := i18n.Lookup(saved); ok && saved != "" {
+		return t, ""
+	}
+	if t, ok := i18n.Lookup(system); ok {
+		return t, ""
+	}
+	return i18n.Default, system
 }

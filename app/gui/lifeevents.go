@@ -2,6 +2,7 @@ package gui
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -54,7 +55,7 @@ func newLifeService(signIn *signInService, m *reader.Monitor) (*lifeService, err
 	if err != nil {
 		return nil, err
 	}
-	if cat, err = cat.Apply(o, i18n.Languages()); err != nil {
+	if cat, err = cat.Apply(o, procedures.ProfileLanguages); err != nil {
 		return nil, err
 	}
 	return &lifeService{signIn: signIn, m: m, catalog: cat, overrides: o, memory: &procedures.MemoryDrafts{}}, nil
@@ -249,6 +250,15 @@ func (l *lifeService) Back(ctx context.Context, event, lang string) (ui.Step, er
 	return l.view(st, lang), err
 }
 
+func (l *lifeService) Current(ctx context.Context, event, lang string) (ui.Step, error) {
+	iv, err := l.interview(ctx, event, false)
+	if err != nil {
+		return ui.Step{}, err
+	}
+	st, err := iv.Step()
+	return l.view(st, lang), err
+}
+
 func (l *lifeService) Forward(ctx context.Context, event, lang string) (ui.Step, error) {
 	iv, err := l.interview(ctx, event, false)
 	if err != nil {
@@ -289,7 +299,7 @@ func (l *lifeService) Plan(ctx context.Context, event, lang string) (ui.Plan, er
 	var notMine []string
 	for _, it := range p.Items {
 		pr := it.Procedure
-		v := ui.PlanItem{ID: pr.ID, Name: pr.Name.In(lang), Why: pr.Why.In(lang), LostIfMissed: pr.LostIfMissed.In(lang),
+		v := ui.PlanItem{ID: pr.ID, Name: pr.Name.Counter(lang), Why: pr.Why.In(lang), LostIfMissed: pr.LostIfMissed.In(lang),
 			Office: pr.Office, Channel: it.Channel, Urgent: pr.Urgent, Online: it.Channel == procedures.ChannelBundle,
 			Who: it.Who(tr, who.Principal), DeadlineNotes: it.DeadlineNotes(tr)}
 		if d := it.Deadline; d != nil {
@@ -338,7 +348,7 @@ func (l *lifeService) Plan(ctx context.Context, event, lang string) (ui.Plan, er
 		if i := slices.IndexFunc(out.Items, func(v ui.PlanItem) bool { return v.ID == c.Procedure }); i >= 0 {
 			out.Items[i].Filing = c.Say(tr)
 		} else if pr, ok := p.Event.Procedure(c.Procedure); ok {
-			out.Withdrawals = append(out.Withdrawals, pr.Name.In(lang)+" — "+c.Say(tr))
+			out.Withdrawals = append(out.Withdrawals, pr.Name.Counter(lang)+" — "+c.Say(tr))
 		}
 	}
 	out.Filed = len(changes) > 0 && out.Sending == 0
@@ -347,7 +357,7 @@ func (l *lifeService) Plan(ctx context.Context, event, lang string) (ui.Plan, er
 		// offering a button that would refuse
 		name := id
 		if pr, found := p.Event.Procedure(id); found {
-			name = pr.Name.In(lang)
+			name = pr.Name.Counter(lang)
 		}
 		out.CannotFile = tr.T("life.not_open_yet", map[string]any{"Procedure": name, "Date": tr.DateWithEra(opens)})
 	}
@@ -380,7 +390,7 @@ func (l *lifeService) Plan(ctx context.Context, event, lang string) (ui.Plan, er
 		}
 		form := ui.Form{Procedure: app.Procedure, Sources: app.Sources}
 		if pr, ok := p.Event.Procedure(app.Procedure); ok {
-			form.Procedure = pr.Name.In(lang)
+			form.Procedure = pr.Name.Counter(lang)
 		}
 		names := make([]string, 0, len(app.Fields))
 		for k := range app.Fields {
@@ -456,7 +466,7 @@ func (l *lifeService) views(rs []bundle.Receipt, lang string) []ui.Receipt {
 		name := r.Procedure
 		for _, e := range l.catalog.Events {
 			if p, ok := e.Procedure(r.Procedure); ok {
-				name = p.Name.In(lang)
+				name = p.Name.Counter(lang)
 				break
 			}
 		}
@@ -486,6 +496,18 @@ func (l *lifeService) Address(code string) string {
 		return as[0].String()
 	}
 	return ""
+}
+
+func (l *lifeService) Parse(event, question, text string) (any, error) {
+	e, ok := l.catalog.Event(event)
+	if !ok {
+		return nil, fmt.Errorf("no event %q", event)
+	}
+	return e.ParseText(question, text)
+}
+
+func (l *lifeService) Typed(field, text string) (string, error) {
+	return procedures.NormalizeTyped(field, text)
 }
 
 func (l *lifeService) Checklist(ctx context.Context, event, lang string) ([]byte, error) {

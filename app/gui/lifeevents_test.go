@@ -2,6 +2,7 @@ package gui
 
 import (
 	"image/png"
+	"madoguchi/internal/uitest"
 	"os"
 	"strings"
 	"testing"
@@ -22,7 +23,7 @@ import (
 func TestMovingWizardKeyboardOnly(t *testing.T) {
 	ctx := t.Context()
 	life, _, r := signedInLife(t, "yamada-taro")
-	a := test.NewTempApp(t)
+	a := uitest.NewApp(t)
 	w := a.NewWindow("test")
 	w.Resize(fyne.NewSize(1366, 768))
 	var screen *ui.LifeEventScreen

@@ -2,6 +2,7 @@ package gui
 
 import (
 	"context"
+	"madoguchi/internal/uitest"
 	"strings"
 	"testing"
 
@@ -49,7 +50,7 @@ func trailHas(lines []string, who, what string, refused failure.Code) bool {
 // me".
 func TestDemoSonActsForHisMotherInTheWindow(t *testing.T) {
 	srv := demoMunicipality(t)
-	a := test.NewTempApp(t)
+	a := uitest.NewApp(t)
 	a.Settings().SetTheme(ui.NewTheme(1))
 	kenji := windowFor(t, srv, a, "sato-kenji")
 	ctx := context.Background()
@@ -102,7 +103,7 @@ func TestDemoSonActsForHisMotherInTheWindow(t *testing.T) {
 // Family screen and ends it there; he can no longer act for her.
 func TestDemoMotherEndsTheGrantInTheWindow(t *testing.T) {
 	srv := demoMunicipality(t)
-	a := test.NewTempApp(t)
+	a := uitest.NewApp(t)
 	a.Settings().SetTheme(ui.NewTheme(1))
 	hana := windowFor(t, srv, a, "sato-hana")
 	ctx := context.Background()

@@ -2,6 +2,7 @@ package gui
 
 import (
 	"context"
+	"madoguchi/internal/uitest"
 	"net/http"
 	"strings"
 	"testing"
@@ -124,14 +125,28 @@ func find[T fyne.CanvasObject](t *testing.T, o fyne.CanvasObject, ok func(T) boo
 	return zero, false
 }
 
-func button(t *testing.T, o fyne.CanvasObject, text string) *widget.Button {
+// tappable is a button of any kind.
+type tappable interface {
+	fyne.CanvasObject
+	fyne.Tappable
+}
+
+func button(t *testing.T, o fyne.CanvasObject, text string) tappable {
 	t.Helper()
-	var b *widget.Button
+	var b tappable
 	deadline := time.Now().Add(20 * time.Second)
 	for {
 		found := false
 		fyne.DoAndWait(func() {
-			b, found = find(t, o, func(b *widget.Button) bool { return strings.Contains(b.Text, text) })
+			b, found = find(t, o, func(b tappable) bool {
+				switch w := b.(type) {
+				case *widget.Button:
+					return strings.Contains(w.Text, text)
+				case *ui.AnswerButton:
+					return strings.Contains(w.Text, text)
+				}
+				return false
+			})
 		})
 		if found {
 			return b
@@ -156,7 +171,11 @@ func shows(t *testing.T, o func() fyne.CanvasObject, want string) {
 					return strings.Contains(w.Text, want)
 				case *widget.RichText:
 					return strings.Contains(w.String(), want)
+				case *ui.Para:
+					return strings.Contains(w.Text, want)
 				case *widget.Button:
+					return strings.Contains(w.Text, want)
+				case *ui.AnswerButton:
 					return strings.Contains(w.Text, want)
 				case *canvas.Text:
 					return strings.Contains(w.Text, want)
@@ -180,7 +199,7 @@ func shows(t *testing.T, o func() fyne.CanvasObject, want string) {
 // window with one confirmation, and his next act is refused.
 func TestActingBarAndRevokeInTheWindow(t *testing.T) {
 	srv := municipality(t)
-	a := test.NewTempApp(t)
+	a := uitest.NewApp(t)
 	a.Settings().SetTheme(ui.NewTheme(1))
 	hana := windowFor(t, srv, a, "sato-hana")
 	kenji := windowFor(t, srv, a, "sato-kenji")
@@ -263,7 +282,7 @@ func TestActingBarAndRevokeInTheWindow(t *testing.T) {
 	back := button(t, whole(), "自分に戻る")
 	fyne.DoAndWait(func() { test.Tap(back) })
 	fyne.DoAndWait(func() {
-		if _, found := find(t, whole(), func(r *widget.RichText) bool { return strings.Contains(r.String(), "代理人として操作") }); found {
+		if _, found := find(t, whole(), func(r *ui.Para) bool { return strings.Contains(r.Text, "代理人として操作") }); found {
 			t.Error("the acting bar stays after going back")
 		}
 	})

@@ -196,7 +196,7 @@ func PDF(p *procedures.Plan, tr *i18n.Localizer, o procedures.Overrides, now tim
 		n++
 		w.y += 6
 		w.box(margin)
-		w.line(fmt.Sprintf("%d. %s", n, pr.Name.In(lang)), margin+16, 13)
+		w.line(fmt.Sprintf("%d. %s", n, pr.Name.Counter(lang)), margin+16, 13)
 		where := tr.T("office." + pr.Office)
 		if a := o.OfficeAddresses[pr.Office].In(lang); a != "" {
 			where += " — " + a
