@@ -76,7 +76,7 @@ func (b *AnswerButton) Cursor() desktop.Cursor { return desktop.PointerCursor }
 func (b *AnswerButton) CreateRenderer() fyne.WidgetRenderer {
 	b.ExtendBaseWidget(b)
 	r := &answerRenderer{b: b, bg: canvas.NewRectangle(color.Transparent), hover: canvas.NewRectangle(color.Transparent),
-		ring: canvas.NewRectangle(color.Transparent),
+		ring:  canvas.NewRectangle(color.Transparent),
 		label: NewPara(b.Text), icon: widget.NewIcon(nil)}
 	r.Refresh()
 	return r

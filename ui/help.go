@@ -17,7 +17,7 @@ func helpScreen(tr *i18n.Localizer) fyne.CanvasObject {
 	var objs []fyne.CanvasObject
 	objs = append(objs, heading(tr.T("help.title")))
 	for _, k := range []string{"what", "family", "pins", "keyboard", "trouble", "codes", "privacy"} {
-		title := boldPara(tr.T("help."+k+".title"))
+		title := boldPara(tr.T("help." + k + ".title"))
 		objs = append(objs, title, wrapped(tr.T("help."+k+".text")))
 	}
 	objs = append(objs, widget.NewLabelWithStyle(tr.T("help.languages.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),

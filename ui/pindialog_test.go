@@ -5,7 +5,6 @@ import (
 	"strings"
 	"testing"
 
-
 	"madoguchi/i18n"
 )
 
