@@ -146,6 +146,7 @@ func (r *answerRenderer) Refresh() {
 		r.ring.StrokeColor = th.Color(theme.ColorNameForeground, v)
 	}
 	r.label.Text, r.label.ColorName = r.b.Text, fg
+	r.label.TextStyle = fyne.TextStyle{Bold: r.b.Importance == widget.HighImportance}
 	r.icon.SetResource(r.b.Icon)
 	if r.b.Icon != nil && r.b.Importance == widget.HighImportance {
 		r.icon.SetResource(theme.NewColoredResource(r.b.Icon, theme.ColorNameForegroundOnPrimary))

@@ -257,7 +257,7 @@ func (s *CertScreen) consent(c WalletCert) {
 		})
 	}, func() { d.Hide() })
 	d = dialog.NewCustomWithoutButtons(s.tr.T("consent.title"), container.NewVScroll(form.Content), s.win)
-	d.Show()
+	showDialog(s.win, d, nil)
 	d.Resize(fyne.NewSize(560, 520))
 }
 

@@ -13,12 +13,15 @@ import (
 // helpScreen is plain help for residents and the volunteers who sit with
 // them: what Madoguchi does, the card's PINs and their tries, the
 // keyboard, what to do when something goes wrong, and the error codes.
-func helpScreen(tr *i18n.Localizer) fyne.CanvasObject {
+func helpScreen(tr *i18n.Localizer, signInNote string) fyne.CanvasObject {
 	var objs []fyne.CanvasObject
 	objs = append(objs, heading(tr.T("help.title")))
 	for _, k := range []string{"what", "family", "pins", "keyboard", "trouble", "codes", "privacy"} {
 		title := boldPara(tr.T("help." + k + ".title"))
 		objs = append(objs, title, wrapped(tr.T("help."+k+".text")))
+		if k == "privacy" && signInNote != "" {
+			objs = append(objs, wrapped(signInNote)) // what this sign-in keeps
+		}
 	}
 	objs = append(objs, widget.NewLabelWithStyle(tr.T("help.languages.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		wrapped(languageStatuses(tr)))

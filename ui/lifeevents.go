@@ -164,9 +164,10 @@ func (s *LifeEventScreen) Home() {
 	var tiles []fyne.CanvasObject
 	for _, e := range s.svc.Events(lang) {
 		id := e.ID
-		b := widget.NewButton(e.Name, func() { s.Start(id) })
+		// the name wraps and the tile grows (×2 text, long names in any language)
+		b := NewAnswerButton(e.Name, func() { s.Start(id) })
 		b.Importance = widget.HighImportance
-		tiles = append(tiles, container.NewVBox(container.NewGridWrap(fyne.NewSize(300, 64), b), wrapped(e.Help)))
+		tiles = append(tiles, container.NewVBox(b, wrapped(e.Help)))
 	}
 	apps := widget.NewButton(whose(s.tr, "life.my_applications", s.svc.Owner()), s.Applications)
 	s.show(heading(whose(s.tr, "life.what_happened", s.svc.Owner())), wrapped(s.tr.T("life.intro")),
@@ -605,13 +606,13 @@ func (s *LifeEventScreen) showPlan(p Plan) {
 					}
 					fyne.Do(func() {
 						if err != nil {
-							dialog.ShowInformation(tr.T("life.save_failed"), tr.Explain(err).Cause, s.win)
+							showDialog(s.win, dialog.NewInformation(tr.T("life.save_failed"), tr.Explain(err).Cause, s.win), nil)
 						}
 					})
 				})
 			}, s.win)
 			d.SetFileName(p.Event + "-" + kind + ext)
-			d.Show()
+			showDialog(s.win, d, nil)
 		}
 	}
 	event := s.event
@@ -769,7 +770,7 @@ func (s *LifeEventScreen) handoff(it PlanItem, hs []Handoff) fyne.CanvasObject {
 	b := widget.NewButtonWithIcon(tr.T("life.handoff", map[string]any{"To": to}), theme.MailSendIcon(), nil)
 	b.OnTapped = func() {
 		msg := wrapped(tr.T("life.handoff_consent", map[string]any{"To": to}) + "\n" + strings.Join(what, "\n"))
-		dialog.ShowCustomConfirm(tr.T("life.handoff", map[string]any{"To": to}), tr.T("signin.consent.agree"), tr.T("common.cancel"), msg,
+		d := dialog.NewCustomConfirm(tr.T("life.handoff", map[string]any{"To": to}), tr.T("signin.consent.agree"), tr.T("common.cancel"), msg,
 			func(ok bool) {
 				if !ok {
 					return
@@ -788,6 +789,7 @@ func (s *LifeEventScreen) handoff(it PlanItem, hs []Handoff) fyne.CanvasObject {
 					})
 				})
 			}, s.win)
+		showDialog(s.win, d, nil)
 	}
 	return container.NewVBox(b, status)
 }

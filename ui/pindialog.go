@@ -145,13 +145,12 @@ func askPIN(win fyne.Window, tr *i18n.Localizer, secret string, triesLeft int, r
 		d.Hide()
 	}
 	d = dialog.NewCustomWithoutButtons(tr.T(titleKey(secret)), f.Content, win)
-	d.SetOnClosed(func() {
+	showDialog(win, d, func() {
 		f.Entry.SetText("") // however the dialog closed (also clears Fyne's undo stack)
 		if !submitted && onCancel != nil {
 			onCancel()
 		}
 	})
-	d.Show()
 	d.Resize(fyne.NewSize(460, d.MinSize().Height))
 	win.Canvas().Focus(f.Entry)
 }

@@ -210,7 +210,7 @@ func (s *FamilyScreen) grantCard(g ProxyGrant, iAct bool) fyne.CanvasObject {
 					})
 				}
 			}, s.win)
-			d.Show()
+			showDialog(s.win, d, nil)
 			d.Resize(fyne.NewSize(520, 0))
 		}
 		buttons = append(buttons, end)
@@ -324,7 +324,7 @@ func (s *FamilyScreen) inviteDialog() {
 	// the buttons stay in view below the scrolling choices
 	d = dialog.NewCustomWithoutButtons(tr.T("proxy.invite_title"), container.NewBorder(nil,
 		container.NewVBox(problem, container.NewHBox(cancel, invite)), nil, nil, container.NewVScroll(container.NewVBox(objs...))), s.win)
-	d.Show()
+	showDialog(s.win, d, nil)
 	d.Resize(fyne.NewSize(640, 640))
 }
 
@@ -343,6 +343,6 @@ func (s *FamilyScreen) showInvitation(inv Invitation) {
 	}
 	objs = append(objs, sentence(tr, tr.T("proxy.invite.code_window", map[string]any{"Expires": tr.DateTime(inv.Expires)})))
 	d := dialog.NewCustom(tr.T("proxy.invite_title"), tr.T("common.close"), container.NewVBox(objs...), s.win)
-	d.Show()
+	showDialog(s.win, d, nil)
 	d.Resize(fyne.NewSize(520, 0)) // the explanation reads in lines, not a column
 }

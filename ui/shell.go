@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"image/color"
 	"io"
 
@@ -8,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -43,6 +45,16 @@ type Shell struct {
 	// (shown until another is chosen); langChosen keeps a choice.
 	langNote   string
 	langChosen func(tag string)
+	// the text size and colours, and who keeps a change (WithDisplay)
+	scale      float32
+	appearance Appearance
+	displayed  func(scale float32, a Appearance)
+}
+
+// WithDisplay gives the text size and colours shown, and is told of each
+// change made in the window (the app remembers it).
+func WithDisplay(scale float32, a Appearance, changed func(scale float32, a Appearance)) ShellOption {
+	return func(s *Shell) { s.scale, s.appearance, s.displayed = scale, a, changed }
 }
 
 // WithLanguageNote says, above everything, that the language asked for
@@ -158,8 +170,8 @@ func (s *Shell) SetLanguage(lang string) {
 	s.tr = i18n.New(lang)
 	s.win.SetTitle(s.tr.T("app.title"))
 
-	title := widget.NewLabelWithStyle(s.tr.T("app.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	title.SizeName = "headingText"
+	title := boldPara(s.tr.T("app.title"))
+	title.SizeName = theme.SizeNameSubHeadingText
 	langs := i18n.Languages()
 	names := make([]string, len(langs))
 	byName := map[string]string{}
@@ -183,8 +195,18 @@ func (s *Shell) SetLanguage(lang string) {
 			s.changeLanguage(l)
 		}
 	}
+	// one row: who is signed in (or the app's name), then text size and
+	// colours, and the language — at ×2 the screens below keep the room
+	display := widget.NewButtonWithIcon(s.tr.T("display.button"), theme.VisibilityIcon(), s.showDisplay)
+	var who fyne.CanvasObject = title
+	if s.signIn != nil {
+		s.panel = NewSignInPanel(s.win, s.signIn, s.tr, lang)
+		s.inline(&s.panel.async)
+		s.panel.Rule = s.svc.PINFormatOK
+		who = s.panel.Object()
+	}
 	header := container.NewBorder(nil, nil, nil,
-		container.NewHBox(widget.NewLabel(s.tr.T("lang.label")), sel), title)
+		container.NewHBox(display, widget.NewLabel(s.tr.T("lang.label")), sel), who)
 	var top []fyne.CanvasObject
 	top = append(top, header)
 	if s.langNote != "" {
@@ -206,12 +228,6 @@ func (s *Shell) SetLanguage(lang string) {
 	}
 	if s.welcome != nil && s.signIn == nil && s.demo == nil {
 		top = append(top, s.welcomeCard())
-	}
-	if s.signIn != nil {
-		s.panel = NewSignInPanel(s.win, s.signIn, s.tr, lang)
-		s.inline(&s.panel.async)
-		s.panel.Rule = s.svc.PINFormatOK
-		top = append(top, s.panel.Object())
 	}
 	s.card = NewCardScreen(s.win, s.svc, s.demo, s.tr)
 	s.inline(&s.card.async)
@@ -260,7 +276,11 @@ func (s *Shell) SetLanguage(lang string) {
 		s.family.Reload()
 	}
 	if len(items) > 1 {
-		items = append(items, container.NewTabItemWithIcon(s.tr.T("tab.help"), theme.HelpIcon(), helpScreen(s.tr)))
+		note := ""
+		if s.panel != nil {
+			note = s.panel.Note()
+		}
+		items = append(items, container.NewTabItemWithIcon(s.tr.T("tab.help"), theme.HelpIcon(), helpScreen(s.tr, note)))
 		tabs := container.NewAppTabs(items...)
 		certs, family := s.certs, s.family
 		tabs.OnSelected = func(it *container.TabItem) {
@@ -273,14 +293,21 @@ func (s *Shell) SetLanguage(lang string) {
 		}
 		body, s.tabs = tabs, tabs
 	}
+	s.tabShortcuts()
 	events := s.events
+	keyboardOf(s.win) // Enter presses, Escape closes dialogs, focus shows
+	// the screen's own keys, never while a dialog is over it (Escape there
+	// closes the dialog, it does not go back behind it)
+	mine := func() bool {
+		return events != nil && s.tabs != nil && s.tabs.SelectedIndex() == 0 && s.win.Canvas().Overlays().Top() == nil
+	}
 	s.win.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) {
-		if events != nil && s.tabs != nil && s.tabs.SelectedIndex() == 0 {
+		if mine() {
 			events.TypedKey(ev)
 		}
 	})
 	s.win.Canvas().SetOnTypedRune(func(r rune) {
-		if events != nil && s.tabs != nil && s.tabs.SelectedIndex() == 0 {
+		if mine() {
 			events.TypedRune(r)
 		}
 	})
@@ -358,8 +385,124 @@ func (s *Shell) welcomeCard() fyne.CanvasObject {
 			}
 		}, s.win)
 		d.SetFilter(storage.NewExtensionFileFilter([]string{".json"}))
-		d.Show()
+		showDialog(s.win, d, nil)
 	})
 	choose.Importance = widget.HighImportance
 	return widget.NewCard(s.tr.T("welcome.title"), "", container.NewVBox(text, container.NewGridWithColumns(2, demo, choose), failure.Object()))
+}
+
+// tabShortcuts: Ctrl+1 … Ctrl+9 choose a tab (also Alt+digit, as on many
+// desktops), Ctrl+Page Down / Page Up the next and previous — a keyboard
+// reaches every screen.
+func (s *Shell) tabShortcuts() {
+	c := s.win.Canvas()
+	keys := []fyne.KeyName{fyne.Key1, fyne.Key2, fyne.Key3, fyne.Key4, fyne.Key5, fyne.Key6, fyne.Key7, fyne.Key8, fyne.Key9}
+	for i, k := range keys {
+		for _, m := range []fyne.KeyModifier{fyne.KeyModifierControl, fyne.KeyModifierAlt} {
+			c.RemoveShortcut(&desktop.CustomShortcut{KeyName: k, Modifier: m})
+			if s.tabs == nil {
+				continue
+			}
+			i := i
+			c.AddShortcut(&desktop.CustomShortcut{KeyName: k, Modifier: m}, func(fyne.Shortcut) { s.selectTab(i) })
+		}
+	}
+	for d, k := range map[int]fyne.KeyName{1: fyne.KeyPageDown, -1: fyne.KeyPageUp} {
+		c.RemoveShortcut(&desktop.CustomShortcut{KeyName: k, Modifier: fyne.KeyModifierControl})
+		if s.tabs == nil {
+			continue
+		}
+		d := d
+		c.AddShortcut(&desktop.CustomShortcut{KeyName: k, Modifier: fyne.KeyModifierControl}, func(fyne.Shortcut) {
+			n := len(s.tabs.Items)
+			s.selectTab((s.tabs.SelectedIndex() + d + n) % n)
+		})
+	}
+}
+
+// selectTab shows tab i and puts the focus on its first control, so Tab
+// goes on from there.
+func (s *Shell) selectTab(i int) {
+	if s.tabs == nil || i < 0 || i >= len(s.tabs.Items) {
+		return
+	}
+	s.tabs.SelectIndex(i)
+	if f := firstFocusable(s.tabs.Items[i].Content); f != nil {
+		s.win.Canvas().Focus(f)
+	} else {
+		s.win.Canvas().Unfocus()
+	}
+}
+
+// firstFocusable is the first visible control under o that takes the focus.
+func firstFocusable(o fyne.CanvasObject) fyne.Focusable {
+	if o == nil || !o.Visible() {
+		return nil
+	}
+	if f, ok := o.(fyne.Focusable); ok {
+		if d, ok := o.(fyne.Disableable); !ok || !d.Disabled() {
+			return f
+		}
+	}
+	switch w := o.(type) {
+	case *fyne.Container:
+		for _, c := range w.Objects {
+			if f := firstFocusable(c); f != nil {
+				return f
+			}
+		}
+	case *container.Scroll:
+		return firstFocusable(w.Content)
+	case *widget.Card:
+		return firstFocusable(w.Content)
+	}
+	return nil
+}
+
+// showDisplay asks for the text size and the colours, and shows them at
+// once (remembered).
+func (s *Shell) showDisplay() {
+	sizes := make([]string, len(Scales))
+	for i := range Scales {
+		sizes[i] = s.tr.T(fmt.Sprintf("display.size.%d", i))
+	}
+	looks := make([]string, len(Appearances))
+	for i, a := range Appearances {
+		looks[i] = s.tr.T("display." + string(a))
+	}
+	size := widget.NewRadioGroup(sizes, nil)
+	look := widget.NewRadioGroup(looks, nil)
+	size.Required, look.Required = true, true
+	for i, sc := range Scales {
+		if sc == s.scale || (s.scale == 0 && i == 0) {
+			size.SetSelected(sizes[i])
+		}
+	}
+	for i, a := range Appearances {
+		if a == s.appearance || (s.appearance == "" && i == 0) {
+			look.SetSelected(looks[i])
+		}
+	}
+	apply := func() {
+		for i, n := range sizes {
+			if n == size.Selected {
+				s.scale = Scales[i]
+			}
+		}
+		for i, n := range looks {
+			if n == look.Selected {
+				s.appearance = Appearances[i]
+			}
+		}
+		fyne.CurrentApp().Settings().SetTheme(NewDisplayTheme(s.scale, s.appearance))
+		if s.displayed != nil {
+			s.displayed(s.scale, s.appearance)
+		}
+	}
+	size.OnChanged = func(string) { apply() }
+	look.OnChanged = func(string) { apply() }
+	content := container.NewVBox(boldPara(s.tr.T("display.size")), size, boldPara(s.tr.T("display.appearance")), look)
+	d := dialog.NewCustom(s.tr.T("display.title"), s.tr.T("common.close"), content, s.win)
+	showDialog(s.win, d, nil)
+	s.win.Canvas().FocusNext() // the first size: arrows and Space choose
 }

@@ -62,6 +62,15 @@ func NewSignInPanel(win fyne.Window, svc SignInService, tr *i18n.Localizer, lang
 	return p
 }
 
+// Note is who is signed in, where, and what the sign-in keeps on this PC
+// ("" signed out).
+func (p *SignInPanel) Note() string {
+	if p.svc.Current() == nil {
+		return ""
+	}
+	return p.status.Text + "\n" + p.note.Text
+}
+
 // Object is the panel's canvas object.
 func (p *SignInPanel) Object() fyne.CanvasObject { return p.card }
 
@@ -90,9 +99,10 @@ func (p *SignInPanel) show(a *Account) {
 		p.button.OnTapped = p.signOut
 		// signed in: one compact strip (who, where, how long), so the
 		// screens below get the room
-		p.title.SetText(p.status.Text)
+		// (who and where in full, and what it keeps, are said in Help)
+		p.title.SetText(a.Name)
 		p.title.SizeName = theme.SizeNameText
-		p.card.Objects = []fyne.CanvasObject{container.NewBorder(nil, nil, nil, container.NewVBox(p.button), container.NewVBox(p.title, p.note)), p.failure.Object()}
+		p.card.Objects = []fyne.CanvasObject{container.NewBorder(nil, nil, widget.NewIcon(theme.AccountIcon()), container.NewVBox(p.button), p.title), p.failure.Object()}
 		p.card.Refresh()
 	}
 	p.button.Refresh()
@@ -125,7 +135,7 @@ func (p *SignInPanel) consent(scopes []string) error {
 					send(ch, error(ErrCancelled))
 				}
 			}, p.win)
-		d.Show()
+		showDialog(p.win, d, nil)
 		d.Resize(fyne.NewSize(520, d.MinSize().Height))
 	})
 	if p.shown != nil {

@@ -177,7 +177,7 @@ Exit codes: 0 done, 1 failed (a failure code is printed), 2 wrong usage
 	f.StringVar(&o.Resident, "resident", "yamada-taro", "demo: the sandbox resident whose card is in the reader")
 	f.StringVar(&o.Reader, "reader", "", "PC/SC reader to follow (default: the first with a card)")
 	f.StringVar(&o.Profile, "profile", "", "municipality profile `file` (default: the one chosen at first start)")
-	f.Float64Var(&o.Scale, "scale", 1, "text scale (2 for large text)")
+	f.Float64Var(&o.Scale, "scale", 0, "text size: 1, 1.5 or 2 for large text (default: the size chosen in the window last time, else 1)")
 	f.BoolVar(&o.DemoShowAttributes, "demo-show-attributes", false, "demo: enter the fictional resident's input-support PIN once the card is identified (screenshots, training)")
 	f.BoolVar(&o.DemoSignIn, "demo-sign-in", false, "demo: sign in with the fictional resident's auth PIN once the card is identified (screenshots, training)")
 	f.StringVar(&o.DemoCertificate, "demo-certificate", "", "demo: after --demo-sign-in, fetch this certificate (residence, tax, attributes) and show it")

@@ -87,7 +87,13 @@ func Run(o cli.GUIOptions, env *cli.Env) (code int) {
 		}
 	}()
 	a := fyneapp.NewWithID(appID)
-	a.Settings().SetTheme(ui.NewTheme(float32(o.Scale)))
+	// the text size and colours: --scale, else those chosen in the window
+	scale := float32(o.Scale)
+	if scale <= 0 {
+		scale = float32(a.Preferences().FloatWithFallback(prefScale, 1))
+	}
+	look := ui.Appearance(a.Preferences().StringWithFallback(prefAppearance, string(ui.AppearanceSystem)))
+	a.Settings().SetTheme(ui.NewDisplayTheme(scale, look))
 	w := a.NewWindow("Madoguchi")
 	var dc ui.DemoControls
 	if controls != nil {
@@ -103,7 +109,11 @@ func Run(o cli.GUIOptions, env *cli.Env) (code int) {
 	}
 	lang, note := windowLanguage(o.Lang, a.Preferences().String(prefLanguage), i18n.Detect())
 	shell := ui.NewShell(w, svc, si, wl, dc, lang, ui.WithLanguageNote(note),
-		ui.WithLanguageChosen(func(tag string) { a.Preferences().SetString(prefLanguage, tag) }))
+		ui.WithLanguageChosen(func(tag string) { a.Preferences().SetString(prefLanguage, tag) }),
+		ui.WithDisplay(scale, look, func(sc float32, l ui.Appearance) {
+			a.Preferences().SetFloat(prefScale, float64(sc))
+			a.Preferences().SetString(prefAppearance, string(l))
+		}))
 	if signIn != nil {
 		life, err := newLifeService(signIn, monitor)
 		if err != nil {
@@ -255,8 +265,12 @@ func waitIdentified(m *reader.Monitor) {
 	}
 }
 
-// prefLanguage is the preference the window keeps its language in.
-const prefLanguage = "language"
+// The preferences the window keeps: its language, text size and colours.
+const (
+	prefLanguage   = "language"
+	prefScale      = "text_scale"
+	prefAppearance = "appearance"
+)
 
 // windowLanguage is the window's language: --lang, else the one chosen in
 // the window last time, else the system's. A system language the app is

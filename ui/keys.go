@@ -1,0 +1,204 @@
+package ui
+
+import (
+	"sync"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/widget"
+)
+
+// The window's keyboard beyond what Fyne does by itself:
+//   - Enter presses the focused button (Fyne: Space only);
+//   - Escape closes the dialog on top without acting — as its Cancel or
+//     Close would (Fyne: nothing, so the PIN dialog stayed);
+//   - whatever takes the focus is scrolled into view (Fyne: focus moved
+//     off-screen, and a keyboard user signed a review they never saw).
+//
+// Keys act when released, and only if nothing changed between press and
+// release: the press has gone to the focused widget first (a menu that
+// closes on Escape, an entry that submits on Enter), and a screen the
+// press opened never receives the same keystroke again.
+
+// keyboard is one window's.
+type keyboard struct {
+	win  fyne.Window
+	down struct {
+		key     fyne.KeyName
+		focused fyne.Focusable
+		top     fyne.CanvasObject
+	}
+	shown  fyne.Focusable // the focus last scrolled into view
+	escape []escapeEntry  // the dialogs shown, innermost last
+}
+
+// escapeEntry is a dialog and how Escape closes it.
+type escapeEntry struct {
+	d     dialog.Dialog
+	close func()
+	depth int // overlays on the canvas while it is the top one
+}
+
+var (
+	keyboardsMu sync.Mutex
+	keyboards   = map[fyne.Window]*keyboard{}
+)
+
+// keyboardOf is win's keyboard, installed on first use. Main goroutine.
+func keyboardOf(win fyne.Window) *keyboard {
+	keyboardsMu.Lock()
+	defer keyboardsMu.Unlock()
+	k := keyboards[win]
+	if k == nil {
+		k = &keyboard{win: win}
+		keyboards[win] = k
+		if dc, ok := win.Canvas().(desktop.Canvas); ok {
+			dc.SetOnKeyDown(k.keyDown)
+			dc.SetOnKeyUp(k.keyUp)
+		}
+	}
+	return k
+}
+
+// showDialog shows d over win, and Escape hides it without acting (as its
+// Cancel or Close: a confirmation answers no). onClosed, if set, runs when
+// it closes, however it does (Fyne keeps one OnClosed: set it here, not on
+// d). Main goroutine.
+func showDialog(win fyne.Window, d dialog.Dialog, onClosed func()) {
+	k := keyboardOf(win)
+	d.SetOnClosed(func() {
+		k.forget(d)
+		if onClosed != nil {
+			onClosed()
+		}
+	})
+	d.Show()
+	k.escape = append(k.escape, escapeEntry{d: d, close: d.Hide, depth: len(win.Canvas().Overlays().List())})
+}
+
+func (k *keyboard) forget(d dialog.Dialog) {
+	for i := len(k.escape) - 1; i >= 0; i-- {
+		if k.escape[i].d == d {
+			k.escape = append(k.escape[:i], k.escape[i+1:]...)
+			return
+		}
+	}
+}
+
+func (k *keyboard) keyDown(ev *fyne.KeyEvent) {
+	c := k.win.Canvas()
+	k.down.key, k.down.focused, k.down.top = ev.Name, c.Focused(), c.Overlays().Top()
+}
+
+func (k *keyboard) keyUp(ev *fyne.KeyEvent) {
+	c := k.win.Canvas()
+	same := ev.Name == k.down.key && c.Focused() == k.down.focused && c.Overlays().Top() == k.down.top
+	k.down.key = ""
+	if same {
+		switch ev.Name {
+		case fyne.KeyReturn, fyne.KeyEnter:
+			if b, ok := c.Focused().(*widget.Button); ok && !b.Disabled() && b.OnTapped != nil {
+				b.OnTapped()
+			}
+		case fyne.KeyEscape:
+			k.closeTop()
+		}
+	}
+	k.reveal()
+}
+
+// closeTop closes the dialog on top, if it is one of ours and nothing
+// (a menu) lies over it.
+func (k *keyboard) closeTop() bool {
+	if len(k.escape) == 0 {
+		return false
+	}
+	e := k.escape[len(k.escape)-1]
+	if len(k.win.Canvas().Overlays().List()) != e.depth {
+		return false
+	}
+	e.close()
+	return true
+}
+
+// reveal scrolls the focused object into view, once per focus change.
+func (k *keyboard) reveal() {
+	f := k.win.Canvas().Focused()
+	if f == nil || f == k.shown {
+		return
+	}
+	k.shown = f
+	o, ok := f.(fyne.CanvasObject)
+	if !ok {
+		return
+	}
+	root := k.win.Canvas().Content()
+	if top := k.win.Canvas().Overlays().Top(); top != nil {
+		root = top
+	}
+	ScrollIntoView(root, o)
+}
+
+// ScrollIntoView scrolls every scroll container around o (under root) so
+// that o shows, with a margin; an object taller than the view shows its
+// top. Main goroutine only.
+func ScrollIntoView(root, o fyne.CanvasObject) {
+	path := pathTo(root, o)
+	d := fyne.CurrentApp().Driver()
+	for i := len(path) - 1; i >= 0; i-- {
+		sc, ok := path[i].(*container.Scroll)
+		if !ok || sc.Direction == container.ScrollHorizontalOnly || sc.Direction == container.ScrollNone {
+			continue
+		}
+		const margin = 16
+		top := d.AbsolutePositionForObject(o).Y - d.AbsolutePositionForObject(sc).Y
+		bottom := top + o.Size().Height
+		view := sc.Size().Height
+		off := sc.Offset
+		switch {
+		case top < 0 || o.Size().Height > view:
+			off.Y += top - margin
+		case bottom > view:
+			off.Y += bottom - view + margin
+		default:
+			continue
+		}
+		maxY := sc.Content.MinSize().Height - view
+		off.Y = max(0, min(off.Y, maxY))
+		sc.ScrollToOffset(off)
+	}
+}
+
+// pathTo is the chain of objects from root down to o's parent ([] when o
+// is not under root), through containers, scrolls, tabs and cards.
+func pathTo(root, o fyne.CanvasObject) []fyne.CanvasObject {
+	if root == nil || !root.Visible() {
+		return nil
+	}
+	var kids []fyne.CanvasObject
+	switch w := root.(type) {
+	case *fyne.Container:
+		kids = w.Objects
+	case *container.Scroll:
+		kids = []fyne.CanvasObject{w.Content}
+	case *container.AppTabs:
+		if s := w.Selected(); s != nil {
+			kids = []fyne.CanvasObject{s.Content}
+		}
+	case *widget.Card:
+		kids = []fyne.CanvasObject{w.Content}
+	case *widget.PopUp:
+		kids = []fyne.CanvasObject{w.Content}
+	}
+	for _, k := range kids {
+		if k == o {
+			return []fyne.CanvasObject{root}
+		}
+		if p := pathTo(k, o); p != nil {
+			return append([]fyne.CanvasObject{root}, p...)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,128 @@
+package ui
+
+import (
+	"fmt"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"madoguchi/i18n"
+	"madoguchi/internal/uitest"
+)
+
+// press is a key pressed and released, as the window's keyboard sees it.
+func press(k *keyboard, name fyne.KeyName) {
+	k.keyDown(&fyne.KeyEvent{Name: name})
+	k.keyUp(&fyne.KeyEvent{Name: name})
+}
+
+// Escape closes every kind of dialog the app shows, without acting: the
+// PIN dialog cancels (and its entry is wiped), a confirmation answers no,
+// an information dialog closes — and a menu over a dialog closes first,
+// leaving the dialog.
+func TestEscapeClosesDialogsWithoutActing(t *testing.T) {
+	uitest.NewApp(t)
+	w := test.NewWindow(widget.NewLabel("behind"))
+	w.Resize(fyne.NewSize(800, 600))
+	defer w.Close()
+	tr := i18n.New("vi")
+	k := keyboardOf(w)
+
+	cancelled, submitted := false, false
+	askPIN(w, tr, "sign-password", 5, nil, func([]byte, bool) { submitted = true }, func() { cancelled = true })
+	test.Type(w.Canvas().Focused(), "abc123")
+	press(k, fyne.KeyEscape)
+	if !cancelled || submitted || w.Canvas().Overlays().Top() != nil {
+		t.Fatalf("PIN dialog after Escape: cancelled %v submitted %v overlay %v", cancelled, submitted, w.Canvas().Overlays().Top())
+	}
+
+	answer := "none"
+	c := dialog.NewCustomConfirm("?", "yes", "no", widget.NewLabel("agree?"), func(ok bool) { answer = fmt.Sprint(ok) }, w)
+	showDialog(w, c, nil)
+	press(k, fyne.KeyEscape)
+	if answer != "false" || w.Canvas().Overlays().Top() != nil {
+		t.Fatalf("confirmation after Escape: answer %s overlay %v", answer, w.Canvas().Overlays().Top())
+	}
+
+	closed := false
+	showDialog(w, dialog.NewInformation("i", "text", w), func() { closed = true })
+	menu := widget.NewPopUp(widget.NewLabel("a menu"), w.Canvas())
+	menu.Show()
+	press(k, fyne.KeyEscape)
+	if closed {
+		t.Fatal("Escape closed the dialog under a menu")
+	}
+	menu.Hide()
+	press(k, fyne.KeyEscape)
+	if !closed || w.Canvas().Overlays().Top() != nil {
+		t.Fatal("the information dialog stays after Escape")
+	}
+	// nothing left: Escape does nothing
+	press(k, fyne.KeyEscape)
+}
+
+// Enter presses the focused button (Fyne: Space only) — once, on release.
+func TestEnterPressesTheFocusedButton(t *testing.T) {
+	uitest.NewApp(t)
+	n := 0
+	b := widget.NewButton("Next", func() { n++ })
+	other := widget.NewButton("Other", func() { t.Error("the other button pressed") })
+	// (Fyne does not focus a disabled button: b is disabled while focused)
+	w := test.NewWindow(container.NewVBox(other, b))
+	defer w.Close()
+	k := keyboardOf(w)
+	w.Canvas().Focus(b)
+	press(k, fyne.KeyReturn)
+	press(k, fyne.KeyEnter)
+	if n != 2 {
+		t.Fatalf("pressed %d times", n)
+	}
+	// the press moved the focus (a new screen): the release does nothing
+	k.keyDown(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	w.Canvas().Focus(other)
+	k.keyUp(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	w.Canvas().Focus(b)
+	b.Disable()
+	press(k, fyne.KeyReturn)
+	if n != 2 {
+		t.Fatalf("a disabled button pressed: %d", n)
+	}
+}
+
+// Whatever takes the focus, anywhere down a long screen, is scrolled into
+// the view — every button of a 60-button list, going down and back up.
+func TestFocusScrollsIntoView(t *testing.T) {
+	uitest.NewApp(t)
+	var buttons []*AnswerButton
+	var objs []fyne.CanvasObject
+	for i := range 60 {
+		b := NewAnswerButton(fmt.Sprintf("%d. 答え %d", i+1, i+1), func() {})
+		buttons = append(buttons, b)
+		objs = append(objs, wrapped("説明の文。"), b)
+	}
+	sc := container.NewVScroll(container.NewVBox(objs...))
+	w := test.NewWindow(sc)
+	w.Resize(fyne.NewSize(500, 300))
+	defer w.Close()
+	k := keyboardOf(w)
+	order := append([]int{}, 0, 10, 59, 30, 1)
+	for i := range buttons {
+		order = append(order, i)
+	}
+	for i := len(buttons) - 1; i >= 0; i-- {
+		order = append(order, i)
+	}
+	d := fyne.CurrentApp().Driver()
+	for _, i := range order {
+		w.Canvas().Focus(buttons[i])
+		press(k, fyne.KeyTab)
+		top := d.AbsolutePositionForObject(buttons[i]).Y - d.AbsolutePositionForObject(sc).Y
+		if top < 0 || top+buttons[i].Size().Height > sc.Size().Height {
+			t.Fatalf("button %d at %v..%v, the view is 0..%v", i+1, top, top+buttons[i].Size().Height, sc.Size().Height)
+		}
+	}
+}
