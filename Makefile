@@ -15,8 +15,11 @@ deps-build:
 deps:
 	@scripts/deps.sh test
 
+# Release builds carry Fyne's screen-reader bridge (-tags accessibility:
+# Windows and macOS; Linux has none yet, docs/accessibility.md).
+TAGS ?= accessibility
 build: deps-build
-	$(GO) build -o $(BIN) .
+	$(GO) build -tags '$(TAGS)' -o $(BIN) .
 
 # Opens the app in demo mode: a fictional resident's virtual card in the
 # "Madoguchi demo reader", the sandbox municipality running in-process, and
@@ -80,7 +83,7 @@ soak: deps
 	  echo "soak: $$pass passed, $$fail failed of $(SOAK)"; [ $$fail -eq 0 ]
 
 windows:
-	CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=x86_64-w64-mingw32-gcc $(GO) build -ldflags "-H=windowsgui" -o $(BIN).exe .
+	CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=x86_64-w64-mingw32-gcc $(GO) build -tags '$(TAGS)' -ldflags "-H=windowsgui" -o $(BIN).exe .
 
 clean:
 	rm -rf $(BIN) $(BIN).exe out .tools

@@ -167,3 +167,10 @@ func (r *answerRenderer) Objects() []fyne.CanvasObject {
 }
 
 func (r *answerRenderer) Destroy() {}
+
+// AccessibilityLabel is Fyne's (screen readers: -tags accessibility): the
+// answer, and that it is the one given before when it is.
+func (b *AnswerButton) AccessibilityLabel() string { return b.Text }
+
+// AccessibilityRole is Fyne's.
+func (b *AnswerButton) AccessibilityRole() fyne.AccessibleRole { return fyne.AccessibleRoleButton }

@@ -5,16 +5,31 @@ import (
 	"fyne.io/fyne/v2/widget"
 )
 
-// keyEntry is an entry that lets Escape through to the screen: a focused
+// Entry is the app's text entry: it names itself to a screen reader, and
+// lets Escape through to the screen: a focused
 // Fyne entry keeps every key to itself, so Esc ("back") did nothing while
 // the cursor was in a date or a postal code.
-type keyEntry struct {
+type Entry struct {
 	widget.Entry
 	escape func()
+	// label names the entry for a screen reader (the question, the field)
+	label string
 }
 
-func newKeyEntry(multiLine bool, escape func()) *keyEntry {
-	e := &keyEntry{escape: escape}
+// AccessibilityLabel is Fyne's (screen readers: -tags accessibility): what
+// the entry is for, and what is typed in it (never for a password).
+func (e *Entry) AccessibilityLabel() string {
+	if e.Password || e.Text == "" {
+		return e.label
+	}
+	return e.label + ": " + e.Text
+}
+
+// AccessibilityRole is Fyne's.
+func (e *Entry) AccessibilityRole() fyne.AccessibleRole { return fyne.AccessibleRoleText }
+
+func newEntry(multiLine bool, escape func()) *Entry {
+	e := &Entry{escape: escape}
 	e.MultiLine = multiLine
 	if multiLine {
 		e.Wrapping = fyne.TextWrapWord
@@ -24,7 +39,7 @@ func newKeyEntry(multiLine bool, escape func()) *keyEntry {
 }
 
 // TypedKey gives Escape to the screen, every other key to the entry.
-func (e *keyEntry) TypedKey(ev *fyne.KeyEvent) {
+func (e *Entry) TypedKey(ev *fyne.KeyEvent) {
 	if ev.Name == fyne.KeyEscape && e.escape != nil {
 		e.escape()
 		return

@@ -142,6 +142,13 @@ func (s *LifeEventScreen) show(objs ...fyne.CanvasObject) {
 	s.root.Refresh()
 }
 
+// showWithBar shows objs scrolling above bar, which stays in view.
+func (s *LifeEventScreen) showWithBar(bar fyne.CanvasObject, objs ...fyne.CanvasObject) {
+	s.root.Objects = []fyne.CanvasObject{container.NewBorder(nil, container.NewPadded(bar), nil, nil,
+		container.NewVScroll(container.NewPadded(container.NewVBox(objs...))))}
+	s.root.Refresh()
+}
+
 func heading(text string) *Para {
 	l := NewPara(text)
 	l.TextStyle = fyne.TextStyle{Bold: true}
@@ -210,7 +217,7 @@ func (s *LifeEventScreen) step(st Step, err error) {
 	}
 	q := st.Question
 	s.view = viewQuestion
-	errLabel := widget.NewLabel("")
+	errLabel := wrapped("")
 	errLabel.Importance = widget.DangerImportance
 	answer := func(v any) {
 		s.loading()
@@ -228,8 +235,9 @@ func (s *LifeEventScreen) step(st Step, err error) {
 	})
 	home := widget.NewButtonWithIcon(s.tr.T("life.home"), theme.HomeIcon(), s.Home)
 	input, next := s.input(q, answer, errLabel)
-	progress := widget.NewLabel(s.tr.T("life.progress", map[string]any{"Answered": st.Answered, "Known": st.Known}))
-	saved := widget.NewLabel(s.tr.T("life.not_saved"))
+	progress := wrapped(s.tr.T("life.progress", map[string]any{"Answered": st.Answered, "Known": st.Known}))
+	progress.Importance = widget.LowImportance
+	saved := wrapped(s.tr.T("life.not_saved"))
 	if !st.Saved.IsZero() {
 		saved.SetText(s.tr.T("life.saved"))
 	}
@@ -257,20 +265,27 @@ func (s *LifeEventScreen) step(st Step, err error) {
 		s.onEnter = nil
 	}
 	s.onEscape = back.OnTapped
-	objs := []fyne.CanvasObject{progress, heading(q.Text)}
+	q1 := boldPara(q.Text)
+	q1.SizeName = theme.SizeNameSubHeadingText
+	objs := []fyne.CanvasObject{q1}
 	if owner := s.svc.Owner(); owner != "" {
 		// acting: every question is about the principal, not "you"
 		objs = append([]fyne.CanvasObject{heading(whose(s.tr, "life.questions", owner))}, objs...)
 	}
+	// the answers right under the question (in view at ×2), why it is
+	// asked after them
+	objs = append(objs, input, errLabel)
 	if q.Help != "" {
 		objs = append(objs, wrapped(q.Help))
 	}
-	objs = append(objs, input, errLabel, container.NewHBox(nav...))
+	objs = append(objs, progress, saved)
+	// the way on stays in view below the question, however long it is and
+	// at any text size
+	bar := []fyne.CanvasObject{widget.NewSeparator(), container.NewHBox(nav...)}
 	if rest != nil {
-		objs = append(objs, rest)
+		bar = append(bar, rest)
 	}
-	objs = append(objs, saved)
-	s.show(objs...)
+	s.showWithBar(container.NewVBox(bar...), objs...)
 	if e := firstEntry(input); e != nil {
 		s.win.Canvas().Focus(e)
 	} else if s.given != nil {
@@ -282,7 +297,7 @@ func (s *LifeEventScreen) step(st Step, err error) {
 
 // input is the widget for a question and, for typed answers, what Next
 // does (nil when choosing answers at once).
-func (s *LifeEventScreen) input(q *Question, answer func(any), errLabel *widget.Label) (fyne.CanvasObject, func()) {
+func (s *LifeEventScreen) input(q *Question, answer func(any), errLabel *Para) (fyne.CanvasObject, func()) {
 	s.onDigit = nil
 	// the answer given before is marked in words and with a tick (not by
 	// colour alone), and focused; Next (and Enter) keeps it
@@ -317,7 +332,8 @@ func (s *LifeEventScreen) input(q *Question, answer func(any), errLabel *widget.
 		if len(q.Choices) == 0 {
 			// no household known (signed out, or the record lacks it): the
 			// names are typed, one per line
-			e := newKeyEntry(true, s.escape)
+			e := newEntry(true, s.escape)
+			e.label = q.Text
 			e.SetPlaceHolder(s.tr.T("life.members_placeholder"))
 			e.SetMinRowsVisible(3)
 			if v, ok := q.Value.([]string); ok {
@@ -355,7 +371,8 @@ func (s *LifeEventScreen) input(q *Question, answer func(any), errLabel *widget.
 			answer(append([]string(nil), cg.Selected...))
 		}
 	}
-	e := newKeyEntry(false, s.escape)
+	e := newEntry(false, s.escape)
+	e.label = q.Text
 	if q.Value != nil {
 		switch v := q.Value.(type) {
 		case time.Time:
@@ -370,16 +387,17 @@ func (s *LifeEventScreen) input(q *Question, answer func(any), errLabel *widget.
 		v, err := s.svc.Parse(s.event, q.ID, e.Text)
 		return v, err == nil
 	}
-	var found *widget.Label
+	var found *Para
 	switch q.Type {
 	case "date":
 		e.SetPlaceHolder(s.tr.T("life.date_placeholder"))
 		// the date as it was understood, before going on: 2026/4/1 and
 		// 令和8年4月1日 both read back as one day, with its weekday
-		found = widget.NewLabel("")
+		found = boldPara("")
 		e.OnChanged = func(string) {
 			if v, ok := parse(); ok {
 				found.SetText(s.tr.T("life.date_understood", map[string]any{"Date": s.tr.DateWithEra(v.(time.Time)), "Weekday": s.tr.T("weekday." + strings.ToLower(v.(time.Time).Weekday().String()))}))
+				ScrollIntoView(s.root, found)
 				return
 			}
 			found.SetText("")
@@ -390,11 +408,12 @@ func (s *LifeEventScreen) input(q *Question, answer func(any), errLabel *widget.
 	case "postal":
 		e.SetPlaceHolder("100-0013")
 		// the address the code names, as it is typed
-		found = widget.NewLabel("")
+		found = boldPara("")
 		e.OnChanged = func(t string) {
 			if v, ok := parse(); ok {
 				if addr := s.svc.Address(v.(string)); addr != "" {
 					found.SetText(s.tr.T("life.postal_found", map[string]any{"Address": addr}))
+					ScrollIntoView(s.root, found)
 					return
 				}
 				found.SetText(s.tr.T("life.postal_unknown"))
@@ -500,8 +519,8 @@ func (s *LifeEventScreen) showPlan(p Plan) {
 	if sending == 0 {
 		sending = online
 	}
-	fields := map[string]*widget.Entry{}
-	var firstField *widget.Entry
+	fields := map[string]*Entry{}
+	var firstField *Entry
 	if online > 0 && !p.Filed && p.CannotFile != "" {
 		objs = append(objs, heading(tr.T("life.file_title", map[string]any{"Count": sending})), wrapped(p.CannotFile))
 	}
@@ -526,12 +545,13 @@ func (s *LifeEventScreen) showPlan(p Plan) {
 			objs = append(objs, widget.NewCard(f.Procedure, tr.T("life.review"), container.NewVBox(rows...)))
 		}
 		for _, f := range p.ToType {
-			e := widget.NewEntry()
+			e := newEntry(false, nil)
 			_, field, _ := strings.Cut(f, ".")
 			fields[f] = e
 			if firstField == nil {
 				firstField = e
 			}
+			e.label = tr.T("field." + field)
 			objs = append(objs, widget.NewLabel(tr.T("field."+field)), e)
 		}
 		failure := NewFailureBox(tr)
@@ -742,7 +762,7 @@ func firstEntry(o fyne.CanvasObject) fyne.Focusable {
 	switch x := o.(type) {
 	case *widget.Entry:
 		return x
-	case *keyEntry:
+	case *Entry:
 		return x
 	case *container.Scroll:
 		return firstEntry(x.Content)
@@ -809,7 +829,7 @@ func entryText(o fyne.CanvasObject) string {
 	switch e := firstEntry(o).(type) {
 	case *widget.Entry:
 		return e.Text
-	case *keyEntry:
+	case *Entry:
 		return e.Text
 	}
 	return ""
@@ -820,7 +840,7 @@ func setEntryText(o fyne.CanvasObject, text string) {
 	switch e := firstEntry(o).(type) {
 	case *widget.Entry:
 		e.SetText(text)
-	case *keyEntry:
+	case *Entry:
 		e.SetText(text)
 	}
 }

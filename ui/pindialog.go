@@ -19,7 +19,7 @@ import (
 type PINRule func(secret string, pin []byte) bool
 
 type PINForm struct {
-	Entry    *widget.Entry
+	Entry    *Entry
 	Confirm  *widget.Check // nil unless this is the last try
 	Error    *Para
 	OK       *widget.Button
@@ -40,7 +40,9 @@ func NewPINForm(tr *i18n.Localizer, secret string, triesLeft int, rule PINRule, 
 	for _, fn := range opts {
 		fn(&o)
 	}
-	f.Entry = widget.NewPasswordEntry()
+	f.Entry = newEntry(false, nil)
+	f.Entry.Password = true
+	f.Entry.label = tr.T(titleKey(secret))
 	f.Entry.SetPlaceHolder(tr.T(formatKey(secret)))
 	f.Error = wrapped("")
 	f.Error.Importance = widget.DangerImportance

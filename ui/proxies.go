@@ -230,7 +230,8 @@ func (s *FamilyScreen) show(rel Relations, trail []string) {
 	if len(rel.IActFor) == 0 {
 		iAct = append(iAct, wrapped(tr.T("proxy.none_i_act_for")))
 	}
-	code := widget.NewEntry()
+	code := newEntry(false, nil)
+	code.label = tr.T("proxy.accept")
 	code.SetPlaceHolder("ABCD-EFGH-JKLM")
 	accept := widget.NewButton(tr.T("proxy.accept"), func() {
 		c := strings.TrimSpace(code.Text)
@@ -284,9 +285,11 @@ func (s *FamilyScreen) inviteDialog() {
 		checks, ids = append(checks, ch), append(ids, c.ID)
 		objs = append(objs, ch)
 	}
-	until := widget.NewEntry()
+	until := newEntry(false, nil)
+	until.label = tr.T("proxy.until_label")
 	until.SetText(time.Now().AddDate(1, 0, 0).In(i18n.JST).Format(time.DateOnly))
-	note := widget.NewEntry()
+	note := newEntry(false, nil)
+	note.label = tr.T("proxy.note_label")
 	note.SetPlaceHolder(tr.T("proxy.note_placeholder"))
 	problem := wrapped("")
 	problem.Importance = widget.DangerImportance

@@ -215,7 +215,7 @@ func TestReadAttributesThroughThePINDialog(t *testing.T) {
 	s := NewCardScreen(w, svc, nil, tr)
 	s.async = func(f func()) { f() } // the test driver has no UI goroutine to hop to
 	// the PIN form as the dialog shows it, typed into on this goroutine
-	var entry *widget.Entry
+	var entry *Entry
 	var shownTries string
 	s.askFn = func(secret string, tries int) ([]byte, bool, error) {
 		var got []byte
@@ -258,6 +258,8 @@ func findEntry(t *testing.T, o fyne.CanvasObject) *widget.Entry {
 	switch w := o.(type) {
 	case *widget.Entry:
 		return w
+	case *Entry:
+		return &w.Entry
 	case *fyne.Container:
 		for _, c := range w.Objects {
 			if e := findEntry(t, c); e != nil {

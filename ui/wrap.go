@@ -203,6 +203,9 @@ func (r *paraRenderer) lineHeight() float32 {
 
 func (r *paraRenderer) MinSize() fyne.Size {
 	size, pad, spacing, style := r.metrics()
+	if r.p.Text == "" {
+		return fyne.NewSize(0, 0) // nothing to say (yet): no blank line
+	}
 	n := float32(len(r.lines()))
 	h := n*r.lineHeight() + (n-1)*spacing + 2*pad
 	return fyne.NewSize(fyne.MeasureText("MM", size, style).Width+2*pad, h)
@@ -259,3 +262,9 @@ func boldPara(text string) *Para {
 	p.TextStyle = fyne.TextStyle{Bold: true}
 	return p
 }
+
+// AccessibilityLabel is Fyne's (screen readers: -tags accessibility).
+func (p *Para) AccessibilityLabel() string { return p.Text }
+
+// AccessibilityRole is Fyne's.
+func (p *Para) AccessibilityRole() fyne.AccessibleRole { return fyne.AccessibleRoleText }

@@ -10,7 +10,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/widget"
 
 	"madoguchi/i18n"
 	"madoguchi/sandbox/fixtures"
@@ -38,6 +37,7 @@ func TestMovingWizardKeyboardOnly(t *testing.T) {
 			var texts []string
 			fyne.DoAndWait(func() { texts = screen.Text() })
 			if strings.Contains(strings.Join(texts, "\n"), want) {
+				labelled(t, want, screen.Object()) // every screen of the journey
 				return
 			}
 			if time.Now().After(deadline) {
@@ -126,7 +126,7 @@ func TestMovingWizardKeyboardOnly(t *testing.T) {
 		for time.Now().Before(deadline) {
 			done := false
 			fyne.DoAndWait(func() {
-				if e, ok := w.Canvas().Focused().(*widget.Entry); ok && e.Password {
+				if e, ok := w.Canvas().Focused().(*ui.Entry); ok && e.Password {
 					test.Type(e, r.SignPassword)
 					e.OnSubmitted(e.Text)
 					done = true

@@ -184,6 +184,7 @@ func shows(t *testing.T, o func() fyne.CanvasObject, want string) {
 			})
 		})
 		if found {
+			labelled(t, want, o()) // every screen a test looks at
 			return
 		}
 		if time.Now().After(deadline) {
@@ -215,7 +216,7 @@ func TestActingBarAndRevokeInTheWindow(t *testing.T) {
 	family := func() fyne.CanvasObject { return kenji.shell.Family().Object() }
 	fyne.DoAndWait(func() {
 		kenji.shell.Tabs().Select(kenji.shell.Tabs().Items[3])
-		e, _ := find(t, family(), func(e *widget.Entry) bool { return e.PlaceHolder == "ABCD-EFGH-JKLM" })
+		e, _ := find(t, family(), func(e *ui.Entry) bool { return e.PlaceHolder == "ABCD-EFGH-JKLM" })
 		test.Type(e, strings.ToLower(inv.Code))
 		e.OnSubmitted(e.Text)
 	})
