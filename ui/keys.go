@@ -202,3 +202,39 @@ func pathTo(root, o fyne.CanvasObject) []fyne.CanvasObject {
 	}
 	return nil
 }
+
+// inView reports whether o shows inside every scroll around it.
+func inView(o fyne.CanvasObject) bool {
+	d := fyne.CurrentApp().Driver()
+	c := d.CanvasForObject(o)
+	if c == nil || !o.Visible() {
+		return false
+	}
+	for _, sc := range pathTo(c.Content(), o) {
+		if sc, ok := sc.(*container.Scroll); ok {
+			top := d.AbsolutePositionForObject(o).Y - d.AbsolutePositionForObject(sc).Y
+			if top < 0 || top+o.Size().Height > sc.Size().Height {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// scrollToTop scrolls the scroll around o (under root) so that o is at the
+// top of the view (a section to read from its beginning).
+func scrollToTop(root, o fyne.CanvasObject) {
+	path := pathTo(root, o)
+	d := fyne.CurrentApp().Driver()
+	for i := len(path) - 1; i >= 0; i-- {
+		sc, ok := path[i].(*container.Scroll)
+		if !ok {
+			continue
+		}
+		off := sc.Offset
+		off.Y += d.AbsolutePositionForObject(o).Y - d.AbsolutePositionForObject(sc).Y
+		off.Y = max(0, min(off.Y, sc.Content.MinSize().Height-sc.Size().Height))
+		sc.ScrollToOffset(off)
+		return
+	}
+}

@@ -456,55 +456,20 @@ func (s *LifeEventScreen) showPlan(p Plan) {
 	s.keys(nil, nil)
 	s.view = viewPlan
 	tr := s.tr
+	// first what to do now (the deadlines at a glance, and the way to the
+	// signing), then each procedure — its details on demand, so the plan
+	// reads at ×2 without hundreds of wheel notches
 	objs := []fyne.CanvasObject{heading(whose(tr, "life.plan_title", s.svc.Owner())), wrapped(tr.T("life.plan_intro")), timeline(tr, p.Items)}
+	filing := s.planFiling(p)
+	if filing.toSign != nil {
+		objs = append(objs, filing.toSign)
+	}
 	online := 0
 	for i, it := range p.Items {
-		title := fmt.Sprintf("%d. %s", i+1, it.Name)
-		if it.Urgent {
-			title = "⚠ " + title
-		}
-		// a card with both title and subtitle: Fyne takes an empty one for
-		// a hidden object, and then nothing after it can take the focus
-		sub := tr.T("office."+it.Office) + " · " + tr.T("channel."+it.Channel)
-		var lines []fyne.CanvasObject
-		if !it.Deadline.IsZero() {
-			dl := tr.T("plan.deadline", map[string]any{"Date": tr.DateWithEra(it.Deadline), "Days": it.DaysLeft})
-			if it.DaysLeft < 0 {
-				dl = tr.T("plan.overdue", map[string]any{"Date": tr.DateWithEra(it.Deadline), "Days": -it.DaysLeft})
-			}
-			l := widget.NewLabel(dl)
-			if it.Urgent || it.DaysLeft < 7 {
-				l.Importance = widget.DangerImportance
-			}
-			lines = append(lines, l)
-		}
-		for _, n := range it.DeadlineNotes {
-			lines = append(lines, wrapped(n))
-		}
-		lines = append(lines, wrapped(it.Why))
-		for _, w := range it.Who {
-			lines = append(lines, wrapped(w))
-		}
-		if it.Note != "" {
-			n := wrapped(it.Note)
-			n.Importance = widget.WarningImportance
-			lines = append(lines, n)
-		}
-		if it.LostIfMissed != "" {
-			lines = append(lines, wrapped(tr.T("plan.lost")+" "+it.LostIfMissed))
-		}
-		if it.Filing != "" {
-			fl := wrapped(it.Filing)
-			fl.Importance = widget.SuccessImportance
-			lines = append(lines, fl)
-		}
-		if hs := p.Handoffs[it.ID]; len(hs) > 0 {
-			lines = append(lines, s.handoff(it, hs))
-		}
+		objs = append(objs, s.planItem(i, it, p))
 		if it.Online {
 			online++
 		}
-		objs = append(objs, widget.NewCard(title, sub, container.NewVBox(lines...)))
 	}
 	if p.NewEvent {
 		objs = append(objs, wrapped(tr.T("filing.new_event")))
@@ -515,100 +480,240 @@ func (s *LifeEventScreen) showPlan(p Plan) {
 			objs = append(objs, wrapped(w))
 		}
 	}
+	objs = append(objs, filing.objs...)
+	if p.Filed {
+		objs = append(objs, wrapped(tr.T("life.already_filed")))
+	}
+	objs = append(objs, s.planFiles(p)...)
+	// back to the questions (the last answer first): after filing, a
+	// changed answer is filed as a correction
+	change := widget.NewButtonWithIcon(tr.T("life.change_answers"), theme.NavigateBackIcon(), func() {
+		s.loading()
+		s.async(func() {
+			prev, err := s.svc.Back(s.ctx, s.event, tr.Lang())
+			fyne.Do(func() { s.step(prev, err) })
+		})
+	})
+	s.onEscape = change.OnTapped
+	objs = append(objs, container.NewVBox(change, widget.NewButtonWithIcon(tr.T("life.home"), theme.HomeIcon(), s.Home),
+		widget.NewButton(whose(tr, "life.my_applications", s.svc.Owner()), s.Applications)))
+	s.show(objs...)
+	s.win.Canvas().Unfocus()
+	if filing.toSign != nil {
+		s.win.Canvas().Focus(filing.toSign) // Enter: to the review
+	}
+}
+
+// planItem is one procedure: its name, where and how, and its deadline,
+// as a button that shows or hides the rest (why, who, the counting rule,
+// what is lost if missed, what was filed).
+func (s *LifeEventScreen) planItem(i int, it PlanItem, p Plan) fyne.CanvasObject {
+	tr := s.tr
+	title := fmt.Sprintf("%d. %s", i+1, it.Name)
+	if it.Urgent {
+		title = "⚠ " + title
+	}
+	head := []string{title, tr.T("office."+it.Office) + " · " + tr.T("channel."+it.Channel)}
+	var lines []fyne.CanvasObject
+	urgent := false
+	if !it.Deadline.IsZero() {
+		dl := tr.T("plan.deadline", map[string]any{"Date": tr.DateWithEra(it.Deadline), "Days": it.DaysLeft})
+		if it.DaysLeft < 0 {
+			dl = tr.T("plan.overdue", map[string]any{"Date": tr.DateWithEra(it.Deadline), "Days": -it.DaysLeft})
+		}
+		head = append(head, dl)
+		urgent = it.Urgent || it.DaysLeft < 7
+	}
+	for _, n := range it.DeadlineNotes {
+		lines = append(lines, wrapped(n))
+	}
+	lines = append(lines, wrapped(it.Why))
+	for _, w := range it.Who {
+		lines = append(lines, wrapped(w))
+	}
+	if it.Note != "" {
+		n := wrapped(it.Note)
+		n.Importance = widget.WarningImportance
+		lines = append(lines, n)
+	}
+	if it.LostIfMissed != "" {
+		lines = append(lines, wrapped(tr.T("plan.lost")+" "+it.LostIfMissed))
+	}
+	if it.Filing != "" {
+		fl := wrapped(it.Filing)
+		fl.Importance = widget.SuccessImportance
+		lines = append(lines, fl)
+	}
+	if hs := p.Handoffs[it.ID]; len(hs) > 0 {
+		lines = append(lines, s.handoff(it, hs))
+	}
+	detail := container.NewPadded(container.NewVBox(lines...))
+	detail.Hide()
+	b := NewAnswerButton(strings.Join(head, "\n"), nil)
+	b.Icon = theme.MenuExpandIcon()
+	if urgent {
+		// the deadline is near: said by ⚠ and the days left, not by colour alone
+		b.Importance = widget.WarningImportance
+	}
+	b.OnTapped = func() {
+		if detail.Visible() {
+			detail.Hide()
+			b.Icon = theme.MenuExpandIcon()
+		} else {
+			detail.Show()
+			b.Icon = theme.MenuDropDownIcon()
+		}
+		b.Refresh()
+	}
+	return container.NewVBox(b, detail)
+}
+
+// planFiled is the signing part of the plan: what will be sent, to check,
+// the fields to type, and the button that signs — offered once the review
+// has been shown (a first press out of view shows it instead).
+type planFiled struct {
+	toSign *AnswerButton // at the top: to the review (nil: nothing to sign)
+	objs   []fyne.CanvasObject
+}
+
+func (s *LifeEventScreen) planFiling(p Plan) planFiled {
+	tr := s.tr
+	var out planFiled
+	online := 0
+	for _, it := range p.Items {
+		if it.Online {
+			online++
+		}
+	}
 	sending := p.Sending
 	if sending == 0 {
 		sending = online
 	}
+	if online == 0 || p.Filed {
+		return out
+	}
+	title := heading(tr.T("life.file_title", map[string]any{"Count": sending}))
+	if p.CannotFile != "" {
+		out.objs = append(out.objs, title, wrapped(p.CannotFile))
+		return out
+	}
+	objs := []fyne.CanvasObject{title, wrapped(tr.T("life.prefill", map[string]any{"Percent": int(p.Prefill*100 + 0.5)}))}
+	for _, at := range p.Attachments {
+		objs = append(objs, wrapped(tr.T("life.attachment", disclosed(tr, at))))
+	}
+	for _, f := range p.Forms {
+		var rows []fyne.CanvasObject
+		for _, fl := range f.Fields {
+			label := fl.Name
+			if tr.Has("field." + fl.Name) {
+				label = tr.T("field." + fl.Name)
+			}
+			badge := widget.NewLabel(tr.T("source." + f.Sources[fl.Name]))
+			badge.Importance = widget.LowImportance
+			val := wrapped(tr.FieldValue(fl.Name, fl.Value))
+			rows = append(rows, container.NewBorder(nil, nil, widget.NewLabelWithStyle(label, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), badge, val))
+		}
+		objs = append(objs, widget.NewCard(f.Procedure, tr.T("life.review"), container.NewVBox(rows...)))
+	}
 	fields := map[string]*Entry{}
 	var firstField *Entry
-	if online > 0 && !p.Filed && p.CannotFile != "" {
-		objs = append(objs, heading(tr.T("life.file_title", map[string]any{"Count": sending})), wrapped(p.CannotFile))
+	for _, f := range p.ToType {
+		e := newEntry(false, nil)
+		_, field, _ := strings.Cut(f, ".")
+		fields[f] = e
+		if firstField == nil {
+			firstField = e
+		}
+		e.label = tr.T("field." + field)
+		objs = append(objs, widget.NewLabel(tr.T("field."+field)), e)
 	}
-	if online > 0 && !p.Filed && p.CannotFile == "" {
-		objs = append(objs, heading(tr.T("life.file_title", map[string]any{"Count": sending})),
-			wrapped(tr.T("life.prefill", map[string]any{"Percent": int(p.Prefill*100 + 0.5)})))
-		for _, at := range p.Attachments {
-			objs = append(objs, wrapped(tr.T("life.attachment", disclosed(tr, at))))
+	failure := NewFailureBox(tr)
+	status := wrapped("")
+	// shown: the review's beginning has been on the screen (scrolled to,
+	// or reached); until then the sign button shows it first
+	shown := false
+	var file *widget.Button
+	file = widget.NewButtonWithIcon(tr.T("life.sign_and_file"), theme.ConfirmIcon(), func() {
+		if !shown && !inView(title) {
+			shown = true
+			scrollToTop(s.root, title)
+			status.SetText(tr.T("life.review_first"))
+			return
 		}
-		for _, f := range p.Forms {
-			var rows []fyne.CanvasObject
-			for _, fl := range f.Fields {
-				label := fl.Name
-				if tr.Has("field." + fl.Name) {
-					label = tr.T("field." + fl.Name)
+		shown = true
+		typed := map[string]string{}
+		for _, k := range p.ToType {
+			e := fields[k]
+			_, field, _ := strings.Cut(k, ".")
+			if strings.TrimSpace(e.Text) == "" {
+				status.SetText(tr.T("life.type_field", map[string]any{"Field": tr.T("field." + field)}))
+				s.win.Canvas().Focus(e)
+				return
+			}
+			if _, err := s.svc.Typed(field, e.Text); err != nil {
+				// said before anything is signed (a phone number too short)
+				status.SetText(tr.T("life.field_invalid", map[string]any{"Field": tr.T("field." + field), "Expected": tr.T("answer.expect." + field)}))
+				s.win.Canvas().Focus(e)
+				return
+			}
+			typed[k] = e.Text
+		}
+		file.Disable()
+		failure.Hide()
+		status.SetText(tr.T("life.signing"))
+		s.async(func() {
+			rs, sent, err := s.svc.Submit(s.ctx, s.event, typed, func(secret string, tries int) ([]byte, bool, error) {
+				var opts []PINOption
+				if owner := s.svc.Owner(); owner != "" {
+					opts = append(opts, ForPrincipal(owner))
 				}
-				badge := widget.NewLabel(tr.T("source." + f.Sources[fl.Name]))
-				badge.Importance = widget.LowImportance
-				val := wrapped(tr.FieldValue(fl.Name, fl.Value))
-				rows = append(rows, container.NewBorder(nil, nil, widget.NewLabelWithStyle(label, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), badge, val))
-			}
-			objs = append(objs, widget.NewCard(f.Procedure, tr.T("life.review"), container.NewVBox(rows...)))
-		}
-		for _, f := range p.ToType {
-			e := newEntry(false, nil)
-			_, field, _ := strings.Cut(f, ".")
-			fields[f] = e
-			if firstField == nil {
-				firstField = e
-			}
-			e.label = tr.T("field." + field)
-			objs = append(objs, widget.NewLabel(tr.T("field."+field)), e)
-		}
-		failure := NewFailureBox(tr)
-		status := widget.NewLabel("")
-		var file *widget.Button
-		file = widget.NewButtonWithIcon(tr.T("life.sign_and_file"), theme.ConfirmIcon(), func() {
-			typed := map[string]string{}
-			for _, k := range p.ToType {
-				e := fields[k]
-				if strings.TrimSpace(e.Text) == "" {
-					_, field, _ := strings.Cut(k, ".")
-					status.SetText(tr.T("life.type_field", map[string]any{"Field": tr.T("field." + field)}))
-					s.win.Canvas().Focus(e)
+				return askAndWait(s.win, tr, s.rule, secret, tries, nil, opts...)
+			}, tr.Lang())
+			fyne.Do(func() {
+				file.Enable()
+				status.SetText("")
+				if err != nil {
+					failure.Show(err)
 					return
 				}
-				_, field, _ := strings.Cut(k, ".")
-				if _, err := s.svc.Typed(field, e.Text); err != nil {
-					// said before anything is signed (a phone number too short)
-					status.SetText(tr.T("life.field_invalid", map[string]any{"Field": tr.T("field." + field), "Expected": tr.T("answer.expect." + field)}))
-					s.win.Canvas().Focus(e)
-					return
+				title := tr.T("life.filed")
+				if !sent {
+					title = tr.T("life.nothing_sent")
 				}
-				typed[k] = e.Text
-			}
-			file.Disable()
-			failure.Hide()
-			status.SetText(tr.T("life.signing"))
-			s.async(func() {
-				rs, sent, err := s.svc.Submit(s.ctx, s.event, typed, func(secret string, tries int) ([]byte, bool, error) {
-					var opts []PINOption
-					if owner := s.svc.Owner(); owner != "" {
-						opts = append(opts, ForPrincipal(owner))
-					}
-					return askAndWait(s.win, tr, s.rule, secret, tries, nil, opts...)
-				}, tr.Lang())
-				fyne.Do(func() {
-					file.Enable()
-					status.SetText("")
-					if err != nil {
-						failure.Show(err)
-						return
-					}
-					title := tr.T("life.filed")
-					if !sent {
-						title = tr.T("life.nothing_sent")
-					}
-					s.showReceipts(title, rs, false)
-				})
+				s.showReceipts(title, rs, false)
 			})
 		})
-		file.Importance = widget.HighImportance
-		s.onEnter = file.OnTapped // the PIN dialog follows: Enter alone files nothing
-		objs = append(objs, file, status, failure.Object())
+	})
+	file.Importance = widget.HighImportance
+	for _, e := range fields {
+		e.OnSubmitted = func(string) { file.OnTapped() } // Enter in a field: sign (the PIN dialog follows)
 	}
-	if p.Filed {
-		objs = append(objs, wrapped(tr.T("life.already_filed")))
+	objs = append(objs, file, status, failure.Object())
+	out.objs = objs
+	// at the top of the plan: to the review, its first field focused
+	to := NewAnswerButton(tr.T("life.go_to_signing", map[string]any{"Count": sending}), nil)
+	to.Importance = widget.HighImportance
+	to.Icon = theme.MoveDownIcon()
+	to.OnTapped = func() {
+		shown = true
+		s.onEnter = file.OnTapped // now Enter signs (the PIN dialog follows)
+		scrollToTop(s.root, title)
+		if firstField != nil {
+			s.win.Canvas().Focus(firstField)
+		} else {
+			s.win.Canvas().Focus(file)
+		}
 	}
+	out.toSign = to
+	s.onEnter = to.OnTapped // Enter: to the review; the sign button signs
+	return out
+}
+
+// planFiles are the plan's files to save: the checklist, the calendar and,
+// acting for someone, the letter of authorisation.
+func (s *LifeEventScreen) planFiles(p Plan) []fyne.CanvasObject {
+	tr := s.tr
+	var objs []fyne.CanvasObject
 	save := func(kind, ext string, make func() ([]byte, error)) func() {
 		return func() {
 			d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
@@ -651,25 +756,7 @@ func (s *LifeEventScreen) showPlan(p Plan) {
 	}
 	// one button under another: at large text a row of them would widen
 	// the window past the screen
-	objs = append(objs, container.NewVBox(files...))
-	// back to the questions (the last answer first): after filing, a
-	// changed answer is filed as a correction
-	change := widget.NewButtonWithIcon(tr.T("life.change_answers"), theme.NavigateBackIcon(), func() {
-		s.loading()
-		s.async(func() {
-			prev, err := s.svc.Back(s.ctx, s.event, tr.Lang())
-			fyne.Do(func() { s.step(prev, err) })
-		})
-	})
-	s.onEscape = change.OnTapped
-	objs = append(objs, container.NewVBox(change, widget.NewButtonWithIcon(tr.T("life.home"), theme.HomeIcon(), s.Home),
-		widget.NewButton(whose(tr, "life.my_applications", s.svc.Owner()), s.Applications)))
-	s.show(objs...)
-	if firstField != nil {
-		s.win.Canvas().Focus(firstField)
-	} else {
-		s.win.Canvas().Unfocus()
-	}
+	return append(objs, container.NewVBox(files...))
 }
 
 // Applications shows the receipts with their status.

@@ -155,3 +155,60 @@ func TestPlanWindowBackAndNotOpen(t *testing.T) {
 		t.Fatal("signing is offered before the window opens")
 	}
 }
+
+// Signing is offered only after the review has been shown: at ×2 on a
+// laptop screen the plan opens with the deadlines and the way to the
+// review; the sign button pressed while the review's beginning was never
+// on the screen scrolls to it and signs nothing (no PIN asked); pressed
+// again, it goes on to the PIN dialog.
+func TestSigningOnlyAfterTheReviewWasShown(t *testing.T) {
+	life, _, _ := signedInLife(t, "sato-hana")
+	answerMoving(t, life, "佐藤 ハナ")
+	a := uitest.NewApp(t)
+	a.Settings().SetTheme(ui.NewTheme(2))
+	w := a.NewWindow("test")
+	w.Resize(fyne.NewSize(1366, 768))
+	var screen *ui.LifeEventScreen
+	fyne.DoAndWait(func() {
+		screen = ui.NewLifeEventScreen(w, life, i18n.New("vi"), func(string, []byte) bool { return true })
+		w.SetContent(screen.Object())
+		screen.Start("moving")
+	})
+	obj := func() fyne.CanvasObject { return screen.Object() }
+	shows(t, obj, "Ký bằng thẻ")
+	sign := button(t, obj(), "Ký bằng thẻ")
+	// the plan opens at its top: the review is far below
+	fyne.DoAndWait(func() { test.Tap(sign) })
+	shows(t, obj, "Trước tiên hãy kiểm tra")
+	fyne.DoAndWait(func() {
+		if top := w.Canvas().Overlays().Top(); top != nil {
+			t.Fatal("a PIN dialog before the review was shown")
+		}
+	})
+	// the review is on the screen now: the phone typed, the same button
+	// goes on
+	fyne.DoAndWait(func() {
+		e, found := find(t, obj(), func(e *ui.Entry) bool { return true })
+		if !found {
+			t.Fatal("no field to type")
+		}
+		test.Type(e, "０９０-１２３４-５６７８")
+	})
+	fyne.DoAndWait(func() { test.Tap(sign) })
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		var top fyne.CanvasObject
+		fyne.DoAndWait(func() { top = w.Canvas().Overlays().Top() })
+		if top != nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no PIN dialog after the review was shown")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	var top fyne.CanvasObject
+	fyne.DoAndWait(func() { top = w.Canvas().Overlays().Top() })
+	cancel := button(t, top, i18n.New("vi").T("common.cancel"))
+	fyne.DoAndWait(func() { test.Tap(cancel) })
+}

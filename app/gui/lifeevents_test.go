@@ -109,6 +109,7 @@ func TestMovingWizardKeyboardOnly(t *testing.T) {
 	digit('2')
 	see("あなたの手続き")
 	see("⚠") // the urgent deadlines, first
+	key(fyne.KeyReturn) // to the review: "check and sign what is filed online"
 	see("電話番号")
 	see("住民票から") // the review: each value with its source
 	see("大阪府大阪市北区梅田")
