@@ -459,11 +459,12 @@ func (s *LifeEventScreen) showPlan(p Plan) {
 	// first what to do now (the deadlines at a glance, and the way to the
 	// signing), then each procedure — its details on demand, so the plan
 	// reads at ×2 without hundreds of wheel notches
-	objs := []fyne.CanvasObject{heading(whose(tr, "life.plan_title", s.svc.Owner())), wrapped(tr.T("life.plan_intro")), timeline(tr, p.Items)}
+	objs := []fyne.CanvasObject{heading(whose(tr, "life.plan_title", s.svc.Owner()))}
 	filing := s.planFiling(p)
 	if filing.toSign != nil {
 		objs = append(objs, filing.toSign)
 	}
+	objs = append(objs, wrapped(tr.T("life.plan_intro")), timeline(tr, p.Items))
 	online := 0
 	for i, it := range p.Items {
 		objs = append(objs, s.planItem(i, it, p))

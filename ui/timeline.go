@@ -37,7 +37,11 @@ func timeline(tr *i18n.Localizer, items []PlanItem) fyne.CanvasObject {
 	if len(rows) == 0 {
 		return container.NewVBox()
 	}
-	return widget.NewCard(tr.T("timeline.title"), tr.T("timeline.subtitle"), container.NewVBox(rows...))
+	title := boldPara(tr.T("timeline.title"))
+	title.SizeName = theme.SizeNameSubHeadingText
+	sub := wrapped(tr.T("timeline.subtitle"))
+	sub.Importance = widget.LowImportance
+	return container.NewVBox(append([]fyne.CanvasObject{title, sub}, rows...)...)
 }
 
 // proportional lays its one object as a bar share of the width.

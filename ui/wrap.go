@@ -174,7 +174,9 @@ func (r *paraRenderer) colour() fyne.ThemeColorName {
 	case widget.HighImportance:
 		return theme.ColorNamePrimary
 	case widget.LowImportance:
-		return theme.ColorNameDisabled
+		// secondary, but read by people with poor sight: never the faint
+		// "disabled" grey (below 3:1 on white)
+		return theme.ColorNameForeground
 	}
 	return theme.ColorNameForeground
 }
