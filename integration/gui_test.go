@@ -35,12 +35,19 @@ func TestGUIWindowUnderXvfb(t *testing.T) {
 	display := startXvfb(t)
 	shots := filepath.Join(root, "out", "screenshots")
 	os.MkdirAll(shots, 0o755)
-	for _, c := range []struct{ lang, resident, file string }{
-		{"ja_JP.UTF-8", "yamada-taro", "card-status-ja.png"},
-		{"en_US.UTF-8", "nguyen-van-an", "card-status-en.png"},
+	for _, c := range []struct {
+		lang, resident, file string
+		args                 []string
+	}{
+		{"ja_JP.UTF-8", "yamada-taro", "card-status-ja.png", []string{"--demo-show-attributes"}},
+		{"en_US.UTF-8", "nguyen-van-an", "card-status-en.png", []string{"--demo-show-attributes"}},
+		// the Vietnamese resident at ×2 text: the system's language, the
+		// first question of moving
+		{"vi_VN.UTF-8", "nguyen-van-an", "moving-x2-vi.png", []string{"--scale", "2", "--demo-life-event", "moving"}},
+		{"ja_JP.UTF-8", "yamada-taro", "moving-x2-ja.png", []string{"--scale", "2", "--demo-life-event", "moving"}},
 	} {
 		t.Run(c.file, func(t *testing.T) {
-			shot := startApp(t, bin, display, c.lang, nil, "--demo", "--resident", c.resident, "--demo-show-attributes", "--demo-sign-in")
+			shot := startApp(t, bin, display, c.lang, nil, append([]string{"--demo", "--resident", c.resident, "--demo-sign-in"}, c.args...)...)
 			out := filepath.Join(shots, c.file)
 			n := shot(out, func(p string) int { return amberPixels(t, p) })
 			t.Logf("screenshot %s (%d banner pixels)", out, n)

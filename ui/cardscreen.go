@@ -72,10 +72,10 @@ func NewCardScreen(win fyne.Window, svc CardService, demo DemoControls, tr *i18n
 	s.readAttrs.Importance = widget.HighImportance
 	s.readAttrs.Disable()
 
-	status := widget.NewCard(tr.T("reader.label"), "", container.NewVBox(s.choose, s.stateTitle, s.stateHint, s.readerName, s.failure.Object()))
-	pins := widget.NewCard(tr.T("pins.title"), "", s.pins)
-	certs := widget.NewCard(tr.T("certs.title"), "", s.certs)
-	attrs := widget.NewCard(tr.T("attrs.title"), tr.T("attrs.privacy"), container.NewVBox(s.attrs, s.readAttrs))
+	status := newCard(tr.T("reader.label"), "", container.NewVBox(s.choose, s.stateTitle, s.stateHint, s.readerName, s.failure.Object()))
+	pins := newCard(tr.T("pins.title"), "", s.pins)
+	certs := newCard(tr.T("certs.title"), "", s.certs)
+	attrs := newCard(tr.T("attrs.title"), tr.T("attrs.privacy"), container.NewVBox(s.attrs, s.readAttrs))
 	left := container.NewVBox(status, attrs)
 	right := container.NewVBox(pins, certs)
 	body := NewColumns(left, right)
@@ -362,7 +362,7 @@ func (s *CardScreen) buildDemo() fyne.CanvasObject {
 		}
 	})
 	remove := widget.NewButton(s.tr.T("demo.remove"), func() { s.async(s.demo.Remove) })
-	return widget.NewCard(s.tr.T("demo.title"), s.tr.T("demo.subtitle"),
+	return newCard(s.tr.T("demo.title"), s.tr.T("demo.subtitle"),
 		container.NewBorder(nil, nil, widget.NewLabel(s.tr.T("demo.resident")), container.NewHBox(insert, remove), sel))
 }
 

@@ -52,12 +52,12 @@ func NewCertScreen(win fyne.Window, svc WalletService, tr *i18n.Localizer) *Cert
 		buttons = append(buttons, b)
 	}
 	left := container.NewVBox(
-		widget.NewCard(whose(tr, "certs.mine", svc.Owner()), tr.T("certs.mine_hint"), container.NewVBox(s.list)),
-		widget.NewCard(tr.T("certs.get"), "", container.NewVBox(append(buttons, s.busy, s.status, s.failure.Object())...)),
+		newCard(whose(tr, "certs.mine", svc.Owner()), tr.T("certs.mine_hint"), container.NewVBox(s.list)),
+		newCard(tr.T("certs.get"), "", container.NewVBox(append(buttons, s.busy, s.status, s.failure.Object())...)),
 	)
 	right := container.NewVBox(
-		widget.NewCard(tr.T("certs.detail"), "", s.detail),
-		widget.NewCard(tr.T("audit.title"), tr.T("audit.hint"), s.audit),
+		newCard(tr.T("certs.detail"), "", s.detail),
+		newCard(tr.T("audit.title"), tr.T("audit.hint"), s.audit),
 	)
 	s.root = container.NewVScroll(NewColumns(left, right))
 	return s

@@ -58,3 +58,4 @@ func (c twoColumns) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	}
 	return fyne.NewSize(c.widest(objs), h)
 }
+

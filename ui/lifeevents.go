@@ -614,7 +614,7 @@ func (s *LifeEventScreen) planFiling(p Plan) planFiled {
 			val := wrapped(tr.FieldValue(fl.Name, fl.Value))
 			rows = append(rows, container.NewBorder(nil, nil, widget.NewLabelWithStyle(label, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), badge, val))
 		}
-		objs = append(objs, widget.NewCard(f.Procedure, tr.T("life.review"), container.NewVBox(rows...)))
+		objs = append(objs, newCard(f.Procedure, tr.T("life.review"), container.NewVBox(rows...)))
 	}
 	fields := map[string]*Entry{}
 	var firstField *Entry
@@ -795,7 +795,7 @@ func (s *LifeEventScreen) showReceipts(title string, rs []Receipt, stale bool) {
 		if r.Note != "" {
 			lines = append(lines, wrapped(r.Note))
 		}
-		objs = append(objs, widget.NewCard(r.Procedure, tr.T("life.receipt", map[string]any{"Number": r.Number}), container.NewVBox(lines...)))
+		objs = append(objs, newCard(r.Procedure, tr.T("life.receipt", map[string]any{"Number": r.Number}), container.NewVBox(lines...)))
 	}
 	objs = append(objs, container.NewHBox(widget.NewButtonWithIcon(tr.T("life.home"), theme.HomeIcon(), s.Home),
 		widget.NewButtonWithIcon(tr.T("life.refresh"), theme.ViewRefreshIcon(), s.Applications)))

@@ -218,7 +218,7 @@ func (s *FamilyScreen) grantCard(g ProxyGrant, iAct bool) fyne.CanvasObject {
 	if len(buttons) > 0 { // first: with large text the list of scopes is long
 		lines = append([]fyne.CanvasObject{container.NewHBox(buttons...)}, lines...)
 	}
-	return widget.NewCard(name, sub, container.NewVBox(lines...))
+	return newCard(name, sub, container.NewVBox(lines...))
 }
 
 func (s *FamilyScreen) show(rel Relations, trail []string) {
@@ -246,7 +246,7 @@ func (s *FamilyScreen) show(rel Relations, trail []string) {
 		})
 	})
 	code.OnSubmitted = func(string) { accept.OnTapped() }
-	iAct = append(iAct, widget.NewCard(tr.T("proxy.accept_title"), tr.T("proxy.accept_hint"), container.NewBorder(nil, nil, nil, accept, code)))
+	iAct = append(iAct, newCard(tr.T("proxy.accept_title"), tr.T("proxy.accept_hint"), container.NewBorder(nil, nil, nil, accept, code)))
 
 	forMe := []fyne.CanvasObject{heading(tr.T("proxy.list.act_for_me"))}
 	for _, g := range rel.ActForMe {
@@ -265,7 +265,7 @@ func (s *FamilyScreen) show(rel Relations, trail []string) {
 	if len(trail) == 0 {
 		lines = append(lines, wrapped(tr.T("proxy.audit.none")))
 	}
-	forMe = append(forMe, widget.NewCard(tr.T("proxy.trail_title"), tr.T("proxy.trail_hint"), container.NewVBox(lines...)))
+	forMe = append(forMe, newCard(tr.T("proxy.trail_title"), tr.T("proxy.trail_hint"), container.NewVBox(lines...)))
 	left, right := container.NewVBox(forMe...), container.NewVBox(iAct...)
 	if len(rel.ActForMe) == 0 && len(rel.IActFor) > 0 {
 		left, right = right, left // what concerns this person first (one column when narrow)

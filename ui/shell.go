@@ -197,7 +197,8 @@ func (s *Shell) SetLanguage(lang string) {
 	}
 	// one row: who is signed in (or the app's name), then text size and
 	// colours, and the language — at ×2 the screens below keep the room
-	display := widget.NewButtonWithIcon(s.tr.T("display.button"), theme.VisibilityIcon(), s.showDisplay)
+	// "Aa": short enough for the row at ×2, named in full for a screen reader
+	display := newNamedButton("Aa", s.tr.T("display.button"), theme.VisibilityIcon(), s.showDisplay)
 	var who fyne.CanvasObject = title
 	if s.signIn != nil {
 		s.panel = NewSignInPanel(s.win, s.signIn, s.tr, lang)
@@ -388,7 +389,7 @@ func (s *Shell) welcomeCard() fyne.CanvasObject {
 		showDialog(s.win, d, nil)
 	})
 	choose.Importance = widget.HighImportance
-	return widget.NewCard(s.tr.T("welcome.title"), "", container.NewVBox(text, container.NewGridWithColumns(2, demo, choose), failure.Object()))
+	return newCard(s.tr.T("welcome.title"), "", container.NewVBox(text, container.NewGridWithColumns(2, demo, choose), failure.Object()))
 }
 
 // tabShortcuts: Ctrl+1 … Ctrl+9 choose a tab (also Alt+digit, as on many
@@ -506,3 +507,20 @@ func (s *Shell) showDisplay() {
 	showDialog(s.win, d, nil)
 	s.win.Canvas().FocusNext() // the first size: arrows and Space choose
 }
+
+// namedButton is a button whose few visible characters ("Aa") a screen
+// reader reads as its full name.
+type namedButton struct {
+	widget.Button
+	name string
+}
+
+func newNamedButton(text, name string, icon fyne.Resource, tapped func()) *namedButton {
+	b := &namedButton{name: name}
+	b.Text, b.Icon, b.OnTapped = text, icon, tapped
+	b.ExtendBaseWidget(b)
+	return b
+}
+
+// AccessibilityLabel is Fyne's: the full name.
+func (b *namedButton) AccessibilityLabel() string { return b.name }

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fyne.io/fyne/v2/container"
 	"strings"
 	"unicode"
 
@@ -270,3 +271,34 @@ func (p *Para) AccessibilityLabel() string { return p.Text }
 
 // AccessibilityRole is Fyne's.
 func (p *Para) AccessibilityRole() fyne.AccessibleRole { return fyne.AccessibleRoleText }
+
+// newCard is a card whose title and subtitle wrap (Fyne's widget.Card
+// keeps them on one line: at ×2 a long title made the window wider than
+// the screen): the title in bold at the sub-heading size, the subtitle
+// under it, on the card's background.
+func newCard(title, subtitle string, content fyne.CanvasObject) fyne.CanvasObject {
+	var objs []fyne.CanvasObject
+	if title != "" {
+		t := boldPara(title)
+		t.SizeName = theme.SizeNameSubHeadingText
+		objs = append(objs, t)
+	}
+	if subtitle != "" {
+		objs = append(objs, wrapped(subtitle))
+	}
+	if content != nil {
+		objs = append(objs, content)
+	}
+	bg := canvas.NewRectangle(theme.Color(theme.ColorNameInputBackground))
+	bg.CornerRadius = theme.Size(theme.SizeNameInputRadius)
+	return container.NewStack(&cardBackground{Rectangle: bg}, container.NewPadded(container.NewVBox(objs...)))
+}
+
+// cardBackground follows the theme (light, dark, high contrast) when it
+// changes.
+type cardBackground struct{ *canvas.Rectangle }
+
+func (c *cardBackground) Refresh() {
+	c.FillColor = theme.Color(theme.ColorNameInputBackground)
+	c.Rectangle.Refresh()
+}

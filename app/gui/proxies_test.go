@@ -68,15 +68,21 @@ func signedInAt(t testing.TB, srv *idp.Server, resident string) (*signInService,
 
 func windowFor(t *testing.T, srv *idp.Server, a fyne.App, resident string) *atHome {
 	t.Helper()
+	return windowIn(t, srv, a, resident, "ja", fyne.NewSize(1280, 900))
+}
+
+// windowIn is windowFor in lang, at size.
+func windowIn(t *testing.T, srv *idp.Server, a fyne.App, resident, lang string, size fyne.Size) *atHome {
+	t.Helper()
 	signIn, m := signedInAt(t, srv, resident)
 	life, err := newLifeService(signIn, m)
 	if err != nil {
 		t.Fatal(err)
 	}
 	h := &atHome{signIn: signIn, win: a.NewWindow(resident)}
-	h.win.Resize(fyne.NewSize(1280, 900))
+	h.win.Resize(size)
 	fyne.DoAndWait(func() {
-		h.shell = ui.NewShell(h.win, quietCard{&cardService{m: m, now: time.Now}}, signIn, &walletService{signIn: signIn}, nil, "ja",
+		h.shell = ui.NewShell(h.win, quietCard{&cardService{m: m, now: time.Now}}, signIn, &walletService{signIn: signIn}, nil, lang,
 			ui.WithAsync(func(f func()) { f() })) // fyne's test driver does not serialise fyne.Do
 		h.shell.SetLifeEvents(life)
 		h.shell.SetProxies(&proxyService{signIn: signIn})
