@@ -58,4 +58,3 @@ func (c twoColumns) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	}
 	return fyne.NewSize(c.widest(objs), h)
 }
-

@@ -108,7 +108,7 @@ func TestMovingWizardKeyboardOnly(t *testing.T) {
 	see("犬")
 	digit('2')
 	see("あなたの手続き")
-	see("⚠") // the urgent deadlines, first
+	see("⚠")            // the urgent deadlines, first
 	key(fyne.KeyReturn) // to the review: "check and sign what is filed online"
 	see("電話番号")
 	see("住民票から") // the review: each value with its source
