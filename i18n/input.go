@@ -56,6 +56,9 @@ var eraFirstYear = map[string]int{"令和": 2019, "R": 2019, "平成": 1989, "H"
 // or an era year the era never reached, is refused.
 func ParseDate(s string) (time.Time, error) {
 	s = strings.TrimSpace(width.Fold.String(s))
+	// what a Japanese input method makes of "-" and "/": the minus sign,
+	// hyphens and dashes, and the middle dot (2026・4・1)
+	s = strings.NewReplacer("−", "-", "‐", "-", "‑", "-", "–", "-", "—", "-", "ー", "-", "・", "/", "･", "/").Replace(s)
 	s = strings.ToUpper(s)
 	var y, m, d int
 	conv := func(x string) int {
@@ -76,7 +79,7 @@ func ParseDate(s string) (time.Time, error) {
 		p := kanjiDate.FindStringSubmatch(s)
 		y, m, d = conv(p[2]), conv(p[3]), conv(p[4])
 		if p[1] != "" {
-			if len(p[2]) > 2 {
+			if p[2] != "元" && len(p[2]) > 2 { // (元 is one character of three bytes)
 				return time.Time{}, fmt.Errorf("%q: an era year has one or two digits", s)
 			}
 			y = eraFirstYear[p[1]] + y - 1

@@ -38,6 +38,10 @@ type LifeEventScreen struct {
 	// view is what shows (a question, the plan…), kept so that another
 	// language shows the same
 	view string
+	// gen counts what was shown: a slow answer for a screen the person
+	// has already left (pressed Back twice, chose another event) is
+	// dropped instead of taking the screen back. Main goroutine only.
+	gen int
 }
 
 // Views of the life-event screen.
@@ -71,9 +75,13 @@ func (s *LifeEventScreen) Restore(st LifeState) {
 	case viewQuestion:
 		s.event = st.Event
 		s.loading()
+		g := s.gen // a result for a screen left meanwhile is dropped
 		s.async(func() {
 			step, err := s.svc.Current(s.ctx, st.Event, s.tr.Lang())
 			fyne.Do(func() {
+				if g != s.gen {
+					return
+				}
 				s.step(step, err)
 				if st.Typed != "" {
 					setEntryText(s.root, st.Typed)
@@ -138,12 +146,14 @@ func (s *LifeEventScreen) keys(enter, escape func()) {
 }
 
 func (s *LifeEventScreen) show(objs ...fyne.CanvasObject) {
+	s.gen++
 	s.root.Objects = []fyne.CanvasObject{container.NewVScroll(container.NewPadded(container.NewVBox(objs...)))}
 	s.root.Refresh()
 }
 
 // showWithBar shows objs scrolling above bar, which stays in view.
 func (s *LifeEventScreen) showWithBar(bar fyne.CanvasObject, objs ...fyne.CanvasObject) {
+	s.gen++
 	s.root.Objects = []fyne.CanvasObject{container.NewBorder(nil, container.NewPadded(bar), nil, nil,
 		container.NewVScroll(container.NewPadded(container.NewVBox(objs...))))}
 	s.root.Refresh()
@@ -193,9 +203,14 @@ func columns(win fyne.Window) int {
 func (s *LifeEventScreen) Start(event string) {
 	s.event = event
 	s.loading()
+	g := s.gen // a result for a screen left meanwhile is dropped
 	s.async(func() {
 		st, err := s.svc.Resume(s.ctx, event, s.tr.Lang())
-		fyne.Do(func() { s.step(st, err) })
+		fyne.Do(func() {
+			if g == s.gen {
+				s.step(st, err)
+			}
+		})
 	})
 }
 
@@ -221,16 +236,28 @@ func (s *LifeEventScreen) step(st Step, err error) {
 	errLabel.Importance = widget.DangerImportance
 	answer := func(v any) {
 		s.loading()
+		g := s.gen // a result for a screen left meanwhile is dropped
+		event := s.event // the event asked about, not the one shown when the answer comes
 		s.async(func() {
-			next, err := s.svc.Answer(s.ctx, s.event, q.ID, v, s.tr.Lang())
-			fyne.Do(func() { s.step(next, err) })
+			next, err := s.svc.Answer(s.ctx, event, q.ID, v, s.tr.Lang())
+			fyne.Do(func() {
+				if g == s.gen {
+					s.step(next, err)
+				}
+			})
 		})
 	}
 	back := widget.NewButtonWithIcon(s.tr.T("life.back"), theme.NavigateBackIcon(), func() {
 		s.loading()
+		g := s.gen // a result for a screen left meanwhile is dropped
+		event := s.event // the event asked about, not the one shown when the answer comes
 		s.async(func() {
-			prev, err := s.svc.Back(s.ctx, s.event, s.tr.Lang())
-			fyne.Do(func() { s.step(prev, err) })
+			prev, err := s.svc.Back(s.ctx, event, s.tr.Lang())
+			fyne.Do(func() {
+				if g == s.gen {
+					s.step(prev, err)
+				}
+			})
 		})
 	})
 	home := widget.NewButtonWithIcon(s.tr.T("life.home"), theme.HomeIcon(), s.Home)
@@ -249,9 +276,15 @@ func (s *LifeEventScreen) step(st Step, err error) {
 		// goes on to the plan with all of them
 		kr := widget.NewButtonWithIcon(s.tr.T("life.keep_rest"), theme.MediaFastForwardIcon(), func() {
 			s.loading()
+			g := s.gen // a result for a screen left meanwhile is dropped
+			event := s.event // the event asked about, not the one shown when the answer comes
 			s.async(func() {
-				next, err := s.svc.Forward(s.ctx, s.event, s.tr.Lang())
-				fyne.Do(func() { s.step(next, err) })
+				next, err := s.svc.Forward(s.ctx, event, s.tr.Lang())
+				fyne.Do(func() {
+					if g == s.gen {
+						s.step(next, err)
+					}
+				})
 			})
 		})
 		rest = kr
@@ -440,9 +473,14 @@ func (s *LifeEventScreen) input(q *Question, answer func(any), errLabel *Para) (
 // Plan shows the plan of the current event.
 func (s *LifeEventScreen) Plan() {
 	s.loading()
+	g := s.gen // a result for a screen left meanwhile is dropped
+	event := s.event // the event asked about, not the one shown when the answer comes
 	s.async(func() {
-		p, err := s.svc.Plan(s.ctx, s.event, s.tr.Lang())
+		p, err := s.svc.Plan(s.ctx, event, s.tr.Lang())
 		fyne.Do(func() {
+			if g != s.gen {
+				return
+			}
 			if err != nil {
 				s.failure(err, s.Home)
 				return
@@ -490,9 +528,15 @@ func (s *LifeEventScreen) showPlan(p Plan) {
 	// changed answer is filed as a correction
 	change := widget.NewButtonWithIcon(tr.T("life.change_answers"), theme.NavigateBackIcon(), func() {
 		s.loading()
+		g := s.gen // a result for a screen left meanwhile is dropped
+		event := s.event // the event asked about, not the one shown when the answer comes
 		s.async(func() {
-			prev, err := s.svc.Back(s.ctx, s.event, tr.Lang())
-			fyne.Do(func() { s.step(prev, err) })
+			prev, err := s.svc.Back(s.ctx, event, tr.Lang())
+			fyne.Do(func() {
+				if g == s.gen {
+					s.step(prev, err)
+				}
+			})
 		})
 	})
 	s.onEscape = change.OnTapped
@@ -662,8 +706,9 @@ func (s *LifeEventScreen) planFiling(p Plan) planFiled {
 		file.Disable()
 		failure.Hide()
 		status.SetText(tr.T("life.signing"))
+		event := s.event // the event asked about, not the one shown when the answer comes
 		s.async(func() {
-			rs, sent, err := s.svc.Submit(s.ctx, s.event, typed, func(secret string, tries int) ([]byte, bool, error) {
+			rs, sent, err := s.svc.Submit(s.ctx, event, typed, func(secret string, tries int) ([]byte, bool, error) {
 				var opts []PINOption
 				if owner := s.svc.Owner(); owner != "" {
 					opts = append(opts, ForPrincipal(owner))
@@ -763,9 +808,13 @@ func (s *LifeEventScreen) planFiles(p Plan) []fyne.CanvasObject {
 // Applications shows the receipts with their status.
 func (s *LifeEventScreen) Applications() {
 	s.loading()
+	g := s.gen // a result for a screen left meanwhile is dropped
 	s.async(func() {
 		rs, stale, err := s.svc.Receipts(s.ctx, s.tr.Lang())
 		fyne.Do(func() {
+			if g != s.gen {
+				return
+			}
 			if err != nil && len(rs) == 0 {
 				s.failure(err, s.Home)
 				return

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
@@ -48,7 +49,9 @@ func NewPINForm(tr *i18n.Localizer, secret string, triesLeft int, rule PINRule, 
 	f.Error.Importance = widget.DangerImportance
 	prompt := wrapped(tr.T("pin.prompt", map[string]any{"SecretName": tr.T("secret." + secret)}))
 	tries := widget.NewLabelWithStyle(tr.T("pin.tries", map[string]any{"TriesLeft": triesLeft}), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	items := []fyne.CanvasObject{prompt}
+	// what to read scrolls; what to type and press stays in view below it
+	// (at ×2 the picture alone is taller than a laptop screen)
+	items := []fyne.CanvasObject{secretsPicture(tr, secret), prompt}
 	if o.principal != "" {
 		// acting for someone: the card in the reader, and its secret, are
 		// the proxy's own — a try spent on the principal's password is
@@ -56,7 +59,7 @@ func NewPINForm(tr *i18n.Localizer, secret string, triesLeft int, rule PINRule, 
 		own := boldPara(tr.T("pin.own_card", map[string]any{"Principal": o.principal, "SecretName": tr.T("secret." + secret)}))
 		items = append(items, container.NewBorder(nil, nil, widget.NewIcon(theme.AccountIcon()), nil, own))
 	}
-	items = append(items, tries, f.Entry)
+	fixed := []fyne.CanvasObject{tries, f.Entry}
 	f.OK = widget.NewButton(tr.T("common.ok"), f.submit)
 	f.OK.Importance = widget.HighImportance
 	f.Cancel = widget.NewButton(tr.T("common.cancel"), func() {
@@ -75,15 +78,17 @@ func NewPINForm(tr *i18n.Localizer, secret string, triesLeft int, rule PINRule, 
 		})
 		f.OK.Disable()
 		// an icon and words, not colour alone
-		items = append(items, container.NewBorder(nil, nil, widget.NewIcon(theme.WarningIcon()), nil, warn), f.Confirm)
+		fixed = append(fixed, container.NewBorder(nil, nil, widget.NewIcon(theme.WarningIcon()), nil, warn), f.Confirm)
 	}
 	f.Entry.OnSubmitted = func(string) {
 		if !f.OK.Disabled() {
 			f.submit()
 		}
 	}
-	items = append(items, f.Error, container.NewHBox(f.Cancel, f.OK))
-	f.Content = container.NewVBox(items...)
+	fixed = append(fixed, f.Error, container.NewHBox(f.Cancel, f.OK))
+	read := container.NewVScroll(container.NewVBox(items...))
+	read.SetMinSize(fyne.NewSize(0, 3*fyne.MeasureText("M", theme.TextSize(), fyne.TextStyle{}).Height))
+	f.Content = container.NewBorder(nil, container.NewVBox(fixed...), nil, nil, read)
 	return f
 }
 
@@ -147,13 +152,17 @@ func askPIN(win fyne.Window, tr *i18n.Localizer, secret string, triesLeft int, r
 		d.Hide()
 	}
 	d = dialog.NewCustomWithoutButtons(tr.T(titleKey(secret)), f.Content, win)
+	// as wide as reads well, as tall as fits the window (the reading part
+	// scrolls): sized before it shows, so that it is centred at that size
+	ws := win.Canvas().Size()
+	width := min(max(460*theme.TextSize()/14, 460), ws.Width*0.9)
+	d.Resize(fyne.NewSize(width, min(ws.Height*0.92, d.MinSize().Height+secretsHeight(f))))
 	showDialog(win, d, func() {
 		f.Entry.SetText("") // however the dialog closed (also clears Fyne's undo stack)
 		if !submitted && onCancel != nil {
 			onCancel()
 		}
 	})
-	d.Resize(fyne.NewSize(460, d.MinSize().Height))
 	win.Canvas().Focus(f.Entry)
 }
 
@@ -177,4 +186,48 @@ func askAndWait(win fyne.Window, tr *i18n.Localizer, rule PINRule, secret string
 	}
 	a := <-ch
 	return a.pin, a.confirm, a.err
+}
+
+// secretsHeight is the room the reading part would like (the dialog grows
+// to it when the window has it).
+func secretsHeight(f *PINForm) float32 {
+	if b, ok := f.Content.(*fyne.Container); ok && len(b.Objects) > 0 {
+		if sc, ok := b.Objects[0].(*container.Scroll); ok {
+			return sc.Content.MinSize().Height - sc.MinSize().Height
+		}
+	}
+	return 0
+}
+
+// cardSecrets are the card's three secrets, in the order residents meet
+// them.
+var cardSecrets = []string{"auth-pin", "sign-password", "input-pin"}
+
+// secretsPicture shows the card's three secrets — what each looks like and
+// what it is for — with the one asked for marked in words and colour: the
+// residents' most common confusion is typing one for another.
+func secretsPicture(tr *i18n.Localizer, asked string) fyne.CanvasObject {
+	rows := []fyne.CanvasObject{wrapped(tr.T("pin.which"))}
+	// the one asked first: in view even when the dialog is short (×2, the
+	// last try's warning), the other two after it
+	order := []string{asked}
+	for _, sec := range cardSecrets {
+		if sec != asked {
+			order = append(order, sec)
+		}
+	}
+	for _, sec := range order {
+		// one paragraph a secret: what it looks like, then what it is for
+		line := wrapped(tr.T("secret."+sec) + " — " + tr.T("pin.use."+sec))
+		bg := canvas.NewRectangle(theme.Color(theme.ColorNameInputBackground))
+		bg.CornerRadius = theme.Size(theme.SizeNameInputRadius)
+		if sec == asked {
+			line.SetText("✓ " + tr.T("pin.this_one") + " — " + tr.T("secret."+sec) + " — " + tr.T("pin.use."+sec))
+			line.TextStyle = fyne.TextStyle{Bold: true}
+			line.ColorName = theme.ColorNameForegroundOnPrimary
+			bg.FillColor = theme.Color(theme.ColorNamePrimary)
+		}
+		rows = append(rows, container.NewStack(bg, line))
+	}
+	return container.NewVBox(rows...)
 }

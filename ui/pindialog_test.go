@@ -30,3 +30,28 @@ func TestPINFormSaysWhichSecretAndWhose(t *testing.T) {
 		t.Error("the signing password is asked as a PIN")
 	}
 }
+
+// Wherever a secret is asked, the dialog pictures the card's three
+// secrets and marks, in words, the one asked — in every language.
+func TestPINDialogPicturesWhichSecret(t *testing.T) {
+	uitest.NewApp(t)
+	for _, lang := range i18n.Languages() {
+		tr := i18n.New(lang)
+		for _, asked := range cardSecrets {
+			f := NewPINForm(tr, asked, 3, nil, func([]byte, bool) {}, func() {})
+			got := labelTexts(t, f.Content)
+			mark := "✓ " + tr.T("pin.this_one") + " — "
+			if !strings.Contains(got, mark+tr.T("secret."+asked)) {
+				t.Errorf("%s %s: the asked secret is not marked:\n%s", lang, asked, got)
+			}
+			if strings.Count(got, mark) != 1 {
+				t.Errorf("%s %s: %d secrets marked", lang, asked, strings.Count(got, mark))
+			}
+			for _, other := range cardSecrets {
+				if !strings.Contains(got, tr.T("secret."+other)) || !strings.Contains(got, tr.T("pin.use."+other)) {
+					t.Errorf("%s %s: %s is not pictured", lang, asked, other)
+				}
+			}
+		}
+	}
+}

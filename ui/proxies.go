@@ -72,11 +72,13 @@ type ProxyService interface {
 // colour nothing else uses, the principal's name, and the way back.
 func actingBar(tr *i18n.Localizer, name string, back func()) fyne.CanvasObject {
 	bg := canvas.NewRectangle(ActingColor)
-	t := boldPara("👤 " + tr.T("proxy.bar", map[string]any{"Name": name}))
+	// (the person's icon drawn, not an emoji: the bundled font has none)
+	t := boldPara(tr.T("proxy.bar", map[string]any{"Name": name}))
 	t.ColorName, t.SizeName = ColorNameOnActing, theme.SizeNameSubHeadingText
 	b := widget.NewButtonWithIcon(tr.T("proxy.back_to_me"), theme.AccountIcon(), back)
 	b.Importance = widget.HighImportance
-	return container.NewStack(bg, container.NewPadded(container.NewBorder(nil, nil, nil, b, t)))
+	icon := widget.NewIcon(theme.NewColoredResource(theme.AccountIcon(), ColorNameOnActing))
+	return container.NewStack(bg, container.NewPadded(container.NewBorder(nil, nil, icon, b, t)))
 }
 
 // FamilyScreen is "Family and proxies": people I act for, people who act

@@ -1,6 +1,7 @@
 package gui
 
 import (
+	"context"
 	"madoguchi/internal/uitest"
 	"strings"
 	"testing"
@@ -211,4 +212,56 @@ func TestSigningOnlyAfterTheReviewWasShown(t *testing.T) {
 	fyne.DoAndWait(func() { top = w.Canvas().Overlays().Top() })
 	cancel := button(t, top, i18n.New("vi").T("common.cancel"))
 	fyne.DoAndWait(func() { test.Tap(cancel) })
+}
+
+// slowBack is the service whose Back answers late.
+type slowBack struct {
+	*lifeService
+	release chan struct{}
+}
+
+func (s slowBack) Back(ctx context.Context, event, lang string) (ui.Step, error) {
+	<-s.release
+	return s.lifeService.Back(ctx, event, lang)
+}
+
+// A slow answer for a screen the person has already left is dropped: Back
+// pressed, then (before its answer came) the home and another event — the
+// late step does not take the screen back.
+func TestLateAnswerForALeftScreenIsDropped(t *testing.T) {
+	life, _, _ := signedInLife(t, "sato-hana")
+	answerMoving(t, life, "佐藤 ハナ")
+	a := uitest.NewApp(t)
+	w := a.NewWindow("test")
+	w.Resize(fyne.NewSize(1366, 768))
+	svc := slowBack{lifeService: life, release: make(chan struct{})}
+	var screen *ui.LifeEventScreen
+	fyne.DoAndWait(func() {
+		screen = ui.NewLifeEventScreen(w, svc, i18n.New("en"), func(string, []byte) bool { return true })
+		w.SetContent(screen.Object())
+		screen.Start("moving")
+	})
+	obj := func() fyne.CanvasObject { return screen.Object() }
+	shows(t, obj, "Sign with your card")
+	fyne.DoAndWait(func() { screen.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape}) }) // Back: held
+	fyne.DoAndWait(func() { screen.Start("birth") })
+	// the birth event's first question
+	for deadline := time.Now().Add(20 * time.Second); ; {
+		var st ui.LifeState
+		fyne.DoAndWait(func() { st = screen.State() })
+		if st.Event == "birth" && st.View == "question" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("never on birth's first question: %+v", st)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	close(svc.release)     // the late answer to Back arrives
+	time.Sleep(300 * time.Millisecond)
+	var texts string
+	fyne.DoAndWait(func() { texts = strings.Join(screen.Text(), "\n") })
+	if strings.Contains(texts, "Do you keep a dog") || strings.Contains(texts, "(your answer)") {
+		t.Fatalf("the late answer took the screen back:\n%s", texts)
+	}
 }
