@@ -52,7 +52,9 @@ func TestParseDateEveryDay(t *testing.T) {
 		func(d time.Time) string { return d.Format("2006年1月2日") },
 		func(d time.Time) string { return full(d.Format("2006/1/2")) },
 		func(d time.Time) string { return strings.ReplaceAll(full(d.Format("2006-01-02")), "－", "−") },
-		func(d time.Time) string { return full(d.Format("2006")) + "・" + full(d.Format("1")) + "・" + full(d.Format("2")) },
+		func(d time.Time) string {
+			return full(d.Format("2006")) + "・" + full(d.Format("1")) + "・" + full(d.Format("2"))
+		},
 		Wareki,
 		func(d time.Time) string { return full(Wareki(d)) },
 		func(d time.Time) string { // R8.4.1, H31.4.30

@@ -236,7 +236,7 @@ func (s *LifeEventScreen) step(st Step, err error) {
 	errLabel.Importance = widget.DangerImportance
 	answer := func(v any) {
 		s.loading()
-		g := s.gen // a result for a screen left meanwhile is dropped
+		g := s.gen       // a result for a screen left meanwhile is dropped
 		event := s.event // the event asked about, not the one shown when the answer comes
 		s.async(func() {
 			next, err := s.svc.Answer(s.ctx, event, q.ID, v, s.tr.Lang())
@@ -249,7 +249,7 @@ func (s *LifeEventScreen) step(st Step, err error) {
 	}
 	back := widget.NewButtonWithIcon(s.tr.T("life.back"), theme.NavigateBackIcon(), func() {
 		s.loading()
-		g := s.gen // a result for a screen left meanwhile is dropped
+		g := s.gen       // a result for a screen left meanwhile is dropped
 		event := s.event // the event asked about, not the one shown when the answer comes
 		s.async(func() {
 			prev, err := s.svc.Back(s.ctx, event, s.tr.Lang())
@@ -276,7 +276,7 @@ func (s *LifeEventScreen) step(st Step, err error) {
 		// goes on to the plan with all of them
 		kr := widget.NewButtonWithIcon(s.tr.T("life.keep_rest"), theme.MediaFastForwardIcon(), func() {
 			s.loading()
-			g := s.gen // a result for a screen left meanwhile is dropped
+			g := s.gen       // a result for a screen left meanwhile is dropped
 			event := s.event // the event asked about, not the one shown when the answer comes
 			s.async(func() {
 				next, err := s.svc.Forward(s.ctx, event, s.tr.Lang())
@@ -473,7 +473,7 @@ func (s *LifeEventScreen) input(q *Question, answer func(any), errLabel *Para) (
 // Plan shows the plan of the current event.
 func (s *LifeEventScreen) Plan() {
 	s.loading()
-	g := s.gen // a result for a screen left meanwhile is dropped
+	g := s.gen       // a result for a screen left meanwhile is dropped
 	event := s.event // the event asked about, not the one shown when the answer comes
 	s.async(func() {
 		p, err := s.svc.Plan(s.ctx, event, s.tr.Lang())
@@ -528,7 +528,7 @@ func (s *LifeEventScreen) showPlan(p Plan) {
 	// changed answer is filed as a correction
 	change := widget.NewButtonWithIcon(tr.T("life.change_answers"), theme.NavigateBackIcon(), func() {
 		s.loading()
-		g := s.gen // a result for a screen left meanwhile is dropped
+		g := s.gen       // a result for a screen left meanwhile is dropped
 		event := s.event // the event asked about, not the one shown when the answer comes
 		s.async(func() {
 			prev, err := s.svc.Back(s.ctx, event, tr.Lang())

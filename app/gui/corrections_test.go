@@ -257,7 +257,7 @@ func TestLateAnswerForALeftScreenIsDropped(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	close(svc.release)     // the late answer to Back arrives
+	close(svc.release) // the late answer to Back arrives
 	time.Sleep(300 * time.Millisecond)
 	var texts string
 	fyne.DoAndWait(func() { texts = strings.Join(screen.Text(), "\n") })
