@@ -45,8 +45,11 @@ type CardScreen struct {
 	// through fyne.Do. Tests run it inline.
 	async func(func())
 	// askFn asks for a PIN from the background work and waits (the PIN
-	// dialog over the window; tests drive a form of their own).
-	askFn PINAsker
+	// dialog over the window; tests drive a form of their own); changeFn
+	// the current secret and a new one.
+	askFn    PINAsker
+	changeFn ChangeAsker
+	pinNote  fyne.CanvasObject // what the last change of a secret said
 
 	mu      sync.Mutex
 	view    CardView
@@ -57,6 +60,11 @@ type CardScreen struct {
 func NewCardScreen(win fyne.Window, svc CardService, demo DemoControls, tr *i18n.Localizer) *CardScreen {
 	s := &CardScreen{win: win, svc: svc, demo: demo, tr: tr, async: func(f func()) { go f() }}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
+	s.changeFn = func(secret string, tries int) ([]byte, []byte, bool, error) {
+		var next []byte
+		cur, confirm, err := askAndWait(s.win, s.tr, s.svc.PINFormatOK, secret, tries, nil, Changing(func(n []byte) { next = n }))
+		return cur, next, confirm, err
+	}
 	s.askFn = func(secret string, tries int) ([]byte, bool, error) {
 		return askAndWait(s.win, s.tr, s.svc.PINFormatOK, secret, tries, nil)
 	}
@@ -248,10 +256,47 @@ func (s *CardScreen) showCounters(cs []PINCounter, err error) {
 			w := wrapped(s.tr.T("failure.PIN-BLOCKED.action", map[string]any{"Secret": c.Secret}))
 			row.Add(container.NewBorder(nil, nil, widget.NewIcon(theme.ErrorIcon()), nil, w))
 		}
+		if c.Err == nil && c.TriesLeft > 0 {
+			// change it here, as on the command line (card change-pin)
+			secret := c.Secret
+			row.Add(widget.NewButtonWithIcon(s.tr.T("pins.change", map[string]any{"SecretName": s.tr.T("secret." + secret)}),
+				theme.DocumentCreateIcon(), func() { s.changePIN(secret) }))
+		}
 		rows = append(rows, row)
+	}
+	if s.pinNote != nil {
+		rows = append(rows, s.pinNote)
 	}
 	s.pins.Objects = rows
 	s.pins.Refresh()
+}
+
+// changePIN changes a secret of the card: PIN first (the tries left
+// shown, the current secret and the new one twice in one dialog), then
+// the card; the counters are read again after.
+func (s *CardScreen) changePIN(secret string) {
+	s.mu.Lock()
+	gen := s.loadGen
+	s.mu.Unlock()
+	s.async(func() {
+		err := s.svc.ChangePIN(s.ctx, secret, s.changeFn)
+		fyne.Do(func() {
+			if !s.current(gen) {
+				return
+			}
+			switch {
+			case err == ErrCancelled:
+				s.pinNote = nil
+			case err != nil:
+				fb := NewFailureBox(s.tr)
+				fb.Show(err)
+				s.pinNote = fb.Object()
+			default:
+				s.pinNote = boldPara(s.tr.T("pin.changed", map[string]any{"SecretName": s.tr.T("secret." + secret)}))
+			}
+			s.async(func() { s.loadCounters(gen) })
+		})
+	})
 }
 
 func (s *CardScreen) showCerts(cs []CertView, err error) {

@@ -21,6 +21,9 @@ type PINRule func(secret string, pin []byte) bool
 
 type PINForm struct {
 	Entry    *Entry
+	// New and Repeat are the new secret, typed twice (changing it only)
+	New, Repeat *Entry
+	onNew       func(next []byte)
 	Confirm  *widget.Check // nil unless this is the last try
 	Error    *Para
 	OK       *widget.Button
@@ -60,6 +63,17 @@ func NewPINForm(tr *i18n.Localizer, secret string, triesLeft int, rule PINRule, 
 		items = append(items, container.NewBorder(nil, nil, widget.NewIcon(theme.AccountIcon()), nil, own))
 	}
 	fixed := []fyne.CanvasObject{tries, f.Entry}
+	if o.onNew != nil {
+		f.onNew = o.onNew
+		f.New, f.Repeat = newEntry(false, nil), newEntry(false, nil)
+		f.New.Password, f.Repeat.Password = true, true
+		f.New.label, f.Repeat.label = tr.T("pin.change.new"), tr.T("pin.change.repeat")
+		f.New.SetPlaceHolder(tr.T(formatKey(secret)))
+		f.Entry.label = tr.T("pin.change.current")
+		f.New.OnSubmitted = func(string) { f.focus(f.Repeat) }
+		fixed = []fyne.CanvasObject{tries, widget.NewLabel(tr.T("pin.change.current")), f.Entry,
+			widget.NewLabel(tr.T("pin.change.new")), f.New, widget.NewLabel(tr.T("pin.change.repeat")), f.Repeat}
+	}
 	f.OK = widget.NewButton(tr.T("common.ok"), f.submit)
 	f.OK.Importance = widget.HighImportance
 	f.Cancel = widget.NewButton(tr.T("common.cancel"), func() {
@@ -81,8 +95,19 @@ func NewPINForm(tr *i18n.Localizer, secret string, triesLeft int, rule PINRule, 
 		fixed = append(fixed, container.NewBorder(nil, nil, widget.NewIcon(theme.WarningIcon()), nil, warn), f.Confirm)
 	}
 	f.Entry.OnSubmitted = func(string) {
+		if f.New != nil {
+			f.focus(f.New)
+			return
+		}
 		if !f.OK.Disabled() {
 			f.submit()
+		}
+	}
+	if f.Repeat != nil {
+		f.Repeat.OnSubmitted = func(string) {
+			if !f.OK.Disabled() {
+				f.submit()
+			}
 		}
 	}
 	fixed = append(fixed, f.Error, container.NewHBox(f.Cancel, f.OK))
@@ -95,7 +120,15 @@ func NewPINForm(tr *i18n.Localizer, secret string, triesLeft int, rule PINRule, 
 // PINOption tunes a PIN form.
 type PINOption func(*pinOptions)
 
-type pinOptions struct{ principal string }
+type pinOptions struct {
+	principal string
+	onNew     func(next []byte)
+}
+
+// Changing makes the form ask for a new secret too, typed twice: onNew
+// gets it (checked by the rule and equal) just before onSubmit gets the
+// current one.
+func Changing(onNew func(next []byte)) PINOption { return func(o *pinOptions) { o.onNew = onNew } }
 
 // ForPrincipal says the form is asked while acting for name: the secret
 // wanted is of the proxy's own card, not the principal's.
@@ -120,7 +153,19 @@ func formatKey(secret string) string {
 	return "pin.format.digits4"
 }
 
+// focus moves the focus within the form's window.
+func (f *PINForm) focus(o fyne.Focusable) {
+	if c := fyne.CurrentApp().Driver().CanvasForObject(f.Entry); c != nil {
+		c.Focus(o)
+	}
+}
+
 func (f *PINForm) submit() {
+	if f.New != nil && !f.takeNew() {
+		f.Entry.SetText("") // typed again, all three: no secret stays in a box
+		f.focus(f.Entry)
+		return
+	}
 	pin := []byte(f.Entry.Text)
 	// Go strings cannot be wiped: clear the entry at once so the text lives
 	// as briefly as possible; the byte copy is wiped by the card layer.
@@ -151,7 +196,11 @@ func askPIN(win fyne.Window, tr *i18n.Localizer, secret string, triesLeft int, r
 		f.Entry.SetText("")
 		d.Hide()
 	}
-	d = dialog.NewCustomWithoutButtons(tr.T(titleKey(secret)), f.Content, win)
+	title := tr.T(titleKey(secret))
+	if f.New != nil {
+		title = tr.T("pin.change.title", map[string]any{"SecretName": tr.T("secret." + secret)})
+	}
+	d = dialog.NewCustomWithoutButtons(title, f.Content, win)
 	// as wide as reads well, as tall as fits the window (the reading part
 	// scrolls): sized before it shows, so that it is centred at that size
 	ws := win.Canvas().Size()
@@ -230,4 +279,30 @@ func secretsPicture(tr *i18n.Localizer, asked string) fyne.CanvasObject {
 		rows = append(rows, container.NewStack(bg, line))
 	}
 	return container.NewVBox(rows...)
+}
+
+// takeNew checks the new secret (its format, typed the same twice) and
+// hands it over; the entries are cleared either way.
+func (f *PINForm) takeNew() bool {
+	next, again := []byte(f.New.Text), []byte(f.Repeat.Text)
+	f.New.SetText("")
+	f.Repeat.SetText("")
+	wipe := func(b []byte) {
+		for i := range b {
+			b[i] = 0
+		}
+	}
+	defer wipe(again)
+	switch {
+	case f.rule != nil && !f.rule(f.secret, next):
+		wipe(next)
+		f.Error.SetText(f.tr.T("pin.change.format", map[string]any{"Format": f.tr.T(formatKey(f.secret))}))
+		return false
+	case string(next) != string(again):
+		wipe(next)
+		f.Error.SetText(f.tr.T("pin.change.mismatch"))
+		return false
+	}
+	f.onNew(next)
+	return true
 }

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fyne.io/fyne/v2/test"
 	"madoguchi/internal/uitest"
 	"strings"
 	"testing"
@@ -53,5 +54,48 @@ func TestPINDialogPicturesWhichSecret(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// Changing a secret in the window: the current one and the new one twice
+// in one form; a new one typed differently twice, or in the wrong form, is
+// refused in the form (nothing reaches the card) and every entry is
+// cleared; typed the same, the card gets the current and the new one.
+func TestChangePINForm(t *testing.T) {
+	uitest.NewApp(t)
+	tr := i18n.New("vi")
+	rule := func(_ string, pin []byte) bool { return len(pin) == 4 }
+	var got, next []byte
+	f := NewPINForm(tr, "input-pin", 3, rule, func(p []byte, _ bool) { got = append([]byte(nil), p...) }, func() {},
+		Changing(func(n []byte) { next = append([]byte(nil), n...) }))
+	if f.New == nil || f.Repeat == nil {
+		t.Fatal("no entries for the new secret")
+	}
+	texts := labelTexts(t, f.Content)
+	for _, k := range []string{"pin.change.current", "pin.change.new", "pin.change.repeat"} {
+		if !strings.Contains(texts, tr.T(k)) {
+			t.Errorf("the form does not say %q", tr.T(k))
+		}
+	}
+	try := func(cur, n, again string) {
+		test.Type(f.Entry, cur)
+		test.Type(f.New, n)
+		test.Type(f.Repeat, again)
+		test.Tap(f.OK)
+		if f.Entry.Text != "" || f.New.Text != "" || f.Repeat.Text != "" {
+			t.Fatalf("an entry keeps a secret after OK (%q %q %q)", f.Entry.Text, f.New.Text, f.Repeat.Text)
+		}
+	}
+	try("1111", "2222", "2223")
+	if got != nil || next != nil || f.Error.Text != tr.T("pin.change.mismatch") {
+		t.Fatalf("typed differently: submitted %q %q, says %q", got, next, f.Error.Text)
+	}
+	try("1111", "22", "22")
+	if got != nil || next != nil || !strings.Contains(f.Error.Text, tr.T("pin.format.digits4")) {
+		t.Fatalf("wrong form: submitted %q %q, says %q", got, next, f.Error.Text)
+	}
+	try("1111", "2222", "2222")
+	if string(got) != "1111" || string(next) != "2222" {
+		t.Fatalf("submitted %q %q", got, next)
 	}
 }

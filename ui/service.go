@@ -63,7 +63,14 @@ type CardService interface {
 	UseReader(name string)
 	// PINFormatOK is the card layer's format rule for a secret (PINRule).
 	PINFormatOK(secret string, pin []byte) bool
+	// ChangePIN changes a secret of the card: the tries left first, then
+	// ask (the current secret and the new one), then the card.
+	ChangePIN(ctx context.Context, secret string, ask ChangeAsker) error
 }
+
+// ChangeAsker asks for the current secret and the new one (typed twice,
+// checked equal), after showing the tries left; the caller wipes both.
+type ChangeAsker func(secret string, triesLeft int) (current, next []byte, confirmLast bool, err error)
 
 // DemoResident is a fixture card the demo can put in the reader.
 type DemoResident struct {

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"madoguchi/internal/uitest"
 	"os"
 	"strings"
@@ -462,5 +463,64 @@ func TestShellWelcome(t *testing.T) {
 	walk(sh.Object())
 	if !tapped || wel.demo != 1 {
 		t.Fatalf("try the demo: tapped %v, calls %d", tapped, wel.demo)
+	}
+}
+
+// ChangePIN: tries first, then ask, then "the card" keeps the new one.
+func (f *fakeCard) ChangePIN(_ context.Context, secret string, ask ChangeAsker) error {
+	f.mu.Lock()
+	tries := f.tries[secret]
+	f.mu.Unlock()
+	cur, next, _, err := ask(secret, tries)
+	if err != nil {
+		return err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.gotPIN = string(cur) + ">" + string(next)
+	return nil
+}
+
+// The card screen offers to change each secret that still has tries: the
+// button asks (tries first) and the screen says it changed.
+func TestCardScreenChangesASecret(t *testing.T) {
+	uitest.NewApp(t)
+	tr := i18n.New("vi")
+	svc := &fakeCard{tries: map[string]int{"auth-pin": 3, "sign-password": 0, "input-pin": 2}}
+	w := test.NewTempWindow(t, nil)
+	s := NewCardScreen(w, svc, nil, tr)
+	s.async = func(f func()) { f() }
+	var asked []string
+	s.changeFn = func(secret string, tries int) ([]byte, []byte, bool, error) {
+		asked = append(asked, fmt.Sprintf("%s:%d", secret, tries))
+		return []byte("1111"), []byte("2468"), false, nil
+	}
+	w.SetContent(s.Object())
+	s.Start()
+	svc.push(CardView{State: "card-identified", Reader: "R", Kind: "mynumber"})
+	var buttons []*widget.Button
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		switch x := o.(type) {
+		case *widget.Button:
+			if x.Text == tr.T("pins.change") {
+				buttons = append(buttons, x)
+			}
+		case *fyne.Container:
+			for _, c := range x.Objects {
+				walk(c)
+			}
+		}
+	}
+	walk(s.pins)
+	if len(buttons) != 2 { // the locked signing password cannot be changed
+		t.Fatalf("%d change buttons", len(buttons))
+	}
+	test.Tap(buttons[1])
+	if strings.Join(asked, ",") != "input-pin:2" || svc.gotPIN != "1111>2468" {
+		t.Fatalf("asked %v, the card got %q", asked, svc.gotPIN)
+	}
+	if !strings.Contains(labelTexts(t, s.pins), tr.T("pin.changed", map[string]any{"SecretName": tr.T("secret.input-pin")})) {
+		t.Fatalf("the screen does not say it changed:\n%s", labelTexts(t, s.pins))
 	}
 }

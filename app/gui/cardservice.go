@@ -98,6 +98,27 @@ func (c *cardService) ReadAttributes(ctx context.Context, ask ui.PINAsker) (ui.A
 	return ui.Attributes{Name: a.Name, Address: a.Address, BirthDate: a.BirthDate, Sex: a.Sex}, err
 }
 
+// ChangePIN changes a secret: PIN first (the tries, then the dialog, then
+// VERIFY and CHANGE REFERENCE DATA in one go); both secrets are wiped.
+func (c *cardService) ChangePIN(ctx context.Context, secret string, ask ui.ChangeAsker) error {
+	sec, err := card.ParseSecret(secret)
+	if err != nil {
+		return err
+	}
+	var next card.PIN
+	defer func() { next.Wipe() }()
+	return card.PINFirst(ctx, c.m.Do, sec,
+		func(_ context.Context, sec card.Secret, tries int) (card.PIN, bool, error) {
+			cur, n, confirm, err := ask(string(sec), tries)
+			next = card.PIN(n)
+			next.Normalize(sec)
+			return card.PIN(cur), confirm, err
+		},
+		func(s *card.Session, cur card.PIN, confirm bool) error {
+			return s.ChangePIN(ctx, sec, cur, next, confirm)
+		})
+}
+
 func (c *cardService) UseReader(name string) { c.m.Choose(name) }
 
 // PINFormatOK is the card layer's format rule (ui.PINRule).

@@ -106,3 +106,50 @@ func TestPINFormatRuleIsTheCardLayers(t *testing.T) {
 		}
 	}
 }
+
+// Changing the input-support PIN through the window's card service, on the
+// in-process card: the tries are shown first, the old PIN and the new one
+// go to the card, and from then on the new one reads the attributes and
+// the old one is refused; a wrong current PIN costs one try and changes
+// nothing.
+func TestCardServiceChangesAPIN(t *testing.T) {
+	d, err := demo.NewReader("tanaka-ichiro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := reader.NewMonitor(d.Backend(), "")
+	svc := &cardService{m: m, now: time.Now}
+	views := make(chan ui.CardView, 64)
+	stop := svc.Watch(func(v ui.CardView) { views <- v })
+	defer stop()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go m.Run(ctx)
+	waitView(t, views, "card-identified")
+	change := func(cur, next string, shown *int) ui.ChangeAsker {
+		return func(sec string, tries int) ([]byte, []byte, bool, error) {
+			if sec != "input-pin" {
+				t.Fatalf("asked for %s", sec)
+			}
+			*shown = tries
+			return []byte(cur), []byte(next), false, nil
+		}
+	}
+	var shown int
+	if err := svc.ChangePIN(ctx, "input-pin", change("0000", "1357", &shown)); failure.CodeOf(err) != card.CodeWrongPIN || shown != 3 {
+		t.Fatalf("wrong current PIN: %v (tries shown %d)", err, shown)
+	}
+	if err := svc.ChangePIN(ctx, "input-pin", change("8427", "1357", &shown)); err != nil || shown != 2 {
+		t.Fatalf("change: %v (tries shown %d)", err, shown)
+	}
+	read := func(p string) error {
+		_, err := svc.ReadAttributes(ctx, func(string, int) ([]byte, bool, error) { return []byte(p), false, nil })
+		return err
+	}
+	if err := read("1357"); err != nil {
+		t.Fatalf("the new PIN: %v", err)
+	}
+	if err := read("8427"); failure.CodeOf(err) != card.CodeWrongPIN {
+		t.Fatalf("the old PIN: %v", err)
+	}
+}
