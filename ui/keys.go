@@ -32,6 +32,9 @@ type keyboard struct {
 	}
 	shown  fyne.Focusable // the focus last scrolled into view
 	escape []escapeEntry  // the dialogs shown, innermost last
+	// held are the modifier keys down now (Ctrl+Page Down is a tab, not
+	// a page)
+	held map[fyne.KeyName]bool
 }
 
 // escapeEntry is a dialog and how Escape closes it.
@@ -88,11 +91,22 @@ func (k *keyboard) forget(d dialog.Dialog) {
 }
 
 func (k *keyboard) keyDown(ev *fyne.KeyEvent) {
+	if modifier(ev.Name) {
+		if k.held == nil {
+			k.held = map[fyne.KeyName]bool{}
+		}
+		k.held[ev.Name] = true
+		return
+	}
 	c := k.win.Canvas()
 	k.down.key, k.down.focused, k.down.top = ev.Name, c.Focused(), c.Overlays().Top()
 }
 
 func (k *keyboard) keyUp(ev *fyne.KeyEvent) {
+	if modifier(ev.Name) {
+		delete(k.held, ev.Name)
+		return
+	}
 	c := k.win.Canvas()
 	same := ev.Name == k.down.key && c.Focused() == k.down.focused && c.Overlays().Top() == k.down.top
 	k.down.key = ""
@@ -104,9 +118,84 @@ func (k *keyboard) keyUp(ev *fyne.KeyEvent) {
 			}
 		case fyne.KeyEscape:
 			k.closeTop()
+		case fyne.KeyPageDown, fyne.KeyPageUp:
+			if len(k.held) == 0 {
+				k.page(ev.Name == fyne.KeyPageDown)
+			}
 		}
 	}
 	k.reveal()
+}
+
+// modifier reports whether a key is Shift, Ctrl, Alt or Super.
+func modifier(n fyne.KeyName) bool {
+	switch n {
+	case desktop.KeyShiftLeft, desktop.KeyShiftRight, desktop.KeyControlLeft, desktop.KeyControlRight,
+		desktop.KeyAltLeft, desktop.KeyAltRight, desktop.KeySuperLeft, desktop.KeySuperRight:
+		return true
+	}
+	return false
+}
+
+// page scrolls what shows by most of a screen (Page Down / Page Up): the
+// scroll around the focus, else the largest one on the screen or dialog.
+func (k *keyboard) page(down bool) {
+	c := k.win.Canvas()
+	root := c.Content()
+	if top := c.Overlays().Top(); top != nil {
+		root = top
+	}
+	var sc *container.Scroll
+	if f, ok := c.Focused().(fyne.CanvasObject); ok {
+		for _, o := range pathTo(root, f) {
+			if s, ok := o.(*container.Scroll); ok && s.Direction != container.ScrollHorizontalOnly {
+				sc = s
+			}
+		}
+	}
+	if sc == nil {
+		sc = largestScroll(root)
+	}
+	if sc == nil {
+		return
+	}
+	step := sc.Size().Height * 0.85
+	if !down {
+		step = -step
+	}
+	off := sc.Offset
+	off.Y = max(0, min(off.Y+step, sc.Content.MinSize().Height-sc.Size().Height))
+	sc.ScrollToOffset(off)
+}
+
+// largestScroll is the tallest visible vertical scroll under o.
+func largestScroll(o fyne.CanvasObject) *container.Scroll {
+	var best *container.Scroll
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		if o == nil || !o.Visible() {
+			return
+		}
+		switch w := o.(type) {
+		case *container.Scroll:
+			if w.Direction != container.ScrollHorizontalOnly && (best == nil || w.Size().Height > best.Size().Height) {
+				best = w
+			}
+			walk(w.Content)
+		case *fyne.Container:
+			for _, c := range w.Objects {
+				walk(c)
+			}
+		case *container.AppTabs:
+			if s := w.Selected(); s != nil {
+				walk(s.Content)
+			}
+		case *widget.PopUp:
+			walk(w.Content)
+		}
+	}
+	walk(o)
+	return best
 }
 
 // closeTop closes the dialog on top, if it is one of ours and nothing
@@ -202,6 +291,20 @@ func pathTo(root, o fyne.CanvasObject) []fyne.CanvasObject {
 	}
 	return nil
 }
+
+// PressKey runs one key, pressed and released, through win's keyboard
+// handling (Enter, Escape, Page keys, scrolling the focus into view) — for
+// tests, and for on-screen keys. The focused widget's own handling of the
+// key is not included. Main goroutine only.
+func PressKey(win fyne.Window, name fyne.KeyName) {
+	k := keyboardOf(win)
+	k.keyDown(&fyne.KeyEvent{Name: name})
+	k.keyUp(&fyne.KeyEvent{Name: name})
+}
+
+// InView reports whether o shows inside every scroll around it (and the
+// window). Main goroutine only.
+func InView(o fyne.CanvasObject) bool { return inView(o) }
 
 // inView reports whether o shows inside every scroll around it.
 func inView(o fyne.CanvasObject) bool {

@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -124,5 +125,42 @@ func TestFocusScrollsIntoView(t *testing.T) {
 		if top < 0 || top+buttons[i].Size().Height > sc.Size().Height {
 			t.Fatalf("button %d at %v..%v, the view is 0..%v", i+1, top, top+buttons[i].Size().Height, sc.Size().Height)
 		}
+	}
+}
+
+// Page Down and Page Up scroll a long screen by most of its height, down
+// to its end and back to its top; with Ctrl held they leave it alone (the
+// tabs' shortcut).
+func TestPageKeysScroll(t *testing.T) {
+	uitest.NewApp(t)
+	var objs []fyne.CanvasObject
+	for i := range 80 {
+		objs = append(objs, wrapped(fmt.Sprintf("%d. 説明の文。", i+1)))
+	}
+	sc := container.NewVScroll(container.NewVBox(objs...))
+	w := test.NewWindow(sc)
+	w.Resize(fyne.NewSize(500, 300))
+	defer w.Close()
+	k := keyboardOf(w)
+	last := float32(-1)
+	for i := 0; i < 100 && sc.Offset.Y != last; i++ {
+		last = sc.Offset.Y
+		press(k, fyne.KeyPageDown)
+	}
+	end := sc.Content.MinSize().Height - sc.Size().Height
+	if sc.Offset.Y < end-1 || end <= 0 {
+		t.Fatalf("Page Down stops at %v of %v", sc.Offset.Y, end)
+	}
+	k.keyDown(&fyne.KeyEvent{Name: desktop.KeyControlLeft})
+	press(k, fyne.KeyPageUp)
+	if sc.Offset.Y < end-1 {
+		t.Fatal("Ctrl+Page Up scrolled the page")
+	}
+	k.keyUp(&fyne.KeyEvent{Name: desktop.KeyControlLeft})
+	for range 100 {
+		press(k, fyne.KeyPageUp)
+	}
+	if sc.Offset.Y != 0 {
+		t.Fatalf("Page Up stops at %v", sc.Offset.Y)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
+	"madoguchi/i18n"
 	"madoguchi/internal/uitest"
 	"madoguchi/ui"
 )
@@ -155,4 +156,66 @@ func textOf(o fyne.CanvasObject) string {
 		return x.Text
 	}
 	return ""
+}
+
+// Keyboard only at ×2 on 1366×768: Tab through the whole plan — every
+// control it reaches is scrolled into view (before, all six Tab stops of
+// the plan were off-screen) — and the order reaches the review's sign
+// button after the way to the review.
+func TestPlanByTabAtTwice(t *testing.T) {
+	life, _, _ := signedInLife(t, "sato-hana")
+	answerMoving(t, life, "佐藤 ハナ")
+	a := uitest.NewApp(t)
+	a.Settings().SetTheme(ui.NewTheme(2))
+	w := a.NewWindow("test")
+	w.Resize(fyne.NewSize(1366, 768))
+	var screen *ui.LifeEventScreen
+	fyne.DoAndWait(func() {
+		screen = ui.NewLifeEventScreen(w, life, i18n.New("vi"), func(string, []byte) bool { return true })
+		w.SetContent(screen.Object())
+		screen.Start("moving")
+	})
+	obj := func() fyne.CanvasObject { return screen.Object() }
+	sign := i18n.New("vi").T("life.sign_and_file")
+	shows(t, obj, sign)
+	seen := map[fyne.Focusable]bool{}
+	var order []string
+	// the plan opens with the focus on the way to the review
+	fyne.DoAndWait(func() {
+		if f := w.Canvas().Focused(); f != nil {
+			seen[f] = true
+			if a, ok := f.(fyne.Accessible); ok {
+				order = append(order, a.AccessibilityLabel())
+			}
+		}
+	})
+	for i := 0; i < 200; i++ {
+		var f fyne.Focusable
+		var visible bool
+		fyne.DoAndWait(func() {
+			w.Canvas().FocusNext()
+			ui.PressKey(w, fyne.KeyTab)
+			f = w.Canvas().Focused()
+			if o, ok := f.(fyne.CanvasObject); ok {
+				visible = ui.InView(o)
+			}
+		})
+		if f == nil || seen[f] {
+			break // round the screen once
+		}
+		seen[f] = true
+		name := fmt.Sprintf("%T", f)
+		if a, ok := f.(fyne.Accessible); ok {
+			name = a.AccessibilityLabel()
+		}
+		order = append(order, name)
+		if !visible {
+			t.Fatalf("Tab stop %d (%s) is off-screen", len(order), name)
+		}
+	}
+	joined := strings.Join(order, "\n")
+	to, at := strings.Index(joined, i18n.New("vi").T("life.go_to_signing", map[string]any{"Count": 1})[:20]), strings.Index(joined, sign)
+	if len(order) < 6 || to < 0 || at < 0 || at < to {
+		t.Fatalf("Tab order (%d stops):\n%s", len(order), joined)
+	}
 }
