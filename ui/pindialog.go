@@ -20,20 +20,20 @@ import (
 type PINRule func(secret string, pin []byte) bool
 
 type PINForm struct {
-	Entry    *Entry
+	Entry *Entry
 	// New and Repeat are the new secret, typed twice (changing it only)
 	New, Repeat *Entry
 	onNew       func(next []byte)
-	Confirm  *widget.Check // nil unless this is the last try
-	Error    *Para
-	OK       *widget.Button
-	Cancel   *widget.Button
-	Content  fyne.CanvasObject
-	secret   string
-	rule     PINRule
-	tr       *i18n.Localizer
-	onSubmit func(pin []byte, confirmLast bool)
-	onClose  func()
+	Confirm     *widget.Check // nil unless this is the last try
+	Error       *Para
+	OK          *widget.Button
+	Cancel      *widget.Button
+	Content     fyne.CanvasObject
+	secret      string
+	rule        PINRule
+	tr          *i18n.Localizer
+	onSubmit    func(pin []byte, confirmLast bool)
+	onClose     func()
 }
 
 // NewPINForm builds the form. onSubmit receives the PIN bytes (the caller
