@@ -5,6 +5,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"madoguchi/i18n"
@@ -13,9 +14,12 @@ import (
 // helpScreen is plain help for residents and the volunteers who sit with
 // them: what Madoguchi does, the card's PINs and their tries, the
 // keyboard, what to do when something goes wrong, and the error codes.
-func helpScreen(tr *i18n.Localizer, signInNote string) fyne.CanvasObject {
+func helpScreen(tr *i18n.Localizer, signInNote string, intro func()) fyne.CanvasObject {
 	var objs []fyne.CanvasObject
 	objs = append(objs, heading(tr.T("help.title")))
+	if intro != nil {
+		objs = append(objs, widget.NewButtonWithIcon(tr.T("intro.again"), theme.InfoIcon(), intro))
+	}
 	for _, k := range []string{"what", "family", "pins", "keyboard", "trouble", "codes", "privacy"} {
 		title := boldPara(tr.T("help." + k + ".title"))
 		objs = append(objs, title, wrapped(tr.T("help."+k+".text")))

@@ -45,6 +45,9 @@ type Shell struct {
 	// (shown until another is chosen); langChosen keeps a choice.
 	langNote   string
 	langChosen func(tag string)
+	// the first-run introduction, to show once the window is built
+	introPending bool
+	introDone    func()
 	// the text size and colours, and who keeps a change (WithDisplay)
 	scale      float32
 	appearance Appearance
@@ -121,6 +124,10 @@ func NewShell(win fyne.Window, svc CardService, signIn SignInService, wallet Wal
 		o(s)
 	}
 	s.SetLanguage(lang)
+	if s.introPending && s.signIn != nil {
+		s.introPending = false
+		s.ShowIntro()
+	}
 	return s
 }
 
@@ -281,7 +288,7 @@ func (s *Shell) SetLanguage(lang string) {
 		if s.panel != nil {
 			note = s.panel.Note()
 		}
-		items = append(items, container.NewTabItemWithIcon(s.tr.T("tab.help"), theme.HelpIcon(), helpScreen(s.tr, note)))
+		items = append(items, container.NewTabItemWithIcon(s.tr.T("tab.help"), theme.HelpIcon(), helpScreen(s.tr, note, s.ShowIntro)))
 		tabs := container.NewAppTabs(items...)
 		certs, family := s.certs, s.family
 		tabs.OnSelected = func(it *container.TabItem) {

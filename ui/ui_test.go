@@ -524,3 +524,35 @@ func TestCardScreenChangesASecret(t *testing.T) {
 		t.Fatalf("the screen does not say it changed:\n%s", labelTexts(t, s.pins))
 	}
 }
+
+// The first-run introduction shows once over the window (the card and
+// the reader as seen now, what stays on this PC, where to get help in
+// person), Escape skips it, it says so to the app, and Help offers it again.
+func TestFirstRunIntroduction(t *testing.T) {
+	uitest.NewApp(t)
+	w := test.NewTempWindow(t, nil)
+	w.Resize(fyne.NewSize(1366, 768))
+	done := 0
+	tr := i18n.New("vi")
+	sh := NewShell(w, &fakeCard{tries: map[string]int{}}, &fakeSignIn{}, nil, nil, "vi", WithIntro(true, func() { done++ }))
+	w.SetContent(sh.Object())
+	top := w.Canvas().Overlays().Top()
+	if top == nil {
+		t.Fatal("no introduction")
+	}
+	got := labelTexts(t, top)
+	for _, k := range []string{"intro.card.title", "intro.keeps.title", "intro.help.title", "intro.help.text", "help.privacy.text"} {
+		if !strings.Contains(got, tr.T(k)) {
+			t.Errorf("the introduction does not say %s", k)
+		}
+	}
+	PressKey(w, fyne.KeyEscape)
+	if w.Canvas().Overlays().Top() != nil || done != 1 {
+		t.Fatalf("Escape: overlay %v, done %d", w.Canvas().Overlays().Top(), done)
+	}
+	// not again on its own (another language rebuilds the window)
+	sh.SetLanguage("ja")
+	if w.Canvas().Overlays().Top() != nil {
+		t.Fatal("the introduction came back")
+	}
+}

@@ -110,6 +110,9 @@ func Run(o cli.GUIOptions, env *cli.Env) (code int) {
 	lang, note := windowLanguage(o.Lang, a.Preferences().String(prefLanguage), i18n.Detect())
 	shell := ui.NewShell(w, svc, si, wl, dc, lang, ui.WithLanguageNote(note),
 		ui.WithLanguageChosen(func(tag string) { a.Preferences().SetString(prefLanguage, tag) }),
+		// the introduction once, not over a scripted demo (screenshots, training)
+		ui.WithIntro(!a.Preferences().Bool(prefIntroSeen) && !o.DemoSignIn && !o.DemoShowAttributes && o.DemoLifeEvent == "",
+			func() { a.Preferences().SetBool(prefIntroSeen, true) }),
 		ui.WithDisplay(scale, look, func(sc float32, l ui.Appearance) {
 			a.Preferences().SetFloat(prefScale, float64(sc))
 			a.Preferences().SetString(prefAppearance, string(l))
@@ -270,6 +273,7 @@ const (
 	prefLanguage   = "language"
 	prefScale      = "text_scale"
 	prefAppearance = "appearance"
+	prefIntroSeen  = "intro_seen"
 )
 
 // windowLanguage is the window's language: --lang, else the one chosen in
