@@ -3,10 +3,9 @@ package cli
 import (
 	"context"
 	"fmt"
-	"net/url"
+	"madoguchi/app/common"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	qrcode "github.com/skip2/go-qrcode"
@@ -18,22 +17,11 @@ import (
 	"madoguchi/protocol/proxy"
 )
 
-// InvitationURI is what the invitation's QR code holds: the code and the
-// municipality, so a phone or another computer can take it without typing.
-func InvitationURI(code, municipality string) string {
-	return "madoguchi:proxy-invitation?" + url.Values{"code": {code}, "municipality": {municipality}}.Encode()
-}
+// InvitationURI is what the invitation's QR code holds (common's).
+func InvitationURI(code, municipality string) string { return common.InvitationURI(code, municipality) }
 
-// InvitationCode takes a typed code or a scanned invitation URI.
-func InvitationCode(s string) string {
-	s = strings.TrimSpace(s)
-	if rest, ok := strings.CutPrefix(s, "madoguchi:proxy-invitation?"); ok {
-		if q, err := url.ParseQuery(rest); err == nil {
-			return q.Get("code")
-		}
-	}
-	return s
-}
+// InvitationCode takes a typed code or a scanned invitation URI (common's).
+func InvitationCode(s string) string { return common.InvitationCode(s) }
 
 // InvitationQR is the invitation's QR code as terminal text (two rows of
 // modules per line).
@@ -45,70 +33,13 @@ func InvitationQR(uri string) (string, error) {
 	return q.ToSmallString(false), nil
 }
 
-// bundledOnline reads the bundled catalogue once (loading it checks the
-// schema and compiles every condition: not something to do per line of a
-// trail): the procedures filed online, by id and in catalogue order.
-var bundledOnline = sync.OnceValues(func() (map[string]procedures.Procedure, []string) {
-	byID := map[string]procedures.Procedure{}
-	var order []string
-	if cat, err := procedures.Bundled(i18n.Languages()); err == nil {
-		for _, e := range cat.Events {
-			for _, p := range e.Procedures {
-				if _, seen := byID[p.ID]; !seen && p.Channel == procedures.ChannelBundle {
-					byID[p.ID] = p
-					order = append(order, p.ID)
-				}
-			}
-		}
-	}
-	return byID, order
-})
+func onlineProcedures() map[string]procedures.Procedure { return common.OnlineProcedures() }
 
-func onlineProcedures() map[string]procedures.Procedure { m, _ := bundledOnline(); return m }
-func onlineOrder() []string                             { _, o := bundledOnline(); return o }
+// DescribeScope says a grant scope in plain language (common's).
+func DescribeScope(tr *i18n.Localizer, scope string) string { return common.DescribeScope(tr, scope) }
 
-// DescribeScope says a grant scope in plain language ("Fetch your residence
-// record", "File: Moving-out notice (online)").
-func DescribeScope(tr *i18n.Localizer, scope string) string {
-	procName := func(id string) string {
-		if p, ok := onlineProcedures()[id]; ok {
-			return p.Name.Counter(tr.Lang())
-		}
-		return id
-	}
-	switch {
-	case scope == proxy.ScopeStatus:
-		return tr.T("proxy.scope.status")
-	case scope == proxy.ScopeProtected:
-		return tr.T("proxy.scope.protected")
-	case strings.HasPrefix(scope, proxy.CertPrefix):
-		return tr.T("proxy.scope.cert", map[string]any{"Certificate": tr.T("certkind." + strings.TrimPrefix(scope, proxy.CertPrefix))})
-	case strings.HasPrefix(scope, proxy.FilePrefix):
-		return tr.T("proxy.scope.file", map[string]any{"Procedure": procName(strings.TrimPrefix(scope, proxy.FilePrefix))})
-	case strings.HasPrefix(scope, proxy.PreparePrefix):
-		return tr.T("proxy.scope.prepare", map[string]any{"Procedure": procName(strings.TrimPrefix(scope, proxy.PreparePrefix))})
-	}
-	return scope
-}
-
-// ScopeChoices are the scopes a principal can grant, in the order a person
-// reads them: certificates, then each online procedure, then status and
-// the protected fields.
-func ScopeChoices() []string {
-	var out []string
-	for _, k := range proxy.CertKinds {
-		out = append(out, proxy.CertScope(k))
-	}
-	ps := onlineProcedures()
-	for _, id := range onlineOrder() {
-		if ps[id].OwnSignature { // the law leaves signing it to the person
-			out = append(out, proxy.PrepareScope(id))
-		} else {
-			out = append(out, proxy.FileScope(id))
-		}
-	}
-	return append(out, proxy.ScopeStatus, proxy.ScopeProtected)
-}
+// ScopeChoices are the scopes a principal can grant (common's).
+func ScopeChoices() []string { return common.ScopeChoices() }
 
 func (r *runner) proxyCommand() *cobra.Command {
 	env := r.env
@@ -241,21 +172,8 @@ func (r *runner) proxyCommand() *cobra.Command {
 	return r.group("proxy", "registered proxies: let family act for you, act for them, see what was done", invite, accept, list, revoke, confirm, audit, r.letterCommand())
 }
 
-// AuditLine is one act in the principal's trail, in plain language.
-func AuditLine(tr *i18n.Localizer, e proxy.AuditEntry) string {
-	var what string
-	switch e.Action {
-	case "exchange", "use", "invite", "accept", "revoke", "confirm":
-		what = tr.T("proxy.action." + e.Action)
-	default:
-		what = DescribeScope(tr, e.Action)
-	}
-	key := "proxy.audit.allowed"
-	if !e.Allowed {
-		key = "proxy.audit.refused"
-	}
-	return tr.T(key, map[string]any{"At": tr.DateTime(e.At), "Who": e.Actor.Name, "What": what, "Code": e.Code})
-}
+// AuditLine is one act in the principal's trail, in plain language (common's).
+func AuditLine(tr *i18n.Localizer, e proxy.AuditEntry) string { return common.AuditLine(tr, e) }
 
 // printGrant prints a grant: the other person, status, until when, what.
 func (r *runner) printGrant(g proxy.Grant, iAmProxy bool) {

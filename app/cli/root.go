@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"madoguchi/app/common"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -18,52 +19,15 @@ import (
 	"golang.org/x/term"
 
 	"madoguchi/app/demo"
-	"madoguchi/auth/keystore"
 	"madoguchi/i18n"
 	"madoguchi/i18n/failure"
 )
 
-// Env is what a command runs with; tests substitute the streams.
-type Env struct {
-	Stdin          io.Reader
-	Stdout, Stderr io.Writer
-	// TTY is the terminal for PIN prompts without echo (nil: none).
-	TTY *os.File
-	// Prompt is where prompts go (the terminal; stderr when TTY is stdin).
-	Prompt io.Writer
-	Tr     *i18n.Localizer
-	// Keys is where secrets live (refresh tokens, the store's data key);
-	// nil: the OS keyring.
-	Keys *keystore.Store
-}
+// Env is what a command or the window runs with (common.Env).
+type Env = common.Env
 
-// KeyStore returns the secret store (the OS keyring unless injected).
-func (e *Env) KeyStore() *keystore.Store {
-	if e.Keys == nil {
-		e.Keys = keystore.New(nil)
-	}
-	return e.Keys
-}
-
-// GUIOptions are the window's flags (the root command without a subcommand).
-type GUIOptions struct {
-	Demo     bool
-	Resident string // demo: the fictional resident whose card is in the reader
-	Reader   string
-	Profile  string
-	Scale    float64
-	// Lang is --lang as given ("" when not given: the language chosen in
-	// the window last time, else the system's).
-	Lang string
-	// Demo scripts for screenshots and training.
-	DemoShowAttributes bool
-	DemoSignIn         bool
-	DemoCertificate    string
-	DemoLifeEvent      string
-	DemoAnswers        string
-	// Args are the arguments the app was started with (a restart reuses them).
-	Args []string
-}
+// GUIOptions are the window's flags (common.GUIOptions).
+type GUIOptions = common.GUIOptions
 
 // Deps are what the composition root hands the command line.
 type Deps struct {
@@ -74,12 +38,12 @@ type Deps struct {
 // Version is set at build time.
 var Version = "dev"
 
-// Exit codes of every command (README "Exit codes"):
+// Exit codes of every command (README "Exit codes"): common's.
 const (
-	ExitOK          = 0   // done
-	ExitFailure     = 1   // the operation failed: a failure code is printed (stderr; stdout with --json)
-	ExitUsage       = 2   // wrong flags or arguments; nothing was done
-	ExitInterrupted = 130 // stopped by Ctrl-C or SIGTERM; the card was released
+	ExitOK          = common.ExitOK
+	ExitFailure     = common.ExitFailure
+	ExitUsage       = common.ExitUsage
+	ExitInterrupted = common.ExitInterrupted
 )
 
 // Run runs the command line on the process's streams and returns the exit
@@ -344,10 +308,7 @@ func reportFailureJSON(env *Env, err error) {
 }
 
 // ReportFailure prints a failure with its title, code, cause and action.
-func ReportFailure(env *Env, err error) {
-	fl := env.Tr.Explain(err)
-	fmt.Fprintf(env.Stderr, "%s [%s]\n  %s\n  %s\n", fl.Title, fl.Code, fl.Cause, fl.Action)
-}
+func ReportFailure(env *Env, err error) { common.ReportFailure(env, err) }
 
 func writeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
@@ -355,23 +316,12 @@ func writeJSON(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
-// DataDir is the per-user data folder (XDG on Linux).
-func DataDir() string {
-	if d := os.Getenv("XDG_DATA_HOME"); d != "" {
-		return filepath.Join(d, "madoguchi")
-	}
-	if runtime.GOOS == "linux" {
-		if h, err := os.UserHomeDir(); err == nil {
-			return filepath.Join(h, ".local", "share", "madoguchi")
-		}
-	}
-	d, _ := os.UserConfigDir()
-	return filepath.Join(d, "madoguchi")
-}
+// DataDir is the per-user data folder (common.DataDir).
+func DataDir() string { return common.DataDir() }
 
 // UserProfilePath is where the municipality profile chosen at first start
-// is kept.
-func UserProfilePath() string { return filepath.Join(DataDir(), "profile.json") }
+// is kept (common.UserProfilePath).
+func UserProfilePath() string { return common.UserProfilePath() }
 
 // sandboxProfilePath is where `madoguchi sandbox` writes the profile of the
 // running sandbox municipality.

@@ -11,7 +11,7 @@ import (
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
 
-	"madoguchi/app/cli"
+	"madoguchi/app/common"
 	"madoguchi/app/demo"
 	"madoguchi/auth/card"
 	"madoguchi/auth/pcsc"
@@ -28,11 +28,11 @@ const appID = "jp.madoguchi.app"
 // Run opens the window and returns the exit code when it closes. A
 // start-up failure is a coded, plain message (never a stack trace); without
 // a PC/SC service the window still opens and says so.
-func Run(o cli.GUIOptions, env *cli.Env) (code int) {
+func Run(o common.GUIOptions, env *common.Env) (code int) {
 	demoMode := o.Demo
 	if o.Profile == "" && !demoMode {
-		if _, err := os.Stat(cli.UserProfilePath()); err == nil {
-			o.Profile = cli.UserProfilePath()
+		if _, err := os.Stat(common.UserProfilePath()); err == nil {
+			o.Profile = common.UserProfilePath()
 		}
 	}
 
@@ -41,8 +41,8 @@ func Run(o cli.GUIOptions, env *cli.Env) (code int) {
 	if demoMode {
 		d, err := demo.NewReader(o.Resident)
 		if err != nil {
-			cli.ReportFailure(env, err)
-			return cli.ExitUsage
+			common.ReportFailure(env, err)
+			return common.ExitUsage
 		}
 		controls, backend = d, d.Backend()
 	} else {
@@ -64,16 +64,16 @@ func Run(o cli.GUIOptions, env *cli.Env) (code int) {
 		// throwaway data: the demo leaves nothing behind
 		p, stop, err := demo.StartMunicipality()
 		if err != nil {
-			cli.ReportFailure(env, err)
-			return cli.ExitFailure
+			common.ReportFailure(env, err)
+			return common.ExitFailure
 		}
 		defer stop()
 		signIn = &signInService{m: monitor, keys: env.KeyStore(), profile: p}
 	} else if o.Profile != "" {
 		p, err := sso.LoadProfile(o.Profile)
 		if err != nil {
-			cli.ReportFailure(env, err)
-			return cli.ExitFailure
+			common.ReportFailure(env, err)
+			return common.ExitFailure
 		}
 		signIn = &signInService{m: monitor, profile: p, keep: true, keys: env.KeyStore()}
 	}
@@ -82,8 +82,8 @@ func Run(o cli.GUIOptions, env *cli.Env) (code int) {
 	// a stack trace
 	defer func() {
 		if r := recover(); r != nil {
-			cli.ReportFailure(env, failure.Newf(CodeStart, "%v", r))
-			code = cli.ExitFailure
+			common.ReportFailure(env, failure.Newf(CodeStart, "%v", r))
+			code = common.ExitFailure
 		}
 	}()
 	a := fyneapp.NewWithID(appID)
@@ -120,8 +120,8 @@ func Run(o cli.GUIOptions, env *cli.Env) (code int) {
 	if signIn != nil {
 		life, err := newLifeService(signIn, monitor)
 		if err != nil {
-			cli.ReportFailure(env, err)
-			return cli.ExitFailure
+			common.ReportFailure(env, err)
+			return common.ExitFailure
 		}
 		shell.SetLifeEvents(life)
 		shell.SetProxies(&proxyService{signIn: signIn})
@@ -193,7 +193,7 @@ func (w *welcome) restart(withDemo bool) error {
 func (w *welcome) TryDemo() error { return w.restart(true) }
 
 func (w *welcome) ImportProfile(data []byte) error {
-	if err := installProfile(data, cli.UserProfilePath()); err != nil {
+	if err := installProfile(data, common.UserProfilePath()); err != nil {
 		return err
 	}
 	return w.restart(false)
@@ -225,7 +225,7 @@ func demoShowAttributes(m *reader.Monitor, svc *cardService, shell *ui.Shell, re
 }
 
 // demoSignInNow signs in with the fictional resident's auth PIN, as if typed.
-func demoSignInNow(m *reader.Monitor, s *signInService, shell *ui.Shell, o cli.GUIOptions) {
+func demoSignInNow(m *reader.Monitor, s *signInService, shell *ui.Shell, o common.GUIOptions) {
 	resident, cert, event := o.Resident, o.DemoCertificate, o.DemoLifeEvent
 	waitIdentified(m)
 	auth, _, err := demo.PINs(resident)

@@ -7,7 +7,7 @@ import (
 	qrcode "github.com/skip2/go-qrcode"
 
 	"madoguchi/account"
-	"madoguchi/app/cli"
+	"madoguchi/app/common"
 	"madoguchi/i18n"
 	"madoguchi/i18n/failure"
 	"madoguchi/protocol/proxy"
@@ -39,7 +39,7 @@ func viewGrant(tr *i18n.Localizer, g proxy.Grant, iAct bool) ui.ProxyGrant {
 		v.Other = g.Principal.Name
 	}
 	for _, s := range g.Scopes {
-		v.Scopes = append(v.Scopes, cli.DescribeScope(tr, s))
+		v.Scopes = append(v.Scopes, common.DescribeScope(tr, s))
 	}
 	return v
 }
@@ -67,8 +67,8 @@ func (p *proxyService) Relations(ctx context.Context, lang string) (ui.Relations
 func (p *proxyService) Choices(lang string) []ui.ScopeChoice {
 	tr := i18n.New(lang)
 	var out []ui.ScopeChoice
-	for _, s := range cli.ScopeChoices() {
-		out = append(out, ui.ScopeChoice{ID: s, Text: cli.DescribeScope(tr, s)})
+	for _, s := range common.ScopeChoices() {
+		out = append(out, ui.ScopeChoice{ID: s, Text: common.DescribeScope(tr, s)})
 	}
 	return out
 }
@@ -83,7 +83,7 @@ func (p *proxyService) Invite(ctx context.Context, scopes []string, until time.T
 		return ui.Invitation{}, err
 	}
 	v := ui.Invitation{Code: inv.Code, Expires: inv.Expires}
-	if q, err := qrcode.New(cli.InvitationURI(inv.Code, a.Profile().Issuer), qrcode.Medium); err == nil {
+	if q, err := qrcode.New(common.InvitationURI(inv.Code, a.Profile().Issuer), qrcode.Medium); err == nil {
 		v.QR = q.Image(256)
 	}
 	return v, nil
@@ -94,7 +94,7 @@ func (p *proxyService) Accept(ctx context.Context, code string) error {
 	if err != nil {
 		return err
 	}
-	_, err = a.Accept(ctx, cli.InvitationCode(code))
+	_, err = a.Accept(ctx, common.InvitationCode(code))
 	return err
 }
 
@@ -128,7 +128,7 @@ func (p *proxyService) Trail(ctx context.Context, lang string) ([]string, error)
 	tr := i18n.New(lang)
 	out := make([]string, 0, len(es))
 	for _, e := range es {
-		out = append(out, cli.AuditLine(tr, e))
+		out = append(out, common.AuditLine(tr, e))
 	}
 	return out, nil
 }

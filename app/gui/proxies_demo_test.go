@@ -10,7 +10,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
-	"madoguchi/app/cli"
+	"madoguchi/app/common"
 	"madoguchi/app/demo"
 	"madoguchi/i18n"
 	"madoguchi/i18n/failure"
@@ -91,10 +91,10 @@ func TestDemoSonActsForHisMotherInTheWindow(t *testing.T) {
 		t.Fatal(err)
 	}
 	tr := i18n.New("en")
-	if !trailHas(lines, "佐藤 健二", cli.DescribeScope(tr, proxy.CertScope("residence")), "") {
+	if !trailHas(lines, "佐藤 健二", common.DescribeScope(tr, proxy.CertScope("residence")), "") {
 		t.Errorf("her trail lacks the fetch of her residence record: %q", lines)
 	}
-	if !trailHas(lines, "佐藤 健二", cli.DescribeScope(tr, proxy.CertScope("tax")), proxy.CodeNotGranted) {
+	if !trailHas(lines, "佐藤 健二", common.DescribeScope(tr, proxy.CertScope("tax")), proxy.CodeNotGranted) {
 		t.Errorf("her trail lacks the refused tax certificate: %q", lines)
 	}
 }

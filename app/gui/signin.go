@@ -6,7 +6,7 @@ import (
 	"sync"
 
 	"madoguchi/account"
-	"madoguchi/app/cli"
+	"madoguchi/app/common"
 	"madoguchi/auth/card"
 	"madoguchi/auth/keystore"
 	"madoguchi/auth/reader"
@@ -39,7 +39,7 @@ var _ ui.SignInService = (*signInService)(nil)
 func (s *signInService) options() account.Options {
 	o := account.Options{Keys: s.keys, Keep: s.keep}
 	if s.keep {
-		o.DataDir = cli.DataDir()
+		o.DataDir = common.DataDir()
 	}
 	return o
 }
