@@ -176,7 +176,45 @@ func (s *Shell) SetLanguage(lang string) {
 	lang = i18n.Match(lang)
 	s.tr = i18n.New(lang)
 	s.win.SetTitle(s.tr.T("app.title"))
+	top := s.top(lang)
+	body := s.screens(lang)
+	s.tabShortcuts()
+	events := s.events
+	keyboardOf(s.win) // Enter presses, Escape closes dialogs, focus shows
+	// the screen's own keys, never while a dialog is over it (Escape there
+	// closes the dialog, it does not go back behind it)
+	mine := func() bool {
+		return events != nil && s.tabs != nil && s.tabs.SelectedIndex() == 0 && s.win.Canvas().Overlays().Top() == nil
+	}
+	s.win.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) {
+		if mine() {
+			events.TypedKey(ev)
+		}
+	})
+	s.win.Canvas().SetOnTypedRune(func(r rune) {
+		if mine() {
+			events.TypedRune(r)
+		}
+	})
+	s.root.Objects = []fyne.CanvasObject{
+		container.NewBorder(container.NewVBox(top...), nil, nil, nil, body),
+	}
+	s.root.Refresh()
+	stopCard, panel := s.card.Start(), s.panel
+	s.stop = func() {
+		stopCard()
+		if panel != nil {
+			panel.Stop()
+		}
+		if events != nil {
+			events.Stop()
+		}
+	}
+}
 
+// header is the one row above everything: who is signed in (or the app's
+// name), text size and colours, and the language chooser.
+func (s *Shell) header(lang string) fyne.CanvasObject {
 	title := boldPara(s.tr.T("app.title"))
 	title.SizeName = theme.SizeNameSubHeadingText
 	langs := i18n.Languages()
@@ -215,6 +253,14 @@ func (s *Shell) SetLanguage(lang string) {
 	}
 	header := container.NewBorder(nil, nil, nil,
 		container.NewHBox(display, widget.NewLabel(s.tr.T("lang.label")), sel), who)
+	return header
+}
+
+// top is what stays above every screen: the header, a note when the
+// system's language is not offered, the demo banner, the acting bar, the
+// welcome (first start) or the sign-in panel.
+func (s *Shell) top(lang string) []fyne.CanvasObject {
+	header := s.header(lang)
 	var top []fyne.CanvasObject
 	top = append(top, header)
 	if s.langNote != "" {
@@ -237,6 +283,13 @@ func (s *Shell) SetLanguage(lang string) {
 	if s.welcome != nil && s.signIn == nil && s.demo == nil {
 		top = append(top, s.welcomeCard())
 	}
+	return top
+}
+
+// screens builds the screens (life events, card, certificates, family,
+// help) and returns what shows below the top: the tabs, or the card screen
+// alone when there is nothing else.
+func (s *Shell) screens(lang string) fyne.CanvasObject {
 	s.card = NewCardScreen(s.win, s.svc, s.demo, s.tr)
 	s.inline(&s.card.async)
 	body := s.card.Object()
@@ -301,38 +354,7 @@ func (s *Shell) SetLanguage(lang string) {
 		}
 		body, s.tabs = tabs, tabs
 	}
-	s.tabShortcuts()
-	events := s.events
-	keyboardOf(s.win) // Enter presses, Escape closes dialogs, focus shows
-	// the screen's own keys, never while a dialog is over it (Escape there
-	// closes the dialog, it does not go back behind it)
-	mine := func() bool {
-		return events != nil && s.tabs != nil && s.tabs.SelectedIndex() == 0 && s.win.Canvas().Overlays().Top() == nil
-	}
-	s.win.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) {
-		if mine() {
-			events.TypedKey(ev)
-		}
-	})
-	s.win.Canvas().SetOnTypedRune(func(r rune) {
-		if mine() {
-			events.TypedRune(r)
-		}
-	})
-	s.root.Objects = []fyne.CanvasObject{
-		container.NewBorder(container.NewVBox(top...), nil, nil, nil, body),
-	}
-	s.root.Refresh()
-	stopCard, panel := s.card.Start(), s.panel
-	s.stop = func() {
-		stopCard()
-		if panel != nil {
-			panel.Stop()
-		}
-		if events != nil {
-			events.Stop()
-		}
-	}
+	return body
 }
 
 // changeLanguage shows everything in lang, keeping the place: the same
