@@ -13,8 +13,8 @@ import (
 // AnswerButton is a large button whose label wraps (BreakLines) and whose
 // height grows with it, so a long answer at ×2 text is read whole, never
 // cut to "…期高齢者医療制度". Tab reaches it; Enter and Space press it; the
-// focused one has a ring in the text colour, 3 px wide (≥ 3:1 against the
-// window and the button in every theme).
+// focused one has a ring in the text colour, 3 px wide, just outside it
+// (≥ 3:1 against the window in every theme).
 type AnswerButton struct {
 	widget.BaseWidget
 	Text       string
@@ -110,7 +110,11 @@ func (r *answerRenderer) MinSize() fyne.Size {
 func (r *answerRenderer) Layout(s fyne.Size) {
 	r.bg.Resize(s)
 	r.hover.Resize(s)
-	r.ring.Resize(s)
+	// the ring lies just outside the button: it changes the window's pixels
+	// (text colour on the background, high contrast in every theme), not
+	// the button's own (dark on blue would be 1.6:1)
+	r.ring.Move(fyne.NewPos(-ringWidth, -ringWidth))
+	r.ring.Resize(s.Add(fyne.NewSquareSize(2 * ringWidth)))
 	p, is := r.pad(), r.iconSize()
 	if is > 0 {
 		ic := r.b.Theme().Size(theme.SizeNameInlineIcon)

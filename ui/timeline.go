@@ -31,7 +31,11 @@ func timeline(tr *i18n.Localizer, items []PlanItem) fyne.CanvasObject {
 		}
 		days := max(it.DaysLeft, 0)
 		bar := &proportional{share: float32(days+1) / float32(maxDays+1), rect: canvas.NewRectangle(c)}
-		label := wrapped(tr.T("timeline.row", map[string]any{"Name": it.Name, "Date": tr.Date(it.Deadline), "Days": it.DaysLeft}))
+		text := tr.T("timeline.row", map[string]any{"Name": it.Name, "Date": tr.Date(it.Deadline), "Days": it.DaysLeft})
+		if it.Urgent || it.DaysLeft < 7 {
+			text = "⚠ " + text // said in the text too, not by the bar's colour alone
+		}
+		label := wrapped(text)
 		rows = append(rows, label, container.New(bar, bar.rect))
 	}
 	if len(rows) == 0 {

@@ -13,7 +13,6 @@ import (
 
 	"madoguchi/account"
 	"madoguchi/i18n"
-	"madoguchi/procedures"
 	"madoguchi/protocol/proxy"
 )
 
@@ -33,7 +32,6 @@ func InvitationQR(uri string) (string, error) {
 	return q.ToSmallString(false), nil
 }
 
-func onlineProcedures() map[string]procedures.Procedure { return common.OnlineProcedures() }
 
 // DescribeScope says a grant scope in plain language (common's).
 func DescribeScope(tr *i18n.Localizer, scope string) string { return common.DescribeScope(tr, scope) }
