@@ -32,7 +32,6 @@ func InvitationQR(uri string) (string, error) {
 	return q.ToSmallString(false), nil
 }
 
-
 // DescribeScope says a grant scope in plain language (common's).
 func DescribeScope(tr *i18n.Localizer, scope string) string { return common.DescribeScope(tr, scope) }
 
