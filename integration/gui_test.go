@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image/color"
 	"image/png"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -210,6 +211,10 @@ func startXvfb(t *testing.T) string {
 			continue
 		}
 		display := fmt.Sprintf(":%d", n)
+		sock := fmt.Sprintf("/tmp/.X11-unix/X%d", n)
+		// a socket left by an Xvfb stopped before (its lock gone) would
+		// look ready before this one listens: the app then found no display
+		os.Remove(sock)
 		cmd := exec.Command("Xvfb", display, "-screen", "0", "1280x900x24", "-nolisten", "tcp")
 		cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 		if err := cmd.Start(); err != nil {
@@ -217,14 +222,15 @@ func startXvfb(t *testing.T) string {
 		}
 		exited, _ := watchChild(cmd)
 		t.Cleanup(func() { stopChild(cmd, exited) })
-		sock := fmt.Sprintf("/tmp/.X11-unix/X%d", n)
 		for i := 0; i < 100; i++ {
 			select {
 			case <-exited:
 				t.Fatalf("Xvfb %s exited", display)
 			default:
 			}
-			if _, err := os.Stat(sock); err == nil {
+			// ready when it accepts a connection, not when the file exists
+			if c, err := net.Dial("unix", sock); err == nil {
+				c.Close()
 				return display
 			}
 			time.Sleep(50 * time.Millisecond)

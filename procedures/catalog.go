@@ -49,10 +49,11 @@ func (t Text) In(lang string) string {
 
 // Counter is the text in lang with the Japanese beside it when lang is
 // not Japanese ("Moving-out notice (転出届)"): the name a resident shows
-// or says at the counter.
+// or says at the counter. Easy Japanese keeps it too when its name is
+// not the official one (「オンラインで出す転出届」 (転出届（オンライン）)).
 func (t Text) Counter(lang string) string {
 	s := t.In(lang)
-	if ja := t["ja"]; ja != "" && ja != s && !strings.HasPrefix(i18n.Match(lang), "ja") {
+	if ja := t["ja"]; ja != "" && ja != s && i18n.Match(lang) != "ja" {
 		return s + " (" + ja + ")"
 	}
 	return s

@@ -608,7 +608,11 @@ func (r *runner) printPlan(p *procedures.Plan, today time.Time, fd filed) error 
 		if j.Urgent {
 			mark = "⚠ "
 		}
-		fmt.Fprintf(env.Stdout, "%d. %s%s\n", i+1, mark, j.Name)
+		name := j.Name
+		if j.NameJA != "" && j.NameJA != name {
+			name += " (" + j.NameJA + ")" // the name the counter knows
+		}
+		fmt.Fprintf(env.Stdout, "%d. %s%s\n", i+1, mark, name)
 		fmt.Fprintf(env.Stdout, "   %s · %s\n", tr.T("office."+j.Office), tr.T("channel."+j.Channel))
 		if d := j.Deadline; d != nil {
 			line := tr.T("plan.deadline", map[string]any{"Date": tr.DateWithEra(d.Effective), "Days": *j.DaysLeft})

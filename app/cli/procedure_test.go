@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"encoding/json"
+	"madoguchi/i18n"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -153,5 +154,21 @@ func TestSubmitBeforeTheWindowOpens(t *testing.T) {
 	// the day as dates are written (the profile sets the window), never ISO
 	if code != 1 || !strings.Contains(errs, "[PROCEDURE-NOT-OPEN]") || !strings.Contains(errs, "(Reiwa ") || regexp.MustCompile(`20\d\d-\d\d-\d\d`).MatchString(errs) {
 		t.Fatalf("%d %s", code, errs)
+	}
+}
+
+// In every language, each procedure of the plan keeps its Japanese name
+// beside the translation (Easy Japanese too: its names explain) — the name
+// to show or say at the counter — and the Japanese plan does not repeat it.
+func TestPlanKeepsTheCounterNames(t *testing.T) {
+	for _, lang := range i18n.Languages() {
+		code, out, errs := run(t, "", "procedure", "plan", "moving", "--answers", "../../docs/examples/moving.yaml", "--profile", "/nonexistent", "--lang", lang)
+		if code != 0 {
+			t.Fatalf("%s: %d %s", lang, code, errs)
+		}
+		japanese := lang == "ja"
+		if strings.Contains(out, "(転入届)") == japanese {
+			t.Errorf("%s: the moving-in notice's Japanese name beside it: %v\n%s", lang, !japanese, out)
+		}
 	}
 }

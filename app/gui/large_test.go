@@ -178,6 +178,22 @@ func TestPlanByTabAtTwice(t *testing.T) {
 	obj := func() fyne.CanvasObject { return screen.Object() }
 	sign := i18n.New("vi").T("life.sign_and_file")
 	shows(t, obj, sign)
+	// the plan built and laid out: its first focus is on the way to the
+	// review
+	for deadline := time.Now().Add(20 * time.Second); ; {
+		var ready bool
+		fyne.DoAndWait(func() {
+			_, ready = w.Canvas().Focused().(*ui.AnswerButton)
+			w.Content().Refresh()
+		})
+		if ready {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the plan never took the focus")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 	seen := map[fyne.Focusable]bool{}
 	var order []string
 	// the plan opens with the focus on the way to the review
