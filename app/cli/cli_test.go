@@ -315,8 +315,25 @@ func TestUsageErrors(t *testing.T) {
 			t.Errorf("%v: exit %d, stdout %q, stderr %q", args, code, out, errs)
 		}
 	}
-	if _, _, errs := run(t, "", "cardd"); !strings.Contains(errs, "did you mean card") {
+	if _, _, errs := run(t, "", "cardd"); !strings.Contains(errs, "Did you mean card") {
 		t.Errorf("no suggestion: %s", errs)
+	}
+	// said in the person's language: a mistyped command or option
+	vi := i18n.New("vi")
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--lang", "vi", "cardd"}, vi.T("usage.unknown_command", map[string]any{"Name": "cardd", "Command": "madoguchi"})},
+		{[]string{"--lang", "vi", "card"}, vi.T("usage.which_command")},
+		{[]string{"--lang", "vi", "card", "info", "1234"}, vi.T("usage.unexpected_argument", map[string]any{"Command": "madoguchi card info", "Arg": "1234"})},
+		{[]string{"--lang", "vi", "card", "readers", "--bogus"}, vi.T("usage.unknown_flag", map[string]any{"Flag": "--bogus"})},
+		{[]string{"--lang", "vi", "procedure", "plan", "moving", "--answers"}, vi.T("usage.flag_needs_value", map[string]any{"Flag": "--answers"})},
+		{[]string{"--lang", "vi", "--scale", "big"}, vi.T("usage.bad_flag_value", map[string]any{"Value": "big", "Flag": "--scale"})},
+	} {
+		if code, _, errs := run(t, "", c.args...); code != ExitUsage || !strings.Contains(errs, c.want) {
+			t.Errorf("%v: exit %d, stderr %q, want %q", c.args, code, errs, c.want)
+		}
 	}
 	// a language the app is not written in is never another in silence:
 	// the message lists every language, each in its own name

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"regexp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -66,6 +67,12 @@ func RunWith(args []string, env *Env, deps Deps) int {
 	if env.Tr == nil {
 		env.Tr = i18n.New(i18n.Detect())
 	}
+	// --lang known before the arguments are parsed: a mistyped option or
+	// command is then said in the language asked for (an unknown --lang is
+	// refused later, in the system's)
+	if tag, ok := i18n.Lookup(langArg(args)); ok {
+		env.Tr = i18n.New(tag)
+	}
 	r := &runner{env: env, deps: deps}
 	root := r.root()
 	root.SetArgs(args)
@@ -74,6 +81,24 @@ func RunWith(args []string, env *Env, deps Deps) int {
 	root.SetErr(env.Stderr)
 	err := root.ExecuteContext(ctx)
 	return r.exitCode(err)
+}
+
+// langArg is --lang's value among args, the last one given as the flag
+// parser takes it ("" when not given).
+func langArg(args []string) string {
+	v := ""
+	for i, a := range args {
+		if a == "--" {
+			break
+		}
+		if s, ok := strings.CutPrefix(a, "--lang="); ok {
+			v = s
+		}
+		if a == "--lang" && i+1 < len(args) {
+			v = args[i+1]
+		}
+	}
+	return v
 }
 
 // runner holds what one run of the command line shares: the streams and
@@ -149,7 +174,7 @@ Exit codes: 0 done, 1 failed (a failure code is printed), 2 wrong usage
 	f.StringVar(&o.DemoAnswers, "demo-answers", "", "demo: with --demo-life-event, answer from this `file` first (shows the plan; see docs/answers.md)")
 	f.Bool("pcsc", true, "use the PC/SC card readers (the default; kept for older scripts)")
 	_ = f.MarkHidden("pcsc")
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err.Error()} })
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{r.flagError(err)} })
 	for _, c := range []*cobra.Command{r.certCommand(), r.procedureCommand(), r.applicationsCommand()} {
 		c.PersistentFlags().StringVar(&r.as, "as", "", "act for `PRINCIPAL`, a person who registered you as their proxy (their name, subject or grant id; see `madoguchi proxy list`)")
 		root.AddCommand(c)
@@ -206,7 +231,7 @@ func (r *runner) group(use, short string, subs ...*cobra.Command) *cobra.Command
 			}
 			cmd.SetOut(r.env.Stderr)
 			_ = cmd.Usage()
-			return usageError{"which command? (see " + cmd.CommandPath() + " --help)"}
+			return usageError{r.env.Tr.T("usage.which_command") + " " + r.seeHelp(cmd)}
 		},
 	}
 	c.AddCommand(subs...)
@@ -223,24 +248,53 @@ func (r *runner) noArgs(cmd *cobra.Command, args []string) error {
 	if cmd.HasSubCommands() {
 		return r.unknown(cmd, args[0])
 	}
-	return usageError{fmt.Sprintf("%s: unexpected argument %q (PINs are never taken from the command line)", cmd.CommandPath(), args[0])}
+	return usageError{r.env.Tr.T("usage.unexpected_argument", map[string]any{"Command": cmd.CommandPath(), "Arg": args[0]})}
 }
 
 func (r *runner) unknown(cmd *cobra.Command, name string) error {
-	msg := fmt.Sprintf("unknown command %q for %q", name, cmd.CommandPath())
+	msg := r.env.Tr.T("usage.unknown_command", map[string]any{"Name": name, "Command": cmd.CommandPath()})
 	if cmd.SuggestionsMinimumDistance <= 0 {
 		cmd.SuggestionsMinimumDistance = 2
 	}
 	if s := cmd.SuggestionsFor(name); len(s) > 0 {
-		msg += "; did you mean " + strings.Join(s, " or ") + "?"
+		msg += " " + r.env.Tr.T("usage.did_you_mean", map[string]any{"Suggestions": strings.Join(s, r.env.Tr.T("list.separator"))})
 	}
-	return usageError{msg + " (see " + cmd.CommandPath() + " --help)"}
+	return usageError{msg + " " + r.seeHelp(cmd)}
+}
+
+// seeHelp points to the command's help, in the person's language.
+func (r *runner) seeHelp(cmd *cobra.Command) string {
+	return r.env.Tr.T("usage.see_help", map[string]any{"Command": cmd.CommandPath()})
+}
+
+// Flag errors as pflag words them, said in the person's language (the
+// flag itself named as typed); anything else as pflag says it.
+var (
+	unknownFlag  = regexp.MustCompile(`^unknown (?:shorthand )?flag: (?:'(.)' in )?(-\S+)`)
+	flagNeedsArg = regexp.MustCompile(`^flag needs an argument: (?:'(.)' in )?(-\S+)`)
+	badFlagValue = regexp.MustCompile(`^invalid argument "(.*)" for "(.+?)" flag`)
+)
+
+func (r *runner) flagError(err error) string {
+	msg, tr := err.Error(), r.env.Tr
+	if m := unknownFlag.FindStringSubmatch(msg); m != nil {
+		return tr.T("usage.unknown_flag", map[string]any{"Flag": m[2]})
+	}
+	if m := flagNeedsArg.FindStringSubmatch(msg); m != nil {
+		return tr.T("usage.flag_needs_value", map[string]any{"Flag": m[2]})
+	}
+	if m := badFlagValue.FindStringSubmatch(msg); m != nil {
+		return tr.T("usage.bad_flag_value", map[string]any{"Value": m[1], "Flag": m[2]})
+	}
+	return msg
 }
 
 // exactArg takes one positional argument, named in the usage error.
 func exactArg(what string) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		if len(args) != 1 {
+			// (what is named in English: the argument's words are the
+			// command line's own)
 			return usageError{fmt.Sprintf("%s: which %s?", cmd.CommandPath(), what)}
 		}
 		return nil
