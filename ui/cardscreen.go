@@ -30,7 +30,7 @@ type CardScreen struct {
 	pins       *fyne.Container
 	certs      *fyne.Container
 	attrs      *fyne.Container
-	readAttrs  *widget.Button
+	readAttrs  *Button
 	demoBox    fyne.CanvasObject
 	choose     *fyne.Container // "which card?" when several readers hold one
 	root       fyne.CanvasObject
@@ -76,7 +76,7 @@ func NewCardScreen(win fyne.Window, svc CardService, demo DemoControls, tr *i18n
 	s.pins = container.NewVBox()
 	s.certs = container.NewVBox()
 	s.attrs = container.NewVBox(widget.NewLabel(tr.T("attrs.hidden")))
-	s.readAttrs = widget.NewButton(tr.T("attrs.read"), s.onReadAttributes)
+	s.readAttrs = NewButton(tr.T("attrs.read"), s.onReadAttributes)
 	s.readAttrs.Importance = widget.HighImportance
 	s.readAttrs.Disable()
 
@@ -186,7 +186,7 @@ func (s *CardScreen) showChoice(readers []string) {
 	objs := []fyne.CanvasObject{container.NewBorder(nil, nil, widget.NewIcon(theme.QuestionIcon()), nil, q)}
 	for _, r := range readers {
 		name := r
-		b := widget.NewButton(name, func() {
+		b := NewButton(name, func() {
 			s.choose.Objects = nil
 			s.choose.Refresh()
 			s.async(func() { s.svc.UseReader(name) })
@@ -259,7 +259,7 @@ func (s *CardScreen) showCounters(cs []PINCounter, err error) {
 		if c.Err == nil && c.TriesLeft > 0 {
 			// change it here, as on the command line (card change-pin)
 			secret := c.Secret
-			row.Add(widget.NewButtonWithIcon(s.tr.T("pins.change", map[string]any{"SecretName": s.tr.T("secret." + secret)}),
+			row.Add(NewButtonWithIcon(s.tr.T("pins.change", map[string]any{"SecretName": s.tr.T("secret." + secret)}),
 				theme.DocumentCreateIcon(), func() { s.changePIN(secret) }))
 		}
 		rows = append(rows, row)
@@ -397,7 +397,7 @@ func (s *CardScreen) buildDemo() fyne.CanvasObject {
 	}
 	sel := widget.NewSelect(labels, nil)
 	sel.SetSelected(current)
-	insert := widget.NewButton(s.tr.T("demo.insert"), func() {
+	insert := NewButton(s.tr.T("demo.insert"), func() {
 		if id, ok := byLabel[sel.Selected]; ok {
 			s.async(func() {
 				if err := s.demo.Insert(id); err != nil {
@@ -406,7 +406,7 @@ func (s *CardScreen) buildDemo() fyne.CanvasObject {
 			})
 		}
 	})
-	remove := widget.NewButton(s.tr.T("demo.remove"), func() { s.async(s.demo.Remove) })
+	remove := NewButton(s.tr.T("demo.remove"), func() { s.async(s.demo.Remove) })
 	return newCard(s.tr.T("demo.title"), s.tr.T("demo.subtitle"),
 		container.NewBorder(nil, nil, widget.NewLabel(s.tr.T("demo.resident")), container.NewHBox(insert, remove), sel))
 }

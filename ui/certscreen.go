@@ -29,7 +29,7 @@ type CertScreen struct {
 	status  *Para
 	busy    *widget.ProgressBarInfinite
 	failure *FailureBox
-	fetch   []*widget.Button
+	fetch   []*Button
 	root    fyne.CanvasObject
 	async   func(func())
 }
@@ -47,7 +47,7 @@ func NewCertScreen(win fyne.Window, svc WalletService, tr *i18n.Localizer) *Cert
 	s.busy.Hide()
 	var buttons []fyne.CanvasObject
 	for _, kind := range svc.Kinds() {
-		b := widget.NewButton(tr.T("certs.fetch", map[string]any{"Kind": tr.T("certkind." + kind)}), func() { s.onFetch(kind) })
+		b := NewButton(tr.T("certs.fetch", map[string]any{"Kind": tr.T("certkind." + kind)}), func() { s.onFetch(kind) })
 		s.fetch = append(s.fetch, b)
 		buttons = append(buttons, b)
 	}
@@ -118,7 +118,7 @@ func (s *CertScreen) showList(certs []WalletCert) {
 		}
 		line := fmt.Sprintf("%s — %s", s.tr.T("certkind."+c.Kind), badge)
 		sub := s.tr.T("certs.dates", map[string]any{"Issued": s.date(c.IssuedAt), "Expires": s.date(c.Expires)})
-		open := widget.NewButton(s.tr.T("certs.open"), func() { s.showDetail(c) })
+		open := NewButton(s.tr.T("certs.open"), func() { s.showDetail(c) })
 		title := widget.NewLabelWithStyle(line, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 		if !c.Verified {
 			title.Importance = widget.DangerImportance
@@ -172,7 +172,7 @@ func (s *CertScreen) showDetail(c WalletCert) {
 		rows = append(rows, container.NewVBox(widget.NewLabelWithStyle(s.fieldLabel(f.Name), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), v))
 	}
 	if c.Verified && s.svc.CanPresent() {
-		rows = append(rows, widget.NewButton(s.tr.T("consent.start"), func() { s.consent(c) }))
+		rows = append(rows, NewButton(s.tr.T("consent.start"), func() { s.consent(c) }))
 	}
 	s.detail.Objects = rows
 	s.detail.Refresh()
@@ -182,8 +182,8 @@ func (s *CertScreen) showDetail(c WalletCert) {
 // sent until the person ticks the fields and presses Agree.
 type ConsentForm struct {
 	Checks  map[string]*widget.Check
-	Agree   *widget.Button
-	Cancel  *widget.Button
+	Agree   *Button
+	Cancel  *Button
 	Content fyne.CanvasObject
 }
 
@@ -193,7 +193,7 @@ func NewConsentForm(tr *i18n.Localizer, c WalletCert, recipient, purpose string,
 	f := &ConsentForm{Checks: map[string]*widget.Check{}}
 	head := wrapped(tr.T("consent.head", map[string]any{"Recipient": recipient, "Purpose": purpose, "Kind": tr.T("certkind." + c.Kind)}))
 	items := []fyne.CanvasObject{head}
-	f.Agree = widget.NewButton(tr.T("consent.agree"), nil)
+	f.Agree = NewButton(tr.T("consent.agree"), nil)
 	f.Agree.Importance = widget.HighImportance
 	f.Agree.Disable()
 	update := func(bool) {
@@ -222,7 +222,7 @@ func NewConsentForm(tr *i18n.Localizer, c WalletCert, recipient, purpose string,
 		}
 		onAgree(fields)
 	}
-	f.Cancel = widget.NewButton(tr.T("common.cancel"), onCancel)
+	f.Cancel = NewButton(tr.T("common.cancel"), onCancel)
 	items = append(items, note, container.NewHBox(f.Cancel, f.Agree))
 	f.Content = container.NewVBox(items...)
 	return f

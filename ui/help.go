@@ -18,7 +18,7 @@ func helpScreen(tr *i18n.Localizer, signInNote string, intro func()) fyne.Canvas
 	var objs []fyne.CanvasObject
 	objs = append(objs, heading(tr.T("help.title")))
 	if intro != nil {
-		objs = append(objs, widget.NewButtonWithIcon(tr.T("intro.again"), theme.InfoIcon(), intro))
+		objs = append(objs, NewButtonWithIcon(tr.T("intro.again"), theme.InfoIcon(), intro))
 	}
 	for _, k := range []string{"what", "family", "pins", "keyboard", "trouble", "codes", "privacy"} {
 		title := boldPara(tr.T("help." + k + ".title"))

@@ -22,6 +22,26 @@ import (
 // closes on Escape, an entry that submits on Enter), and a screen the
 // press opened never receives the same keystroke again.
 
+// pressOf is what Enter does on the focused object: press it when it is
+// a button (Fyne's, the app's Button and namedButton; AnswerButton handles
+// Enter itself; an entry, a tick box are not buttons). The button keeps
+// the focus (Fyne's own Tapped drops it: a keyboard user lost the place).
+func pressOf(f fyne.Focusable) func() {
+	var b *widget.Button
+	switch x := f.(type) {
+	case *widget.Button:
+		b = x
+	case *Button:
+		b = &x.Button
+	case *namedButton:
+		b = &x.Button.Button
+	}
+	if b == nil || b.Disabled() {
+		return nil
+	}
+	return b.OnTapped
+}
+
 // keyboard is one window's.
 type keyboard struct {
 	win  fyne.Window
@@ -113,8 +133,8 @@ func (k *keyboard) keyUp(ev *fyne.KeyEvent) {
 	if same {
 		switch ev.Name {
 		case fyne.KeyReturn, fyne.KeyEnter:
-			if b, ok := c.Focused().(*widget.Button); ok && !b.Disabled() && b.OnTapped != nil {
-				b.OnTapped()
+			if press := pressOf(c.Focused()); press != nil {
+				press()
 			}
 		case fyne.KeyEscape:
 			k.closeTop()

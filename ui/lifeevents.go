@@ -186,7 +186,7 @@ func (s *LifeEventScreen) Home() {
 		b.Importance = widget.HighImportance
 		tiles = append(tiles, container.NewVBox(b, wrapped(e.Help)))
 	}
-	apps := widget.NewButton(whose(s.tr, "life.my_applications", s.svc.Owner()), s.Applications)
+	apps := NewButton(whose(s.tr, "life.my_applications", s.svc.Owner()), s.Applications)
 	s.show(heading(whose(s.tr, "life.what_happened", s.svc.Owner())), wrapped(s.tr.T("life.intro")),
 		container.NewGridWithColumns(max(1, min(columns(s.win), len(tiles))), tiles...), widget.NewSeparator(), apps)
 }
@@ -247,7 +247,7 @@ func (s *LifeEventScreen) step(st Step, err error) {
 			})
 		})
 	}
-	back := widget.NewButtonWithIcon(s.tr.T("life.back"), theme.NavigateBackIcon(), func() {
+	back := NewButtonWithIcon(s.tr.T("life.back"), theme.NavigateBackIcon(), func() {
 		s.loading()
 		g := s.gen       // a result for a screen left meanwhile is dropped
 		event := s.event // the event asked about, not the one shown when the answer comes
@@ -260,7 +260,7 @@ func (s *LifeEventScreen) step(st Step, err error) {
 			})
 		})
 	})
-	home := widget.NewButtonWithIcon(s.tr.T("life.home"), theme.HomeIcon(), s.Home)
+	home := NewButtonWithIcon(s.tr.T("life.home"), theme.HomeIcon(), s.Home)
 	input, next := s.input(q, answer, errLabel)
 	progress := wrapped(s.tr.T("life.progress", map[string]any{"Answered": st.Answered, "Known": st.Known}))
 	progress.Importance = widget.LowImportance
@@ -274,7 +274,7 @@ func (s *LifeEventScreen) step(st Step, err error) {
 	if st.Reviewing {
 		// back through answers given: the rest are kept, and one press
 		// goes on to the plan with all of them
-		kr := widget.NewButtonWithIcon(s.tr.T("life.keep_rest"), theme.MediaFastForwardIcon(), func() {
+		kr := NewButtonWithIcon(s.tr.T("life.keep_rest"), theme.MediaFastForwardIcon(), func() {
 			s.loading()
 			g := s.gen       // a result for a screen left meanwhile is dropped
 			event := s.event // the event asked about, not the one shown when the answer comes
@@ -290,7 +290,7 @@ func (s *LifeEventScreen) step(st Step, err error) {
 		rest = kr
 	}
 	if next != nil {
-		nb := widget.NewButtonWithIcon(s.tr.T("life.next"), theme.NavigateNextIcon(), next)
+		nb := NewButtonWithIcon(s.tr.T("life.next"), theme.NavigateNextIcon(), next)
 		nb.Importance = widget.HighImportance
 		nav = append(nav, nb)
 		s.onEnter = next
@@ -526,7 +526,7 @@ func (s *LifeEventScreen) showPlan(p Plan) {
 	objs = append(objs, s.planFiles(p)...)
 	// back to the questions (the last answer first): after filing, a
 	// changed answer is filed as a correction
-	change := widget.NewButtonWithIcon(tr.T("life.change_answers"), theme.NavigateBackIcon(), func() {
+	change := NewButtonWithIcon(tr.T("life.change_answers"), theme.NavigateBackIcon(), func() {
 		s.loading()
 		g := s.gen       // a result for a screen left meanwhile is dropped
 		event := s.event // the event asked about, not the one shown when the answer comes
@@ -540,8 +540,8 @@ func (s *LifeEventScreen) showPlan(p Plan) {
 		})
 	})
 	s.onEscape = change.OnTapped
-	objs = append(objs, container.NewVBox(change, widget.NewButtonWithIcon(tr.T("life.home"), theme.HomeIcon(), s.Home),
-		widget.NewButton(whose(tr, "life.my_applications", s.svc.Owner()), s.Applications)))
+	objs = append(objs, container.NewVBox(change, NewButtonWithIcon(tr.T("life.home"), theme.HomeIcon(), s.Home),
+		NewButton(whose(tr, "life.my_applications", s.svc.Owner()), s.Applications)))
 	s.show(objs...)
 	s.win.Canvas().Unfocus()
 	if filing.toSign != nil {
@@ -677,8 +677,8 @@ func (s *LifeEventScreen) planFiling(p Plan) planFiled {
 	// shown: the review's beginning has been on the screen (scrolled to,
 	// or reached); until then the sign button shows it first
 	shown := false
-	var file *widget.Button
-	file = widget.NewButtonWithIcon(tr.T("life.sign_and_file"), theme.ConfirmIcon(), func() {
+	var file *Button
+	file = NewButtonWithIcon(tr.T("life.sign_and_file"), theme.ConfirmIcon(), func() {
 		if !shown && !inView(title) {
 			shown = true
 			scrollToTop(s.root, title)
@@ -788,15 +788,15 @@ func (s *LifeEventScreen) planFiles(p Plan) []fyne.CanvasObject {
 	}
 	event := s.event
 	files := []fyne.CanvasObject{
-		widget.NewButtonWithIcon(tr.T("life.save_checklist"), theme.DocumentPrintIcon(), save("checklist", ".pdf", func() ([]byte, error) {
+		NewButtonWithIcon(tr.T("life.save_checklist"), theme.DocumentPrintIcon(), save("checklist", ".pdf", func() ([]byte, error) {
 			return s.svc.Checklist(s.ctx, event, tr.Lang())
 		})),
-		widget.NewButtonWithIcon(tr.T("life.save_calendar"), theme.HistoryIcon(), save("deadlines", ".ics", func() ([]byte, error) {
+		NewButtonWithIcon(tr.T("life.save_calendar"), theme.HistoryIcon(), save("deadlines", ".ics", func() ([]byte, error) {
 			return s.svc.Calendar(s.ctx, event, tr.Lang())
 		}))}
 	if p.Letter {
 		objs = append(objs, wrapped(tr.T("life.letter_hint", map[string]any{"Name": s.svc.Owner()})))
-		files = append(files, widget.NewButtonWithIcon(tr.T("life.save_letter"), theme.DocumentCreateIcon(), save("letter-of-authorisation", ".pdf", func() ([]byte, error) {
+		files = append(files, NewButtonWithIcon(tr.T("life.save_letter"), theme.DocumentCreateIcon(), save("letter-of-authorisation", ".pdf", func() ([]byte, error) {
 			return s.svc.Letter(s.ctx, event)
 		})))
 	}
@@ -846,8 +846,8 @@ func (s *LifeEventScreen) showReceipts(title string, rs []Receipt, stale bool) {
 		}
 		objs = append(objs, newCard(r.Procedure, tr.T("life.receipt", map[string]any{"Number": r.Number}), container.NewVBox(lines...)))
 	}
-	objs = append(objs, container.NewHBox(widget.NewButtonWithIcon(tr.T("life.home"), theme.HomeIcon(), s.Home),
-		widget.NewButtonWithIcon(tr.T("life.refresh"), theme.ViewRefreshIcon(), s.Applications)))
+	objs = append(objs, container.NewHBox(NewButtonWithIcon(tr.T("life.home"), theme.HomeIcon(), s.Home),
+		NewButtonWithIcon(tr.T("life.refresh"), theme.ViewRefreshIcon(), s.Applications)))
 	s.show(objs...)
 }
 
@@ -855,7 +855,7 @@ func (s *LifeEventScreen) failure(err error, back func()) {
 	s.keys(nil, back)
 	f := NewFailureBox(s.tr)
 	f.Show(err)
-	s.show(f.Object(), widget.NewButtonWithIcon(s.tr.T("life.home"), theme.HomeIcon(), back))
+	s.show(f.Object(), NewButtonWithIcon(s.tr.T("life.home"), theme.HomeIcon(), back))
 }
 
 // Text returns the visible texts (tests, accessibility).
@@ -872,6 +872,8 @@ func texts(o fyne.CanvasObject) []string {
 		case *Para:
 			out = append(out, w.Text)
 		case *widget.Button:
+			out = append(out, w.Text)
+		case *Button:
 			out = append(out, w.Text)
 		case *AnswerButton:
 			out = append(out, w.Text)
@@ -924,7 +926,7 @@ func (s *LifeEventScreen) handoff(it PlanItem, hs []Handoff) fyne.CanvasObject {
 	to := tr.T("recipient." + hs[0].To)
 	status := wrapped("")
 	event, id := s.event, it.ID
-	b := widget.NewButtonWithIcon(tr.T("life.handoff", map[string]any{"To": to}), theme.MailSendIcon(), nil)
+	b := NewButtonWithIcon(tr.T("life.handoff", map[string]any{"To": to}), theme.MailSendIcon(), nil)
 	b.OnTapped = func() {
 		msg := wrapped(tr.T("life.handoff_consent", map[string]any{"To": to}) + "\n" + strings.Join(what, "\n"))
 		d := dialog.NewCustomConfirm(tr.T("life.handoff", map[string]any{"To": to}), tr.T("signin.consent.agree"), tr.T("common.cancel"), msg,

@@ -26,8 +26,8 @@ type PINForm struct {
 	onNew       func(next []byte)
 	Confirm     *widget.Check // nil unless this is the last try
 	Error       *Para
-	OK          *widget.Button
-	Cancel      *widget.Button
+	OK          *Button
+	Cancel      *Button
 	Content     fyne.CanvasObject
 	secret      string
 	rule        PINRule
@@ -74,9 +74,9 @@ func NewPINForm(tr *i18n.Localizer, secret string, triesLeft int, rule PINRule, 
 		fixed = []fyne.CanvasObject{tries, widget.NewLabel(tr.T("pin.change.current")), f.Entry,
 			widget.NewLabel(tr.T("pin.change.new")), f.New, widget.NewLabel(tr.T("pin.change.repeat")), f.Repeat}
 	}
-	f.OK = widget.NewButton(tr.T("common.ok"), f.submit)
+	f.OK = NewButton(tr.T("common.ok"), f.submit)
 	f.OK.Importance = widget.HighImportance
-	f.Cancel = widget.NewButton(tr.T("common.cancel"), func() {
+	f.Cancel = NewButton(tr.T("common.cancel"), func() {
 		f.Entry.SetText("")
 		f.onClose()
 	})

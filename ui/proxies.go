@@ -75,7 +75,7 @@ func actingBar(tr *i18n.Localizer, name string, back func()) fyne.CanvasObject {
 	// (the person's icon drawn, not an emoji: the bundled font has none)
 	t := boldPara(tr.T("proxy.bar", map[string]any{"Name": name}))
 	t.ColorName, t.SizeName = ColorNameOnActing, theme.SizeNameSubHeadingText
-	b := widget.NewButtonWithIcon(tr.T("proxy.back_to_me"), theme.AccountIcon(), back)
+	b := NewButtonWithIcon(tr.T("proxy.back_to_me"), theme.AccountIcon(), back)
 	b.Importance = widget.HighImportance
 	icon := widget.NewIcon(theme.NewColoredResource(theme.AccountIcon(), ColorNameOnActing))
 	return container.NewStack(bg, container.NewPadded(container.NewBorder(nil, nil, icon, b, t)))
@@ -179,7 +179,7 @@ func (s *FamilyScreen) grantCard(g ProxyGrant, iAct bool) fyne.CanvasObject {
 	var buttons []fyne.CanvasObject
 	switch {
 	case iAct && g.Status == "active":
-		b := widget.NewButtonWithIcon(tr.T("proxy.act_for", map[string]any{"Name": name}), theme.AccountIcon(), func() {
+		b := NewButtonWithIcon(tr.T("proxy.act_for", map[string]any{"Name": name}), theme.AccountIcon(), func() {
 			s.run(func(ctx context.Context) error { return s.svc.ActAs(ctx, g.ID) }, s.onActed)
 		})
 		b.Importance = widget.HighImportance
@@ -187,7 +187,7 @@ func (s *FamilyScreen) grantCard(g ProxyGrant, iAct bool) fyne.CanvasObject {
 	case iAct && g.Status == "needs-confirmation":
 		lines = append(lines, wrapped(tr.T("proxy.ask_confirm", map[string]any{"Name": name})))
 	case !iAct && g.Status == "needs-confirmation":
-		b := widget.NewButton(tr.T("proxy.confirm"), func() {
+		b := NewButton(tr.T("proxy.confirm"), func() {
 			s.run(func(ctx context.Context) error { return s.svc.Confirm(ctx, g.ID) }, s.Reload)
 		})
 		b.Importance = widget.HighImportance
@@ -200,7 +200,7 @@ func (s *FamilyScreen) grantCard(g ProxyGrant, iAct bool) fyne.CanvasObject {
 			label = tr.T("proxy.give_up")
 			question = tr.T("proxy.give_up_question", map[string]any{"Name": name})
 		}
-		end := widget.NewButtonWithIcon(label, theme.CancelIcon(), nil)
+		end := NewButtonWithIcon(label, theme.CancelIcon(), nil)
 		end.Importance = widget.DangerImportance
 		end.OnTapped = func() {
 			// one confirmation, in the person's language, saying what follows
@@ -235,7 +235,7 @@ func (s *FamilyScreen) show(rel Relations, trail []string) {
 	code := newEntry(false, nil)
 	code.label = tr.T("proxy.accept")
 	code.SetPlaceHolder("ABCD-EFGH-JKLM")
-	accept := widget.NewButton(tr.T("proxy.accept"), func() {
+	accept := NewButton(tr.T("proxy.accept"), func() {
 		c := strings.TrimSpace(code.Text)
 		if c == "" {
 			s.win.Canvas().Focus(code)
@@ -257,7 +257,7 @@ func (s *FamilyScreen) show(rel Relations, trail []string) {
 	if len(rel.ActForMe) == 0 {
 		forMe = append(forMe, wrapped(tr.T("proxy.none_for_me")))
 	}
-	invite := widget.NewButtonWithIcon(tr.T("proxy.invite_title")+"…", theme.MailSendIcon(), s.inviteDialog)
+	invite := NewButtonWithIcon(tr.T("proxy.invite_title")+"…", theme.MailSendIcon(), s.inviteDialog)
 	invite.Importance = widget.HighImportance
 	forMe = append(forMe, invite)
 	lines := []fyne.CanvasObject{}
@@ -296,7 +296,7 @@ func (s *FamilyScreen) inviteDialog() {
 	problem := wrapped("")
 	problem.Importance = widget.DangerImportance
 	var d dialog.Dialog
-	invite := widget.NewButtonWithIcon(tr.T("proxy.invite"), theme.MailSendIcon(), func() {
+	invite := NewButtonWithIcon(tr.T("proxy.invite"), theme.MailSendIcon(), func() {
 		var scopes []string
 		for i, ch := range checks {
 			if ch.Checked {
@@ -322,7 +322,7 @@ func (s *FamilyScreen) inviteDialog() {
 		}, func() { s.showInvitation(inv); s.Reload() })
 	})
 	invite.Importance = widget.HighImportance
-	cancel := widget.NewButton(tr.T("common.cancel"), func() { d.Hide() })
+	cancel := NewButton(tr.T("common.cancel"), func() { d.Hide() })
 	hint := wrapped(tr.T("proxy.invite_hint"))
 	objs = append([]fyne.CanvasObject{hint}, objs...)
 	objs = append(objs, widget.NewLabel(tr.T("proxy.until_label")), until, widget.NewLabel(tr.T("proxy.note_label")), note)

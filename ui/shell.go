@@ -395,12 +395,12 @@ func banner(text string) fyne.CanvasObject {
 func (s *Shell) welcomeCard() fyne.CanvasObject {
 	text := wrapped(s.tr.T("welcome.text"))
 	failure := NewFailureBox(s.tr)
-	demo := widget.NewButton(s.tr.T("welcome.demo"), func() {
+	demo := NewButton(s.tr.T("welcome.demo"), func() {
 		if err := s.welcome.TryDemo(); err != nil {
 			failure.Show(err)
 		}
 	})
-	choose := widget.NewButton(s.tr.T("welcome.choose"), func() {
+	choose := NewButton(s.tr.T("welcome.choose"), func() {
 		d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
 			if err != nil || r == nil {
 				return
@@ -540,7 +540,7 @@ func (s *Shell) showDisplay() {
 // namedButton is a button whose few visible characters ("Aa") a screen
 // reader reads as its full name.
 type namedButton struct {
-	widget.Button
+	Button
 	name string
 }
 

@@ -22,7 +22,7 @@ type SignInPanel struct {
 	lang    string
 	status  *Para
 	note    *Para
-	button  *widget.Button
+	button  *Button
 	failure *FailureBox
 	card    *fyne.Container // the panel: a heading, then what fits the state
 	title   *Para
@@ -53,7 +53,7 @@ func NewSignInPanel(win fyne.Window, svc SignInService, tr *i18n.Localizer, lang
 	p.consentFn = p.consent
 	p.status = boldPara("")
 	p.note = wrapped("")
-	p.button = widget.NewButton("", nil)
+	p.button = NewButton("", nil)
 	p.failure = NewFailureBox(tr)
 	p.title = boldPara("")
 	// large text in a narrow window wraps, never widens it

@@ -376,7 +376,7 @@ func TestCardScreenAsksWhichCard(t *testing.T) {
 	}
 	var tapped bool
 	for _, o := range s.choose.Objects {
-		if b, ok := o.(*widget.Button); ok && b.Text == "B" {
+		if b, ok := o.(*Button); ok && b.Text == "B" {
 			test.Tap(b)
 			tapped = true
 		}
@@ -445,7 +445,7 @@ func TestShellWelcome(t *testing.T) {
 	var walk func(fyne.CanvasObject)
 	walk = func(o fyne.CanvasObject) {
 		switch x := o.(type) {
-		case *widget.Button:
+		case *Button:
 			if x.Text == tr.T("welcome.demo") {
 				test.Tap(x)
 				tapped = true
@@ -498,11 +498,11 @@ func TestCardScreenChangesASecret(t *testing.T) {
 	w.SetContent(s.Object())
 	s.Start()
 	svc.push(CardView{State: "card-identified", Reader: "R", Kind: "mynumber"})
-	var buttons []*widget.Button
+	var buttons []*Button
 	var walk func(o fyne.CanvasObject)
 	walk = func(o fyne.CanvasObject) {
 		switch x := o.(type) {
-		case *widget.Button:
+		case *Button:
 			if x.Text == tr.T("pins.change") {
 				buttons = append(buttons, x)
 			}

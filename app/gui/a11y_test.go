@@ -47,6 +47,11 @@ func unlabelled(o fyne.CanvasObject) []string {
 			out = append(out, fmt.Sprintf("a button with only an icon (%s)", w.Icon.Name()))
 		}
 		return out
+	case *ui.Button:
+		if strings.TrimSpace(w.Text) == "" {
+			out = append(out, fmt.Sprintf("a button with only an icon (%s)", w.Icon.Name()))
+		}
+		return out
 	case *widget.Check:
 		if strings.TrimSpace(w.Text) == "" {
 			out = append(out, "a tick box without words")

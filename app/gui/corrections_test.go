@@ -9,7 +9,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/widget"
 
 	"madoguchi/i18n"
 	"madoguchi/ui"
@@ -152,7 +151,7 @@ func TestPlanWindowBackAndNotOpen(t *testing.T) {
 	}
 	fyne.DoAndWait(func() { screen.Start("moving") })
 	shows(t, obj, "can be filed online from")
-	if _, found := find(t, obj(), func(b *widget.Button) bool { return strings.Contains(b.Text, "Sign with your card") }); found {
+	if _, found := find(t, obj(), func(b *ui.Button) bool { return strings.Contains(b.Text, "Sign with your card") }); found {
 		t.Fatal("signing is offered before the window opens")
 	}
 }

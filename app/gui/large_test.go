@@ -112,7 +112,7 @@ func fits(w fyne.Window, size fyne.Size, first func(fyne.CanvasObject) bool) []s
 			return
 		}
 		switch x := o.(type) {
-		case *ui.Para, *widget.Label, *ui.AnswerButton, *widget.Button:
+		case *ui.Para, *widget.Label, *ui.AnswerButton, *widget.Button, *ui.Button:
 			if s, m := o.Size(), o.MinSize(); s.Width+0.5 < m.Width || s.Height+0.5 < m.Height {
 				out = append(out, fmt.Sprintf("%T %q cut: %.0f×%.0f for %.0f×%.0f", o, textOf(o), s.Width, s.Height, m.Width, m.Height))
 			}
@@ -153,6 +153,8 @@ func textOf(o fyne.CanvasObject) string {
 	case *ui.AnswerButton:
 		return x.Text
 	case *widget.Button:
+		return x.Text
+	case *ui.Button:
 		return x.Text
 	}
 	return ""

@@ -148,6 +148,8 @@ func button(t *testing.T, o fyne.CanvasObject, text string) tappable {
 				switch w := b.(type) {
 				case *widget.Button:
 					return strings.Contains(w.Text, text)
+				case *ui.Button:
+					return strings.Contains(w.Text, text)
 				case *ui.AnswerButton:
 					return strings.Contains(w.Text, text)
 				}
@@ -180,6 +182,8 @@ func shows(t *testing.T, o func() fyne.CanvasObject, want string) {
 				case *ui.Para:
 					return strings.Contains(w.Text, want)
 				case *widget.Button:
+					return strings.Contains(w.Text, want)
+				case *ui.Button:
 					return strings.Contains(w.Text, want)
 				case *ui.AnswerButton:
 					return strings.Contains(w.Text, want)
@@ -239,7 +243,7 @@ func TestActingBarAndRevokeInTheWindow(t *testing.T) {
 	fyne.DoAndWait(func() { kenji.shell.Tabs().SelectIndex(0) })
 	shows(t, whole, "引っ越し")
 	fyne.DoAndWait(func() {
-		if _, found := find(t, whole(), func(b *widget.Button) bool { return strings.Contains(b.Text, "出産") }); found {
+		if _, found := find(t, whole(), func(b *ui.Button) bool { return strings.Contains(b.Text, "出産") }); found {
 			t.Error("a life event outside the grant is offered")
 		}
 	})
@@ -249,7 +253,7 @@ func TestActingBarAndRevokeInTheWindow(t *testing.T) {
 	shows(t, certs, "住民票の写し")
 	shows(t, certs, "佐藤 ハナさんの証明書") // not "my certificates"
 	fyne.DoAndWait(func() {
-		if _, found := find(t, certs(), func(b *widget.Button) bool { return strings.Contains(b.Text, "課税") }); found {
+		if _, found := find(t, certs(), func(b *ui.Button) bool { return strings.Contains(b.Text, "課税") }); found {
 			t.Error("the tax certificate is offered to a proxy without it in the grant")
 		}
 	})
