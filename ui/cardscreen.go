@@ -33,6 +33,7 @@ type CardScreen struct {
 	readAttrs  *Button
 	demoBox    fyne.CanvasObject
 	choose     *fyne.Container // "which card?" when several readers hold one
+	whose      *fyne.Container // whose card this is, while acting for someone
 	root       fyne.CanvasObject
 
 	// ctx ends card operations when the screen stops (window closed,
@@ -92,9 +93,22 @@ func NewCardScreen(win fyne.Window, svc CardService, demo DemoControls, tr *i18n
 		s.demoBox = s.buildDemo()
 		parts = append(parts, s.demoBox)
 	}
-	s.root = container.NewVScroll(container.NewVBox(parts...))
+	s.whose = container.NewVBox()
+	s.root = container.NewVScroll(container.NewVBox(append([]fyne.CanvasObject{s.whose}, parts...)...))
 	s.apply(CardView{State: "no-reader"})
 	return s
+}
+
+// ActingFor says, above the card, whose it is while acting for someone:
+// the card in the reader is the proxy's own (name), and its PIN and
+// password are the proxy's — never the principal's. Main goroutine only.
+func (s *CardScreen) ActingFor(principal, own string) {
+	s.whose.Objects = nil
+	if principal != "" {
+		note := boldPara(s.tr.T("card.acting", map[string]any{"Principal": principal, "Name": own}))
+		s.whose.Objects = []fyne.CanvasObject{container.NewBorder(nil, nil, widget.NewIcon(theme.AccountIcon()), nil, note)}
+	}
+	s.whose.Refresh()
 }
 
 // Object is the screen's canvas object.

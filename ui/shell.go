@@ -292,6 +292,11 @@ func (s *Shell) top(lang string) []fyne.CanvasObject {
 func (s *Shell) screens(lang string) fyne.CanvasObject {
 	s.card = NewCardScreen(s.win, s.svc, s.demo, s.tr)
 	s.inline(&s.card.async)
+	if s.proxies != nil && s.signIn != nil {
+		if p, a := s.proxies.Acting(), s.signIn.Current(); p != "" && a != nil {
+			s.card.ActingFor(p, a.Name)
+		}
+	}
 	body := s.card.Object()
 	var items []*container.TabItem
 	s.events = nil

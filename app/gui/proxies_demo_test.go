@@ -60,6 +60,9 @@ func TestDemoSonActsForHisMotherInTheWindow(t *testing.T) {
 	act := button(t, family(), "佐藤 ハナさんの代理をする")
 	fyne.DoAndWait(func() { test.Tap(act) })
 	shows(t, func() fyne.CanvasObject { return kenji.shell.Object() }, "佐藤 ハナさんの代理人として操作しています")
+	// the card tab says whose card is in the reader: his, with his name
+	fyne.DoAndWait(func() { kenji.shell.Tabs().SelectIndex(1) })
+	shows(t, func() fyne.CanvasObject { return kenji.shell.CardScreen().Object() }, "読み取り機のカードはあなた（佐藤 健二さん）のもの")
 
 	ws := &walletService{signIn: kenji.signIn}
 	if c, err := ws.Fetch(ctx, "residence"); err != nil {
