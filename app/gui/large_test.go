@@ -74,6 +74,13 @@ func TestMainScreensAtTwiceOnALaptop(t *testing.T) {
 				return ok && b.Importance == widget.HighImportance
 			}
 			check("home", isTile)
+			// every other tab: nothing cut (each one's first text in view)
+			for i := 1; i < 5; i++ {
+				fyne.DoAndWait(func() { h.shell.Tabs().SelectIndex(i) })
+				isText := func(o fyne.CanvasObject) bool { _, ok := o.(*ui.Para); return ok }
+				check(fmt.Sprintf("tab-%d", i), isText)
+			}
+			fyne.DoAndWait(func() { h.shell.Tabs().SelectIndex(0) })
 			fyne.DoAndWait(func() { screen.Start("moving") })
 			isEntry := func(o fyne.CanvasObject) bool { _, ok := o.(*ui.Entry); return ok }
 			check("question-date", isEntry)
