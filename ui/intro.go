@@ -3,7 +3,6 @@ package ui
 import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 )
 
@@ -38,14 +37,13 @@ func (s *Shell) ShowIntro() {
 		}
 	}
 	objs = append(objs, title("intro.help.title"), wrapped(tr.T("intro.help.text")))
-	d := dialog.NewCustomConfirm(tr.T("intro.title"), tr.T("intro.start"), tr.T("intro.skip"),
-		container.NewVScroll(container.NewVBox(objs...)), func(bool) {}, s.win)
+	d := showConfirm(s.win, tr.T("intro.title"), tr.T("intro.start"), tr.T("intro.skip"),
+		container.NewVScroll(container.NewVBox(objs...)), func(bool) {
+			if s.introDone != nil {
+				s.introDone()
+			}
+		})
 	ws := s.win.Canvas().Size()
 	d.Resize(fyne.NewSize(ws.Width*0.85, ws.Height*0.85))
-	showDialog(s.win, d, func() {
-		if s.introDone != nil {
-			s.introDone()
-		}
-	})
 	s.win.Canvas().FocusNext() // Enter: start; Escape: skip
 }

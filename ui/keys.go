@@ -7,6 +7,8 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -330,7 +332,7 @@ func InView(o fyne.CanvasObject) bool { return inView(o) }
 func inView(o fyne.CanvasObject) bool {
 	d := fyne.CurrentApp().Driver()
 	c := d.CanvasForObject(o)
-	if c == nil || !o.Visible() {
+	if c == nil || !o.Visible() || o.Size().IsZero() { // not laid out: not seen
 		return false
 	}
 	for _, sc := range pathTo(c.Content(), o) {
@@ -360,4 +362,37 @@ func scrollToTop(root, o fyne.CanvasObject) {
 		sc.ScrollToOffset(off)
 		return
 	}
+}
+
+// showConfirm is dialog.NewCustomConfirm with the app's buttons (their
+// focus shows, Enter presses the focused one) and Escape as "no": cb gets
+// true only from the yes button, false however else it closes. It returns
+// the dialog, shown. Main goroutine only.
+func showConfirm(win fyne.Window, title, yes, no string, content fyne.CanvasObject, cb func(bool)) dialog.Dialog {
+	var d dialog.Dialog
+	answered := false
+	yesB := NewButtonWithIcon(yes, theme.ConfirmIcon(), func() {
+		answered = true
+		d.Hide()
+		cb(true)
+	})
+	yesB.Importance = widget.HighImportance
+	noB := NewButtonWithIcon(no, theme.CancelIcon(), func() { d.Hide() })
+	d = dialog.NewCustomWithoutButtons(title, container.NewBorder(nil, container.NewHBox(layout.NewSpacer(), noB, yesB), nil, nil, content), win)
+	showDialog(win, d, func() {
+		if !answered {
+			cb(false)
+		}
+	})
+	return d
+}
+
+// showCustom is dialog.NewCustom with the app's close button; it returns
+// the dialog, shown. Main goroutine only.
+func showCustom(win fyne.Window, title, dismiss string, content fyne.CanvasObject) dialog.Dialog {
+	var d dialog.Dialog
+	closeB := NewButtonWithIcon(dismiss, theme.CancelIcon(), func() { d.Hide() })
+	d = dialog.NewCustomWithoutButtons(title, container.NewBorder(nil, container.NewHBox(layout.NewSpacer(), closeB), nil, nil, content), win)
+	showDialog(win, d, nil)
+	return d
 }

@@ -777,7 +777,7 @@ func (s *LifeEventScreen) planFiles(p Plan) []fyne.CanvasObject {
 					}
 					fyne.Do(func() {
 						if err != nil {
-							showDialog(s.win, dialog.NewInformation(tr.T("life.save_failed"), tr.Explain(err).Cause, s.win), nil)
+							showCustom(s.win, tr.T("life.save_failed"), tr.T("common.close"), wrapped(tr.Explain(err).Cause))
 						}
 					})
 				})
@@ -929,7 +929,7 @@ func (s *LifeEventScreen) handoff(it PlanItem, hs []Handoff) fyne.CanvasObject {
 	b := NewButtonWithIcon(tr.T("life.handoff", map[string]any{"To": to}), theme.MailSendIcon(), nil)
 	b.OnTapped = func() {
 		msg := wrapped(tr.T("life.handoff_consent", map[string]any{"To": to}) + "\n" + strings.Join(what, "\n"))
-		d := dialog.NewCustomConfirm(tr.T("life.handoff", map[string]any{"To": to}), tr.T("signin.consent.agree"), tr.T("common.cancel"), msg,
+		showConfirm(s.win, tr.T("life.handoff", map[string]any{"To": to}), tr.T("signin.consent.agree"), tr.T("common.cancel"), msg,
 			func(ok bool) {
 				if !ok {
 					return
@@ -947,8 +947,7 @@ func (s *LifeEventScreen) handoff(it PlanItem, hs []Handoff) fyne.CanvasObject {
 						status.SetText(tr.T("life.handed_off", map[string]any{"To": to}))
 					})
 				})
-			}, s.win)
-		showDialog(s.win, d, nil)
+			})
 	}
 	return container.NewVBox(b, status)
 }

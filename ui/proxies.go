@@ -204,15 +204,14 @@ func (s *FamilyScreen) grantCard(g ProxyGrant, iAct bool) fyne.CanvasObject {
 		end.Importance = widget.DangerImportance
 		end.OnTapped = func() {
 			// one confirmation, in the person's language, saying what follows
-			d := dialog.NewCustomConfirm(label, label, tr.T("common.cancel"), sentence(tr, question), func(yes bool) {
+			d := showConfirm(s.win, label, label, tr.T("common.cancel"), sentence(tr, question), func(yes bool) {
 				if yes {
 					s.run(func(ctx context.Context) error { return s.svc.Revoke(ctx, g.ID) }, func() {
 						s.say(tr.T("proxy.revoked", map[string]any{"Name": name}))
 						s.Reload()
 					})
 				}
-			}, s.win)
-			showDialog(s.win, d, nil)
+			})
 			d.Resize(fyne.NewSize(520, 0))
 		}
 		buttons = append(buttons, end)
@@ -347,7 +346,6 @@ func (s *FamilyScreen) showInvitation(inv Invitation) {
 		objs = append(objs, img)
 	}
 	objs = append(objs, sentence(tr, tr.T("proxy.invite.code_window", map[string]any{"Expires": tr.DateTime(inv.Expires)})))
-	d := dialog.NewCustom(tr.T("proxy.invite_title"), tr.T("common.close"), container.NewVBox(objs...), s.win)
-	showDialog(s.win, d, nil)
+	d := showCustom(s.win, tr.T("proxy.invite_title"), tr.T("common.close"), container.NewVBox(objs...))
 	d.Resize(fyne.NewSize(520, 0)) // the explanation reads in lines, not a column
 }

@@ -537,8 +537,7 @@ func (s *Shell) showDisplay() {
 	size.OnChanged = func(string) { apply() }
 	look.OnChanged = func(string) { apply() }
 	content := container.NewVBox(boldPara(s.tr.T("display.size")), size, boldPara(s.tr.T("display.appearance")), look)
-	d := dialog.NewCustom(s.tr.T("display.title"), s.tr.T("common.close"), content, s.win)
-	showDialog(s.win, d, nil)
+	showCustom(s.win, s.tr.T("display.title"), s.tr.T("common.close"), content)
 	s.win.Canvas().FocusNext() // the first size: arrows and Space choose
 }
 

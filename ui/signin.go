@@ -5,7 +5,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -127,15 +126,14 @@ func (p *SignInPanel) consent(scopes []string) error {
 			l := wrapped("・" + p.tr.T("signin.consent.scope."+sc))
 			items = append(items, l)
 		}
-		d := dialog.NewCustomConfirm(p.tr.T("signin.consent.title"), p.tr.T("signin.consent.agree"), p.tr.T("common.cancel"),
+		d := showConfirm(p.win, p.tr.T("signin.consent.title"), p.tr.T("signin.consent.agree"), p.tr.T("common.cancel"),
 			container.NewVBox(items...), func(ok bool) {
 				if ok {
 					send(ch, error(nil))
 				} else {
 					send(ch, error(ErrCancelled))
 				}
-			}, p.win)
-		showDialog(p.win, d, nil)
+			})
 		d.Resize(fyne.NewSize(520, d.MinSize().Height))
 	})
 	if p.shown != nil {

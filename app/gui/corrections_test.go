@@ -177,7 +177,19 @@ func TestSigningOnlyAfterTheReviewWasShown(t *testing.T) {
 	obj := func() fyne.CanvasObject { return screen.Object() }
 	shows(t, obj, "Ký bằng thẻ")
 	sign := button(t, obj(), "Ký bằng thẻ")
-	// the plan opens at its top: the review is far below
+	// the plan opens at its top, laid out, the focus on the way to the
+	// review: the review is far below
+	for deadline := time.Now().Add(20 * time.Second); ; {
+		var ready bool
+		fyne.DoAndWait(func() { _, ready = w.Canvas().Focused().(*ui.AnswerButton) })
+		if ready {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the plan never took the focus")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 	fyne.DoAndWait(func() { test.Tap(sign) })
 	shows(t, obj, "Trước tiên hãy kiểm tra")
 	fyne.DoAndWait(func() {

@@ -116,9 +116,9 @@ func TestDemoMotherEndsTheGrantInTheWindow(t *testing.T) {
 	shows(t, family, "佐藤 健二")
 	end := button(t, family(), "取り消す")
 	fyne.DoAndWait(func() { test.Tap(end) })
-	var yes *widget.Button
+	var yes *ui.Button
 	fyne.DoAndWait(func() {
-		yes, _ = find(t, hana.win.Canvas().Overlays().Top(), func(b *widget.Button) bool { return b.Importance == widget.HighImportance })
+		yes, _ = find(t, hana.win.Canvas().Overlays().Top(), func(b *ui.Button) bool { return b.Importance == widget.HighImportance })
 	})
 	if yes == nil {
 		t.Fatal("no confirmation before ending")
