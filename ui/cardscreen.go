@@ -131,7 +131,7 @@ func (s *CardScreen) apply(v CardView) {
 	s.mu.Lock()
 	prev := s.view
 	s.view = v
-	changedCard := prev.State != v.State && (v.State == "card-identified" && prev.State != "busy" || v.State != "card-identified" && v.State != "busy")
+	changedCard := prev.State != v.State && (v.Identified && !prev.Busy || !v.Identified && !v.Busy)
 	if changedCard {
 		s.loadGen++
 	}
@@ -139,7 +139,7 @@ func (s *CardScreen) apply(v CardView) {
 	s.mu.Unlock()
 
 	title := s.tr.T("state." + v.State + ".title")
-	if v.State == "card-identified" {
+	if v.Identified {
 		title = s.tr.T("kind." + v.Kind)
 	}
 	s.stateTitle.SetText(title)
@@ -154,7 +154,7 @@ func (s *CardScreen) apply(v CardView) {
 	} else {
 		s.failure.Hide()
 	}
-	identified := v.State == "card-identified" && v.Kind == "mynumber"
+	identified := v.Ready
 	if identified {
 		s.readAttrs.Enable()
 	} else {
@@ -247,9 +247,8 @@ func (s *CardScreen) showCounters(cs []PINCounter, err error) {
 		var val string
 		switch {
 		case c.Err != nil:
-			code := failure.From(c.Err).Code
-			val = s.tr.T("pins.unavailable", map[string]any{"Code": code})
-			if code == "CARD-NO-SIGN-CERT" {
+			val = s.tr.T("pins.unavailable", map[string]any{"Code": failure.From(c.Err).Code})
+			if c.Absent {
 				val = s.tr.T("pins.none")
 			}
 		case c.TriesLeft == 0:
@@ -325,9 +324,8 @@ func (s *CardScreen) showCerts(cs []CertView, err error) {
 		var advice *Para
 		switch {
 		case c.Err != nil:
-			code := failure.From(c.Err).Code
-			val = s.tr.T("cert.unavailable", map[string]any{"Code": code})
-			if code == "CARD-NO-SIGN-CERT" {
+			val = s.tr.T("cert.unavailable", map[string]any{"Code": failure.From(c.Err).Code})
+			if c.Absent {
 				val = s.tr.T("cert.none")
 			}
 		case c.Expired:

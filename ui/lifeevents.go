@@ -837,7 +837,7 @@ func (s *LifeEventScreen) showReceipts(title string, rs []Receipt, stale bool) {
 	}
 	for _, r := range rs {
 		st := widget.NewLabelWithStyle(tr.T("status."+r.Status), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-		if r.Status == "needs-information" || r.Status == "rejected" {
+		if r.NeedsYou {
 			st.Importance = widget.DangerImportance
 		}
 		lines := []fyne.CanvasObject{st}

@@ -25,6 +25,10 @@ type ProxyGrant struct {
 	Note   string
 	Until  time.Time
 	Status string // pending, active, revoked, expired, needs-confirmation, suspended
+	// What the person can do with it, by the grant's rules (the service
+	// decides): act for the principal, wait for the principal's renewed
+	// consent, give that consent, end it; Ends: its end date still matters.
+	CanAct, AwaitsConfirmation, CanConfirm, CanEnd, Ends bool
 }
 
 // Relations are both directions.
@@ -166,7 +170,7 @@ func (s *FamilyScreen) grantCard(g ProxyGrant, iAct bool) fyne.CanvasObject {
 		name = tr.T("proxy.not_accepted")
 	}
 	sub := tr.T("proxy.status." + g.Status)
-	if g.Status != "revoked" && g.Status != "expired" { // an end date matters while it can still act
+	if g.Ends { // an end date matters while it can still act
 		sub += " · " + tr.T("proxy.until", map[string]any{"Date": tr.Date(g.Until)})
 	}
 	var lines []fyne.CanvasObject
@@ -178,22 +182,22 @@ func (s *FamilyScreen) grantCard(g ProxyGrant, iAct bool) fyne.CanvasObject {
 	}
 	var buttons []fyne.CanvasObject
 	switch {
-	case iAct && g.Status == "active":
+	case g.CanAct:
 		b := NewButtonWithIcon(tr.T("proxy.act_for", map[string]any{"Name": name}), theme.AccountIcon(), func() {
 			s.run(func(ctx context.Context) error { return s.svc.ActAs(ctx, g.ID) }, s.onActed)
 		})
 		b.Importance = widget.HighImportance
 		buttons = append(buttons, b)
-	case iAct && g.Status == "needs-confirmation":
+	case g.AwaitsConfirmation:
 		lines = append(lines, wrapped(tr.T("proxy.ask_confirm", map[string]any{"Name": name})))
-	case !iAct && g.Status == "needs-confirmation":
+	case g.CanConfirm:
 		b := NewButton(tr.T("proxy.confirm"), func() {
 			s.run(func(ctx context.Context) error { return s.svc.Confirm(ctx, g.ID) }, s.Reload)
 		})
 		b.Importance = widget.HighImportance
 		buttons = append(buttons, b)
 	}
-	if g.Status == "active" || g.Status == "pending" || g.Status == "needs-confirmation" || g.Status == "suspended" {
+	if g.CanEnd {
 		label := tr.T("proxy.revoke")
 		question := tr.T("proxy.revoke_question", map[string]any{"Name": name})
 		if iAct {

@@ -11,6 +11,9 @@ import (
 // State is one of the card state machine's names: "no-reader",
 // "reader-empty", "card-present", "card-identified", "busy", "error".
 type CardView struct {
+	// State names the state for its texts (state.<State>.title); what the
+	// screen does follows Identified, Ready and Busy, decided by the card
+	// layer's state machine (auth/reader), not by comparing names.
 	State  string
 	Reader string
 	// Kind: "mynumber", "juki", "smartphone", "unknown".
@@ -23,6 +26,10 @@ type CardView struct {
 	// CardReaders: several readers hold a card and none was chosen; the
 	// screen asks which card to use (CardService.UseReader).
 	CardReaders []string
+	// Identified: the card is known; Ready: it is a My Number card (its
+	// certificates and PINs can be read); Busy: an operation is talking to
+	// it (the same card, still in the reader).
+	Identified, Ready, Busy bool
 }
 
 // PINCounter is one secret's retry counter.
@@ -31,6 +38,9 @@ type PINCounter struct {
 	TriesLeft int
 	Max       int
 	Err       error // e.g. no signing password on a child's card
+	// Absent: the card has no such secret at all (a child's card has no
+	// signing password): said as such, not as a failure.
+	Absent bool
 }
 
 // CertView is one certificate's validity, readable without a PIN.
@@ -39,6 +49,9 @@ type CertView struct {
 	NotAfter time.Time
 	Expired  bool
 	Err      error
+	// Absent: the card holds no such certificate (a child's card has no
+	// signing certificate).
+	Absent bool
 }
 
 // Attributes are the four attributes read after the input-support PIN.
@@ -301,6 +314,9 @@ type Form struct {
 type Receipt struct {
 	Number, Procedure, Status, Note string
 	Updated                         time.Time
+	// NeedsYou: the municipality asks something of the person (more
+	// information, or it refused): shown first, marked.
+	NeedsYou bool
 }
 
 // LifeEventService is what the life-event screens need (implemented in

@@ -72,6 +72,9 @@ func (f *fakeCard) push(v CardView) {
 	f.mu.Lock()
 	fn := f.fn
 	f.mu.Unlock()
+	// what the card service decides from the state machine (app/gui viewOf)
+	v.Identified, v.Busy = v.State == "card-identified", v.State == "busy"
+	v.Ready = v.Identified && v.Kind == "mynumber"
 	fn(v)
 }
 

@@ -2,6 +2,7 @@ package gui
 
 import (
 	"context"
+	"madoguchi/i18n/failure"
 	"time"
 
 	"madoguchi/auth/card"
@@ -20,7 +21,9 @@ var _ ui.CardService = (*cardService)(nil)
 
 func viewOf(ev reader.Event) ui.CardView {
 	return ui.CardView{State: ev.State.String(), Reader: ev.Reader, Kind: ev.Kind.String(), Err: ev.Err,
-		CountersChanged: ev.CountersChanged, CardReaders: ev.CardReaders}
+		CountersChanged: ev.CountersChanged, CardReaders: ev.CardReaders,
+		Identified: ev.State == reader.StateIdentified, Busy: ev.State == reader.StateBusy,
+		Ready: ev.State == reader.StateIdentified && ev.Kind == card.KindMyNumberCard}
 }
 
 func (c *cardService) Watch(fn func(ui.CardView)) (stop func()) {
@@ -52,7 +55,8 @@ func readCounters(ctx context.Context, s *card.Session) ([]ui.PINCounter, error)
 	}
 	out := make([]ui.PINCounter, 0, len(cs))
 	for _, c := range cs {
-		out = append(out, ui.PINCounter{Secret: string(c.Secret), TriesLeft: c.TriesLeft, Max: c.Secret.MaxTries(), Err: c.Err})
+		out = append(out, ui.PINCounter{Secret: string(c.Secret), TriesLeft: c.TriesLeft, Max: c.Secret.MaxTries(), Err: c.Err,
+			Absent: failure.CodeOf(c.Err) == card.CodeNoSignCert})
 	}
 	return out, nil
 }
@@ -73,7 +77,7 @@ func readCertViews(ctx context.Context, s *card.Session, now time.Time) []ui.Cer
 		v := ui.CertView{Which: f.String()}
 		cert, err := certs[i], errs[i]
 		if err != nil {
-			v.Err = err
+			v.Err, v.Absent = err, failure.CodeOf(err) == card.CodeNoSignCert
 		} else {
 			v.NotAfter = cert.NotAfter.In(i18n.JST)
 			v.Expired = now.After(cert.NotAfter)

@@ -486,7 +486,8 @@ func (l *lifeService) views(rs []bundle.Receipt, lang string) []ui.Receipt {
 		if r.Note != "" {
 			rel = append(rel, r.Note)
 		}
-		out = append(out, ui.Receipt{Number: r.Number, Procedure: name, Status: r.Status, Note: strings.Join(rel, " · "), Updated: r.Updated})
+		out = append(out, ui.Receipt{Number: r.Number, Procedure: name, Status: r.Status, Note: strings.Join(rel, " · "), Updated: r.Updated,
+			NeedsYou: r.Status == bundle.StatusNeedsInfo || r.Status == bundle.StatusRejected})
 	}
 	return out
 }

@@ -34,7 +34,16 @@ func (p *proxyService) own() (*account.Account, error) {
 }
 
 func viewGrant(tr *i18n.Localizer, g proxy.Grant, iAct bool) ui.ProxyGrant {
-	v := ui.ProxyGrant{ID: g.ID, Other: g.Proxy.Name, Note: g.Note, Until: g.Expires, Status: g.Status}
+	v := ui.ProxyGrant{ID: g.ID, Other: g.Proxy.Name, Note: g.Note, Until: g.Expires, Status: g.Status,
+		// what can be done with it: the grant's rules, here, not in the window
+		CanAct:             iAct && g.Status == proxy.StatusActive,
+		AwaitsConfirmation: iAct && g.Status == proxy.StatusNeedsConfirmation,
+		CanConfirm:         !iAct && g.Status == proxy.StatusNeedsConfirmation,
+		Ends:               g.Status != proxy.StatusRevoked && g.Status != proxy.StatusExpired}
+	switch g.Status {
+	case proxy.StatusActive, proxy.StatusPending, proxy.StatusNeedsConfirmation, proxy.StatusSuspended:
+		v.CanEnd = true
+	}
 	if iAct {
 		v.Other = g.Principal.Name
 	}
