@@ -178,3 +178,10 @@ func (b *AnswerButton) AccessibilityLabel() string { return b.Text }
 
 // AccessibilityRole is Fyne's.
 func (b *AnswerButton) AccessibilityRole() fyne.AccessibleRole { return fyne.AccessibleRoleButton }
+
+// KeyDown is Fyne's (desktop.Keyable): the window's keyboard hears the
+// keys of a focused answer (the focus shows, Escape closes a dialog).
+func (b *AnswerButton) KeyDown(ev *fyne.KeyEvent) { keyDownFrom(b, ev) }
+
+// KeyUp is Fyne's (desktop.Keyable).
+func (b *AnswerButton) KeyUp(ev *fyne.KeyEvent) { keyUpFrom(b, ev) }

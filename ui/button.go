@@ -85,3 +85,11 @@ func (r *ringRenderer) Refresh() {
 
 // AccessibilityLabel is Fyne's: the button's words.
 func (b *Button) AccessibilityLabel() string { return b.Button.AccessibilityLabel() }
+
+// KeyDown is Fyne's (desktop.Keyable): a focused widget gets the keys, the
+// window's keyboard hears them through it (Enter presses, the focus
+// shows).
+func (b *Button) KeyDown(ev *fyne.KeyEvent) { keyDownFrom(b, ev) }
+
+// KeyUp is Fyne's (desktop.Keyable).
+func (b *Button) KeyUp(ev *fyne.KeyEvent) { keyUpFrom(b, ev) }

@@ -46,3 +46,17 @@ func (e *Entry) TypedKey(ev *fyne.KeyEvent) {
 	}
 	e.Entry.TypedKey(ev)
 }
+
+// KeyDown is Fyne's (desktop.Keyable): the entry's own (shift selection),
+// then the window's keyboard (Escape closes a dialog, a field typed into
+// out of view shows).
+func (e *Entry) KeyDown(ev *fyne.KeyEvent) {
+	e.Entry.KeyDown(ev)
+	keyDownFrom(e, ev)
+}
+
+// KeyUp is Fyne's (desktop.Keyable).
+func (e *Entry) KeyUp(ev *fyne.KeyEvent) {
+	e.Entry.KeyUp(ev)
+	keyUpFrom(e, ev)
+}

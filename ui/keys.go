@@ -53,6 +53,9 @@ type keyboard struct {
 		top     fyne.CanvasObject
 	}
 	shown  fyne.Focusable // the focus last scrolled into view
+	// stay keeps the view where the screen put it for the key being
+	// released (a section shown from its top, its field focused below)
+	stay bool
 	escape []escapeEntry  // the dialogs shown, innermost last
 	// held are the modifier keys down now (Ctrl+Page Down is a tab, not
 	// a page)
@@ -68,23 +71,52 @@ type escapeEntry struct {
 
 var (
 	keyboardsMu sync.Mutex
-	keyboards   = map[fyne.Window]*keyboard{}
+	keyboards   = map[fyne.Canvas]*keyboard{}
 )
 
-// keyboardOf is win's keyboard, installed on first use. Main goroutine.
+// keyboardOf is win's keyboard, installed on first use. Fyne gives key
+// presses and releases to the canvas only while nothing has the focus;
+// with a focused widget they go to that widget (desktop.Keyable), so the
+// app's own widgets (Button, AnswerButton, Entry) pass them on here
+// (keyFrom). Main goroutine.
 func keyboardOf(win fyne.Window) *keyboard {
 	keyboardsMu.Lock()
 	defer keyboardsMu.Unlock()
-	k := keyboards[win]
+	k := keyboards[win.Canvas()]
 	if k == nil {
 		k = &keyboard{win: win}
-		keyboards[win] = k
+		keyboards[win.Canvas()] = k
 		if dc, ok := win.Canvas().(desktop.Canvas); ok {
 			dc.SetOnKeyDown(k.keyDown)
 			dc.SetOnKeyUp(k.keyUp)
 		}
 	}
 	return k
+}
+
+// keyFrom is the keyboard of the window o shows in (nil: none yet).
+func keyFrom(o fyne.CanvasObject) *keyboard {
+	c := fyne.CurrentApp().Driver().CanvasForObject(o)
+	if c == nil {
+		return nil
+	}
+	keyboardsMu.Lock()
+	defer keyboardsMu.Unlock()
+	return keyboards[c]
+}
+
+// keyDownFrom and keyUpFrom pass a focused widget's key to its window's
+// keyboard.
+func keyDownFrom(o fyne.CanvasObject, ev *fyne.KeyEvent) {
+	if k := keyFrom(o); k != nil {
+		k.keyDown(ev)
+	}
+}
+
+func keyUpFrom(o fyne.CanvasObject, ev *fyne.KeyEvent) {
+	if k := keyFrom(o); k != nil {
+		k.keyUp(ev)
+	}
 }
 
 // showDialog shows d over win, and Escape hides it without acting (as its
@@ -131,6 +163,11 @@ func (k *keyboard) keyUp(ev *fyne.KeyEvent) {
 	}
 	c := k.win.Canvas()
 	same := ev.Name == k.down.key && c.Focused() == k.down.focused && c.Overlays().Top() == k.down.top
+	if ev.Name == fyne.KeyEscape {
+		// an entry drops the focus on Escape itself: the dialog on top is
+		// what must be the same
+		same = ev.Name == k.down.key && c.Overlays().Top() == k.down.top
+	}
 	k.down.key = ""
 	if same {
 		switch ev.Name {
@@ -143,6 +180,7 @@ func (k *keyboard) keyUp(ev *fyne.KeyEvent) {
 		case fyne.KeyPageDown, fyne.KeyPageUp:
 			if len(k.held) == 0 {
 				k.page(ev.Name == fyne.KeyPageDown)
+				return // the page moved on purpose: the focus may stay behind
 			}
 		}
 	}
@@ -234,17 +272,23 @@ func (k *keyboard) closeTop() bool {
 	return true
 }
 
-// reveal scrolls the focused object into view, once per focus change.
+// reveal scrolls the focused object into view when the focus moved to
+// it, or when a key went to it out of view (typing into a field scrolled
+// away shows the field, as a browser does).
 func (k *keyboard) reveal() {
 	f := k.win.Canvas().Focused()
-	if f == nil || f == k.shown {
+	if k.stay {
+		k.stay, k.shown = false, f
+		return
+	}
+	if f == nil {
+		return
+	}
+	o, ok := f.(fyne.CanvasObject)
+	if !ok || f == k.shown && inView(o) {
 		return
 	}
 	k.shown = f
-	o, ok := f.(fyne.CanvasObject)
-	if !ok {
-		return
-	}
 	root := k.win.Canvas().Content()
 	if top := k.win.Canvas().Overlays().Top(); top != nil {
 		root = top
@@ -312,6 +356,17 @@ func pathTo(root, o fyne.CanvasObject) []fyne.CanvasObject {
 		}
 	}
 	return nil
+}
+
+// focusBelow focuses f without scrolling to it for the key being
+// released: the screen has just shown something from its top (the review
+// to read before signing), and f comes after it. The next key typed into f
+// scrolls it into view. Main goroutine only.
+func focusBelow(win fyne.Window, f fyne.Focusable) {
+	k := keyboardOf(win)
+	win.Canvas().Focus(f)
+	k.stay = k.down.key != "" // only while a key is down (a tap scrolls nothing)
+	k.shown = f
 }
 
 // PressKey runs one key, pressed and released, through win's keyboard

@@ -164,3 +164,49 @@ func TestPageKeysScroll(t *testing.T) {
 		t.Fatalf("Page Up stops at %v", sc.Offset.Y)
 	}
 }
+
+// As the driver gives keys to a focused widget (desktop.Keyable, not the
+// canvas): the app's Button, AnswerButton and Entry pass them to the
+// window's keyboard — Enter presses the focused button, Escape in the PIN
+// dialog's entry cancels it, Tab onto a button far down scrolls it in.
+func TestFocusedWidgetsPassKeysOn(t *testing.T) {
+	uitest.NewApp(t)
+	var objs []fyne.CanvasObject
+	n := 0
+	last := NewButton("last", func() { n++ })
+	for i := range 40 {
+		objs = append(objs, wrapped(fmt.Sprintf("%d. 説明の文。", i+1)))
+	}
+	first := NewButton("first", func() {})
+	sc := container.NewVScroll(container.NewVBox(append(append([]fyne.CanvasObject{first}, objs...), last)...))
+	w := test.NewWindow(sc)
+	w.Resize(fyne.NewSize(500, 300))
+	defer w.Close()
+	keyboardOf(w)
+	// Tab from the first button: the press goes to it, the release to the
+	// one focused now
+	w.Canvas().Focus(first)
+	first.KeyDown(&fyne.KeyEvent{Name: fyne.KeyTab})
+	w.Canvas().Focus(last)
+	last.KeyUp(&fyne.KeyEvent{Name: fyne.KeyTab})
+	if !inView(last) {
+		t.Fatal("Tab onto a button far down did not scroll it in")
+	}
+	last.KeyDown(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	last.KeyUp(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if n != 1 || w.Canvas().Focused() != last {
+		t.Fatalf("Enter on the focused button: pressed %d, focus %v", n, w.Canvas().Focused())
+	}
+	cancelled := false
+	askPIN(w, i18n.New("ja"), "auth-pin", 3, nil, func([]byte, bool) {}, func() { cancelled = true })
+	e, ok := w.Canvas().Focused().(*Entry)
+	if !ok {
+		t.Fatalf("focus in the PIN dialog: %T", w.Canvas().Focused())
+	}
+	e.KeyDown(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	e.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	e.KeyUp(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if !cancelled || w.Canvas().Overlays().Top() != nil {
+		t.Fatal("Escape in the PIN entry did not cancel the dialog")
+	}
+}

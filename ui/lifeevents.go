@@ -744,10 +744,12 @@ func (s *LifeEventScreen) planFiling(p Plan) planFiled {
 		shown = true
 		s.onEnter = file.OnTapped // now Enter signs (the PIN dialog follows)
 		scrollToTop(s.root, title)
+		// the review shows from its top; the focus waits below it, on the
+		// first field to type (or the sign button)
 		if firstField != nil {
-			s.win.Canvas().Focus(firstField)
+			focusBelow(s.win, firstField)
 		} else {
-			s.win.Canvas().Focus(file)
+			focusBelow(s.win, file)
 		}
 	}
 	out.toSign = to

@@ -557,3 +557,9 @@ func newNamedButton(text, name string, icon fyne.Resource, tapped func()) *named
 
 // AccessibilityLabel is Fyne's: the full name.
 func (b *namedButton) AccessibilityLabel() string { return b.name }
+
+// KeyDown is Fyne's: the window's keyboard hears it (see Button).
+func (b *namedButton) KeyDown(ev *fyne.KeyEvent) { keyDownFrom(b, ev) }
+
+// KeyUp is Fyne's.
+func (b *namedButton) KeyUp(ev *fyne.KeyEvent) { keyUpFrom(b, ev) }
