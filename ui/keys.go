@@ -52,11 +52,11 @@ type keyboard struct {
 		focused fyne.Focusable
 		top     fyne.CanvasObject
 	}
-	shown  fyne.Focusable // the focus last scrolled into view
+	shown fyne.Focusable // the focus last scrolled into view
 	// stay keeps the view where the screen put it for the key being
 	// released (a section shown from its top, its field focused below)
-	stay bool
-	escape []escapeEntry  // the dialogs shown, innermost last
+	stay   bool
+	escape []escapeEntry // the dialogs shown, innermost last
 	// held are the modifier keys down now (Ctrl+Page Down is a tab, not
 	// a page)
 	held map[fyne.KeyName]bool
