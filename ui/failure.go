@@ -27,7 +27,7 @@ func NewFailureBox(tr *i18n.Localizer) *FailureBox {
 	f.cause = wrapped("")
 	f.action = wrapped("")
 	f.code = widget.NewLabel("")
-	f.code.Importance = widget.LowImportance
+	// the code is quoted to whoever helps: in the text colour, never faint
 	f.box = container.NewVBox(f.title, f.cause, f.action, f.code)
 	f.box.Hide()
 	return f

@@ -653,8 +653,9 @@ func (s *LifeEventScreen) planFiling(p Plan) planFiled {
 			if tr.Has("field." + fl.Name) {
 				label = tr.T("field." + fl.Name)
 			}
-			badge := widget.NewLabel(tr.T("source." + f.Sources[fl.Name]))
-			badge.Importance = widget.LowImportance
+			// where the value comes from, in italics (not the faint grey of a
+			// disabled control: an 80-year-old reads it too)
+			badge := widget.NewLabelWithStyle(tr.T("source."+f.Sources[fl.Name]), fyne.TextAlignTrailing, fyne.TextStyle{Italic: true})
 			val := wrapped(tr.FieldValue(fl.Name, fl.Value))
 			rows = append(rows, container.NewBorder(nil, nil, widget.NewLabelWithStyle(label, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), badge, val))
 		}
