@@ -497,48 +497,58 @@ func firstFocusable(o fyne.CanvasObject) fyne.Focusable {
 // showDisplay asks for the text size and the colours, and shows them at
 // once (remembered).
 func (s *Shell) showDisplay() {
-	sizes := make([]string, len(Scales))
-	for i := range Scales {
-		sizes[i] = s.tr.T(fmt.Sprintf("display.size.%d", i))
+	if s.scale == 0 {
+		s.scale = 1
 	}
-	looks := make([]string, len(Appearances))
-	for i, a := range Appearances {
-		looks[i] = s.tr.T("display." + string(a))
-	}
-	size := widget.NewRadioGroup(sizes, nil)
-	look := widget.NewRadioGroup(looks, nil)
-	size.Required, look.Required = true, true
-	for i, sc := range Scales {
-		if sc == s.scale || (s.scale == 0 && i == 0) {
-			size.SetSelected(sizes[i])
-		}
-	}
-	for i, a := range Appearances {
-		if a == s.appearance || (s.appearance == "" && i == 0) {
-			look.SetSelected(looks[i])
-		}
+	if s.appearance == "" {
+		s.appearance = AppearanceSystem
 	}
 	apply := func() {
-		for i, n := range sizes {
-			if n == size.Selected {
-				s.scale = Scales[i]
-			}
-		}
-		for i, n := range looks {
-			if n == look.Selected {
-				s.appearance = Appearances[i]
-			}
-		}
 		fyne.CurrentApp().Settings().SetTheme(NewDisplayTheme(s.scale, s.appearance))
 		if s.displayed != nil {
 			s.displayed(s.scale, s.appearance)
 		}
 	}
-	size.OnChanged = func(string) { apply() }
-	look.OnChanged = func(string) { apply() }
-	content := container.NewVBox(boldPara(s.tr.T("display.size")), size, boldPara(s.tr.T("display.appearance")), look)
-	showCustom(s.win, s.tr.T("display.title"), s.tr.T("common.close"), content)
-	s.win.Canvas().FocusNext() // the first size: arrows and Space choose
+	// each choice a large button, the chosen one ticked in words and
+	// colour (Fyne's radio buttons give Escape and the focus ring nowhere)
+	var sizes, looks []*AnswerButton
+	mark := func() {
+		for i, b := range sizes {
+			b.Text, b.Icon, b.Importance = s.tr.T(fmt.Sprintf("display.size.%d", i)), nil, widget.MediumImportance
+			if Scales[i] == s.scale {
+				b.Icon, b.Importance = theme.ConfirmIcon(), widget.HighImportance
+			}
+			b.Refresh()
+		}
+		for i, b := range looks {
+			b.Text, b.Icon, b.Importance = s.tr.T("display."+string(Appearances[i])), nil, widget.MediumImportance
+			if Appearances[i] == s.appearance {
+				b.Icon, b.Importance = theme.ConfirmIcon(), widget.HighImportance
+			}
+			b.Refresh()
+		}
+	}
+	objs := []fyne.CanvasObject{boldPara(s.tr.T("display.size"))}
+	for _, sc := range Scales {
+		b := NewAnswerButton("", func() { s.scale = sc; mark(); apply() })
+		sizes = append(sizes, b)
+		objs = append(objs, b)
+	}
+	objs = append(objs, boldPara(s.tr.T("display.appearance")))
+	for _, a := range Appearances {
+		b := NewAnswerButton("", func() { s.appearance = a; mark(); apply() })
+		looks = append(looks, b)
+		objs = append(objs, b)
+	}
+	mark()
+	d := showCustom(s.win, s.tr.T("display.title"), s.tr.T("common.close"), container.NewVScroll(container.NewVBox(objs...)))
+	ws := s.win.Canvas().Size()
+	d.Resize(fyne.NewSize(min(ws.Width*0.9, max(ws.Width*0.5, 520)), ws.Height*0.9))
+	for i, sc := range Scales {
+		if sc == s.scale {
+			s.win.Canvas().Focus(sizes[i]) // Tab goes on through the choices
+		}
+	}
 }
 
 // namedButton is a button whose few visible characters ("Aa") a screen

@@ -559,3 +559,62 @@ func TestFirstRunIntroduction(t *testing.T) {
 		t.Fatal("the introduction came back")
 	}
 }
+
+// Text and colours: each choice a button, the chosen one ticked; choosing
+// applies the theme at once and tells the app; Escape closes.
+func TestDisplayChoices(t *testing.T) {
+	a := uitest.NewApp(t)
+	w := test.NewTempWindow(t, nil)
+	w.Resize(fyne.NewSize(1366, 768))
+	var got []string
+	sh := NewShell(w, &fakeCard{tries: map[string]int{}}, nil, nil, nil, "vi", WithDisplay(1, AppearanceSystem, func(sc float32, l Appearance) {
+		got = append(got, fmt.Sprintf("%v/%s", sc, l))
+	}))
+	w.SetContent(sh.Object())
+	sh.showDisplay()
+	tr := i18n.New("vi")
+	find := func(text string) *AnswerButton {
+		var found *AnswerButton
+		var walk func(o fyne.CanvasObject)
+		walk = func(o fyne.CanvasObject) {
+			switch x := o.(type) {
+			case *AnswerButton:
+				if x.Text == text {
+					found = x
+				}
+			case *fyne.Container:
+				for _, c := range x.Objects {
+					walk(c)
+				}
+			case *container.Scroll:
+				walk(x.Content)
+			case fyne.Widget:
+				for _, c := range test.TempWidgetRenderer(t, x).Objects() {
+					walk(c)
+				}
+			}
+		}
+		walk(w.Canvas().Overlays().Top())
+		if found == nil {
+			t.Fatalf("no choice %q", text)
+		}
+		return found
+	}
+	big, contrast := find(tr.T("display.size.2")), find(tr.T("display.contrast"))
+	if find(tr.T("display.size.0")).Importance != widget.HighImportance || big.Importance == widget.HighImportance {
+		t.Fatal("the size chosen is not the one marked")
+	}
+	test.Tap(big)
+	test.Tap(contrast)
+	th, ok := a.Settings().Theme().(*Theme)
+	if !ok || th.Scale != 2 || th.Appearance != AppearanceContrast || big.Importance != widget.HighImportance {
+		t.Fatalf("theme %+v, marked %v", a.Settings().Theme(), big.Importance)
+	}
+	if strings.Join(got, ",") != "2/system,2/contrast" {
+		t.Fatalf("told the app %v", got)
+	}
+	PressKey(w, fyne.KeyEscape)
+	if w.Canvas().Overlays().Top() != nil {
+		t.Fatal("Escape did not close it")
+	}
+}
