@@ -14,7 +14,7 @@ import (
 // helpScreen is plain help for residents and the volunteers who sit with
 // them: what Madoguchi does, the card's PINs and their tries, the
 // keyboard, what to do when something goes wrong, and the error codes.
-func helpScreen(tr *i18n.Localizer, signInNote string, intro func()) fyne.CanvasObject {
+func helpScreen(tr *i18n.Localizer, signInNote string, intro, forget func()) fyne.CanvasObject {
 	var objs []fyne.CanvasObject
 	objs = append(objs, heading(tr.T("help.title")))
 	if intro != nil {
@@ -25,6 +25,9 @@ func helpScreen(tr *i18n.Localizer, signInNote string, intro func()) fyne.Canvas
 		objs = append(objs, title, wrapped(tr.T("help."+k+".text")))
 		if k == "privacy" && signInNote != "" {
 			objs = append(objs, wrapped(signInNote)) // what this sign-in keeps
+		}
+		if k == "privacy" && forget != nil {
+			objs = append(objs, NewButtonWithIcon(tr.T("forget.button"), theme.DeleteIcon(), forget))
 		}
 	}
 	objs = append(objs, widget.NewLabelWithStyle(tr.T("help.languages.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),

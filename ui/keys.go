@@ -444,10 +444,14 @@ func showConfirm(win fyne.Window, title, yes, no string, content fyne.CanvasObje
 
 // showCustom is dialog.NewCustom with the app's close button; it returns
 // the dialog, shown. Main goroutine only.
-func showCustom(win fyne.Window, title, dismiss string, content fyne.CanvasObject) dialog.Dialog {
+func showCustom(win fyne.Window, title, dismiss string, content fyne.CanvasObject, onClosed ...func()) dialog.Dialog {
 	var d dialog.Dialog
 	closeB := NewButtonWithIcon(dismiss, theme.CancelIcon(), func() { d.Hide() })
 	d = dialog.NewCustomWithoutButtons(title, container.NewBorder(nil, container.NewHBox(layout.NewSpacer(), closeB), nil, nil, content), win)
-	showDialog(win, d, nil)
+	showDialog(win, d, func() {
+		for _, f := range onClosed {
+			f()
+		}
+	})
 	return d
 }

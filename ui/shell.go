@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image/color"
 	"io"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -45,6 +46,10 @@ type Shell struct {
 	// (shown until another is chosen); langChosen keeps a choice.
 	langNote   string
 	langChosen func(tag string)
+	// forget removes everything the app keeps for the person on this PC
+	// (WithForget); quit closes the window after
+	forget func() (removed []string, err error)
+	quit   func()
 	// the first-run introduction, to show once the window is built
 	introPending bool
 	introDone    func()
@@ -346,7 +351,11 @@ func (s *Shell) screens(lang string) fyne.CanvasObject {
 		if s.panel != nil {
 			note = s.panel.Note()
 		}
-		items = append(items, container.NewTabItemWithIcon(s.tr.T("tab.help"), theme.HelpIcon(), helpScreen(s.tr, note, s.ShowIntro)))
+		var forget func()
+		if s.forget != nil {
+			forget = s.confirmForget
+		}
+		items = append(items, container.NewTabItemWithIcon(s.tr.T("tab.help"), theme.HelpIcon(), helpScreen(s.tr, note, s.ShowIntro, forget)))
 		tabs := container.NewAppTabs(items...)
 		certs, family := s.certs, s.family
 		tabs.OnSelected = func(it *container.TabItem) {
@@ -573,3 +582,39 @@ func (b *namedButton) KeyDown(ev *fyne.KeyEvent) { keyDownFrom(b, ev) }
 
 // KeyUp is Fyne's.
 func (b *namedButton) KeyUp(ev *fyne.KeyEvent) { keyUpFrom(b, ev) }
+
+// WithForget offers "Forget me on this computer" (Help): forget removes
+// everything the app keeps for the person here and says what; quit closes
+// the window after.
+func WithForget(forget func() (removed []string, err error), quit func()) ShellOption {
+	return func(s *Shell) { s.forget, s.quit = forget, quit }
+}
+
+// confirmForget asks once, saying what goes and that what was filed stays
+// filed; then removes it, says what went, and closes the window.
+func (s *Shell) confirmForget() {
+	tr := s.tr
+	showConfirm(s.win, tr.T("forget.button"), tr.T("forget.yes"), tr.T("common.cancel"), wrapped(tr.T("forget.question")), func(yes bool) {
+		if !yes {
+			return
+		}
+		removed, err := s.forget()
+		objs := []fyne.CanvasObject{}
+		if len(removed) > 0 {
+			objs = append(objs, boldPara(tr.T("forget.removed")), wrapped(strings.Join(removed, "\n")))
+		}
+		if err != nil {
+			fb := NewFailureBox(tr)
+			fb.Show(err)
+			objs = append(objs, fb.Object())
+		} else {
+			objs = append(objs, wrapped(tr.T("forget.done")))
+		}
+		objs = append(objs, wrapped(tr.T("forget.closing")))
+		showCustom(s.win, tr.T("forget.button"), tr.T("common.close"), container.NewVBox(objs...), func() {
+			if s.quit != nil {
+				s.quit()
+			}
+		})
+	})
+}

@@ -618,3 +618,57 @@ func TestDisplayChoices(t *testing.T) {
 		t.Fatal("Escape did not close it")
 	}
 }
+
+// Forget me on this computer (Help): one confirmation saying what goes;
+// no keeps everything; yes removes, says what went, and the window closes.
+func TestForgetMeInTheWindow(t *testing.T) {
+	uitest.NewApp(t)
+	w := test.NewTempWindow(t, nil)
+	w.Resize(fyne.NewSize(1366, 768))
+	forgot, quit := 0, 0
+	sh := NewShell(w, &fakeCard{tries: map[string]int{}}, &fakeSignIn{}, nil, nil, "en",
+		WithForget(func() ([]string, error) { forgot++; return []string{"/home/x/.local/share/madoguchi"}, nil }, func() { quit++ }))
+	sh.SetLifeEvents(nil)
+	w.SetContent(sh.Object())
+	tr := i18n.New("en")
+	sh.confirmForget()
+	PressKey(w, fyne.KeyEscape) // no
+	if forgot != 0 || w.Canvas().Overlays().Top() != nil {
+		t.Fatalf("Escape: forgot %d", forgot)
+	}
+	sh.confirmForget()
+	if !strings.Contains(labelTexts(t, w.Canvas().Overlays().Top()), tr.T("forget.question")) {
+		t.Fatal("the confirmation does not say what goes")
+	}
+	var yes *Button
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		switch x := o.(type) {
+		case *Button:
+			if x.Text == tr.T("forget.yes") {
+				yes = x
+			}
+		case *fyne.Container:
+			for _, c := range x.Objects {
+				walk(c)
+			}
+		case fyne.Widget:
+			for _, c := range test.TempWidgetRenderer(t, x).Objects() {
+				walk(c)
+			}
+		}
+	}
+	walk(w.Canvas().Overlays().Top())
+	if yes == nil {
+		t.Fatal("no button to remove everything")
+	}
+	test.Tap(yes)
+	got := labelTexts(t, w.Canvas().Overlays().Top())
+	if forgot != 1 || !strings.Contains(got, "/home/x/.local/share/madoguchi") || !strings.Contains(got, tr.T("forget.done")) {
+		t.Fatalf("after yes: forgot %d, says %s", forgot, got)
+	}
+	PressKey(w, fyne.KeyEscape)
+	if quit != 1 {
+		t.Fatal("the window stays after forgetting")
+	}
+}

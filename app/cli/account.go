@@ -183,6 +183,10 @@ func (r *runner) logoutCommand() *cobra.Command {
 			ReportFailure(env, revokeErr)
 		}
 		fmt.Fprintln(env.Stdout, env.Tr.T("cli.signed_out"))
+		// the truth about what stays: the sealed store is still here
+		if kept := stillKept(env); kept != "" {
+			fmt.Fprintln(env.Stdout, kept)
+		}
 		return nil
 	})
 }

@@ -180,7 +180,7 @@ Exit codes: 0 done, 1 failed (a failure code is printed), 2 wrong usage
 		root.AddCommand(c)
 	}
 	root.AddCommand(r.cardCommand(), r.doctorCommand(), r.loginCommand(),
-		r.whoamiCommand(), r.logoutCommand(), r.versionCommand(), r.proxyCommand())
+		r.whoamiCommand(), r.logoutCommand(), r.forgetCommand(), r.versionCommand(), r.proxyCommand())
 	if c := r.sandboxCommand(); c != nil {
 		root.AddCommand(c)
 	}

@@ -6,6 +6,7 @@
 package common
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"net/url"
@@ -193,4 +194,53 @@ func AuditLine(tr *i18n.Localizer, e proxy.AuditEntry) string {
 		key = "proxy.audit.refused"
 	}
 	return tr.T(key, map[string]any{"At": tr.DateTime(e.At), "Who": e.Actor.Name, "What": what, "Code": e.Code})
+}
+
+// AppID is the app's reverse-DNS id: the window's, the keyring's service,
+// Fyne's folders.
+const AppID = "jp.madoguchi.app"
+
+// KeptPlaces are the folders the app keeps things in on this computer, for
+// this user: the data folder (the sealed store with certificates, drafts
+// and receipts; the municipality profile; the sandbox's data) and Fyne's
+// preferences and cache of the window. (The keyring's entries are the
+// other place: keystore.ForgetAll.)
+func KeptPlaces() []string {
+	places := []string{DataDir()}
+	if d, err := os.UserConfigDir(); err == nil {
+		places = append(places, filepath.Join(d, "fyne", AppID))
+	}
+	if d, err := os.UserCacheDir(); err == nil {
+		places = append(places, filepath.Join(d, "fyne", AppID))
+	}
+	return places
+}
+
+// Kept are the kept places that exist now.
+func Kept() []string {
+	var out []string
+	for _, p := range KeptPlaces() {
+		if _, err := os.Stat(p); err == nil {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// Forget removes every kept place and every keyring entry of the app, and
+// returns the places removed. A place that cannot be removed is reported
+// (the others are removed all the same).
+func Forget(keys *keystore.Store) (removed []string, err error) {
+	var errs []error
+	for _, p := range Kept() {
+		if e := os.RemoveAll(p); e != nil {
+			errs = append(errs, e)
+			continue
+		}
+		removed = append(removed, p)
+	}
+	if e := keys.ForgetAll(); e != nil {
+		errs = append(errs, e)
+	}
+	return removed, errors.Join(errs...)
 }

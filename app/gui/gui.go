@@ -23,7 +23,7 @@ import (
 	"madoguchi/ui"
 )
 
-const appID = "jp.madoguchi.app"
+const appID = common.AppID
 
 // Run opens the window and returns the exit code when it closes. A
 // start-up failure is a coded, plain message (never a stack trace); without
@@ -110,6 +110,14 @@ func Run(o common.GUIOptions, env *common.Env) (code int) {
 	lang, note := windowLanguage(o.Lang, a.Preferences().String(prefLanguage), i18n.Detect())
 	shell := ui.NewShell(w, svc, si, wl, dc, lang, ui.WithLanguageNote(note),
 		ui.WithLanguageChosen(func(tag string) { a.Preferences().SetString(prefLanguage, tag) }),
+		// "forget me on this computer": the session ended at the provider,
+		// then everything kept here removed; the window closes after
+		ui.WithForget(func() ([]string, error) {
+			if signIn != nil && signIn.Current() != nil {
+				signIn.SignOut(ctx)
+			}
+			return common.Forget(env.KeyStore())
+		}, a.Quit),
 		// the introduction once, not over a scripted demo (screenshots, training)
 		ui.WithIntro(!a.Preferences().Bool(prefIntroSeen) && !o.DemoSignIn && !o.DemoShowAttributes && o.DemoLifeEvent == "",
 			func() { a.Preferences().SetBool(prefIntroSeen, true) }),

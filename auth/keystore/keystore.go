@@ -13,6 +13,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -232,4 +233,38 @@ func (k *Store) DeleteDataKey(name string) error {
 		return unavailable(err)
 	}
 	return nil
+}
+
+// ForgetAll removes every entry of the app from the keyring (sign-ins of
+// every profile, the store's data key): "forget me on this PC".
+func (k *Store) ForgetAll() error {
+	if f, ok := k.b.(interface{ DeleteAll(service string) error }); ok {
+		if err := f.DeleteAll(Service); err != nil {
+			return unavailable(err)
+		}
+		return nil
+	}
+	return errors.New("keystore: this backend cannot forget everything")
+}
+
+// DeleteAll removes every entry of service.
+func (OS) DeleteAll(service string) error { return keyring.DeleteAll(service) }
+
+// DeleteAll removes every entry of service.
+func (m *Memory) DeleteAll(service string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for k := range m.m {
+		if strings.HasPrefix(k, service+"\x00") {
+			delete(m.m, k)
+		}
+	}
+	return nil
+}
+
+// Len is the number of entries (tests).
+func (m *Memory) Len() int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return len(m.m)
 }
