@@ -164,8 +164,13 @@ func seedFamily(r *registry.Registry) error {
 // StartMunicipality runs the sandbox municipality in-process on a free
 // loopback port with throwaway data, and returns its profile.
 func StartMunicipality() (sso.Profile, func(), error) {
+	CleanLeftovers(os.TempDir()) // a previous demo killed left its data
 	dir, err := os.MkdirTemp("", "madoguchi-demo-")
 	if err != nil {
+		return sso.Profile{}, nil, &failure.Error{Code: CodeStart, Err: err}
+	}
+	if err := claim(dir); err != nil {
+		os.RemoveAll(dir)
 		return sso.Profile{}, nil, &failure.Error{Code: CodeStart, Err: err}
 	}
 	srv, err := Serve("127.0.0.1:0", dir, DemoAdvance)
