@@ -100,10 +100,17 @@ func TestPlanWindowBackAndNotOpen(t *testing.T) {
 	// the answer given is marked in words and has the focus; the rest
 	// are kept, and one press goes back to the plan with all of them
 	given := button(t, obj(), "(your answer)")
-	var focused fyne.Focusable
-	fyne.DoAndWait(func() { focused = w.Canvas().Focused() })
-	if focused != given.(fyne.Focusable) {
-		t.Fatalf("the answer given is not focused: %v", focused)
+	// (the screen shows, then focuses: on its own goroutine here)
+	for deadline := time.Now().Add(20 * time.Second); ; {
+		var focused fyne.Focusable
+		fyne.DoAndWait(func() { focused = w.Canvas().Focused() })
+		if focused == given.(fyne.Focusable) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the answer given is not focused: %v", focused)
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 	keep := button(t, obj(), "Keep my other answers and see the plan")
 	fyne.DoAndWait(func() { test.Tap(keep) })

@@ -32,7 +32,9 @@ func TestMovingWizardKeyboardOnly(t *testing.T) {
 	})
 	see := func(want string) {
 		t.Helper()
-		deadline := time.Now().Add(20 * time.Second)
+		// a bound, not a timing: signing on the virtual card and filing
+		// take a while on a loaded machine
+		deadline := time.Now().Add(60 * time.Second)
 		for {
 			var texts []string
 			fyne.DoAndWait(func() { texts = screen.Text() })
@@ -123,7 +125,7 @@ func TestMovingWizardKeyboardOnly(t *testing.T) {
 	typeIn("090-1234-5678")
 	// the PIN dialog: the signing password, then Enter
 	go func() {
-		deadline := time.Now().Add(20 * time.Second)
+		deadline := time.Now().Add(60 * time.Second)
 		for time.Now().Before(deadline) {
 			done := false
 			fyne.DoAndWait(func() {

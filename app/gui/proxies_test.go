@@ -140,7 +140,7 @@ type tappable interface {
 func button(t *testing.T, o fyne.CanvasObject, text string) tappable {
 	t.Helper()
 	var b tappable
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(60 * time.Second)
 	for {
 		found := false
 		fyne.DoAndWait(func() {
@@ -169,7 +169,7 @@ func button(t *testing.T, o fyne.CanvasObject, text string) tappable {
 // shows waits until o shows want somewhere (labels, rich text, buttons).
 func shows(t *testing.T, o func() fyne.CanvasObject, want string) {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(60 * time.Second)
 	for {
 		found := false
 		fyne.DoAndWait(func() {
