@@ -224,8 +224,6 @@ func (s *Shell) header(lang string) fyne.CanvasObject {
 	title.SizeName = theme.SizeNameSubHeadingText
 	langs := i18n.Languages()
 	names := make([]string, len(langs))
-	byName := map[string]string{}
-	current := ""
 	for i, l := range langs {
 		// each language in itself, with its name in the current one: a
 		// reader finds their own whatever is shown now
@@ -233,18 +231,12 @@ func (s *Shell) header(lang string) fyne.CanvasObject {
 		if n := s.tr.T("lang." + l); n != names[i] && l != lang {
 			names[i] += " — " + n
 		}
-		byName[names[i]] = l
-		if l == lang {
-			current = names[i]
-		}
 	}
-	sel := widget.NewSelect(names, nil)
-	sel.SetSelected(current)
-	sel.OnChanged = func(name string) {
-		if l := byName[name]; l != "" && l != lang {
-			s.changeLanguage(l)
-		}
-	}
+	// the language in itself, as a button: the choices open large, each
+	// in its own language (Fyne's select gave the keyboard no ring)
+	sel := NewButtonWithIcon(i18n.Endonym(lang), theme.MenuDropDownIcon(), nil)
+	sel.IconPlacement = widget.ButtonIconTrailingText
+	sel.OnTapped = func() { s.chooseLanguage(lang, langs, names) }
 	// one row: who is signed in (or the app's name), then text size and
 	// colours, and the language — at ×2 the screens below keep the room
 	// "Aa": short enough for the row at ×2, named in full for a screen reader
@@ -617,4 +609,36 @@ func (s *Shell) confirmForget() {
 			}
 		})
 	})
+}
+
+// chooseLanguage offers every language, each named in itself (and in the
+// language shown now), the current one ticked; a choice changes the
+// window's language in place.
+func (s *Shell) chooseLanguage(lang string, langs, names []string) {
+	var objs []fyne.CanvasObject
+	var first *AnswerButton
+	var dlg interface{ Hide() }
+	for i, l := range langs {
+		l := l
+		b := NewAnswerButton(names[i], func() {
+			if dlg != nil {
+				dlg.Hide()
+			}
+			if l != lang {
+				s.changeLanguage(l)
+			}
+		})
+		if l == lang {
+			b.Icon, b.Importance = theme.ConfirmIcon(), widget.HighImportance
+			first = b
+		}
+		objs = append(objs, b)
+	}
+	dd := showCustom(s.win, s.tr.T("lang.label"), s.tr.T("common.close"), container.NewVScroll(container.NewVBox(objs...)))
+	dlg = dd
+	ws := s.win.Canvas().Size()
+	dd.Resize(fyne.NewSize(min(ws.Width*0.9, max(ws.Width*0.5, 520)), ws.Height*0.9))
+	if first != nil {
+		s.win.Canvas().Focus(first)
+	}
 }

@@ -7,7 +7,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/widget"
 
 	"madoguchi/ui"
 )
@@ -25,20 +24,14 @@ func TestLanguageChangeKeepsThePlace(t *testing.T) {
 	fyne.DoAndWait(func() { test.Tap(tile) })
 	shows(t, events, "引っ越しの日")
 	fyne.DoAndWait(func() { test.Type(h.win.Canvas().Focused(), "2026/4/1") })
-	sel, ok := find(t, h.shell.Object(), func(s *widget.Select) bool { return len(s.Options) >= 2 })
-	if !ok {
-		t.Fatal("no language chooser")
-	}
-	var english string
-	for _, o := range sel.Options {
-		if len(o) >= 7 && o[:7] == "English" {
-			english = o
-		}
-	}
-	if english == "" {
-		t.Fatalf("English is not offered: %v", sel.Options)
-	}
-	fyne.DoAndWait(func() { sel.SetSelected(english) })
+	// the chooser: the language in itself; its choices, each in its own
+	// language
+	sel := button(t, h.shell.Object(), "日本語")
+	fyne.DoAndWait(func() { test.Tap(sel) })
+	var top fyne.CanvasObject
+	fyne.DoAndWait(func() { top = h.win.Canvas().Overlays().Top() })
+	english := button(t, top, "English")
+	fyne.DoAndWait(func() { test.Tap(english) })
 	events = func() fyne.CanvasObject { return h.shell.LifeEvents().Object() }
 	shows(t, events, "On what day do you move")
 	var typed string
