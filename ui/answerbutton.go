@@ -21,6 +21,9 @@ type AnswerButton struct {
 	Icon       fyne.Resource
 	Importance widget.Importance
 	OnTapped   func()
+	// State is said after the text to a screen reader ("chosen"), when
+	// the icon shows it.
+	State string
 
 	focused, hovered bool
 }
@@ -174,7 +177,12 @@ func (r *answerRenderer) Destroy() {}
 
 // AccessibilityLabel is Fyne's (screen readers: -tags accessibility): the
 // answer, and that it is the one given before when it is.
-func (b *AnswerButton) AccessibilityLabel() string { return b.Text }
+func (b *AnswerButton) AccessibilityLabel() string {
+	if b.State != "" {
+		return b.Text + " — " + b.State
+	}
+	return b.Text
+}
 
 // AccessibilityRole is Fyne's.
 func (b *AnswerButton) AccessibilityRole() fyne.AccessibleRole { return fyne.AccessibleRoleButton }

@@ -390,18 +390,44 @@ func (s *LifeEventScreen) input(q *Question, answer func(any), errLabel *Para) (
 		for _, c := range q.Choices {
 			names = append(names, c.Text)
 		}
-		cg := widget.NewCheckGroup(names, nil)
+		// each person a large button ticked or not (Space or Enter turns
+		// it), said in words to a screen reader; everyone ticked at first
+		chosen := map[string]bool{}
 		if v, ok := q.Value.([]string); ok {
-			cg.SetSelected(v)
+			for _, n := range v {
+				chosen[n] = true
+			}
 		} else {
-			cg.SetSelected(names)
+			for _, n := range names {
+				chosen[n] = true
+			}
 		}
-		return cg, func() {
-			if len(cg.Selected) == 0 {
+		var boxes []fyne.CanvasObject
+		for _, n := range names {
+			b := NewAnswerButton(n, nil)
+			show := func() {
+				b.Icon, b.State = theme.CheckButtonIcon(), s.tr.T("life.not_chosen")
+				if chosen[n] {
+					b.Icon, b.State = theme.CheckButtonCheckedIcon(), s.tr.T("life.chosen")
+				}
+				b.Refresh()
+			}
+			b.OnTapped = func() { chosen[n] = !chosen[n]; show() }
+			show()
+			boxes = append(boxes, b)
+		}
+		return container.NewVBox(boxes...), func() {
+			var picked []string
+			for _, n := range names { // in the record's order
+				if chosen[n] {
+					picked = append(picked, n)
+				}
+			}
+			if len(picked) == 0 {
 				errLabel.SetText(s.tr.T("life.choose_someone"))
 				return
 			}
-			answer(append([]string(nil), cg.Selected...))
+			answer(picked)
 		}
 	}
 	e := newEntry(false, s.escape)

@@ -2,6 +2,7 @@ package gui
 
 import (
 	"context"
+	"fmt"
 	"madoguchi/internal/uitest"
 	"strings"
 	"testing"
@@ -281,5 +282,49 @@ func TestLateAnswerForALeftScreenIsDropped(t *testing.T) {
 	fyne.DoAndWait(func() { texts = strings.Join(screen.Text(), "\n") })
 	if strings.Contains(texts, "Do you keep a dog") || strings.Contains(texts, "(your answer)") {
 		t.Fatalf("the late answer took the screen back:\n%s", texts)
+	}
+}
+
+// Who moves: each member of the household a button ticked or not, turned
+// by a tap (or Space/Enter); the answer given is who stays ticked, in the
+// record's order, and a screen reader hears the state in words.
+func TestMembersAreTickedAndUnticked(t *testing.T) {
+	ctx := t.Context()
+	life, _, _ := signedInLife(t, "yamada-taro")
+	move, _ := i18n.ParseDate(time.Now().AddDate(0, 0, 10).Format(time.DateOnly))
+	for _, a := range []struct {
+		q string
+		v any
+	}{{"move_date", move}, {"same_municipality", false}, {"new_postal_code", "5300001"}, {"new_address_line", "梅田一丁目1番1号"}} {
+		if _, err := life.Answer(ctx, "moving", a.q, a.v, "en"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a := uitest.NewApp(t)
+	w := a.NewWindow("test")
+	w.Resize(fyne.NewSize(1366, 768))
+	var screen *ui.LifeEventScreen
+	fyne.DoAndWait(func() {
+		screen = ui.NewLifeEventScreen(w, life, i18n.New("en"), func(string, []byte) bool { return true })
+		w.SetContent(screen.Object())
+		screen.Start("moving")
+	})
+	obj := func() fyne.CanvasObject { return screen.Object() }
+	yui := button(t, obj(), "山田 結衣").(*ui.AnswerButton)
+	if !strings.HasSuffix(yui.AccessibilityLabel(), "— chosen") {
+		t.Fatalf("at first: %q", yui.AccessibilityLabel())
+	}
+	fyne.DoAndWait(func() { test.Tap(yui) })
+	if !strings.HasSuffix(yui.AccessibilityLabel(), "— not chosen") {
+		t.Fatalf("after a tap: %q", yui.AccessibilityLabel())
+	}
+	fyne.DoAndWait(func() { screen.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn}) })
+	shows(t, obj, "child allowance")
+	iv, err := life.interview(ctx, "moving", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprint(iv.Answers()["movers"]); got != "[山田 太郎]" {
+		t.Fatalf("movers answered: %s", got)
 	}
 }
