@@ -365,22 +365,7 @@ func TestCorrectionsAfterFiling(t *testing.T) {
 // its digits.
 func TestTypedPhoneCheckedBeforeSigning(t *testing.T) {
 	ctx := context.Background()
-	_, c := sandbox(t)
-	r, _ := fixtures.ByID("sato-kenji")
-	a, err := account.SignIn(ctx, c, cardLogin(t, r.ID), account.Options{Keys: keystore.New(keystore.NewMemory()), Keep: true, DataDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
-	w, _ := a.Wallet(ctx)
-	at, _ := a.AccessToken(ctx)
-	_, rec, err := w.Fetch(ctx, "residence", wallet.FetchOptions{}, at)
-	if err != nil {
-		t.Fatal(err)
-	}
-	facts := procedures.FactsFromRecord(rec.Claims, true, time.Now())
-	cat, _ := procedures.Bundled(i18n.Languages())
-	e, _ := cat.Event("moving")
+	a, r, facts, e := signedInForMoving(t, "sato-kenji")
 	move := time.Now().AddDate(0, 0, 7).Format(time.DateOnly)
 	answers := []byte("move_date: " + move + "\nsame_municipality: false\ncare_certified: false\nnew_postal_code: '5300001'\nnew_address_line: 梅田一丁目1番1号\n" +
 		"movers: ['" + facts.Me.Name + "']\nchild_mover: false\nreceives_child_allowance: false\nschool_mover: false\nelderly_mover: false\n" +
@@ -422,4 +407,28 @@ func TestTypedPhoneCheckedBeforeSigning(t *testing.T) {
 			t.Fatalf("phone %q: %v", c.typed, err)
 		}
 	}
+}
+
+// signedInForMoving signs resident in (kept, in-memory keys), fetches the
+// residence record and returns the account, the resident, the facts the
+// record gives and the bundled moving event.
+func signedInForMoving(t *testing.T, resident string) (*account.Account, fixtures.Resident, procedures.Facts, *procedures.Event) {
+	t.Helper()
+	ctx := context.Background()
+	_, c := sandbox(t)
+	r, _ := fixtures.ByID(resident)
+	a, err := account.SignIn(ctx, c, cardLogin(t, r.ID), account.Options{Keys: keystore.New(keystore.NewMemory()), Keep: true, DataDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.Close() })
+	w, _ := a.Wallet(ctx)
+	at, _ := a.AccessToken(ctx)
+	_, rec, err := w.Fetch(ctx, "residence", wallet.FetchOptions{}, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat, _ := procedures.Bundled(i18n.Languages())
+	e, _ := cat.Event("moving")
+	return a, r, procedures.FactsFromRecord(rec.Claims, true, time.Now()), e
 }

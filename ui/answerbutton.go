@@ -79,7 +79,7 @@ func (b *AnswerButton) Cursor() desktop.Cursor { return desktop.PointerCursor }
 func (b *AnswerButton) CreateRenderer() fyne.WidgetRenderer {
 	b.ExtendBaseWidget(b)
 	r := &answerRenderer{b: b, bg: canvas.NewRectangle(color.Transparent), hover: canvas.NewRectangle(color.Transparent),
-		ring:  canvas.NewRectangle(color.Transparent),
+		ring:  newFocusRing(),
 		label: NewPara(b.Text), icon: widget.NewIcon(nil)}
 	r.Refresh()
 	return r
@@ -93,8 +93,6 @@ type answerRenderer struct {
 	label *Para
 	icon  *widget.Icon
 }
-
-const ringWidth = 3
 
 func (r *answerRenderer) pad() float32 { return r.b.Theme().Size(theme.SizeNameInnerPadding) }
 
@@ -113,11 +111,8 @@ func (r *answerRenderer) MinSize() fyne.Size {
 func (r *answerRenderer) Layout(s fyne.Size) {
 	r.bg.Resize(s)
 	r.hover.Resize(s)
-	// the ring lies just outside the button: it changes the window's pixels
-	// (text colour on the background, high contrast in every theme), not
-	// the button's own (dark on blue would be 1.6:1)
-	r.ring.Move(fyne.NewPos(-ringWidth, -ringWidth))
-	r.ring.Resize(s.Add(fyne.NewSquareSize(2 * ringWidth)))
+	// the ring lies just outside the button (dark on blue would be 1.6:1)
+	placeFocusRing(r.ring, s)
 	p, is := r.pad(), r.iconSize()
 	if is > 0 {
 		ic := r.b.Theme().Size(theme.SizeNameInlineIcon)
@@ -145,13 +140,7 @@ func (r *answerRenderer) Refresh() {
 		r.hover.FillColor = th.Color(theme.ColorNameHover, v)
 	}
 	r.hover.CornerRadius = r.bg.CornerRadius
-	r.ring.CornerRadius = r.bg.CornerRadius
-	r.ring.StrokeWidth = 0
-	r.ring.StrokeColor = color.Transparent
-	if r.b.focused {
-		r.ring.StrokeWidth = ringWidth
-		r.ring.StrokeColor = th.Color(theme.ColorNameForeground, v)
-	}
+	styleFocusRing(r.ring, th, r.bg.CornerRadius, r.b.focused)
 	r.label.Text, r.label.ColorName = r.b.Text, fg
 	r.label.TextStyle = fyne.TextStyle{Bold: r.b.Importance == widget.HighImportance}
 	r.icon.SetResource(r.b.Icon)
@@ -160,7 +149,6 @@ func (r *answerRenderer) Refresh() {
 	}
 	r.bg.Refresh()
 	r.hover.Refresh()
-	r.ring.Refresh()
 	r.label.Refresh()
 	r.Layout(r.b.Size())
 }

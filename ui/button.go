@@ -46,7 +46,7 @@ func (b *Button) FocusLost() {
 // CreateRenderer is Fyne's: the button's own, and the ring.
 func (b *Button) CreateRenderer() fyne.WidgetRenderer {
 	b.ExtendBaseWidget(b)
-	r := &ringRenderer{WidgetRenderer: b.Button.CreateRenderer(), b: b, ring: canvas.NewRectangle(color.Transparent)}
+	r := &ringRenderer{WidgetRenderer: b.Button.CreateRenderer(), b: b, ring: newFocusRing()}
 	r.Refresh()
 	return r
 }
@@ -59,8 +59,7 @@ type ringRenderer struct {
 
 func (r *ringRenderer) Layout(s fyne.Size) {
 	r.WidgetRenderer.Layout(s)
-	r.ring.Move(fyne.NewPos(-ringWidth, -ringWidth))
-	r.ring.Resize(s.Add(fyne.NewSquareSize(2 * ringWidth)))
+	placeFocusRing(r.ring, s)
 }
 
 func (r *ringRenderer) Objects() []fyne.CanvasObject {
@@ -72,14 +71,7 @@ func (r *ringRenderer) Objects() []fyne.CanvasObject {
 func (r *ringRenderer) Refresh() {
 	r.WidgetRenderer.Refresh()
 	th := r.b.Theme()
-	r.ring.FillColor = color.Transparent
-	r.ring.CornerRadius = th.Size(theme.SizeNameButtonRadius) + ringWidth
-	r.ring.StrokeWidth, r.ring.StrokeColor = 0, color.Transparent
-	if r.b.focused && !r.b.Disabled() {
-		r.ring.StrokeWidth = ringWidth
-		r.ring.StrokeColor = th.Color(theme.ColorNameForeground, fyne.CurrentApp().Settings().ThemeVariant())
-	}
-	r.ring.Refresh()
+	styleFocusRing(r.ring, th, th.Size(theme.SizeNameButtonRadius), r.b.focused && !r.b.Disabled())
 	r.Layout(r.b.Size())
 }
 
@@ -93,3 +85,29 @@ func (b *Button) KeyDown(ev *fyne.KeyEvent) { keyDownFrom(b, ev) }
 
 // KeyUp is Fyne's (desktop.Keyable).
 func (b *Button) KeyUp(ev *fyne.KeyEvent) { keyUpFrom(b, ev) }
+
+// The focus ring of the app's buttons: the text colour, ringWidth wide,
+// just outside the button, so it changes the window's pixels (high
+// contrast in every theme), not the button's own.
+const ringWidth = 3
+
+func newFocusRing() *canvas.Rectangle {
+	r := canvas.NewRectangle(color.Transparent)
+	r.FillColor = color.Transparent
+	return r
+}
+
+func placeFocusRing(r *canvas.Rectangle, s fyne.Size) {
+	r.Move(fyne.NewPos(-ringWidth, -ringWidth))
+	r.Resize(s.Add(fyne.NewSquareSize(2 * ringWidth)))
+}
+
+func styleFocusRing(r *canvas.Rectangle, th fyne.Theme, radius float32, focused bool) {
+	r.CornerRadius = radius + ringWidth
+	r.StrokeWidth, r.StrokeColor = 0, color.Transparent
+	if focused {
+		r.StrokeWidth = ringWidth
+		r.StrokeColor = th.Color(theme.ColorNameForeground, fyne.CurrentApp().Settings().ThemeVariant())
+	}
+	r.Refresh()
+}

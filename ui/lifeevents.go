@@ -170,9 +170,6 @@ func heading(text string) *Para {
 // spaces, between CJK characters, by the 禁則 rules).
 func wrapped(text string) *Para { return NewPara(text) }
 
-// sentence is a wrapped paragraph in tr's language.
-func sentence(_ *i18n.Localizer, text string) *Para { return wrapped(text) }
-
 // Home shows the life-event tiles and My applications. Main goroutine only.
 func (s *LifeEventScreen) Home() {
 	s.keys(nil, nil)

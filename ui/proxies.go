@@ -208,7 +208,7 @@ func (s *FamilyScreen) grantCard(g ProxyGrant, iAct bool) fyne.CanvasObject {
 		end.Importance = widget.DangerImportance
 		end.OnTapped = func() {
 			// one confirmation, in the person's language, saying what follows
-			d := showConfirm(s.win, label, label, tr.T("common.cancel"), sentence(tr, question), func(yes bool) {
+			d := showConfirm(s.win, label, label, tr.T("common.cancel"), wrapped(question), func(yes bool) {
 				if yes {
 					s.run(func(ctx context.Context) error { return s.svc.Revoke(ctx, g.ID) }, func() {
 						s.say(tr.T("proxy.revoked", map[string]any{"Name": name}))
@@ -349,7 +349,7 @@ func (s *FamilyScreen) showInvitation(inv Invitation) {
 		img.SetMinSize(fyne.NewSize(200, 200))
 		objs = append(objs, img)
 	}
-	objs = append(objs, sentence(tr, tr.T("proxy.invite.code_window", map[string]any{"Expires": tr.DateTime(inv.Expires)})))
+	objs = append(objs, wrapped(tr.T("proxy.invite.code_window", map[string]any{"Expires": tr.DateTime(inv.Expires)})))
 	d := showCustom(s.win, tr.T("proxy.invite_title"), tr.T("common.close"), container.NewVBox(objs...))
 	d.Resize(fyne.NewSize(520, 0)) // the explanation reads in lines, not a column
 }

@@ -15,19 +15,7 @@ import (
 // The UI's card service over the real monitor and the in-process card: what
 // the card-status screen shows for each fixture.
 func TestCardServiceOverMonitor(t *testing.T) {
-	d, err := demo.NewReader("tanaka-ichiro")
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := reader.NewMonitor(d.Backend(), "")
-	svc := &cardService{m: m, now: func() time.Time { return time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC) }}
-	views := make(chan ui.CardView, 64)
-	stop := svc.Watch(func(v ui.CardView) { views <- v })
-	defer stop()
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go m.Run(ctx)
-	waitView(t, views, "card-identified")
+	d, svc, views, ctx := demoCardService(t, "tanaka-ichiro", func() time.Time { return time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC) })
 
 	certs, err := svc.Certificates(ctx)
 	if err != nil || len(certs) != 3 {
@@ -113,19 +101,7 @@ func TestPINFormatRuleIsTheCardLayers(t *testing.T) {
 // the old one is refused; a wrong current PIN costs one try and changes
 // nothing.
 func TestCardServiceChangesAPIN(t *testing.T) {
-	d, err := demo.NewReader("tanaka-ichiro")
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := reader.NewMonitor(d.Backend(), "")
-	svc := &cardService{m: m, now: time.Now}
-	views := make(chan ui.CardView, 64)
-	stop := svc.Watch(func(v ui.CardView) { views <- v })
-	defer stop()
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go m.Run(ctx)
-	waitView(t, views, "card-identified")
+	_, svc, _, ctx := demoCardService(t, "tanaka-ichiro", time.Now)
 	change := func(cur, next string, shown *int) ui.ChangeAsker {
 		return func(sec string, tries int) ([]byte, []byte, bool, error) {
 			if sec != "input-pin" {
@@ -152,4 +128,24 @@ func TestCardServiceChangesAPIN(t *testing.T) {
 	if err := read("8427"); failure.CodeOf(err) != card.CodeWrongPIN {
 		t.Fatalf("the old PIN: %v", err)
 	}
+}
+
+// demoCardService is the window's card service over the monitor and the
+// demo's in-process card of resident, the card identified; the views it
+// reports arrive on the channel.
+func demoCardService(t *testing.T, resident string, now func() time.Time) (*demo.Controls, *cardService, chan ui.CardView, context.Context) {
+	t.Helper()
+	d, err := demo.NewReader(resident)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := reader.NewMonitor(d.Backend(), "")
+	svc := &cardService{m: m, now: now}
+	views := make(chan ui.CardView, 64)
+	t.Cleanup(svc.Watch(func(v ui.CardView) { views <- v }))
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	go m.Run(ctx)
+	waitView(t, views, "card-identified")
+	return d, svc, views, ctx
 }

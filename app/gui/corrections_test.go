@@ -83,16 +83,7 @@ func TestWindowFilesCorrections(t *testing.T) {
 func TestPlanWindowBackAndNotOpen(t *testing.T) {
 	life, _, _ := signedInLife(t, "sato-hana")
 	answerMoving(t, life, "佐藤 ハナ")
-	a := uitest.NewApp(t)
-	a.Settings().SetTheme(ui.NewTheme(1))
-	w := a.NewWindow("test")
-	w.Resize(fyne.NewSize(1366, 768))
-	var screen *ui.LifeEventScreen
-	fyne.DoAndWait(func() {
-		screen = ui.NewLifeEventScreen(w, life, i18n.New("en"), func(string, []byte) bool { return true })
-		w.SetContent(screen.Object())
-		screen.Start("moving")
-	})
+	w, screen := movingWindow(t, life, "en", 1)
 	obj := func() fyne.CanvasObject { return screen.Object() }
 	shows(t, obj, "Sign with your card")
 	change := button(t, obj(), "Change my answers")
@@ -172,32 +163,12 @@ func TestPlanWindowBackAndNotOpen(t *testing.T) {
 func TestSigningOnlyAfterTheReviewWasShown(t *testing.T) {
 	life, _, _ := signedInLife(t, "sato-hana")
 	answerMoving(t, life, "佐藤 ハナ")
-	a := uitest.NewApp(t)
-	a.Settings().SetTheme(ui.NewTheme(2))
-	w := a.NewWindow("test")
-	w.Resize(fyne.NewSize(1366, 768))
-	var screen *ui.LifeEventScreen
-	fyne.DoAndWait(func() {
-		screen = ui.NewLifeEventScreen(w, life, i18n.New("vi"), func(string, []byte) bool { return true })
-		w.SetContent(screen.Object())
-		screen.Start("moving")
-	})
+	w, screen := movingWindow(t, life, "vi", 2)
 	obj := func() fyne.CanvasObject { return screen.Object() }
 	shows(t, obj, "Ký bằng thẻ")
 	sign := button(t, obj(), "Ký bằng thẻ")
-	// the plan opens at its top, laid out, the focus on the way to the
-	// review: the review is far below
-	for deadline := time.Now().Add(20 * time.Second); ; {
-		var ready bool
-		fyne.DoAndWait(func() { _, ready = w.Canvas().Focused().(*ui.AnswerButton) })
-		if ready {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the plan never took the focus")
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	// the plan opens at its top: the review is far below
+	waitPlanFocus(t, w)
 	fyne.DoAndWait(func() { test.Tap(sign) })
 	shows(t, obj, "Trước tiên hãy kiểm tra")
 	fyne.DoAndWait(func() {
@@ -250,16 +221,8 @@ func (s slowBack) Back(ctx context.Context, event, lang string) (ui.Step, error)
 func TestLateAnswerForALeftScreenIsDropped(t *testing.T) {
 	life, _, _ := signedInLife(t, "sato-hana")
 	answerMoving(t, life, "佐藤 ハナ")
-	a := uitest.NewApp(t)
-	w := a.NewWindow("test")
-	w.Resize(fyne.NewSize(1366, 768))
 	svc := slowBack{lifeService: life, release: make(chan struct{})}
-	var screen *ui.LifeEventScreen
-	fyne.DoAndWait(func() {
-		screen = ui.NewLifeEventScreen(w, svc, i18n.New("en"), func(string, []byte) bool { return true })
-		w.SetContent(screen.Object())
-		screen.Start("moving")
-	})
+	_, screen := movingWindow(t, svc, "en", 1)
 	obj := func() fyne.CanvasObject { return screen.Object() }
 	shows(t, obj, "Sign with your card")
 	fyne.DoAndWait(func() { screen.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape}) }) // Back: held
@@ -300,15 +263,7 @@ func TestMembersAreTickedAndUnticked(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	a := uitest.NewApp(t)
-	w := a.NewWindow("test")
-	w.Resize(fyne.NewSize(1366, 768))
-	var screen *ui.LifeEventScreen
-	fyne.DoAndWait(func() {
-		screen = ui.NewLifeEventScreen(w, life, i18n.New("en"), func(string, []byte) bool { return true })
-		w.SetContent(screen.Object())
-		screen.Start("moving")
-	})
+	_, screen := movingWindow(t, life, "en", 1)
 	obj := func() fyne.CanvasObject { return screen.Object() }
 	yui := button(t, obj(), "山田 結衣").(*ui.AnswerButton)
 	if !strings.HasSuffix(yui.AccessibilityLabel(), "— chosen") {
@@ -326,5 +281,42 @@ func TestMembersAreTickedAndUnticked(t *testing.T) {
 	}
 	if got := fmt.Sprint(iv.Answers()["movers"]); got != "[山田 太郎]" {
 		t.Fatalf("movers answered: %s", got)
+	}
+}
+
+// movingWindow is a 1366×768 window at scale showing the life-event
+// screen over svc in lang, on the moving event.
+func movingWindow(t *testing.T, svc ui.LifeEventService, lang string, scale float32) (fyne.Window, *ui.LifeEventScreen) {
+	t.Helper()
+	a := uitest.NewApp(t)
+	a.Settings().SetTheme(ui.NewTheme(scale))
+	w := a.NewWindow("test")
+	w.Resize(fyne.NewSize(1366, 768))
+	var screen *ui.LifeEventScreen
+	fyne.DoAndWait(func() {
+		screen = ui.NewLifeEventScreen(w, svc, i18n.New(lang), func(string, []byte) bool { return true })
+		w.SetContent(screen.Object())
+		screen.Start("moving")
+	})
+	return w, screen
+}
+
+// waitPlanFocus waits until the plan is built and laid out: its first
+// focus is on the way to the review.
+func waitPlanFocus(t *testing.T, w fyne.Window) {
+	t.Helper()
+	for deadline := time.Now().Add(20 * time.Second); ; {
+		var ready bool
+		fyne.DoAndWait(func() {
+			_, ready = w.Canvas().Focused().(*ui.AnswerButton)
+			w.Content().Refresh()
+		})
+		if ready {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the plan never took the focus")
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }

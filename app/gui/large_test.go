@@ -174,35 +174,11 @@ func textOf(o fyne.CanvasObject) string {
 func TestPlanByTabAtTwice(t *testing.T) {
 	life, _, _ := signedInLife(t, "sato-hana")
 	answerMoving(t, life, "佐藤 ハナ")
-	a := uitest.NewApp(t)
-	a.Settings().SetTheme(ui.NewTheme(2))
-	w := a.NewWindow("test")
-	w.Resize(fyne.NewSize(1366, 768))
-	var screen *ui.LifeEventScreen
-	fyne.DoAndWait(func() {
-		screen = ui.NewLifeEventScreen(w, life, i18n.New("vi"), func(string, []byte) bool { return true })
-		w.SetContent(screen.Object())
-		screen.Start("moving")
-	})
+	w, screen := movingWindow(t, life, "vi", 2)
 	obj := func() fyne.CanvasObject { return screen.Object() }
 	sign := i18n.New("vi").T("life.sign_and_file")
 	shows(t, obj, sign)
-	// the plan built and laid out: its first focus is on the way to the
-	// review
-	for deadline := time.Now().Add(20 * time.Second); ; {
-		var ready bool
-		fyne.DoAndWait(func() {
-			_, ready = w.Canvas().Focused().(*ui.AnswerButton)
-			w.Content().Refresh()
-		})
-		if ready {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the plan never took the focus")
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	waitPlanFocus(t, w)
 	seen := map[fyne.Focusable]bool{}
 	var order []string
 	// the plan opens with the focus on the way to the review
