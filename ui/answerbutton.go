@@ -24,6 +24,10 @@ type AnswerButton struct {
 	// State is said after the text to a screen reader ("chosen"), when
 	// the icon shows it.
 	State string
+	// OnRune, when set, is offered each typed character first (the PIN
+	// pad takes digits typed while one of its keys has the focus); true
+	// when it took it.
+	OnRune func(r rune) bool
 
 	focused, hovered bool
 }
@@ -37,6 +41,7 @@ func NewAnswerButton(text string, tapped func()) *AnswerButton {
 
 // Tapped is Fyne's.
 func (b *AnswerButton) Tapped(*fyne.PointEvent) {
+	touched(b)
 	if b.OnTapped != nil {
 		b.OnTapped()
 	}
@@ -50,6 +55,9 @@ func (b *AnswerButton) FocusLost() { b.focused = false; b.Refresh() }
 
 // TypedRune is Fyne's: Space presses the button.
 func (b *AnswerButton) TypedRune(r rune) {
+	if b.OnRune != nil && b.OnRune(r) {
+		return
+	}
 	if r == ' ' {
 		b.Tapped(nil)
 	}

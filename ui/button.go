@@ -31,6 +31,12 @@ func NewButtonWithIcon(text string, icon fyne.Resource, tapped func()) *Button {
 	return b
 }
 
+// Tapped is Fyne's, and tells the window someone used it.
+func (b *Button) Tapped(ev *fyne.PointEvent) {
+	touched(b)
+	b.Button.Tapped(ev)
+}
+
 // FocusGained is Fyne's.
 func (b *Button) FocusGained() {
 	b.focused = true

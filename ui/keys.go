@@ -60,6 +60,9 @@ type keyboard struct {
 	// held are the modifier keys down now (Ctrl+Page Down is a tab, not
 	// a page)
 	held map[fyne.KeyName]bool
+	// activity is told of every key and press in the window (the kiosk's
+	// idle clock); nil: nobody listens
+	activity func()
 }
 
 // escapeEntry is a dialog and how Escape closes it.
@@ -113,6 +116,13 @@ func keyDownFrom(o fyne.CanvasObject, ev *fyne.KeyEvent) {
 	}
 }
 
+// touched tells o's window that someone used it (a tap, a key).
+func touched(o fyne.CanvasObject) {
+	if k := keyFrom(o); k != nil && k.activity != nil {
+		k.activity()
+	}
+}
+
 func keyUpFrom(o fyne.CanvasObject, ev *fyne.KeyEvent) {
 	if k := keyFrom(o); k != nil {
 		k.keyUp(ev)
@@ -145,6 +155,9 @@ func (k *keyboard) forget(d dialog.Dialog) {
 }
 
 func (k *keyboard) keyDown(ev *fyne.KeyEvent) {
+	if k.activity != nil {
+		k.activity()
+	}
 	if modifier(ev.Name) {
 		if k.held == nil {
 			k.held = map[fyne.KeyName]bool{}

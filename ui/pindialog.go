@@ -226,6 +226,21 @@ func askAndWait(win fyne.Window, tr *i18n.Localizer, rule PINRule, secret string
 	}
 	ch := make(chan answer, 1)
 	fyne.DoAndWait(func() {
+		if privatePIN(win) {
+			// the kiosk: the resident's private step on the shuffled pad
+			var o pinOptions
+			for _, fn := range opts {
+				fn(&o)
+			}
+			if o.onNew != nil { // a secret is not changed at a shared PC
+				send(ch, answer{err: ErrCancelled})
+				return
+			}
+			askPad(win, tr, secret, tries, rule,
+				func(pin []byte, confirm bool) { send(ch, answer{pin, confirm, nil}) },
+				func() { send(ch, answer{err: ErrCancelled}) })
+			return
+		}
 		askPIN(win, tr, secret, tries, rule,
 			func(pin []byte, confirm bool) { send(ch, answer{pin, confirm, nil}) },
 			func() { send(ch, answer{err: ErrCancelled}) }, opts...)

@@ -57,6 +57,12 @@ type Shell struct {
 	scale      float32
 	appearance Appearance
 	displayed  func(scale float32, a Appearance)
+	// the kiosk (WithKiosk): its session, what the first screen says about
+	// the last one, where its focus starts, the countdown showing
+	kiosk       KioskService
+	kioskNote   string
+	kioskFocus  fyne.Focusable
+	kioskStatus *countdown
 }
 
 // WithDisplay gives the text size and colours shown, and is told of each
@@ -136,6 +142,14 @@ func NewShell(win fyne.Window, svc CardService, signIn SignInService, wallet Wal
 	return s
 }
 
+// FocusStart puts the focus where the screen starts (the kiosk's first
+// language), once the shell is the window's content.
+func (s *Shell) FocusStart() {
+	if s.kioskFocus != nil && s.win.Canvas().Content() == s.root {
+		s.win.Canvas().Focus(s.kioskFocus)
+	}
+}
+
 // Object is the shell's canvas object.
 func (s *Shell) Object() fyne.CanvasObject { return s.root }
 
@@ -181,6 +195,21 @@ func (s *Shell) SetLanguage(lang string) {
 	lang = i18n.Match(lang)
 	s.tr = i18n.New(lang)
 	s.win.SetTitle(s.tr.T("app.title"))
+	if s.kiosk != nil {
+		k := keyboardOf(s.win)
+		k.activity = s.kiosk.Touch
+		setPrivatePIN(s.win, true)
+		if !s.kiosk.Begun() {
+			// the first screen: the resident's language, nothing else
+			s.events, s.tabs, s.panel, s.certs, s.family = nil, nil, nil, nil, nil
+			s.win.Canvas().SetOnTypedKey(nil)
+			s.win.Canvas().SetOnTypedRune(nil)
+			s.root.Objects = []fyne.CanvasObject{s.kioskFirst()}
+			s.root.Refresh()
+			s.FocusStart()
+			return
+		}
+	}
 	top := s.top(lang)
 	body := s.screens(lang)
 	s.tabShortcuts()
@@ -222,7 +251,7 @@ func (s *Shell) SetLanguage(lang string) {
 func (s *Shell) header(lang string) fyne.CanvasObject {
 	title := boldPara(s.tr.T("app.title"))
 	title.SizeName = theme.SizeNameSubHeadingText
-	langs := i18n.Languages()
+	langs := s.languages()
 	names := make([]string, len(langs))
 	for i, l := range langs {
 		// each language in itself, with its name in the current one: a
@@ -248,8 +277,11 @@ func (s *Shell) header(lang string) fyne.CanvasObject {
 		s.panel.Rule = s.svc.PINFormatOK
 		who = s.panel.Object()
 	}
-	header := container.NewBorder(nil, nil, nil,
-		container.NewHBox(display, widget.NewLabel(s.tr.T("lang.label")), sel), who)
+	right := []fyne.CanvasObject{display, widget.NewLabel(s.tr.T("lang.label")), sel}
+	if s.kiosk != nil {
+		right = append(right, s.finishButton())
+	}
+	header := container.NewBorder(nil, nil, nil, container.NewHBox(right...), who)
 	return header
 }
 

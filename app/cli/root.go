@@ -133,18 +133,25 @@ Exit codes: 0 done, 1 failed (a failure code is printed), 2 wrong usage
 		SilenceErrors: true,
 		SilenceUsage:  true,
 		Args:          r.noArgs,
-		PersistentPreRunE: func(*cobra.Command, []string) error {
-			if r.lang != "" {
-				tag, ok := i18n.Lookup(r.lang)
-				if !ok {
-					// never another language in silence
-					var list []string
-					for _, l := range i18n.Languages() {
-						list = append(list, l+" ("+i18n.Endonym(l)+")")
-					}
-					return usageError{r.env.Tr.T("usage.lang", map[string]any{"Lang": r.lang, "Languages": strings.Join(list, ", ")})}
-				}
-				r.env.Tr = i18n.New(tag)
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			if err := r.langFlag(); err != nil {
+				return err
+			}
+			if cmd.Parent() == nil { // the window: the policy is applied to its options
+				return nil
+			}
+			top := cmd
+			for top.Parent() != nil && top.Parent().Parent() != nil {
+				top = top.Parent()
+			}
+			pol, err := r.env.Policy()
+			if err != nil {
+				return err
+			}
+			if pol.Refuses(top.Name()) {
+				// a kiosk PC keeps nothing: the terminal would keep a session
+				return (&failure.Error{Code: common.CodePolicyRefused, Err: fmt.Errorf("%s on a kiosk PC (%s)", top.Name(), pol.From)}).
+					With("Flag", top.Name()).With("File", pol.From)
 			}
 			return nil
 		},
@@ -153,6 +160,13 @@ Exit codes: 0 done, 1 failed (a failure code is printed), 2 wrong usage
 				return usageError{"this program has no window"}
 			}
 			o.Args, o.Lang = r.guiArgs(cmd), r.lang
+			pol, err := r.env.Policy()
+			if err != nil {
+				return err
+			}
+			if err := pol.Apply(&o); err != nil {
+				return err
+			}
 			if code := r.deps.GUI(o, r.env); code != 0 {
 				return exitError(code)
 			}
@@ -163,6 +177,7 @@ Exit codes: 0 done, 1 failed (a failure code is printed), 2 wrong usage
 	root.RegisterFlagCompletionFunc("lang", fixedCompletions(i18n.Languages()...))
 	f := root.Flags()
 	f.BoolVar(&o.Demo, "demo", false, "demo mode: fictional residents' cards and the sandbox municipality, always bannered")
+	f.BoolVar(&o.Kiosk, "kiosk", false, "community-centre kiosk: full screen, large text, the resident's PIN on a private pad, nothing kept on this PC, a take-home summary (see docs/kiosk.md)")
 	f.StringVar(&o.Resident, "resident", "yamada-taro", "demo: the sandbox resident whose card is in the reader")
 	f.StringVar(&o.Reader, "reader", "", "PC/SC reader to follow (default: the first with a card)")
 	f.StringVar(&o.Profile, "profile", "", "municipality profile `file` (default: the one chosen at first start)")
@@ -185,6 +200,24 @@ Exit codes: 0 done, 1 failed (a failure code is printed), 2 wrong usage
 		root.AddCommand(c)
 	}
 	return root
+}
+
+// langFlag takes --lang: a language the app is written in, else a usage
+// error listing them (never another language in silence).
+func (r *runner) langFlag() error {
+	if r.lang == "" {
+		return nil
+	}
+	tag, ok := i18n.Lookup(r.lang)
+	if !ok {
+		var list []string
+		for _, l := range i18n.Languages() {
+			list = append(list, l+" ("+i18n.Endonym(l)+")")
+		}
+		return usageError{r.env.Tr.T("usage.lang", map[string]any{"Lang": r.lang, "Languages": strings.Join(list, ", ")})}
+	}
+	r.env.Tr = i18n.New(tag)
+	return nil
 }
 
 // guiArgs are the flags the window was started with, for a restart.

@@ -34,6 +34,17 @@ type Env struct {
 	// Keys is where secrets live (refresh tokens, the store's data key);
 	// nil: the OS keyring.
 	Keys *keystore.Store
+	// PolicyFile is the administrator file ("": PolicyPath, the OS's place).
+	PolicyFile string
+}
+
+// Policy reads the administrator file (none: no policy).
+func (e *Env) Policy() (Policy, error) {
+	path := e.PolicyFile
+	if path == "" {
+		path = PolicyPath()
+	}
+	return LoadPolicy(path)
 }
 
 // KeyStore returns the secret store (the OS keyring unless injected).
@@ -46,7 +57,10 @@ func (e *Env) KeyStore() *keystore.Store {
 
 // GUIOptions are the window's flags (the root command without a subcommand).
 type GUIOptions struct {
-	Demo     bool
+	Demo bool
+	// Kiosk: the community-centre kiosk (--kiosk, or the administrator's
+	// policy): nothing kept, the resident's private PIN step, take-home.
+	Kiosk    bool
 	Resident string // demo: the fictional resident whose card is in the reader
 	Reader   string
 	Profile  string
@@ -62,6 +76,8 @@ type GUIOptions struct {
 	DemoAnswers        string
 	// Args are the arguments the app was started with (a restart reuses them).
 	Args []string
+	// Policy is what the administrator fixed (Policy.Apply set it).
+	Policy Policy
 }
 
 // Exit codes of every command (README "Exit codes"):

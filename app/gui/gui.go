@@ -14,6 +14,7 @@ import (
 	"madoguchi/app/common"
 	"madoguchi/app/demo"
 	"madoguchi/auth/card"
+	"madoguchi/auth/keystore"
 	"madoguchi/auth/pcsc"
 	"madoguchi/auth/reader"
 	"madoguchi/auth/sso"
@@ -58,6 +59,15 @@ func Run(o common.GUIOptions, env *common.Env) (code int) {
 	go monitor.Run(ctx)
 	svc := &cardService{m: monitor, now: time.Now}
 
+	// the kiosk keeps every secret in this process only
+	keys := env.KeyStore()
+	if o.Kiosk {
+		keys = keystore.New(keystore.NewMemory())
+		if !demoMode && o.Profile == "" {
+			common.ReportFailure(env, failure.New(CodeKioskNoMunicipality, "kiosk without a municipality profile"))
+			return common.ExitFailure
+		}
+	}
 	var signIn *signInService
 	if demoMode {
 		// the sandbox municipality in-process on a free loopback port, with
@@ -68,14 +78,14 @@ func Run(o common.GUIOptions, env *common.Env) (code int) {
 			return common.ExitFailure
 		}
 		defer stop()
-		signIn = &signInService{m: monitor, keys: env.KeyStore(), profile: p}
+		signIn = &signInService{m: monitor, keys: keys, profile: p}
 	} else if o.Profile != "" {
 		p, err := sso.LoadProfile(o.Profile)
 		if err != nil {
 			common.ReportFailure(env, err)
 			return common.ExitFailure
 		}
-		signIn = &signInService{m: monitor, profile: p, keep: true, keys: env.KeyStore()}
+		signIn = &signInService{m: monitor, profile: p, keep: !o.Kiosk, keys: keys}
 	}
 
 	// a window-system failure at start-up is a coded, plain message, never
@@ -86,6 +96,9 @@ func Run(o common.GUIOptions, env *common.Env) (code int) {
 			code = common.ExitFailure
 		}
 	}()
+	if o.Kiosk {
+		return runKiosk(ctx, o, env, monitor, svc, signIn, keys, controls)
+	}
 	a := fyneapp.NewWithID(appID)
 	// the text size and colours: --scale, else those chosen in the window
 	scale := float32(o.Scale)

@@ -41,6 +41,21 @@ type lifeService struct {
 	// per account (not at every answer: each read verifies a certificate)
 	known    procedures.Facts
 	knownFor *account.Account
+	// onOpened and onFiled are told of each event opened and what each
+	// submission filed (the kiosk's take-home); nil: nobody listens
+	onOpened func(event string)
+	onFiled  func(event string, rs []bundle.Receipt)
+}
+
+// wipe drops every answer and everything read for a person (a kiosk
+// session's end).
+func (l *lifeService) wipe() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.memory.Forget()
+	l.memory = &procedures.MemoryDrafts{}
+	l.interviews, l.interviewsFor = nil, nil
+	l.known, l.knownFor = procedures.Facts{}, nil
 }
 
 var _ ui.LifeEventService = (*lifeService)(nil)
@@ -208,6 +223,9 @@ func (l *lifeService) Resume(ctx context.Context, event, lang string) (ui.Step, 
 	iv, err := l.interview(ctx, event, true)
 	if err != nil {
 		return ui.Step{}, err
+	}
+	if l.onOpened != nil {
+		l.onOpened(event)
 	}
 	st, err := iv.Step()
 	return l.view(st, lang), err
@@ -442,6 +460,9 @@ func (l *lifeService) Submit(ctx context.Context, event string, typed map[string
 		}})
 	if err != nil {
 		return nil, false, err
+	}
+	if l.onFiled != nil {
+		l.onFiled(event, res.Receipts)
 	}
 	return l.views(res.Receipts, lang), !res.Repeated, nil
 }

@@ -19,6 +19,8 @@ import (
 // sign-in is kept, in memory in the demo and kiosk mode).
 type walletService struct {
 	signIn *signInService
+	// kiosk: the My Number is never shown, not even masked
+	kiosk bool
 }
 
 var _ ui.WalletService = (*walletService)(nil)
@@ -69,12 +71,18 @@ func (ws *walletService) wallet(ctx context.Context) (*wallet.Wallet, error) {
 // Close closes the store.
 func (ws *walletService) Close() { ws.signIn.Close() }
 
-func toView(e wallet.Entry, v *sdjwt.Verified, err error) ui.WalletCert {
+func (ws *walletService) toView(e wallet.Entry, v *sdjwt.Verified, err error) ui.WalletCert {
 	c := ui.WalletCert{ID: e.ID, Kind: e.Kind, Verified: err == nil, Err: err}
 	if v != nil {
 		account.MaskMyNumber(v.Claims, false) // shown masked by default
+		if ws.kiosk {
+			delete(v.Claims, "my_number") // at a shared screen: not at all
+		}
 		c.IssuedAt, c.Expires = v.IssuedAt, v.Expires
 		for _, name := range wallet.Fields(v) {
+			if ws.kiosk && name == "my_number" {
+				continue
+			}
 			val, _ := sdjwt.Lookup(v.Claims, name)
 			c.Fields = append(c.Fields, ui.Field{Name: name, Value: val})
 		}
@@ -94,7 +102,7 @@ func (ws *walletService) List(ctx context.Context) ([]ui.WalletCert, error) {
 	out := make([]ui.WalletCert, 0, len(list))
 	for _, e := range list {
 		v, err := w.Verify(ctx, e.ID)
-		out = append(out, toView(e, v, err))
+		out = append(out, ws.toView(e, v, err))
 	}
 	return out, nil
 }
@@ -116,7 +124,7 @@ func (ws *walletService) Fetch(ctx context.Context, kind string) (ui.WalletCert,
 	if err != nil {
 		return ui.WalletCert{}, err
 	}
-	return toView(e, v, nil), nil
+	return ws.toView(e, v, nil), nil
 }
 
 // Recipient is the municipality profile's recipient for presentations.

@@ -187,6 +187,18 @@ func PDF(p *procedures.Plan, tr *i18n.Localizer, o procedures.Overrides, now tim
 	w.line(tr.T("checklist.title", map[string]any{"Event": p.Event.Name.In(lang)}), margin, 18)
 	w.line(tr.T("checklist.made", map[string]any{"Date": tr.DateWithEra(now)}), margin, 9)
 	w.y += 8
+	w.plan(p, tr, o)
+	w.y += 10
+	w.line(tr.T("checklist.footer"), margin, 8)
+	if w.err != nil {
+		return nil, w.err
+	}
+	return w.pdf.GetBytesPdfReturnErr()
+}
+
+// plan writes a plan's counter visits, then what others do.
+func (w *writer) plan(p *procedures.Plan, tr *i18n.Localizer, o procedures.Overrides) {
+	lang := tr.Lang()
 	n := 0
 	for _, it := range p.Items {
 		pr := it.Procedure
@@ -245,12 +257,6 @@ func PDF(p *procedures.Plan, tr *i18n.Localizer, o procedures.Overrides, now tim
 			w.line("・"+o, margin+10, 10)
 		}
 	}
-	w.y += 10
-	w.line(tr.T("checklist.footer"), margin, 8)
-	if w.err != nil {
-		return nil, w.err
-	}
-	return w.pdf.GetBytesPdfReturnErr()
 }
 
 // Texts are every text a checklist of p may print, for the glyph check.
