@@ -59,12 +59,12 @@ type kioskService struct {
 	lp        string
 	now       func() time.Time
 
-	mu       sync.Mutex
-	filed    []bundle.Receipt
-	events   []string // the events worked on, in order
-	cardID   string   // the session's card ("" until one was in)
-	out      bool     // the session's card was taken out
-	endNow   kiosk.Reason
+	mu     sync.Mutex
+	filed  []bundle.Receipt
+	events []string // the events worked on, in order
+	cardID string   // the session's card ("" until one was in)
+	out    bool     // the session's card was taken out
+	endNow kiosk.Reason
 }
 
 var _ ui.KioskService = (*kioskService)(nil)

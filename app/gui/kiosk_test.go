@@ -23,8 +23,8 @@ import (
 	"madoguchi/auth/keystore"
 	"madoguchi/auth/reader"
 	"madoguchi/internal/uitest"
-	"madoguchi/sandbox/idp"
 	"madoguchi/sandbox/fixtures"
+	"madoguchi/sandbox/idp"
 	"madoguchi/ui"
 )
 
