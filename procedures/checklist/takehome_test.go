@@ -1,0 +1,74 @@
+package checklist
+
+import (
+	"bytes"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"madoguchi/i18n"
+	"madoguchi/procedures"
+)
+
+// The take-home summary renders in every language (every glyph in the
+// font, or it fails), says each receipt filed, carries a QR code, and holds
+// no My Number: the plan it prints comes from answers and the record's
+// names and dates only.
+func TestTakeHomePDFInEveryLanguage(t *testing.T) {
+	c, _ := procedures.Bundled(i18n.Languages())
+	e, _ := c.Event("moving")
+	data, err := os.ReadFile(filepath.Join("..", "..", "docs", "examples", "moving.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := e.ParseAnswers(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	me := procedures.Person{Name: "佐藤 健二", BirthDate: time.Date(1982, 7, 1, 0, 0, 0, 0, i18n.JST), HasCard: true, HasSignCert: true}
+	hana := procedures.Person{Name: "佐藤 ハナ", BirthDate: time.Date(1984, 2, 2, 0, 0, 0, 0, i18n.JST)}
+	yui := procedures.Person{Name: "佐藤 ユイ", BirthDate: time.Date(2018, 5, 5, 0, 0, 0, 0, i18n.JST)}
+	p, err := e.Plan(procedures.Facts{Me: me, Household: []procedures.Person{me, hana, yui}, Today: time.Now()}, a, procedures.NewCalendar(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	receipts := []string{"R-2026-000123", "R-2026-000124"}
+	status := StatusURI("sandbox-city", receipts)
+	u, err := url.Parse(status)
+	if err != nil || u.Scheme != "madoguchi" {
+		t.Fatalf("status %q: %v", status, err)
+	}
+	q := u.Query()
+	if strings.Join(q["receipt"], ",") != strings.Join(receipts, ",") || len(q) != 2 {
+		t.Fatalf("the QR code holds %v", q)
+	}
+	for _, lang := range i18n.Languages() {
+		tr := i18n.New(lang)
+		th := TakeHome{Plans: []*procedures.Plan{p}, Status: status}
+		for _, r := range receipts {
+			th.Filed = append(th.Filed, Filed{Number: r, Procedure: "転出届"})
+		}
+		out, err := TakeHomePDF(th, tr, procedures.Overrides{}, time.Now())
+		if err != nil {
+			t.Fatalf("%s: %v", lang, err)
+		}
+		if !bytes.HasPrefix(out, []byte("%PDF-")) || !bytes.Contains(out, []byte("/Subtype /Image")) {
+			t.Fatalf("%s: not a PDF with the QR picture", lang)
+		}
+		d := readPDF(t, out)
+		for _, r := range receipts {
+			if !d.has(t, r) {
+				t.Errorf("%s: receipt %s not in the summary", lang, r)
+			}
+		}
+		if n := d.longestDigitRun(t); n >= 12 {
+			t.Errorf("%s: a run of %d digits (a My Number?) in the summary", lang, n)
+		}
+		if dir := os.Getenv("MADOGUCHI_PDF"); dir != "" {
+			os.WriteFile(filepath.Join(dir, "takehome-"+lang+".pdf"), out, 0o644)
+		}
+	}
+}
