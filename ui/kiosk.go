@@ -128,13 +128,13 @@ func (s *Shell) kioskFirst() fyne.CanvasObject {
 
 // finishButton is the kiosk's "Finish and forget": in the header, always.
 func (s *Shell) finishButton() fyne.CanvasObject {
-	b := NewButtonWithIcon(s.tr.T("kiosk.finish"), theme.LogoutIcon(), s.kioskFinish)
+	b := NewButtonWithIcon(s.tr.T("kiosk.finish"), theme.LogoutIcon(), s.KioskFinish)
 	b.Importance = widget.DangerImportance
 	return b
 }
 
-// kioskFinish offers the take-home first, then ends the session.
-func (s *Shell) kioskFinish() {
+// KioskFinish offers the take-home first, then ends the session.
+func (s *Shell) KioskFinish() {
 	tr := s.tr
 	th, err := s.kiosk.TakeHome(context.Background(), tr.Lang())
 	var objs []fyne.CanvasObject

@@ -101,19 +101,33 @@ func NewPINPad(tr *i18n.Localizer, secret string, triesLeft int, rule PINRule, o
 	p.Continue = NewButtonWithIcon(tr.T("pad.i_am_resident"), theme.NavigateNextIcon(), p.showPad)
 	p.Continue.Importance = widget.HighImportance
 	p.Cancel = NewButton(tr.T("common.cancel"), p.cancel)
-	p.handover = container.NewBorder(nil, container.NewHBox(p.Cancel, p.Continue), nil, nil,
-		container.NewVScroll(container.NewVBox(widget.NewIcon(theme.AccountIcon()), handText)))
+	hand := []fyne.CanvasObject{widget.NewIcon(theme.AccountIcon()), handText, wrapped(tr.T("pad.how"))}
+	handButtons := []fyne.CanvasObject{}
+	if p.last {
+		// the last try is confirmed before anything is typed: the pad
+		// then has the room for its keys
+		warn := wrapped(tr.T("pin.last_try_warning"))
+		warn.Importance = widget.WarningImportance
+		p.Confirm = NewAnswerButton(tr.T("pin.last_try_confirm"), func() {
+			p.confirmed = !p.confirmed
+			p.refresh()
+		})
+		handButtons = append(handButtons, container.NewBorder(nil, nil, widget.NewIcon(theme.WarningIcon()), nil, warn), p.Confirm)
+	}
+	handButtons = append(handButtons, container.NewHBox(p.Cancel, p.Continue))
+	p.handover = container.NewBorder(nil, container.NewVBox(handButtons...), nil, nil,
+		container.NewVScroll(container.NewVBox(hand...)))
 
 	// 2. the pad
 	p.Count = boldPara("")
-	p.Count.SizeName = theme.SizeNameHeadingText
+	p.Count.SizeName = theme.SizeNameSubHeadingText
 	p.Field = newPadField(p)
 	p.Error = wrapped("")
 	p.Error.Importance = widget.DangerImportance
 	alphabet := shuffled(padAlphabet(secret))
 	cols := 5
 	if len(alphabet) > 10 {
-		cols = 9
+		cols = 12
 	}
 	grid := container.NewGridWithColumns(cols)
 	for _, r := range alphabet {
@@ -127,24 +141,12 @@ func NewPINPad(tr *i18n.Localizer, secret string, triesLeft int, rule PINRule, o
 	p.OK = NewButton(tr.T("common.ok"), p.submit)
 	p.OK.Importance = widget.HighImportance
 	cancel := NewButton(tr.T("common.cancel"), p.cancel)
-	fixed := []fyne.CanvasObject{
-		boldPara("✓ " + secretName),
-		widget.NewLabelWithStyle(tr.T("pin.tries", map[string]any{"TriesLeft": triesLeft}), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		wrapped(tr.T("pad.how")),
-		p.Field, grid,
-	}
-	if p.last {
-		warn := wrapped(tr.T("pin.last_try_warning"))
-		warn.Importance = widget.WarningImportance
-		p.Confirm = NewAnswerButton(tr.T("pin.last_try_confirm"), func() {
-			p.confirmed = !p.confirmed
-			p.refresh()
-		})
-		p.Confirm.OnRune = p.takeRune
-		fixed = append(fixed, container.NewBorder(nil, nil, widget.NewIcon(theme.WarningIcon()), nil, warn), p.Confirm)
-	}
-	fixed = append(fixed, p.Error, container.NewHBox(cancel, p.Delete, p.OK))
-	p.pad = container.NewVScroll(container.NewVBox(fixed...))
+	// what to read first, then the box and the keys; what sends stays in
+	// view at the bottom (at ×2 the keys alone are half a laptop screen)
+	head := boldPara("✓ " + secretName + " — " + tr.T("pin.tries", map[string]any{"TriesLeft": triesLeft}))
+	bottom := []fyne.CanvasObject{p.Error, container.NewHBox(cancel, p.Delete, p.OK)}
+	p.pad = container.NewBorder(nil, container.NewVBox(bottom...), nil, nil,
+		container.NewVScroll(container.NewVBox(head, p.Field, grid)))
 
 	// 3. back to the volunteer
 	thanks := boldPara(tr.T("pad.thanks"))
@@ -229,6 +231,11 @@ func (p *PINPad) refresh() {
 		p.OK.Enable()
 	} else {
 		p.OK.Disable()
+	}
+	if p.last && !p.confirmed {
+		p.Continue.Disable()
+	} else {
+		p.Continue.Enable()
 	}
 	if p.Confirm != nil {
 		p.Confirm.Icon = theme.CheckButtonIcon()

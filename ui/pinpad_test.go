@@ -1,6 +1,9 @@
 package ui
 
 import (
+	"image/png"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -156,7 +159,11 @@ func TestPINPadTriesAndLastTry(t *testing.T) {
 		!strings.Contains(hand, ja.T("pad.handover", map[string]any{"SecretName": ja.T("secret.auth-pin")})) {
 		t.Fatalf("hand-over: %s", hand)
 	}
-	test.Tap(p.Continue)
+	if !p.Continue.Disabled() {
+		t.Fatal("the last try goes on to the pad unconfirmed")
+	}
+	// forced on (as a stray key could): still nothing sendable
+	p.showPad()
 	if !strings.Contains(renderedTexts(t, p.Content), tr.T("pin.tries", map[string]any{"TriesLeft": 1})) {
 		t.Fatal("the tries left are not shown before typing")
 	}
@@ -169,7 +176,7 @@ func TestPINPadTriesAndLastTry(t *testing.T) {
 		t.Fatal("the last try was sent unconfirmed")
 	}
 	test.Tap(p.Confirm)
-	if p.OK.Disabled() {
+	if p.OK.Disabled() || p.Continue.Disabled() {
 		t.Fatal("confirmed, and still not sendable")
 	}
 	var last bool
@@ -210,5 +217,44 @@ func TestPINPadEscapeSpendsNoTry(t *testing.T) {
 	// a secret is never changed at a shared PC: asked to, nothing shows
 	if w.Clipboard().Content() != "" {
 		t.Fatal("something reached the clipboard")
+	}
+}
+
+// At the kiosk's ×2 text on a 1366×768 screen the pad — the hand-over, then
+// the keys with OK — fits the window in Japanese and Vietnamese, the keys
+// for the signing password too. Screenshots: out/screenshots/kiosk-pad-*.
+func TestPINPadFitsAtTwice(t *testing.T) {
+	a := uitest.NewApp(t)
+	a.Settings().SetTheme(NewTheme(2))
+	for _, lang := range []string{"ja", "vi"} {
+		for _, secret := range []string{"auth-pin", "sign-password"} {
+			w := test.NewWindow(widget.NewLabel("behind"))
+			w.Resize(fyne.NewSize(1366, 768))
+			setPrivatePIN(w, true)
+			askPad(w, i18n.New(lang), secret, 1, nil, func([]byte, bool) {}, func() {})
+			p := CurrentPad(w)
+			for _, phase := range []string{"handover", "pad"} {
+				if phase == "pad" {
+					test.Tap(p.Confirm)
+					test.Tap(p.Continue)
+				}
+				last := p.Continue
+				if phase == "pad" {
+					last = p.OK
+				}
+				pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(last)
+				if pos.Y < 0 || pos.Y+last.Size().Height > 768 || pos.X+last.Size().Width > 1366 || last.Size().Height == 0 {
+					t.Errorf("%s %s %s: %q at %v size %v, outside the window", lang, secret, phase, last.Text, pos, last.Size())
+				}
+				dir := filepath.Join("..", "out", "screenshots")
+				os.MkdirAll(dir, 0o755)
+				if f, err := os.Create(filepath.Join(dir, "kiosk-pad-"+lang+"-"+secret+"-"+phase+".png")); err == nil {
+					png.Encode(f, w.Canvas().Capture())
+					f.Close()
+				}
+			}
+			setPrivatePIN(w, false)
+			w.Close()
+		}
 	}
 }

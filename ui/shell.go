@@ -63,6 +63,7 @@ type Shell struct {
 	kioskNote   string
 	kioskFocus  fyne.Focusable
 	kioskStatus *countdown
+	kioskBar    fyne.CanvasObject // nil outside the kiosk
 }
 
 // WithDisplay gives the text size and colours shown, and is told of each
@@ -231,7 +232,7 @@ func (s *Shell) SetLanguage(lang string) {
 		}
 	})
 	s.root.Objects = []fyne.CanvasObject{
-		container.NewBorder(container.NewVBox(top...), nil, nil, nil, body),
+		container.NewBorder(container.NewVBox(top...), s.kioskBar, nil, nil, body),
 	}
 	s.root.Refresh()
 	stopCard, panel := s.card.Start(), s.panel
@@ -277,11 +278,14 @@ func (s *Shell) header(lang string) fyne.CanvasObject {
 		s.panel.Rule = s.svc.PINFormatOK
 		who = s.panel.Object()
 	}
-	right := []fyne.CanvasObject{display, widget.NewLabel(s.tr.T("lang.label")), sel}
 	if s.kiosk != nil {
-		right = append(right, s.finishButton())
+		// the kiosk: the header is whom the session is for; the text size,
+		// the language and "Finish and forget" are the bar at the bottom,
+		// always in view at ×2
+		s.kioskBar = container.NewBorder(nil, nil, container.NewHBox(display, sel), s.finishButton())
+		return who
 	}
-	header := container.NewBorder(nil, nil, nil, container.NewHBox(right...), who)
+	header := container.NewBorder(nil, nil, nil, container.NewHBox(display, widget.NewLabel(s.tr.T("lang.label")), sel), who)
 	return header
 }
 
