@@ -217,7 +217,7 @@ func (s *Shell) EndKiosk(reason string) {
 		s.win.Canvas().Overlays().Remove(s.win.Canvas().Overlays().Top())
 	}
 	keyboardOf(s.win).escape = nil
-	s.win.Clipboard().SetContent("")
+	fyne.CurrentApp().Clipboard().SetContent("")
 	err := s.kiosk.End(reason)
 	ja := i18n.New("ja")
 	s.kioskNote = ja.T("kiosk.ended." + reason)
