@@ -88,7 +88,7 @@ func SignIn(ctx context.Context, c *sso.Client, cl sso.CardLogin, o Options) (*A
 	}
 	a := &Account{opts: o, client: c, sess: sso.NewSession(c, tok), name: name, acr: tok.Claims.ACR}
 	if der, err := cl.AuthCertificate(ctx); err == nil { // cached for the insertion: no card traffic
-		a.card = cardID(der)
+		a.card = CardID(der)
 	}
 	if o.Keep {
 		err := o.Keys.Save(c.Profile().ID, keystore.Entry{RefreshToken: tok.RefreshToken, Subject: tok.Claims.Subject, Name: name,

@@ -270,8 +270,9 @@ func (a *Account) ProxyAudit(ctx context.Context) ([]proxy.AuditEntry, error) {
 	return es, a.registry(ctx, http.MethodGet, proxy.AuditPath, nil, &es)
 }
 
-// cardID names a card by its user-authentication certificate.
-func cardID(der []byte) string {
+// CardID names a card by its authentication certificate (DER): the same
+// card, the same name; read without a PIN.
+func CardID(der []byte) string {
 	h := sha256.Sum256(der)
 	return hex.EncodeToString(h[:])
 }
@@ -291,8 +292,8 @@ func (a *Account) checkCard(ctx context.Context, run card.Runner) error {
 	}); err != nil {
 		return err
 	}
-	if cardID(cert.Raw) != a.card {
-		return failure.New(CodeCardMismatch, fmt.Sprintf("card %s… is not the signed-in person's", cardID(cert.Raw)[:8])).With("Name", a.Own().Name())
+	if CardID(cert.Raw) != a.card {
+		return failure.New(CodeCardMismatch, fmt.Sprintf("card %s… is not the signed-in person's", CardID(cert.Raw)[:8])).With("Name", a.Own().Name())
 	}
 	return nil
 }

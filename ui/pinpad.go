@@ -317,13 +317,18 @@ func privatePIN(win fyne.Window) bool {
 func CurrentPad(win fyne.Window) *PINPad {
 	padsMu.Lock()
 	defer padsMu.Unlock()
-	return pads[win.Canvas()]
+	return pads[win.Canvas()].pad
+}
+
+// shownPad is the pad over a window and its dialog.
+type shownPad struct {
+	pad *PINPad
+	d   dialog.Dialog
 }
 
 var (
 	padsMu sync.Mutex
-	pads   = map[fyne.Canvas]*PINPad{}
-	padDlg = map[fyne.Canvas]dialog.Dialog{}
+	pads   = map[fyne.Canvas]shownPad{}
 )
 
 // askPad shows the PIN pad over the whole window. Main goroutine.
@@ -336,14 +341,13 @@ func askPad(win fyne.Window, tr *i18n.Localizer, secret string, triesLeft int, r
 	ws := win.Canvas().Size()
 	d.Resize(fyne.NewSize(ws.Width*0.96, ws.Height*0.96))
 	padsMu.Lock()
-	pads[win.Canvas()], padDlg[win.Canvas()] = p, d
+	pads[win.Canvas()] = shownPad{p, d}
 	padsMu.Unlock()
 	showDialog(win, d, func() {
 		p.wipe()
 		padsMu.Lock()
-		if pads[win.Canvas()] == p {
+		if pads[win.Canvas()].pad == p {
 			delete(pads, win.Canvas())
-			delete(padDlg, win.Canvas())
 		}
 		padsMu.Unlock()
 		if !sent && onCancel != nil {
@@ -356,7 +360,7 @@ func askPad(win fyne.Window, tr *i18n.Localizer, secret string, triesLeft int, r
 // closePad closes the PIN pad over win, as Cancel would. Main goroutine.
 func closePad(win fyne.Window) {
 	padsMu.Lock()
-	d := padDlg[win.Canvas()]
+	d := pads[win.Canvas()].d
 	padsMu.Unlock()
 	if d != nil {
 		d.Hide()

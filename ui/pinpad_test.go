@@ -38,8 +38,7 @@ func tapKeys(t *testing.T, p *PINPad, secret string) {
 // texts, entries), hidden ones too: a secret must be in none.
 func renderedTexts(t *testing.T, o fyne.CanvasObject) string {
 	var b strings.Builder
-	var walk func(fyne.CanvasObject)
-	walk = func(o fyne.CanvasObject) {
+	eachObject(t, o, false, func(o fyne.CanvasObject) {
 		switch w := o.(type) {
 		case *canvas.Text:
 			b.WriteString(w.Text + "\n")
@@ -52,19 +51,7 @@ func renderedTexts(t *testing.T, o fyne.CanvasObject) string {
 		case *AnswerButton:
 			b.WriteString(w.Text + "\n")
 		}
-		switch w := o.(type) {
-		case *fyne.Container:
-			for _, c := range w.Objects {
-				walk(c)
-			}
-		case fyne.Widget:
-			r := test.TempWidgetRenderer(t, w)
-			for _, c := range r.Objects() {
-				walk(c)
-			}
-		}
-	}
-	walk(o)
+	})
 	return b.String()
 }
 

@@ -121,11 +121,7 @@ func (f *fakeCard) ReadAttributes(_ context.Context, ask PINAsker) (Attributes, 
 // labelTexts collects every label text under o.
 func labelTexts(t *testing.T, o fyne.CanvasObject) string {
 	var b strings.Builder
-	var walk func(fyne.CanvasObject)
-	walk = func(o fyne.CanvasObject) {
-		if !o.Visible() {
-			return
-		}
+	eachObject(t, o, true, func(o fyne.CanvasObject) {
 		switch w := o.(type) {
 		case *widget.Label:
 			b.WriteString(w.Text + "\n")
@@ -133,22 +129,32 @@ func labelTexts(t *testing.T, o fyne.CanvasObject) string {
 			b.WriteString(w.Text + "\n")
 		case *widget.Card:
 			b.WriteString(w.Title + "\n")
-			if w.Content != nil {
-				walk(w.Content)
-			}
-		case *fyne.Container:
-			for _, c := range w.Objects {
-				walk(c)
-			}
-		case fyne.Widget:
-			r := test.TempWidgetRenderer(t, w)
-			for _, c := range r.Objects() {
-				walk(c)
-			}
+		}
+	})
+	return b.String()
+}
+
+// eachObject calls fn on o and everything under it (containers, a card's
+// content, widgets' renderers); visibleOnly skips what is hidden.
+func eachObject(t *testing.T, o fyne.CanvasObject, visibleOnly bool, fn func(fyne.CanvasObject)) {
+	if o == nil || (visibleOnly && !o.Visible()) {
+		return
+	}
+	fn(o)
+	switch w := o.(type) {
+	case *widget.Card:
+		if w.Content != nil {
+			eachObject(t, w.Content, visibleOnly, fn)
+		}
+	case *fyne.Container:
+		for _, c := range w.Objects {
+			eachObject(t, c, visibleOnly, fn)
+		}
+	case fyne.Widget:
+		for _, c := range test.TempWidgetRenderer(t, w).Objects() {
+			eachObject(t, c, visibleOnly, fn)
 		}
 	}
-	walk(o)
-	return b.String()
 }
 
 func eventually(t *testing.T, what string, cond func() bool) {

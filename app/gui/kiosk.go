@@ -3,8 +3,6 @@ package gui
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"os"
 	"os/exec"
@@ -19,6 +17,7 @@ import (
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
 
+	"madoguchi/account"
 	"madoguchi/account/kiosk"
 	"madoguchi/app/common"
 	"madoguchi/app/demo"
@@ -76,12 +75,7 @@ func newKioskService(pol common.Policy, signIn *signInService, life *lifeService
 	if now == nil {
 		now = time.Now
 	}
-	var rec *kiosk.Record
-	if pol.CentreRecord != "" {
-		rec = &kiosk.Record{Path: pol.CentreRecord}
-	} else {
-		rec = &kiosk.Record{}
-	}
+	rec := &kiosk.Record{Path: pol.CentreRecord} // "": counted for this run only
 	k := &kioskService{signIn: signIn, life: life, keys: keys, m: m, pol: pol, now: now,
 		sess: kiosk.New(kiosk.Timers{Idle: time.Duration(pol.IdleTimeout), Grace: time.Duration(pol.CardGrace)}, now, rec)}
 	k.saveRoots = defaultSaveRoots()
@@ -365,8 +359,7 @@ func (k *kioskService) cardIn() string {
 		if err != nil {
 			return err
 		}
-		h := sha256.Sum256(c.Raw)
-		id = hex.EncodeToString(h[:])
+		id = account.CardID(c.Raw)
 		return nil
 	})
 	return id

@@ -47,7 +47,10 @@ func TestGlyphsForEveryShippedText(t *testing.T) {
 
 // The moving checklist: a PDF with its counter visits, in Japanese and in
 // English.
-func TestMovingChecklistPDF(t *testing.T) {
+// movingPlan is the plan of docs/examples/moving.yaml for the 佐藤
+// household.
+func movingPlan(t *testing.T) *procedures.Plan {
+	t.Helper()
 	c, _ := procedures.Bundled(i18n.Languages())
 	e, _ := c.Event("moving")
 	data, err := os.ReadFile(filepath.Join("..", "..", "docs", "examples", "moving.yaml"))
@@ -65,6 +68,11 @@ func TestMovingChecklistPDF(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return p
+}
+
+func TestMovingChecklistPDF(t *testing.T) {
+	p := movingPlan(t)
 	// every line the checklist prints has its glyphs in the bundled font
 	for _, it := range p.Items {
 		lines := append(it.Who(i18n.New("ja"), ""), it.DeadlineNotes(i18n.New("ja"))...)

@@ -18,23 +18,7 @@ import (
 // no My Number: the plan it prints comes from answers and the record's
 // names and dates only.
 func TestTakeHomePDFInEveryLanguage(t *testing.T) {
-	c, _ := procedures.Bundled(i18n.Languages())
-	e, _ := c.Event("moving")
-	data, err := os.ReadFile(filepath.Join("..", "..", "docs", "examples", "moving.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := e.ParseAnswers(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	me := procedures.Person{Name: "佐藤 健二", BirthDate: time.Date(1982, 7, 1, 0, 0, 0, 0, i18n.JST), HasCard: true, HasSignCert: true}
-	hana := procedures.Person{Name: "佐藤 ハナ", BirthDate: time.Date(1984, 2, 2, 0, 0, 0, 0, i18n.JST)}
-	yui := procedures.Person{Name: "佐藤 ユイ", BirthDate: time.Date(2018, 5, 5, 0, 0, 0, 0, i18n.JST)}
-	p, err := e.Plan(procedures.Facts{Me: me, Household: []procedures.Person{me, hana, yui}, Today: time.Now()}, a, procedures.NewCalendar(nil))
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := movingPlan(t)
 	receipts := []string{"R-2026-000123", "R-2026-000124"}
 	status := StatusURI("sandbox-city", receipts)
 	u, err := url.Parse(status)
